@@ -10,10 +10,14 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "cli.h"
 #include "config.h"
+#include "dotenv.h"
+#include "envbuild.h"
 #include "log.h"
 #include "supervise.h"
+#include "workspace.h"
 
 #ifndef CAI_VERSION
 #define CAI_VERSION "0.0.0"
@@ -21,6 +25,8 @@
 
 struct init_ctx {
 	const struct cai_config *cfg;
+	char **argv;                    /* the command, for the execve limits */
+	struct beneath vol;             /* the volume root, open when [volume] is on */
 };
 
 static int load_config(const struct cli_opts *opts, struct cai_config *cfg, struct cai_err *err)
@@ -33,12 +39,48 @@ static int load_config(const struct cli_opts *opts, struct cai_config *cfg, stru
 	return 0;
 }
 
+static int init_volume(struct init_ctx *c, struct cai_err *err)
+{
+	if (!c->cfg->volume_enabled)
+		return 0;
+	if (beneath_open_root(&c->vol, c->cfg->volume_root, err) < 0)
+		return err_prefix(err, "volume");
+	return 0;
+}
+
+/* The command's environment: ours, then what the .env file adds. */
+static int init_env(struct init_ctx *c, char ***envp, struct cai_err *err)
+{
+	struct dotenv file = { 0 };
+
+	if (c->cfg->env_enabled && c->cfg->env_file[0] && c->cfg->volume_enabled)
+		dotenv_load(&c->vol, c->cfg->env_file, &file);
+	char **env = envbuild_merge(*envp, &file, err);
+	if (!env || envbuild_check_limits(c->argv, env, sysconf(_SC_ARG_MAX), err) < 0)
+		return err_prefix(err, "env");
+	/* Kept, with the file's strings, until execve replaces this process. */
+	*envp = env;
+	return 0;
+}
+
+/* The volume must still be the one opened first (not swapped underneath). */
+static int init_verify_volume(struct init_ctx *c, struct cai_err *err)
+{
+	if (c->cfg->volume_enabled && beneath_verify_root(&c->vol, err) < 0)
+		return err_prefix(err, "volume");
+	return 0;
+}
+
 static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 {
-	(void)ctx;
-	(void)envp;
-	(void)err;
-	return 0;
+	struct init_ctx *c = ctx;
+
+	if (init_volume(c, err) < 0 || init_env(c, envp, err) < 0)
+		return -1;
+	if (c->cfg->workspace_enabled &&
+	    workspace_setup(c->cfg->workspace_link, c->cfg->workspace_required, err) < 0)
+		return -1;
+	return init_verify_volume(c, err);
 }
 
 static int init_check(const struct cai_config *cfg)
@@ -89,7 +131,7 @@ int main(int argc, char **argv)
 		return EXIT_INIT_FAILED;
 	}
 
-	struct init_ctx ictx = { .cfg = &cfg };
+	struct init_ctx ictx = { .cfg = &cfg, .argv = opts.argv, .vol = { .root_fd = -1 } };
 	struct supervise_spec spec = {
 		.argv = opts.argv,
 		.grace = cfg.grace,

@@ -256,7 +256,13 @@ static int workspace_try_bind(int dir_fd, const char *link, const char *name, st
 	return 1;
 }
 
-int workspace_setup(const char *link, struct cai_err *err)
+enum workspace_result {
+	WORKSPACE_READY = 0,    /* linked or bound; the working directory is in it */
+	WORKSPACE_NONE = 1,     /* neither layout */
+};
+
+/* WORKSPACE_READY, WORKSPACE_NONE, or -1 with err set. */
+static int workspace_find_and_link(const char *link, struct cai_err *err)
 {
 	struct mount_table t = { 0 };
 	_cleanup_close_ int dir_fd = -1;
@@ -304,4 +310,20 @@ int workspace_setup(const char *link, struct cai_err *err)
 out:
 	mountinfo_free(&t);
 	return r;
+}
+
+int workspace_setup(const char *link, int required, struct cai_err *err)
+{
+	int r = workspace_find_and_link(link, err);
+
+	if (r == WORKSPACE_READY)
+		return 0;
+	if (r == WORKSPACE_NONE)
+		err_set(err, 0, "workspace: nothing is mounted at %s and no host directory is mounted at its own path",
+			link);
+	if (required)
+		return -1;
+	log_warn("%s ([workspace] required = false: going on without it)", err->msg);
+	err_clear(err);
+	return 0;
 }

@@ -37,13 +37,11 @@ int workspace_is_mirrored(const struct mount_entry *e);
 const struct mount_entry *workspace_find_mirrored(const struct mount_table *t, const char *link,
 						  const struct mount_entry **refused);
 
-enum workspace_result {
-	WORKSPACE_READY = 0,    /* linked or bound; the working directory is in it */
-	WORKSPACE_NONE = 1,     /* neither layout */
-};
-
-/* Find the workspace, link it at `link` and fchdir into it.  -1 with err
- * set when a candidate or the link path is refused or an operation fails. */
-int workspace_setup(const char *link, struct cai_err *err);
+/* The start-up step: find the workspace, link it at `link` and fchdir
+ * into it, so the command starts in the workspace.  When there is none,
+ * or a candidate or the link path is refused, or an operation fails:
+ * -1 with err set when `required`, else a warning and 0 (the working
+ * directory unchanged). */
+int workspace_setup(const char *link, int required, struct cai_err *err);
 
 #endif
