@@ -65,7 +65,8 @@ const struct mount_entry *workspace_find_mirrored(const struct mount_table *t, c
 	*refused = NULL;
 	for (size_t i = 0; i < t->n; i++) {
 		const struct mount_entry *e = &t->v[i];
-		if (!workspace_is_mirrored(e))
+		/* The root file system is "/" on "/" in every container: no candidate. */
+		if (!workspace_is_mirrored(e) || !strcmp(e->mount_point, "/"))
 			continue;
 		int hidden = 0;
 		for (size_t j = i + 1; j < t->n && !hidden; j++)
