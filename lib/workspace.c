@@ -76,8 +76,7 @@ const struct mount_entry *workspace_find_mirrored(const struct mount_table *t, c
 		const char *why = workspace_refusal(e->mount_point, link);
 		if (why) {
 			log_warn("workspace: candidate %s %s, ignored", e->mount_point, why);
-			if (!*refused)
-				*refused = e;
+			*refused = e;   /* the last one: most likely the one asked for */
 			continue;
 		}
 		/* ">=": among equals the later mount wins. */
@@ -284,11 +283,10 @@ static int workspace_find_and_link(const char *link, struct cai_err *err)
 	const struct mount_entry *refused;
 	const struct mount_entry *e = workspace_find_mirrored(&t, link, &refused);
 	if (!e) {
-		if (refused)
-			err_set(err, 0, "workspace: refusing %s: it %s, and there is no other candidate", refused->mount_point,
-				workspace_refusal(refused->mount_point, link));
-		else
-			r = WORKSPACE_NONE;
+		err_set(err, 0, "workspace: nothing is mounted at %s and no%s host directory is mounted at its own path%s%s%s",
+			link, refused ? " acceptable" : "", refused ? " (refused: " : "",
+			refused ? refused->mount_point : "", refused ? ")" : "");
+		r = WORKSPACE_NONE;
 		goto out;
 	}
 	/* The path must still lead to that very mount, without symlinks. */
@@ -319,9 +317,6 @@ int workspace_setup(const char *link, int required, struct cai_err *err)
 
 	if (r == WORKSPACE_READY)
 		return 0;
-	if (r == WORKSPACE_NONE)
-		err_set(err, 0, "workspace: nothing is mounted at %s and no host directory is mounted at its own path",
-			link);
 	if (required)
 		return -1;
 	log_warn("%s ([workspace] required = false: going on without it)", err->msg);

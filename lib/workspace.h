@@ -33,7 +33,7 @@ int workspace_is_mirrored(const struct mount_entry *e);
 
 /* The mirrored mount to link, or NULL.  Candidates refused by
  * workspace_refusal() or hidden under a later mount at the same point are
- * skipped; the first refused one is returned in *refused (else NULL). */
+ * skipped; the last refused one is returned in *refused (else NULL). */
 const struct mount_entry *workspace_find_mirrored(const struct mount_table *t, const char *link,
 						  const struct mount_entry **refused);
 
