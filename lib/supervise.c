@@ -399,7 +399,9 @@ int supervise_run(const struct supervise_spec *spec)
 		}
 		if (si.ssi_signo == SIGCHLD)
 			reap(&s);
-		else
+		else if (si.ssi_pid != (uint32_t)getpid())
+			/* Not one we raised ourselves (SIGPIPE from a log line
+			 * to a closed stderr): that is not the command's business. */
 			forward(&s, (int)si.ssi_signo);
 	}
 	shutdown_leftovers(&s);
