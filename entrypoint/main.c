@@ -45,6 +45,8 @@ static int init_volume(struct init_ctx *c, struct cai_err *err)
 		return 0;
 	if (beneath_open_root(&c->vol, c->cfg->volume_root, err) < 0)
 		return err_prefix(err, "volume");
+	if (c->cfg->volume_require_mount && !c->vol.is_mount_root)
+		return err_set(err, 0, "volume: %s is not a mount point", c->cfg->volume_root);
 	return 0;
 }
 

@@ -58,6 +58,7 @@ static unsigned path_depth(const char *p)
 }
 
 const struct mount_entry *workspace_find_mirrored(const struct mount_table *t, const char *link,
+						  workspace_usable_fn usable, void *ctx,
 						  const struct mount_entry **refused)
 {
 	const struct mount_entry *best = NULL;
@@ -80,7 +81,8 @@ const struct mount_entry *workspace_find_mirrored(const struct mount_table *t, c
 			continue;
 		}
 		/* ">=": among equals the later mount wins. */
-		if (!best || path_depth(e->mount_point) >= path_depth(best->mount_point))
+		if ((!best || path_depth(e->mount_point) >= path_depth(best->mount_point)) &&
+		    (!usable || usable(e, ctx)))
 			best = e;
 	}
 	return best;
@@ -149,6 +151,34 @@ static int workspace_mnt_id(int fd, uint64_t *id, struct cai_err *err)
 		return err_set(err, 0, "the kernel reports no mount id");
 	*id = sx.stx_mnt_id;
 	return 0;
+}
+
+/* The candidate's directory, reached from "/" without symlinks, and still
+ * the mount the table lists (not hidden by a later mount above it). */
+static int workspace_open_candidate(const struct mount_entry *e, struct cai_err *err)
+{
+	_cleanup_close_ int fd = workspace_open_nofollow(e->mount_point, NULL, err);
+	uint64_t id = 0;
+
+	if (fd < 0 || workspace_mnt_id(fd, &id, err) < 0)
+		return -1;
+	if (id != e->mnt_id)
+		return err_set(err, 0, "%s: no longer the mount the table lists", e->mount_point);
+	return fd_take(&fd);
+}
+
+static int workspace_reachable(const struct mount_entry *e, void *ctx)
+{
+	struct cai_err err = { 0 };
+	int fd = workspace_open_candidate(e, &err);
+
+	(void)ctx;
+	if (fd < 0) {
+		log_debug("workspace: candidate skipped: %s", err.msg);
+		return 0;
+	}
+	close(fd);
+	return 1;
 }
 
 /* Move what is at `name` to NAME.bak.TIME[.N]: never deleted, never
@@ -268,7 +298,6 @@ static int workspace_find_and_link(const char *link, struct cai_err *err)
 	_cleanup_close_ int dir_fd = -1;
 	_cleanup_close_ int ws_fd = -1;
 	const char *name;
-	uint64_t id = 0;
 	int r = -1;
 
 	dir_fd = workspace_open_nofollow(link, &name, err);
@@ -281,7 +310,8 @@ static int workspace_find_and_link(const char *link, struct cai_err *err)
 	if (mountinfo_read_self(&t, err) < 0)
 		return err_prefix(err, "workspace");
 	const struct mount_entry *refused;
-	const struct mount_entry *e = workspace_find_mirrored(&t, link, &refused);
+	const struct mount_entry *e = workspace_find_mirrored(&t, link, workspace_reachable, NULL,
+							      &refused);
 	if (!e) {
 		err_set(err, 0, "workspace: nothing is mounted at %s and no%s host directory is mounted at its own path%s%s%s",
 			link, refused ? " acceptable" : "", refused ? " (refused: " : "",
@@ -289,14 +319,10 @@ static int workspace_find_and_link(const char *link, struct cai_err *err)
 		r = WORKSPACE_NONE;
 		goto out;
 	}
-	/* The path must still lead to that very mount, without symlinks. */
-	ws_fd = workspace_open_nofollow(e->mount_point, NULL, err);
-	if (ws_fd < 0 || workspace_mnt_id(ws_fd, &id, err) < 0) {
+	/* Opened again and checked again: this is the descriptor we enter. */
+	ws_fd = workspace_open_candidate(e, err);
+	if (ws_fd < 0) {
 		err_prefix(err, "workspace");
-		goto out;
-	}
-	if (id != e->mnt_id) {
-		err_set(err, 0, "workspace: %s is no longer the mount the table lists", e->mount_point);
 		goto out;
 	}
 	if (workspace_link(dir_fd, link, name, e->mount_point, err) < 0 ||

@@ -31,10 +31,16 @@ const char *workspace_refusal(const char *path, const char *link);
 /* 1 when the entry is mirrored: a host directory mounted at its own path. */
 int workspace_is_mirrored(const struct mount_entry *e);
 
+/* Whether a candidate can be used (at start-up: it is a directory reached
+ * without symlinks and is still that mount); NULL accepts all. */
+typedef int (*workspace_usable_fn)(const struct mount_entry *e, void *ctx);
+
 /* The mirrored mount to link, or NULL.  Candidates refused by
- * workspace_refusal() or hidden under a later mount at the same point are
- * skipped; the last refused one is returned in *refused (else NULL). */
+ * workspace_refusal(), hidden under a later mount at the same point or not
+ * `usable` (a mirrored file, say) are skipped; the last refused one is
+ * returned in *refused (else NULL). */
 const struct mount_entry *workspace_find_mirrored(const struct mount_table *t, const char *link,
+						  workspace_usable_fn usable, void *ctx,
 						  const struct mount_entry **refused);
 
 /* The start-up step: find the workspace, link it at `link` and fchdir

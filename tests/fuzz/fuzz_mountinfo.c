@@ -21,7 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (size_t i = 0; i < t.n; i++)
 		if (t.v[i].root[0] != '/' || t.v[i].mount_point[0] != '/' || !t.v[i].fstype[0])
 			abort();
-	const struct mount_entry *e = workspace_find_mirrored(&t, "/home/agent/workspace", &refused);
+	const struct mount_entry *e = workspace_find_mirrored(&t, "/home/agent/workspace", NULL, NULL, &refused);
 	if (e && (!workspace_is_mirrored(e) || workspace_refusal(e->mount_point, "/home/agent/workspace")))
 		abort();
 	mountinfo_free(&t);

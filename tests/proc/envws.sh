@@ -114,6 +114,14 @@ expect_eq ws_command_runs_in_workspace "$OUT" "$S/host/proj"
 expect_eq ws_link_owned_like_home "$(stat -c %u:%g "$LINK")" "1000:1000"
 check ws_empty_dir_removed_not_moved test -z "$(find "$S/home/agent" -maxdepth 1 -name 'workspace.bak*')"
 
+# A host file mounted at its own path, deeper than the directory, is passed over.
+mkdir -p "$S/host/proj/deeper/still"
+: >"$S/host/proj/deeper/still/.gitconfig"
+mount --bind "$S/host/proj/deeper/still/.gitconfig" "$S/host/proj/deeper/still/.gitconfig"
+run_init "$S/ws.ini" true
+expect_eq ws_mirrored_file_passed_over "$RC:$(readlink "$LINK")" "0:$S/host/proj"
+umount "$S/host/proj/deeper/still/.gitconfig"
+
 # A second start replaces the old link in place.
 run_init "$S/ws.ini" true
 expect_eq ws_restart_relinks "$RC:$(readlink "$LINK")" "0:$S/host/proj"
@@ -179,12 +187,17 @@ umount "$sysdir"
 rmdir "$sysdir"
 
 # --- volume identity ----------------------------------------------------
-# The volume root is checked again after the steps: replaced underneath
-# (the directory removed and recreated), the start fails.
+# The volume root must be a mount point unless the config allows a plain
+# directory.  (Its identity check after the steps is tested on descriptors
+# in tests/unit/test_beneath.c.)
 rm -f "$S/vol/.env"
 umount "$S/vol"
 rm -rf "$S/plainvol"
 mkdir -p "$S/plainvol"
 printf '[volume]\nroot = %s\nmanifest =\nrequire_mount = false\n[env]\nfile = .env\n' "$S/plainvol" >"$S/plain.ini"
 run_init "$S/plain.ini" sh -c 'echo ran'
-expect_eq volume_identity_ok "$RC:$OUT" "0:ran"
+expect_eq volume_plain_directory_allowed_when_configured "$RC:$OUT" "0:ran"
+printf '[volume]\nroot = %s\nmanifest =\n' "$S/plainvol" >"$S/mustmount.ini"
+run_init "$S/mustmount.ini" true
+expect_eq volume_must_be_a_mount_by_default "$RC" 125
+expect_match volume_must_be_a_mount_why "$ERR" 'is not a mount point'

@@ -38,7 +38,7 @@ static const char *choose(const char *fixture, const char **refused)
 	mountinfo_free(&t);
 	if (load(fixture, &t) < 0)
 		return "load failed";
-	const struct mount_entry *e = workspace_find_mirrored(&t, LINK, &r);
+	const struct mount_entry *e = workspace_find_mirrored(&t, LINK, NULL, NULL, &r);
 	snprintf(out, sizeof(out), "%s", e ? e->mount_point : "");
 	snprintf(ref, sizeof(ref), "%s", r ? r->mount_point : "");
 	if (refused)
@@ -139,4 +139,22 @@ TEST(workspace_mirrored_rule)
 	e.root = "/x";
 	e.mount_point = "/y/x";
 	CHECK(!workspace_is_mirrored(&e));
+}
+
+static int not_deepest(const struct mount_entry *e, void *ctx)
+{
+	(void)ctx;
+	return strcmp(e->mount_point, "/Users/dev/src/my app") != 0;
+}
+
+TEST(workspace_unusable_candidate_skipped)
+{
+	/* A mirrored file (or a hidden mount) is passed over for the next best. */
+	struct mount_table t = { 0 };
+	const struct mount_entry *r;
+	CHECK_INT(load("docker-desktop-virtiofs.txt", &t), 0);
+	const struct mount_entry *e = workspace_find_mirrored(&t, LINK, not_deepest, NULL, &r);
+	CHECK(e != NULL);
+	CHECK_STR(e->mount_point, "/Volumes/ext/proj");
+	mountinfo_free(&t);
 }
