@@ -14,6 +14,7 @@
 #include "config.h"
 #include "log.h"
 #include "supervise.h"
+#include "volume.h"
 
 #ifndef CAI_VERSION
 #define CAI_VERSION "0.0.0"
@@ -21,6 +22,7 @@
 
 struct init_ctx {
 	const struct cai_config *cfg;
+	struct beneath vol;             /* the prepared volume, for the steps after it */
 };
 
 static int load_config(const struct cli_opts *opts, struct cai_config *cfg, struct cai_err *err)
@@ -35,15 +37,22 @@ static int load_config(const struct cli_opts *opts, struct cai_config *cfg, stru
 
 static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 {
-	(void)ctx;
+	struct init_ctx *ic = ctx;
 	(void)envp;
-	(void)err;
+
+	if (ic->cfg->volume_enabled && volume_setup(ic->cfg, &ic->vol, err) < 0)
+		return -1;
 	return 0;
 }
 
 static int init_check(const struct cai_config *cfg)
 {
-	(void)cfg;
+	struct cai_err err = { 0 };
+
+	if (volume_check(cfg, &err) < 0) {
+		log_error_err(&err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -89,7 +98,7 @@ int main(int argc, char **argv)
 		return EXIT_INIT_FAILED;
 	}
 
-	struct init_ctx ictx = { .cfg = &cfg };
+	struct init_ctx ictx = { .cfg = &cfg, .vol = { .root_fd = -1 } };
 	struct supervise_spec spec = {
 		.argv = opts.argv,
 		.grace = cfg.grace,
