@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -12,6 +13,9 @@
 struct manifest_ctx {
 	struct manifest *m;
 	unsigned keys_seen;     /* bit 0 mode, bit 1 init: of the current section */
+	/* The header the current entry came from: keys are only taken under
+	 * it, never under a header inih saw and on_section did not. */
+	char section[INIFILE_MAX_LINE + 1];
 };
 
 static uint64_t path_hash(const char *s, size_t n)
@@ -144,19 +148,25 @@ static int manifest_on_section(void *ctx, const char *section, unsigned line, st
 		return err_set(err, 0, "unknown section [%s] (expected [dir PATH] or [file PATH])", section);
 	}
 	mc->keys_seen = 0;
+	mc->section[0] = '\0';
 	if (check_path_text(path, err) < 0)
 		return err_prefix(err, "[%s]", section);
-	return manifest_add(mc->m, path, type, line, err);
+	if (manifest_add(mc->m, path, type, line, err) < 0)
+		return -1;
+	snprintf(mc->section, sizeof(mc->section), "%s", section);
+	return 0;
 }
 
 static int manifest_on_key(void *ctx, const char *section, const char *key, const char *value,
 			   unsigned line, struct cai_err *err)
 {
 	struct manifest_ctx *mc = ctx;
-	struct manifest_entry *e = &mc->m->entries[mc->m->count - 1];
 	unsigned bit;
 	(void)line;
 
+	if (!mc->section[0] || strcmp(section, mc->section))
+		return err_set(err, 0, "key '%s' under a malformed section header", key);
+	struct manifest_entry *e = &mc->m->entries[mc->m->count - 1];
 	if (!strcmp(key, "mode"))
 		bit = 1;
 	else if (!strcmp(key, "init") && e->type == MANIFEST_FILE)

@@ -4,8 +4,9 @@
  * default 0644; init, written only into a missing or empty file) into an
  * ordered list where every parent comes before what it holds.
  * A parent that no section names is added implicitly, just before its
- * first child, as a directory with mode 0755; naming it later is refused,
- * so the file order is the creation order.
+ * first child, as a directory created with mode 0755 (an existing one keeps
+ * its mode); naming it later is refused, so the file order is the
+ * creation order.
  * Refuses, as "FILE:LINE: message": absolute paths, "." and "..", empty
  * components, surrounding blanks or control characters in a path, a
  * duplicate entry, an entry beneath a file, bad or special-bit modes,

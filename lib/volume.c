@@ -59,7 +59,10 @@ static int ensure_dir(const struct beneath *b, const struct manifest_entry *e, u
 	}
 	if (fstat(fd, &st) < 0)
 		return err_set(err, errno, "%s", e->path);
-	return apply_owner_mode(fd, &st, uid, gid, e->mode, e->path, err);
+	/* A parent the manifest does not name gets its mode only when created:
+	 * what the user set on it since is theirs. */
+	mode_t mode = e->implicit ? st.st_mode & 07777 : e->mode;
+	return apply_owner_mode(fd, &st, uid, gid, mode, e->path, err);
 }
 
 /* An existing file entry: looked at through O_PATH first, so a device

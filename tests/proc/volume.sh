@@ -159,8 +159,12 @@ case_user_data() {
 	expect_eq nonempty_file_byte_identical "$(md5sum <"$V/claude/credentials.json")" "$sum"
 	expect_eq nonempty_file_mode_restored "$(stat -c %a "$V/claude/credentials.json")" 600
 	: >"$V/gemini/settings.json"
+	chmod 0700 "$V/config"
+	chmod 0755 "$V/config/gh"
 	run_init
 	expect_eq init_into_empty_file "$(cat "$V/gemini/settings.json")" '{}'
+	expect_eq unnamed_parent_keeps_user_mode "$(stat -c %a "$V/config")" 700
+	expect_eq named_dir_mode_restored "$(stat -c %a "$V/config/gh")" 700
 }
 
 # A symlink at each component of one deep entry, to an outside directory,
