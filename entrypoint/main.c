@@ -17,6 +17,7 @@
 #include "envbuild.h"
 #include "log.h"
 #include "supervise.h"
+#include "volume.h"
 #include "workspace.h"
 
 #ifndef CAI_VERSION
@@ -25,8 +26,8 @@
 
 struct init_ctx {
 	const struct cai_config *cfg;
+	struct beneath vol;             /* the prepared volume, for the steps after it */
 	char **argv;                    /* the command, for the execve limits */
-	struct beneath vol;             /* the volume root, open when [volume] is on */
 };
 
 static int load_config(const struct cli_opts *opts, struct cai_config *cfg, struct cai_err *err)
@@ -36,17 +37,6 @@ static int load_config(const struct cli_opts *opts, struct cai_config *cfg, stru
 		return config_load(cfg, opts->config, err);
 	if (access(CONFIG_DEFAULT_PATH, F_OK) == 0)
 		return config_load(cfg, CONFIG_DEFAULT_PATH, err);
-	return 0;
-}
-
-static int init_volume(struct init_ctx *c, struct cai_err *err)
-{
-	if (!c->cfg->volume_enabled)
-		return 0;
-	if (beneath_open_root(&c->vol, c->cfg->volume_root, err) < 0)
-		return err_prefix(err, "volume");
-	if (c->cfg->volume_require_mount && !c->vol.is_mount_root)
-		return err_set(err, 0, "volume: %s is not a mount point", c->cfg->volume_root);
 	return 0;
 }
 
@@ -77,7 +67,9 @@ static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 {
 	struct init_ctx *c = ctx;
 
-	if (init_volume(c, err) < 0 || init_env(c, envp, err) < 0)
+	if (c->cfg->volume_enabled && volume_setup(c->cfg, &c->vol, err) < 0)
+		return -1;
+	if (init_env(c, envp, err) < 0)
 		return -1;
 	if (c->cfg->workspace_enabled &&
 	    workspace_setup(c->cfg->workspace_link, c->cfg->workspace_required, err) < 0)
@@ -87,7 +79,12 @@ static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 
 static int init_check(const struct cai_config *cfg)
 {
-	(void)cfg;
+	struct cai_err err = { 0 };
+
+	if (volume_check(cfg, &err) < 0) {
+		log_error_err(&err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -133,7 +130,7 @@ int main(int argc, char **argv)
 		return EXIT_INIT_FAILED;
 	}
 
-	struct init_ctx ictx = { .cfg = &cfg, .argv = opts.argv, .vol = { .root_fd = -1 } };
+	struct init_ctx ictx = { .cfg = &cfg, .vol = { .root_fd = -1 }, .argv = opts.argv };
 	struct supervise_spec spec = {
 		.argv = opts.argv,
 		.grace = cfg.grace,

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "fd.h"
+#include "log.h"
 
 #define BENEATH_RESOLVE (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV)
 /* openat2 returns EAGAIN when a rename anywhere on the system might have
@@ -202,6 +203,7 @@ static int openat2_usable(const struct beneath *b)
 		return openat2_state == OPENAT2_USABLE;
 	const char *force = getenv("CONTAINAI_TEST_NO_OPENAT2");
 	if (force && !strcmp(force, "1")) {
+		log_debug("CONTAINAI_TEST_NO_OPENAT2=1: confined lookups walk component by component");
 		openat2_state = OPENAT2_MISSING;
 		return 0;
 	}
@@ -216,10 +218,11 @@ static int openat2_usable(const struct beneath *b)
 	if (fd >= 0) {
 		close(fd);
 		openat2_state = OPENAT2_USABLE;
-	} else {
-		openat2_state = OPENAT2_MISSING;
+		return 1;
 	}
-	return openat2_state == OPENAT2_USABLE;
+	log_debug("openat2 unusable (%s): confined lookups walk component by component", strerror(errno));
+	openat2_state = OPENAT2_MISSING;
+	return 0;
 }
 
 static int open_with_openat2(const struct beneath *b, const char *rel, int flags, mode_t mode)

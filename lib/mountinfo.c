@@ -148,8 +148,10 @@ static int mountinfo_parse_line(const char *s, const char *end, struct mount_ent
 		*why = "too many fields after ' - '";
 		return 1;
 	}
-	if (fl[3] == 0 || f[3][0] != '/' || fl[4] == 0 || f[4][0] != '/') {
-		*why = "root or mount point is not absolute";
+	/* The root is a path only when it is reachable: nsfs shows
+	 * "net:[4026532881]", for one.  The mount point is always a path. */
+	if (fl[3] == 0 || fl[4] == 0 || f[4][0] != '/') {
+		*why = "empty root or relative mount point";
 		return 1;
 	}
 	*why = NULL;

@@ -6,7 +6,7 @@
  * decoding the kernel's octal escapes (\040 space, \011 tab, \012
  * newline, \134 backslash; any \ooo up to \377).
  * Refuses: malformed lines (missing fields, no separator, a bad number,
- * a bad or NUL escape, a relative root or mount point): each is logged
+ * a bad or NUL escape, an empty root, a relative mount point): each is logged
  * with its line number and skipped, and counted in `malformed`.
  */
 #ifndef CAI_MOUNTINFO_H
@@ -23,7 +23,8 @@ struct mount_entry {
 	uint64_t mnt_id;
 	uint64_t parent_id;
 	unsigned major, minor;
-	char *root;             /* decoded; the path within its file system */
+	char *root;             /* decoded; the path within its file system
+	                         * (or e.g. "net:[4026532881]" for nsfs) */
 	char *mount_point;      /* decoded */
 	char *options;
 	char *optional;         /* "shared:1 master:2", "" when none */

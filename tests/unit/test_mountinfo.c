@@ -74,7 +74,9 @@ TEST(mountinfo_escapes_and_optional_fields)
 	struct mount_table t = { 0 };
 	CHECK_INT(load_fixture("host-escapes.txt", &t), 0);
 	CHECK_INT(t.malformed, 0);
-	CHECK_INT(t.n, 5);
+	CHECK_INT(t.n, 6);
+	CHECK_STR(t.v[5].root, "net:[4026532881]");
+	CHECK_STR(t.v[5].fstype, "nsfs");
 	CHECK_STR(t.v[2].mount_point, "/var/tmp/cap/nl\ndir");
 	CHECK_STR(t.v[2].source, "src with space");
 	CHECK_STR(t.v[3].root, "/var/tmp/cap/with space");

@@ -1,0 +1,91 @@
+#!/usr/bin/env bash
+# A named Docker volume at /mnt/agent-data in the FROM-scratch image,
+# prepared by containai-init: the shipped layout with its owners and modes
+# seen from inside, the same result as on a host directory, kept across
+# restarts, and a symlink left in the volume refused with exit 125.
+. "$(dirname "$0")/../lib.sh"
+. "$(dirname "$0")/engine.sh"
+. "$(dirname "$0")/images.sh"
+
+PREFIX=volume-e2e-$$
+CAI_TEST_IMAGE=${CAI_TEST_IMAGE:-volume-test:scratch}
+SCRATCH_IMAGE=$CAI_TEST_IMAGE
+VOL=$PREFIX-data
+DIR=$(mktemp -d)
+
+cleanup() {
+	docker volume rm -f "$VOL" >/dev/null 2>&1
+	docker image rm -f "$CAI_TEST_IMAGE" >/dev/null 2>&1
+	rm -rf "$DIR"
+	cleanup_scratch
+}
+trap cleanup EXIT
+
+cat >"$DIR/init.ini" <<EOF
+[volume]
+root = /mnt/agent-data
+manifest = /etc/containai-shipped/volume.ini
+owner = 1000:1000
+EOF
+
+# in_sandbox [ENV...] -- CMD...: one container on the volume; prints the
+# command's output, returns its status.
+in_sandbox() {
+	local envs=()
+	while [ "$1" != -- ]; do
+		envs+=(-e "$1")
+		shift
+	done
+	shift
+	docker run --rm --pull=never --network none "${envs[@]}" \
+		-v "$VOL:/mnt/agent-data" -v "$DIR:/cfg:ro" \
+		--entrypoint /usr/sbin/containai-init "$CAI_TEST_IMAGE" -c /cfg/init.ini -- "$@"
+}
+
+LIST='cd /mnt/agent-data && find . | sort | while read -r p; do stat -c "%a %u:%g %F %n" "$p"; done'
+
+if ! ensure_scratch_image; then
+	fail image_builds "docker build of $CAI_TEST_IMAGE failed"
+	exit 0
+fi
+
+# The oracle: the same binary and manifest on a plain host directory.
+host=$(scratch_dir)
+mkdir "$host/vol"
+cat >"$host/init.ini" <<EOF
+[volume]
+root = $host/vol
+manifest = $CAI_ROOT/policy/volume.ini
+owner = 1000:1000
+require_mount = false
+EOF
+"$INIT" -c "$host/init.ini" -- /bin/true
+want=$(cd "$host/vol" && find . | sort | while read -r p; do stat -c "%a %u:%g %F %n" "$p"; done)
+
+for mode in openat2 walk; do
+	env=CONTAINAI_TEST_NO_OPENAT2=0
+	[ "$mode" = walk ] && env=CONTAINAI_TEST_NO_OPENAT2=1
+	docker volume rm -f "$VOL" >/dev/null 2>&1
+	docker volume create "$VOL" >/dev/null
+
+	got=$(in_sandbox "$env" -- /bin/sh -c "$LIST")
+	expect_eq "${mode}_layout_matches_host_preparation" "$got" "$want"
+	expect_match "${mode}_gh_private" "$got" "^700 1000:1000 directory ./config/gh$"
+	expect_match "${mode}_credentials_private" "$got" "^600 1000:1000 regular file ./claude/credentials.json$"
+	expect_match "${mode}_root_owned" "$got" "^755 1000:1000 directory \.$"
+	expect_eq "${mode}_init_content" "$(in_sandbox "$env" -- /bin/cat /mnt/agent-data/claude/settings.json)" "{}"
+
+	in_sandbox "$env" -- /bin/sh -c 'printf token-1 > /mnt/agent-data/claude/credentials.json'
+	got2=$(in_sandbox "$env" -- /bin/sh -c "$LIST")
+	expect_eq "${mode}_restart_changes_nothing" "$(echo "$got2" | grep -v credentials.json)" \
+		"$(echo "$got" | grep -v credentials.json)"
+	expect_eq "${mode}_user_data_kept" "$(in_sandbox "$env" -- /bin/cat /mnt/agent-data/claude/credentials.json)" token-1
+
+	# Something that shared the volume left a symlink at a layout entry.
+	in_sandbox "$env" -- /bin/sh -c 'rm -r /mnt/agent-data/config/tmux && ln -s /etc /mnt/agent-data/config/tmux'
+	err=$(in_sandbox "$env" -- /bin/sh -c 'echo ran; stat -c "%u:%g %a" /etc' 2>&1)
+	rc=$?
+	expect_eq "${mode}_symlink_refused_125" "$rc" 125
+	expect_match "${mode}_symlink_refusal_named" "$err" "config/tmux: a symlink is in the path"
+	expect_no_match "${mode}_symlink_command_not_run" "$err" "^ran$"
+done

@@ -1,0 +1,388 @@
+#!/usr/bin/env bash
+# Data-volume preparation by the real containai-init against tmpfs volumes:
+# the shipped layout, idempotence, user data kept, every attack refused
+# with exit 125 and nothing outside the volume touched, and a rename race.
+# The whole suite runs twice: through openat2 and through the forced
+# component walk (CONTAINAI_TEST_NO_OPENAT2=1).
+. "$(dirname "$0")/../lib.sh"
+
+# The volume must be a mount point: mount in a private namespace so
+# nothing reaches the host's mount table.
+if [ -z "${CAI_VOLUME_NS:-}" ]; then
+	CAI_VOLUME_NS=1 exec unshare -m --propagation private bash "$0" "$@"
+fi
+
+# One scratch directory for the suite, registered in this shell (a
+# $(scratch_dir) subshell cannot register it); mounts go first, innermost
+# first, then lib.sh removes the directory.
+BASE=$(scratch_dir)
+CAI_SCRATCH_DIRS="${CAI_SCRATCH_DIRS:-} $BASE"
+cleanup_mounts() {
+	findmnt -rn -o TARGET | grep "^$BASE/" | sort -r | xargs -r -n1 umount -l
+	cleanup_scratch
+}
+trap cleanup_mounts EXIT
+
+POLICY=$CAI_ROOT/policy/volume.ini
+OWNER=1000:1000
+: "${RACE_BATCHES:=20}"
+: "${RACE_RUNS:=75}"
+
+# new_volume [MANIFEST]: a tmpfs ($S/fs) holding the volume and, beside it,
+# $OUT; the volume is bind-mounted at $V, so it is a mount point that
+# shares a filesystem with $OUT (hard links and renames between them work).
+new_volume() {
+	S=$(mktemp -d "$BASE/v.XXXXXX")
+	mkdir "$S/fs" "$S/vol"
+	mount -t tmpfs -o size=64m,mode=0755 tmpfs "$S/fs"
+	mkdir -p "$S/fs/vol" "$S/fs/outside/sub"
+	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$S/fs/outside/passwd"
+	mount --bind "$S/fs/vol" "$S/vol"
+	V=$S/vol
+	OUT=$S/fs/outside
+	write_config "${1:-$POLICY}" true
+}
+
+# write_config MANIFEST REQUIRE_MOUNT [ROOT]
+write_config() {
+	cat >"$S/init.ini" <<-EOF
+		[volume]
+		root = ${3:-$V}
+		manifest = $1
+		owner = $OWNER
+		require_mount = $2
+	EOF
+}
+
+# Everything about a tree that preparation could change: names, types,
+# modes, owners, sizes, times (ctime catches even a chown to the same
+# owner) and contents.
+snapshot() {
+	(cd "$1" && find . -printf '%p %y %m %U:%G %s %n %T@ %C@\n' | sort &&
+		find . -type f -exec md5sum {} + | sort)
+}
+
+# run_init [ARGS...]: sets RC and ERR; the command leaves $S/ran behind.
+run_init() {
+	ERR=$(timeout 20 "$INIT" -c "$S/init.ini" "$@" -- /bin/touch "$S/ran" 2>&1 >/dev/null)
+	RC=$?
+}
+
+run_check() {
+	ERR=$(timeout 20 "$INIT" -c "$S/init.ini" --check 2>&1 >/dev/null)
+	RC=$?
+}
+
+# plant: the attack is in place; remember what the outside looks like.
+plant_done() {
+	OUT_BEFORE=$(snapshot "$OUT")
+}
+
+# expect_refused NAME REGEX: exit 125, the command never ran, the reason
+# on stderr, the outside unchanged.
+expect_refused() {
+	local why=""
+	[ "$RC" = 125 ] || why="exit $RC"
+	[ -e "$S/ran" ] && why="$why; the command ran"
+	printf '%s' "$ERR" | grep -Eq -- "$2" || why="$why; stderr lacks /$2/"
+	[ "$(snapshot "$OUT")" = "$OUT_BEFORE" ] || why="$why; outside changed"
+	if [ -z "$why" ]; then pass "$1"; else fail "$1" "$why: $ERR"; fi
+}
+
+expect_ok() {
+	if [ "$RC" = 0 ] && [ -e "$S/ran" ]; then pass "$1"; else fail "$1" "exit $RC: $ERR"; fi
+}
+
+# The manifest as lines "TYPE PATH MODE INIT" (d|f, octal mode without
+# the leading 0, init or "-").
+manifest_lines() {
+	awk '
+	function flush() { if (p != "") print t, p, m, (i == "" ? "-" : i) }
+	/^\[dir /  { flush(); t = "d"; p = substr($0, 6, length($0) - 6); m = "755"; i = "" }
+	/^\[file / { flush(); t = "f"; p = substr($0, 7, length($0) - 7); m = "644"; i = "" }
+	/^mode *=/ { m = $3; sub(/^0/, "", m) }
+	/^init *=/ { i = $3 }
+	END { flush() }' "$1"
+}
+
+check_layout() {
+	local name=$1 bad="" t p m i got
+	while read -r t p m i; do
+		if [ "$t" = d ]; then
+			[ -d "$V/$p" ] && [ ! -L "$V/$p" ] || { bad="$bad $p(not a dir)"; continue; }
+		else
+			[ -f "$V/$p" ] && [ ! -L "$V/$p" ] || { bad="$bad $p(not a file)"; continue; }
+			if [ "$i" != - ] && [ "$(cat "$V/$p")" != "$i" ]; then bad="$bad $p(init)"; fi
+		fi
+		got=$(stat -c '%a %u:%g' "$V/$p")
+		[ "$got" = "$m $OWNER" ] || bad="$bad $p($got)"
+	done < <(manifest_lines "$POLICY")
+	# Implicit parents and the root itself belong to the owner as well.
+	got=$(find "$V" \( ! -user "${OWNER%:*}" -o ! -group "${OWNER#*:}" \) -print)
+	[ -z "$got" ] || bad="$bad not-owned:$got"
+	if [ -z "$bad" ]; then pass "$name"; else fail "$name" "$bad"; fi
+}
+
+case_layout() {
+	new_volume
+	run_init
+	expect_ok layout_runs
+	check_layout layout_types_modes_owners
+	run_check
+	expect_eq check_accepts_policy "$RC" 0
+}
+
+case_idempotent() {
+	new_volume
+	run_init
+	local before
+	before=$(snapshot "$V")
+	rm -f "$S/ran"
+	run_init
+	expect_ok second_run_ok
+	expect_eq second_run_changes_nothing "$(snapshot "$V")" "$before"
+}
+
+case_user_data() {
+	new_volume
+	mkdir -p "$V/claude"
+	printf '{"theme":"dark"}\n' >"$V/claude/settings.json"
+	: >"$V/vscode-server-insiders.keep"
+	run_init
+	expect_ok user_data_run
+	expect_eq existing_file_not_rewritten "$(cat "$V/claude/settings.json")" '{"theme":"dark"}'
+	printf 'token-123' >"$V/claude/credentials.json"
+	chmod 0666 "$V/claude/credentials.json"
+	local sum
+	sum=$(md5sum <"$V/claude/credentials.json")
+	run_init
+	expect_eq nonempty_file_byte_identical "$(md5sum <"$V/claude/credentials.json")" "$sum"
+	expect_eq nonempty_file_mode_restored "$(stat -c %a "$V/claude/credentials.json")" 600
+	: >"$V/gemini/settings.json"
+	chmod 0700 "$V/config"
+	chmod 0755 "$V/config/gh"
+	run_init
+	expect_eq init_into_empty_file "$(cat "$V/gemini/settings.json")" '{}'
+	expect_eq unnamed_parent_keeps_user_mode "$(stat -c %a "$V/config")" 700
+	expect_eq named_dir_mode_restored "$(stat -c %a "$V/config/gh")" 700
+}
+
+# A symlink at each component of one deep entry, to an outside directory,
+# to an outside file and dangling.
+case_symlinks() {
+	local comp target kind
+	for comp in vscode-server vscode-server/data vscode-server/data/User vscode-server/data/User/mcp.json; do
+		for kind in dir file dangling; do
+			new_volume
+			case $kind in
+			dir) target=$OUT ;;
+			file) target=$OUT/passwd ;;
+			dangling) target=$OUT/missing ;;
+			esac
+			mkdir -p "$V/$(dirname "$comp")"
+			ln -s "$target" "$V/$comp"
+			plant_done
+			run_init
+			expect_refused "symlink_${comp//\//_}_to_$kind" "$comp: a symlink is in the path \(refused\)"
+		done
+	done
+	new_volume
+	mkdir -p "$V/claude"
+	ln -s ../../fs/outside "$V/claude/plugins"
+	plant_done
+	run_init
+	expect_refused symlink_relative_escape "claude/plugins: a symlink"
+}
+
+case_root_symlink() {
+	new_volume
+	ln -s "$V" "$S/link"
+	write_config "$POLICY" true "$S/link"
+	plant_done
+	run_init
+	expect_refused root_is_symlink "a symlink is in the path"
+	ln -s "$OUT" "$S/link2"
+	write_config "$POLICY" false "$S/link2"
+	run_init
+	expect_refused root_symlink_to_outside "a symlink is in the path"
+	write_config "$POLICY" false "$S/link/claude"
+	run_init
+	expect_refused root_symlink_component "a symlink is in the path"
+}
+
+case_hardlink() {
+	new_volume
+	mkdir -p "$S/fs/vol/claude"
+	ln "$OUT/passwd" "$S/fs/vol/claude/credentials.json"
+	plant_done
+	run_init
+	expect_refused hardlink_at_file_entry "claude/credentials.json: has more than one hard link"
+}
+
+case_special_files() {
+	local kind
+	for kind in fifo socket device; do
+		new_volume
+		mkdir -p "$V/claude"
+		case $kind in
+		fifo) mkfifo "$V/claude/credentials.json" ;;
+		socket) python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
+			"$V/claude/credentials.json" ;;
+		device) mknod "$V/claude/credentials.json" c 1 3 ;;
+		esac
+		plant_done
+		run_init
+		expect_refused "${kind}_at_file_entry_no_hang" "claude/credentials.json: not a regular file"
+	done
+}
+
+case_type_swaps() {
+	new_volume
+	mkdir -p "$V/claude/claude.json"
+	printf 'keep' >"$V/claude/claude.json/inner"
+	plant_done
+	run_init
+	expect_refused dir_at_file_entry "claude/claude.json: a file is expected, a directory is there"
+	expect_eq dir_at_file_entry_kept "$(cat "$V/claude/claude.json/inner")" keep
+
+	new_volume
+	mkdir -p "$V/claude"
+	printf 'keep' >"$V/claude/plugins"
+	plant_done
+	run_init
+	expect_refused file_at_dir_entry "claude/plugins: a directory is expected"
+	expect_eq file_at_dir_entry_kept "$(cat "$V/claude/plugins")" keep
+}
+
+case_inner_mounts() {
+	new_volume
+	mkdir -p "$V/claude"
+	mount -t tmpfs -o size=1m tmpfs "$V/claude"
+	plant_done
+	run_init
+	expect_refused mount_at_entry "claude: leaves the volume or crosses a mount"
+	expect_eq mount_at_entry_untouched "$(stat -c '%u:%g' "$V/claude")" 0:0
+
+	new_volume
+	mkdir -p "$V/userdata"
+	mount -t tmpfs -o size=1m tmpfs "$V/userdata"
+	touch "$V/userdata/x"
+	plant_done
+	run_init
+	expect_refused mount_elsewhere_in_volume "userdata: a mount inside the volume"
+	expect_eq mount_elsewhere_untouched "$(stat -c '%u:%g' "$V/userdata/x")" 0:0
+}
+
+case_bad_manifest() {
+	local text
+	for text in '[dir ../outside/x]' '[dir /tmp/x]' '[file claude/../../x]'; do
+		new_volume
+		printf '[dir claude]\n%s\n' "$text" >"$S/bad.ini"
+		write_config "$S/bad.ini" true
+		plant_done
+		run_init
+		expect_refused "manifest_refused_${text//[^a-z]/_}" "$S/bad.ini:2: "
+		run_check
+		expect_refused "check_refuses_${text//[^a-z]/_}" "$S/bad.ini:2: "
+		expect_eq "manifest_refused_nothing_created_${text//[^a-z]/_}" "$(ls -A "$V")" ""
+	done
+}
+
+case_mount_required() {
+	new_volume
+	mkdir -p "$S/fs/vol/plain"
+	write_config "$POLICY" true "$S/fs/vol/plain"
+	plant_done
+	run_init
+	expect_refused not_a_mount_point "is not a mount point"
+	write_config "$POLICY" false "$S/fs/vol/plain"
+	run_init
+	expect_ok plain_dir_when_allowed
+}
+
+# The ownership fix: root-owned user data becomes the owner's; symlinks,
+# FIFOs and hard-linked files keep theirs, and nothing is followed.
+case_owner_fix() {
+	new_volume
+	mkdir -p "$V/claude/projects/a/b"
+	printf 'x' >"$V/claude/projects/a/b/f"
+	ln -s "$OUT/passwd" "$V/claude/projects/link"
+	mkfifo "$V/claude/projects/fifo"
+	printf 'y' >"$V/claude/projects/h1"
+	ln "$V/claude/projects/h1" "$V/claude/projects/h2"
+	plant_done
+	run_init
+	expect_ok owner_fix_runs
+	expect_eq owner_fix_deep_file "$(stat -c '%u:%g' "$V/claude/projects/a/b/f")" "$OWNER"
+	expect_eq owner_fix_deep_dir "$(stat -c '%u:%g' "$V/claude/projects/a")" "$OWNER"
+	expect_eq owner_fix_symlink_left_alone "$(stat -c '%u:%g' "$V/claude/projects/link")" 0:0
+	expect_eq owner_fix_fifo_left_alone "$(stat -c '%u:%g' "$V/claude/projects/fifo")" 0:0
+	expect_eq owner_fix_hardlink_left_alone "$(stat -c '%u:%g' "$V/claude/projects/h1")" 0:0
+	expect_eq owner_fix_symlink_target_untouched "$(snapshot "$OUT")" "$OUT_BEFORE"
+}
+
+case_lookup_mode() {
+	new_volume
+	run_init -v
+	if [ "${CONTAINAI_TEST_NO_OPENAT2:-}" = 1 ]; then
+		expect_match lookup_uses_walk "$ERR" "walk component by component"
+	else
+		expect_no_match lookup_uses_openat2 "$ERR" "walk component by component"
+	fi
+}
+
+# The race: a swapper exchanges a layout directory with a symlink to an
+# outside directory in a tight loop while containai-init prepares.
+case_race() {
+	new_volume
+	local target=$S/fs/race-target before after batch run n=0 refused=0 odd=0 swaps dir pid
+	mkdir -m 0755 "$target"
+	before=$(find "$target" -maxdepth 0 -printf '%m %U:%G %n %C@')
+	for ((batch = 0; batch < RACE_BATCHES; batch++)); do
+		rm -rf "${V:?}"/* "$V"/.[!.]*
+		if ((batch % 2)); then dir=claude; else dir=vscode-server/data; fi
+		mkdir -p "$V/$dir"
+		ln -s "$target" "$V/$dir.swap"
+		"$HELPERS/swapper" "$V/$dir" "$V/$dir.swap" >"$S/swaps" &
+		pid=$!
+		for ((run = 0; run < RACE_RUNS; run++)); do
+			timeout 10 "$INIT" -q -c "$S/init.ini" -- /bin/true 2>/dev/null
+			case $? in 0) ;; 125) refused=$((refused + 1)) ;; *) odd=$((odd + 1)) ;; esac
+			n=$((n + 1))
+		done
+		kill -TERM "$pid"
+		wait "$pid"
+		swaps=$(cat "$S/swaps")
+		[ "${swaps:-0}" -gt 0 ] || odd=$((odd + 1))
+	done
+	after=$(find "$target" -maxdepth 0 -printf '%m %U:%G %n %C@')
+	expect_eq "race_${n}_runs_target_gains_no_entry" "$(ls -A "$target")" ""
+	expect_eq "race_target_mode_owner_unchanged" "$after" "$before"
+	expect_eq "race_every_run_ok_or_refused" "$odd" 0
+	# Without refusals the swapper never won a window: the race was not run.
+	if [ "$refused" -gt 0 ]; then pass "race_swaps_hit_preparation ($refused of $n refused)"; else fail race_swaps_hit_preparation "no run saw a swap"; fi
+}
+
+run_all() {
+	case_layout
+	case_idempotent
+	case_user_data
+	case_symlinks
+	case_root_symlink
+	case_hardlink
+	case_special_files
+	case_type_swaps
+	case_inner_mounts
+	case_bad_manifest
+	case_mount_required
+	case_owner_fix
+	case_lookup_mode
+	case_race
+}
+
+if [ -z "${CAI_VOLUME_MODE:-}" ]; then
+	CAI_VOLUME_MODE=openat2 SUITE="$SUITE[openat2]" bash "$0"
+	CAI_VOLUME_MODE=walk CONTAINAI_TEST_NO_OPENAT2=1 SUITE="$SUITE[walk]" bash "$0"
+	exit 0
+fi
+run_all
