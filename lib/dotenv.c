@@ -240,6 +240,10 @@ int dotenv_read_fd(int fd, const char *name, struct dotenv *out, struct cai_err 
 	 * side effects. */
 	if (!S_ISREG(st.st_mode))
 		return err_set(err, 0, "%s: not a regular file", name);
+	/* Root reads it for the agent: a hard link could hand over a file
+	 * from elsewhere on the volume's file system (the tmpfiles CVE class). */
+	if (st.st_nlink > 1)
+		return err_set(err, 0, "%s: has more than one hard link", name);
 	if (st.st_size > (off_t)DOTENV_MAX_SIZE)
 		return err_set(err, 0, "%s: larger than %u bytes", name, DOTENV_MAX_SIZE);
 	if (fd_read_bounded(fd, DOTENV_MAX_SIZE, &buf, &len, err) < 0)

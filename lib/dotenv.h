@@ -17,8 +17,8 @@
  * byte-order mark (which then makes the first NAME invalid).  Reports
  * carry the line number and at most the NAME, rendered printable and
  * bounded - never a value, never a line without '='.
- * A file that is not a regular file, or larger than DOTENV_MAX_SIZE, is
- * refused whole.
+ * A file that is not a regular file, has more than one hard link or is
+ * larger than DOTENV_MAX_SIZE is refused whole.
  */
 #ifndef CAI_DOTENV_H
 #define CAI_DOTENV_H
@@ -57,13 +57,14 @@ typedef void (*dotenv_report_fn)(void *ctx, unsigned line, enum dotenv_problem p
 int dotenv_parse(const char *buf, size_t len, struct dotenv *out, dotenv_report_fn report,
 		 void *ctx, struct cai_err *err);
 
-/* Read and parse the file open on fd: it must be a regular file of at
- * most DOTENV_MAX_SIZE bytes.  Reports are logged as warnings, "NAME:LINE:". */
+/* Read and parse the file open on fd: it must be a regular file with one
+ * link and at most DOTENV_MAX_SIZE bytes.  Reports are logged as warnings, "NAME:LINE:". */
 int dotenv_read_fd(int fd, const char *name, struct dotenv *out, struct cai_err *err);
 
 /* Load `rel` beneath the volume root.  Never fails the start-up: a file
  * that is missing is silently skipped; a symlink, a non-regular or
- * unreadable file, one over the size bound, or one that cannot be parsed
+ * unreadable or hard-linked file, one over the size bound, or one that
+ * cannot be parsed
  * is warned about and skipped, leaving *out empty. */
 void dotenv_load(const struct beneath *vol, const char *rel, struct dotenv *out);
 

@@ -67,6 +67,13 @@ expect_eq env_symlink_skipped "$RC:$OUT" "0:[unset]"
 expect_match env_symlink_warned "$ERR" 'symlink'
 
 new_volume
+printf 'LINKED=1\n' >"$S/vol/other"
+ln "$S/vol/other" "$S/vol/.env"
+run_init "$S/env.ini" sh -c 'printf "[%s]" "${LINKED-unset}"'
+expect_eq env_hard_link_skipped "$RC:$OUT" "0:[unset]"
+expect_match env_hard_link_warned "$ERR" 'more than one hard link'
+
+new_volume
 mkdir "$S/vol/.env"
 run_init "$S/env.ini" true
 expect_eq env_directory_skipped "$RC" 0
