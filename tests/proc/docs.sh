@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Man pages: one for every binary the build makes, rendered by man(1)
+# without a warning, and describing every option the binary's --help lists.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+# binary -> man page section
+declare -A SECTION=([containai-init]=8 [containai]=1)
+
+# help_options BIN: every -x / --long option its --help mentions.
+help_options() {
+	"$1" --help 2>&1 | grep -oE '(^|[][ |,])--?[A-Za-z][A-Za-z0-9-]*' | sed 's/^[][ |,]//' | sort -u
+}
+
+# render PAGE: the page as plain text, one line per paragraph so that no
+# option is split by line breaking or hyphenation.
+render() {
+	LC_ALL=C MANWIDTH=2000 man --nh --nj -l "$1" 2>/dev/null | col -b
+}
+
+for bin in "${!SECTION[@]}"; do
+	[ -x "$CAI_BUILD/$bin" ] || continue
+	sec=${SECTION[$bin]}
+	src=$CAI_ROOT/docs/$bin.$sec.scd
+	page=$CAI_BUILD/man/$bin.$sec
+	if [ ! -f "$src" ]; then
+		fail "$bin($sec) has a man page" "docs/$bin.$sec.scd is missing"
+		continue
+	fi
+	if [ ! -f "$page" ] || [ "$src" -nt "$page" ]; then
+		fail "$bin($sec) man page is built by make" "$page is missing or older than its source"
+		continue
+	fi
+	pass "$bin($sec) has a man page"
+	warnings=$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)
+	expect_eq "$bin($sec) renders without warnings" "$warnings" ""
+	text=$(render "$page")
+	headings=$(printf '%s\n' "$text" | grep -xE 'NAME|SYNOPSIS|DESCRIPTION' | tr '\n' ' ')
+	expect_eq "$bin($sec) has NAME, SYNOPSIS and DESCRIPTION" "$headings" "NAME SYNOPSIS DESCRIPTION "
+	opts=$(help_options "$CAI_BUILD/$bin")
+	if [ -z "$opts" ]; then
+		fail "$bin --help lists options" "no option found in its --help output"
+		continue
+	fi
+	missing=
+	for o in $opts; do
+		# Described, not just named in the synopsis: the option starts an
+		# entry of a definition list ("  -c FILE", "  --help, -h").
+		printf '%s\n' "$text" | grep -qE -- "^[[:space:]]+([^[:space:]]+, )*$o([ ,=]|$)" || missing="$missing $o"
+	done
+	expect_eq "$bin($sec) documents every option of --help" "${missing# }" ""
+done
