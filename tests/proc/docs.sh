@@ -73,7 +73,7 @@ for line in open(os.path.join(root, "docs/security.md")):
             problems.append(f"{ident}: {m.group(1)} does not exist")
             continue
         text = open(path).read()
-        for fn in re.findall(r"`([a-z_][a-z0-9_]*)`", m.group(2)):
+        for fn in re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)`", m.group(2)):
             if not re.search(r"\b%s\b" % fn, text):
                 problems.append(f"{ident}: {fn} not in {m.group(1)}")
     for seg in proof.split(";"):
