@@ -96,7 +96,7 @@ build_sandbox_image() {
 	local tag=$1
 	shift
 	ensure_debian_base || return 1
-	docker build --pull=false -t "$tag" "$@" "$CAI_ROOT"
+	docker build --pull=false --force-rm -t "$tag" "$@" "$CAI_ROOT"
 }
 
 # launcher_is_stub: the build's `containai` is still the skeleton that

@@ -45,7 +45,7 @@ expect_match "build ran containai-init --check" "$(cat "$LOGS/build")" 'containa
 bad=$(scratch_dir)
 copy_context "$bad"
 printf '\n[init]\nbogus = 1\n' >>"$bad/policy/init.ini"
-if docker build --pull=false -t "$BAD" "$bad" >"$LOGS/bad" 2>&1; then
+if docker build --pull=false --force-rm -t "$BAD" "$bad" >"$LOGS/bad" 2>&1; then
 	fail "a broken init.ini fails the build" "the build succeeded"
 else
 	expect_match "a broken init.ini fails the build" "$(cat "$LOGS/bad")" 'init\.ini:[0-9]+: '
@@ -103,7 +103,7 @@ else
 fi
 
 # --- the minimal target: the init alone in an author's image ----------------
-if docker build --pull=false --target minimal -t "$MINIMAL" "$CAI_ROOT" >"$LOGS/minimal" 2>&1; then
+if docker build --pull=false --force-rm --target minimal -t "$MINIMAL" "$CAI_ROOT" >"$LOGS/minimal" 2>&1; then
 	pass "minimal target builds"
 	docker run --rm --pull=never "$MINIMAL" /bin/sh -c 'read -r c </proc/1/cmdline; exit 3' 2>/dev/null
 	expect_eq "minimal image runs the command under the init" "$?" 3
