@@ -67,7 +67,7 @@ for n in "${NAMES[@]}"; do
 	outer=$!
 	init=
 	for _ in $(seq 1 100); do
-		init=$(cat "/proc/$outer/task/$outer/children" 2>/dev/null | awk '{print $1}')
+		init=$(awk '{print $1}' "/proc/$outer/task/$outer/children" 2>/dev/null)
 		[ -n "$init" ] && [ -n "$(cat "/proc/$init/task/$init/children" 2>/dev/null)" ] && break
 		sleep 0.05
 	done

@@ -2,7 +2,7 @@
 # `make bench`: every benchmark in bench/, one after the other.  Each prints
 # `name: value (ratio)` lines; a failing one is reported and the others run.
 set -uo pipefail
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 2
 export CAI_ROOT=$PWD CAI_BUILD=$PWD/build
 status=0
 for b in bench/*.sh; do

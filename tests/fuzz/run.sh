@@ -6,7 +6,7 @@
 # build/fuzz/crashes/NAME/.
 #   FUZZ_SECONDS  time per target (default 30)
 set -uo pipefail
-cd "$(dirname "$0")/../.."
+cd "$(dirname "$0")/../.." || exit 2
 SECONDS_PER=${FUZZ_SECONDS:-30}
 [ $# -gt 0 ] || { echo "usage: tests/fuzz/run.sh build/fuzz/fuzz_NAME..." >&2; exit 2; }
 status=0
