@@ -84,7 +84,7 @@ pairs=()
 left_all=()
 for n in "${NAMES[@]}"; do
 	# shellcheck disable=SC2086
-	out=$(unshare --pid --fork --mount-proc ${CMD[$n]} "$B/helpers/orphans" "$ORPHANS" 60 || true)
+	out=$(unshare --pid --fork --mount-proc ${CMD[$n]} "$B/helpers/orphan_burst" "$ORPHANS" 60 || true)
 	ms=$(sed -n 's/.*reap_ms=\([0-9.]*\).*/\1/p' <<<"$out")
 	left=$(sed -n 's/.*left=\([0-9]*\).*/\1/p' <<<"$out")
 	pairs+=("$n=${ms:-0}")

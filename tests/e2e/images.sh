@@ -5,7 +5,7 @@
 #   mmdebstrap + docker import when not present; nothing is pulled.
 # shellcheck shell=bash
 
-SCRATCH_IMAGE=containai-test:scratch
+SCRATCH_IMAGE=${CAI_TEST_IMAGE:-containai-test:scratch}
 
 ensure_scratch_image() {
 	local ctx
@@ -30,8 +30,10 @@ ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/containai-test
 ENTRYPOINT ["/usr/sbin/containai-init", "--"]
 CMD ["/bin/sh"]
 DF
-	docker build -q -t "$SCRATCH_IMAGE" "$ctx" >/dev/null
+	docker build -q -t "$SCRATCH_IMAGE" "$ctx" >"$ctx.log" 2>&1
 	local rc=$?
+	[ $rc -eq 0 ] || cat "$ctx.log"
+	rm -f "$ctx.log"
 	rm -rf "$ctx"
 	return $rc
 }
