@@ -10,8 +10,9 @@
  * with MS the time from the release to the last one gone, and K the
  * processes (zombies included) still there at the timeout.
  * Exits 0 when none is left, 1 otherwise.  Run it in a PID namespace with
- * its own /proc (unshare --pid --fork --mount-proc INIT -- orphan_burst N); nothing
- * else may run there: every other process counts as not yet reaped..
+ * its own /proc (unshare --pid --fork --mount-proc INIT -- orphan_burst N),
+ * as the init's direct command: any other process there counts as an
+ * orphan not yet reaped.
  */
 #define _GNU_SOURCE
 #include <dirent.h>
