@@ -88,6 +88,10 @@ for line in open(os.path.join(root, "docs/security.md")):
         for case in re.findall(r'"([^"]+)"', m.group(2)):
             if f'"{case}"' not in text:
                 problems.append(f"{ident}: case '{case}' not in {m.group(1)}")
+        # unit tests are named `like_this`: TEST(like_this) or BOTH(like_this)
+        for case in re.findall(r"`([a-z_][a-z0-9_]*)`", m.group(2)):
+            if not re.search(r"\b(TEST|BOTH)\(%s\)" % case, text):
+                problems.append(f"{ident}: unit test {case} not in {m.group(1)}")
 if rows == 0:
     problems.append("no kept row found (table format changed?)")
 print("\n".join(problems))
