@@ -6,8 +6,8 @@
 #
 # Nothing here reaches a registry: the base images are local (made with
 # mmdebstrap by `make image` when missing) and agent CLIs are installed by
-# the host into build/agents, which this file only copies.  Built with the
-# classic builder or BuildKit alike; no BuildKit-only syntax.
+# the host into build/agents, which this file only copies.  Plain Dockerfile
+# syntax: the classic builder builds it as well as BuildKit.
 
 # --- builder: the static init, built the same way `make` builds it -------
 FROM debian:bookworm AS builder

@@ -4,7 +4,7 @@
 set -eu
 PKGS="gcc make clang libc6-dev libseccomp-dev libcap-dev libinih-dev libjansson-dev
  docker.io busybox-static mmdebstrap tini dumb-init catatonit scdoc man-db
- util-linux iproute2 procps hyperfine python3"
+ util-linux iproute2 procps hyperfine python3 npm"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"

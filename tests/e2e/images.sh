@@ -98,5 +98,14 @@ build_sandbox_image() {
 	local tag=$1
 	shift
 	ensure_debian_base || return 1
-	docker build --pull=false -t "$tag" "$@" "$CAI_ROOT"
+	docker build --pull=false --force-rm -t "$tag" "$@" "$CAI_ROOT"
+}
+
+# launcher_is_stub: the build's `containai` is still the skeleton that
+# answers every command but `version` with its usage line (no doctor, no run).
+launcher_is_stub() {
+	local out rc
+	out=$("$CAI_BUILD/containai" doctor 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq 2 ] && printf '%s' "$out" | grep -q 'usage: containai '
 }

@@ -3,6 +3,8 @@
 # container or volume behind.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/e2e/images.sh
+. "$CAI_ROOT/tests/e2e/images.sh"
 
 PREFIX=image-demo-$$
 TAG=image-containai:demo-$$
@@ -30,7 +32,7 @@ shows "demo shows the prepared volume" 'data volume /mnt/agent-data:'
 shows "demo shows the workspace" 'workspace: .*/home/agent/workspace'
 shows "demo shows .env reaching the agent" '\.env: +DEMO_GREETING=hello from \.env'
 # Once the launcher has `doctor`, the demo must go through `containai run`.
-if "$CAI_BUILD/containai" doctor 2>&1 | grep -q 'usage: containai '; then
+if launcher_is_stub; then
 	shows "demo says when it stands in for containai run" "launcher has no 'run' yet"
 else
 	expect_no_match "demo starts the sandbox through containai run" "$out" "launcher has no 'run' yet"

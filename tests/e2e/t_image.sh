@@ -17,7 +17,7 @@ WS=$(scratch_dir)
 LOGS=$(scratch_dir)
 
 cleanup_image_suite() {
-	docker rm -f "$PREFIX" >/dev/null 2>&1
+	docker rm -f "$PREFIX" "$PREFIX-run" >/dev/null 2>&1
 	docker volume rm -f "$VOLUME" >/dev/null 2>&1
 	docker rmi -f "$TAG" "$MINIMAL" "$AGENTS_TAG" "$BAD" >/dev/null 2>&1
 	cleanup_scratch
@@ -45,7 +45,7 @@ expect_match "build ran containai-init --check" "$(cat "$LOGS/build")" 'containa
 bad=$(scratch_dir)
 copy_context "$bad"
 printf '\n[init]\nbogus = 1\n' >>"$bad/policy/init.ini"
-if docker build --pull=false -t "$BAD" "$bad" >"$LOGS/bad" 2>&1; then
+if docker build --pull=false --force-rm -t "$BAD" "$bad" >"$LOGS/bad" 2>&1; then
 	fail "a broken init.ini fails the build" "the build succeeded"
 else
 	expect_match "a broken init.ini fails the build" "$(cat "$LOGS/bad")" 'init\.ini:[0-9]+: '
@@ -85,8 +85,25 @@ expect_eq "command has NoNewPrivs" "$(field NoNewPrivs)" 1
 expect_eq "command runs under a seccomp filter" "$(field Seccomp)" 2
 [ "$rc" -eq 7 ] || sed 's/^/    /' "$LOGS/run"
 
+# --- the same sandbox started the way users start it -----------------------
+# Through the contract's `containai run --force` (this engine has no
+# isolation mode).  Fails until the launcher has `run`.
+if launcher_is_stub; then
+	fail "sandbox starts through containai run --force" "this build's launcher has no run command yet"
+else
+	out=$("$CAI_BUILD/containai" run --force --image "$TAG" --name "$PREFIX-run" --data-volume "$VOLUME" \
+		--workspace "$WS" -- /bin/sh -c 'tr "\0" " " </proc/1/cmdline; echo; cat /proc/self/status' 2>"$LOGS/launch")
+	rc=$?
+	expect_eq "sandbox starts through containai run --force" "$rc" 0
+	[ "$rc" -eq 0 ] || sed 's/^/    /' "$LOGS/launch"
+	expect_match "containai run: PID 1 is containai-init" "$(printf '%s\n' "$out" | head -n 1)" '^/usr/sbin/containai-init '
+	expect_eq "containai run: command runs as uid 1000" "$(field Uid)" "1000 1000 1000 1000"
+	expect_eq "containai run: command has no effective capability" "$(field CapEff)" 0000000000000000
+	docker rm -f "$PREFIX-run" >/dev/null 2>&1
+fi
+
 # --- the minimal target: the init alone in an author's image ----------------
-if docker build --pull=false --target minimal -t "$MINIMAL" "$CAI_ROOT" >"$LOGS/minimal" 2>&1; then
+if docker build --pull=false --force-rm --target minimal -t "$MINIMAL" "$CAI_ROOT" >"$LOGS/minimal" 2>&1; then
 	pass "minimal target builds"
 	docker run --rm --pull=never "$MINIMAL" /bin/sh -c 'read -r c </proc/1/cmdline; exit 3' 2>/dev/null
 	expect_eq "minimal image runs the command under the init" "$?" 3
