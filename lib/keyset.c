@@ -8,8 +8,9 @@
 
 static uint64_t keyset_hash(const char *name, size_t len)
 {
-	/* FNV-1a: the names come from a file the agent controls, but a
-	 * collision flood only costs time bounded by the file size limit. */
+	/* FNV-1a.  The names come from a file the agent controls; a crafted
+	 * collision flood can only slow down the agent's own start, and the
+	 * file size limit bounds even that. */
 	uint64_t h = 0xcbf29ce484222325ULL;
 	for (size_t i = 0; i < len; i++) {
 		h ^= (unsigned char)name[i];
