@@ -1,8 +1,12 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016
+# commands run in the sandbox expand their own $VARS
 # .env from a named volume and the workspace layouts, on a real engine with
 # the FROM-scratch test image.
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 export CAI_TEST_IMAGE=envws-test:scratch
+# shellcheck source=tests/e2e/images.sh
 . "$(dirname "$0")/images.sh"
 
 IMG=$CAI_TEST_IMAGE
@@ -57,7 +61,7 @@ start=$(date +%s)
 out=$(init env.ini -- echo started 2>"$CFG/fifo.err")
 rc=$?
 expect_eq "a FIFO .env does not hang start-up" "$rc:$out" "0:started"
-[ $(($(date +%s) - start)) -lt 30 ] && pass "a FIFO .env: start-up is quick" || fail "a FIFO .env: start-up is quick" "too slow"
+if [ $(($(date +%s) - start)) -lt 30 ]; then pass "a FIFO .env: start-up is quick"; else fail "a FIFO .env: start-up is quick" "too slow"; fi
 expect_match "a FIFO .env is warned about" "$(cat "$CFG/fifo.err")" "not a regular file, skipped"
 
 in_volume 'rm -f /mnt/agent-data/.env && printf "OK=1\nsk-live-SECRETONE\nBAD-KEY=SECRETTWO\n NAME=SECRETTHREE\n" >/mnt/agent-data/.env'

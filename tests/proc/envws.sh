@@ -1,4 +1,6 @@
 #!/usr/bin/env bash
+# shellcheck disable=SC2016
+# commands run in the sandbox expand their own $VARS
 # .env loading, workspace linking and the volume root, with the real
 # containai-init as root, on tmpfs volume roots and bind mounts inside a
 # private mount namespace (nothing leaks to the host's mount table).
@@ -48,7 +50,7 @@ run_init "$S/env.ini" sh -c 'printf "%s|%s|%s" "$FROM_FILE" "$SECOND" "$PRESET"'
 expect_eq "env_values_reach_command" "$OUT" "hello world|two|from-file"
 PRESET=from-docker run_init "$S/env.ini" sh -c 'printf "%s" "$PRESET"'
 expect_eq "env_init_environment_wins" "$OUT" "from-docker"
-PRESET= run_init "$S/env.ini" sh -c 'printf "[%s]" "${PRESET-unset}"'
+PRESET='' run_init "$S/env.ini" sh -c 'printf "[%s]" "${PRESET-unset}"'
 expect_eq "env_empty_init_variable_still_wins" "$OUT" "[]"
 
 new_volume
@@ -57,7 +59,7 @@ start=$(date +%s)
 run_init "$S/env.ini" sh -c 'echo ran'
 expect_eq "env_fifo_does_not_hang" "$RC:$OUT" "0:ran"
 expect_match "env_fifo_warned" "$ERR" 'not a regular file, skipped'
-[ $(($(date +%s) - start)) -lt 10 ] && pass env_fifo_fast || fail env_fifo_fast "took too long"
+if [ $(($(date +%s) - start)) -lt 10 ]; then pass env_fifo_fast; else fail env_fifo_fast "took too long"; fi
 
 new_volume
 printf 'LINKED=secret-from-target\n' >"$S/vol/real.env"
@@ -107,7 +109,7 @@ write_config "$S/ws-optional.ini" false
 reset_home() {
 	# umount would follow a symlink at the link path to the workspace.
 	[ -L "$LINK" ] || umount "$LINK" 2>/dev/null
-	rm -rf "$S/home"
+	rm -rf "${S:?}/home"
 	mkdir -p "$LINK"
 	chown 1000:1000 "$S/home/agent"
 }
