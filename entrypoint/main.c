@@ -12,6 +12,7 @@
 
 #include "cli.h"
 #include "config.h"
+#include "harden.h"
 #include "log.h"
 #include "supervise.h"
 
@@ -21,6 +22,7 @@
 
 struct init_ctx {
 	const struct cai_config *cfg;
+	struct harden_state harden;
 };
 
 static int load_config(const struct cli_opts *opts, struct cai_config *cfg, struct cai_err *err)
@@ -35,15 +37,35 @@ static int load_config(const struct cli_opts *opts, struct cai_config *cfg, stru
 
 static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 {
-	(void)ctx;
-	(void)envp;
-	(void)err;
-	return 0;
+	struct init_ctx *c = ctx;
+
+	if (harden_early(c->cfg, err) < 0)
+		return -1;
+	return harden_prepare(&c->harden, c->cfg, envp, err);
+}
+
+static int init_finalize(void *ctx, struct cai_err *err)
+{
+	struct init_ctx *c = ctx;
+
+	return harden_finalize(&c->harden, err);
+}
+
+static int init_harden_self(void *ctx, struct cai_err *err)
+{
+	struct init_ctx *c = ctx;
+
+	return harden_self(c->cfg, err);
 }
 
 static int init_check(const struct cai_config *cfg)
 {
-	(void)cfg;
+	struct cai_err err = { 0 };
+
+	if (harden_check(cfg, &err) < 0) {
+		log_error_err(&err);
+		return -1;
+	}
 	return 0;
 }
 
@@ -85,8 +107,11 @@ int main(int argc, char **argv)
 	if (opts.action == CLI_CHECK)
 		return init_check(&cfg) < 0 ? EXIT_INIT_FAILED : 0;
 	if (opts.action == CLI_PRINT_POLICY) {
-		log_error("--print-policy: no seccomp support in this build");
-		return EXIT_INIT_FAILED;
+		if (harden_print_policy(&cfg, STDOUT_FILENO, &err) < 0) {
+			log_error_err(&err);
+			return EXIT_INIT_FAILED;
+		}
+		return 0;
 	}
 
 	struct init_ctx ictx = { .cfg = &cfg };
@@ -95,6 +120,8 @@ int main(int argc, char **argv)
 		.grace = cfg.grace,
 		.target = cfg.signal_target,
 		.prepare = init_prepare,
+		.finalize = init_finalize,
+		.harden_self = init_harden_self,
 		.ctx = &ictx,
 	};
 	return supervise_run(&spec);

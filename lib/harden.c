@@ -1,0 +1,127 @@
+#define _GNU_SOURCE
+#include "harden.h"
+
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "hygiene.h"
+#include "identity.h"
+#include "landlock.h"
+
+/* What can be judged from the config alone; caps names land in *keep. */
+static int harden_validate(const struct cai_config *cfg, caps_mask *keep, struct cai_err *err)
+{
+	*keep = 0;
+	if (!cfg->security_enabled)
+		return 0;
+	if (caps_parse(cfg->capabilities, keep, err) < 0)
+		return err_prefix(err, "[security] capabilities");
+	if (landlock_check_config(cfg, err) < 0)
+		return -1;
+	/* Once capabilities are gone, only no_new_privs lets an unprivileged
+	 * process load a filter or a Landlock domain. */
+	if (!cfg->no_new_privs && (cfg->seccomp_policy[0] || cfg->landlock != LANDLOCK_OFF))
+		return err_set(err, 0, "[security] no_new_privs = false cannot go with a seccomp policy or Landlock");
+	return 0;
+}
+
+static int harden_compile(struct harden_state *st, const struct cai_config *cfg, struct cai_err *err)
+{
+	if (!cfg->security_enabled || !cfg->seccomp_policy[0])
+		return 0;
+	struct seccomp_policy *p = seccomp_policy_load(cfg->seccomp_policy, err);
+	if (!p)
+		return err_prefix(err, "seccomp");
+	int rc = seccomp_policy_compile(p, &st->filter, err);
+	seccomp_policy_free(p);
+	return rc < 0 ? err_prefix(err, "seccomp") : 0;
+}
+
+static int harden_identity(const struct cai_config *cfg, char ***envp, struct cai_err *err)
+{
+	struct identity id;
+
+	if (!cfg->user_enabled)
+		return 0;
+	if (identity_resolve(cfg, &id, err) < 0)
+		return -1;
+	char **env = identity_env(&id, *envp, err);
+	if (!env)
+		return -1;
+	*envp = env;
+	/* Without KEEP_CAPS the switch away from root would empty the
+	 * permitted set, and the capability step could no longer shape (or
+	 * verify) the bounding set. */
+	if (cfg->security_enabled && id.uid != 0 && geteuid() == 0 && caps_keep_across_setuid(err) < 0)
+		return -1;
+	return identity_apply(&id, err);
+}
+
+int harden_early(const struct cai_config *cfg, struct cai_err *err)
+{
+	if (!cfg->user_enabled && !cfg->security_enabled)
+		return 0;
+	return hygiene_not_dumpable(err);
+}
+
+int harden_prepare(struct harden_state *st, const struct cai_config *cfg, char ***envp,
+		   struct cai_err *err)
+{
+	caps_mask keep;
+
+	if (harden_validate(cfg, &keep, err) < 0 || harden_compile(st, cfg, err) < 0 ||
+	    harden_identity(cfg, envp, err) < 0)
+		return -1;
+	if (!cfg->security_enabled)
+		return 0;
+	if (caps_restrict(keep, err) < 0)
+		return -1;
+	if (cfg->no_new_privs && caps_set_no_new_privs(err) < 0)
+		return -1;
+	if (landlock_apply(cfg, err) < 0 || hygiene_limits(cfg, err) < 0 ||
+	    hygiene_check_cwd(err) < 0 || hygiene_close_fds(err) < 0)
+		return -1;
+	return 0;
+}
+
+int harden_finalize(struct harden_state *st, struct cai_err *err)
+{
+	if (!st->filter.len)
+		return 0;
+	return seccomp_bpf_install(&st->filter, err);
+}
+
+int harden_self(const struct cai_config *cfg, struct cai_err *err)
+{
+	if (!cfg->security_enabled)
+		return 0;
+	return caps_restrict_supervisor(err);
+}
+
+int harden_check(const struct cai_config *cfg, struct cai_err *err)
+{
+	struct harden_state st = { 0 };
+	struct identity id;
+	caps_mask keep;
+
+	if (harden_validate(cfg, &keep, err) < 0)
+		return -1;
+	if (cfg->user_enabled && identity_resolve(cfg, &id, err) < 0)
+		return -1;
+	if (harden_compile(&st, cfg, err) < 0)
+		return -1;
+	seccomp_bpf_free(&st.filter);
+	return 0;
+}
+
+int harden_print_policy(const struct cai_config *cfg, int fd, struct cai_err *err)
+{
+	if (!cfg->security_enabled || !cfg->seccomp_policy[0])
+		return err_set(err, 0, "--print-policy: no seccomp policy configured ([security] seccomp)");
+	struct seccomp_policy *p = seccomp_policy_load(cfg->seccomp_policy, err);
+	if (!p)
+		return err_prefix(err, "seccomp");
+	int rc = seccomp_policy_print(p, fd, err);
+	seccomp_policy_free(p);
+	return rc;
+}
