@@ -217,7 +217,9 @@ static int sp_condition(char *rest, struct sp_rule *r, struct cai_err *err)
 			break;
 	if (i == sizeof(sp_ops) / sizeof(sp_ops[0]))
 		return err_set(err, 0, "unknown operator '%s' (==, !=, <, <=, >, >= or &)", op);
-	if (sp_value(value ? value : (char *)"", &r->datum, err) < 0)
+	if (!value)
+		return err_set(err, 0, "missing value after the operator");
+	if (sp_value(value, &r->datum, err) < 0)
 		return -1;
 	r->has_cond = 1;
 	r->op = sp_ops[i].cmp;
@@ -297,7 +299,8 @@ static int sp_parse_line(struct seccomp_policy *p, char *line, unsigned lineno, 
 		return -1;
 	if (kw && strcmp(kw, "if"))
 		return err_set(err, 0, "expected 'if' or the end of the line after the action, not '%s'", kw);
-	if (kw && sp_condition(rest ? rest : (char *)"", &r, err) < 0)
+	char none[1] = "";
+	if (kw && sp_condition(rest ? rest : none, &r, err) < 0)
 		return -1;
 	if (sp_check_conflicts(p, &r, first, err) < 0)
 		return -1;
