@@ -227,6 +227,12 @@ int identity_resolve(const struct cai_config *cfg, struct identity *id, struct c
 	strcpy(id->home, "/");
 	if (read_etc("/etc/passwd", &pw, &pwlen, &missing, err) < 0)
 		return err_prefix(err, "identity");
+	if (!missing) {
+		struct identity root = { 0 };
+		if (identity_parse_passwd(pw, pwlen, "/etc/passwd", NULL, 0, &root, err) < 0)
+			return err_prefix(err, "identity");
+		memcpy(id->root_home, root.home, sizeof(id->root_home));
+	}
 	if (cfg->user_has_ids) {
 		found = missing ? 0 : identity_parse_passwd(pw, pwlen, "/etc/passwd", NULL,
 							    cfg->user_uid, id, err);
@@ -295,14 +301,15 @@ int identity_apply(const struct identity *id, struct cai_err *err)
 	return 0;
 }
 
-static int env_has(char **envp, const char *key)
+/* The index of KEY=... in envp, or -1. */
+static ssize_t env_find(char **envp, const char *key)
 {
 	size_t n = strlen(key);
 
-	for (char **e = envp; e && *e; e++)
-		if (!strncmp(*e, key, n) && (*e)[n] == '=')
-			return 1;
-	return 0;
+	for (size_t i = 0; envp && envp[i]; i++)
+		if (!strncmp(envp[i], key, n) && envp[i][n] == '=')
+			return (ssize_t)i;
+	return -1;
 }
 
 char **identity_env(const struct identity *id, char **envp, struct cai_err *err)
@@ -321,14 +328,18 @@ char **identity_env(const struct identity *id, char **envp, struct cai_err *err)
 	}
 	memcpy(out, envp, n * sizeof(*out));
 	for (size_t i = 0; i < 3; i++) {
-		if (!add[i][1][0] || env_has(envp, add[i][0]))
+		ssize_t at = env_find(out, add[i][0]);
+		if (!add[i][1][0])
 			continue;
-		if (asprintf(&out[n], "%s=%s", add[i][0], add[i][1]) < 0) {
+		if (at >= 0 && !(i == 0 && id->uid != 0 && id->root_home[0] &&
+				 !strcmp(out[at] + 5, id->root_home)))
+			continue;
+		char **slot = at >= 0 ? &out[at] : &out[n++];
+		if (asprintf(slot, "%s=%s", add[i][0], add[i][1]) < 0) {
 			free(out);
 			err_set(err, ENOMEM, "identity: environment");
 			return NULL;
 		}
-		n++;
 	}
 	return out;
 }

@@ -30,6 +30,9 @@ struct identity {
 	gid_t groups[IDENTITY_MAX_GROUPS];
 	char name[IDENTITY_NAME_MAX];            /* "" when the uid has no entry */
 	char home[PATH_MAX];
+	/* The engine sets HOME for the user the container starts as (root),
+	 * not for the command: root's home here counts as "HOME not set". */
+	char root_home[PATH_MAX];
 };
 
 /* The passwd entry for `name` (when name is non-NULL) or for `uid`.
@@ -51,7 +54,8 @@ int identity_resolve(const struct cai_config *cfg, struct identity *id, struct c
 int identity_apply(const struct identity *id, struct cai_err *err);
 
 /* A new environment: envp plus HOME, USER and LOGNAME where envp has none
- * (USER and LOGNAME only when the uid has a name).  NULL on failure. */
+ * (USER and LOGNAME only when the uid has a name).  For a uid other than 0,
+ * HOME equal to root_home is replaced too.  NULL on failure. */
 char **identity_env(const struct identity *id, char **envp, struct cai_err *err);
 
 #endif

@@ -128,6 +128,16 @@ TEST(identity_env_adds_only_missing)
 	CHECK_STR(env[4], "LOGNAME=agent");
 	CHECK(env[5] == NULL);
 
+	/* The engine's HOME for root is not the command's. */
+	struct identity swapped = { .uid = 1000, .name = "agent", .home = "/home/agent", .root_home = "/root" };
+	char *docker[] = { "HOME=/root", NULL };
+	char **env3 = identity_env(&swapped, docker, &err);
+	CHECK(env3 != NULL);
+	CHECK_STR(env3[0], "HOME=/home/agent");
+	CHECK_STR(env3[1], "USER=agent");
+	struct identity rootcmd = { .uid = 0, .name = "root", .home = "/root", .root_home = "/root" };
+	CHECK_STR(identity_env(&rootcmd, docker, &err)[0], "HOME=/root");
+
 	struct identity anon = { .uid = 5000, .gid = 5000, .home = "/" };
 	char *empty[] = { NULL };
 	char **env2 = identity_env(&anon, empty, &err);
