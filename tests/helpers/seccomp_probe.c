@@ -7,6 +7,7 @@
  *   seccomp_probe work    ordinary work: threads, fork and exec, file I/O,
  *                         AF_INET and AF_UNIX sockets; prints "work ok"
  *   seccomp_probe fds     the open descriptors, one per line
+ *   seccomp_probe secbits the securebits, in hex
  *
  * Every denied call gets arguments that are harmless and fail early even
  * without a filter (run as root on a host, nothing happens), so the errno
@@ -25,6 +26,7 @@
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/personality.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -217,6 +219,10 @@ int main(int argc, char **argv)
 		return 7;
 	if (argc == 2 && !strcmp(argv[1], "fds"))
 		return probe_fds();
-	fprintf(stderr, "usage: seccomp_probe deny|x32|i386|work|fds\n");
+	if (argc == 2 && !strcmp(argv[1], "secbits")) {
+		printf("%#x\n", (unsigned)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
+		return 0;
+	}
+	fprintf(stderr, "usage: seccomp_probe deny|x32|i386|work|fds|secbits\n");
 	return 2;
 }

@@ -49,6 +49,11 @@ done
 expect_eq "NoNewPrivs is 1" "$(status_field NoNewPrivs)" 1
 expect_eq "Seccomp is 2 (filter)" "$(status_field Seccomp)" 2
 
+# NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE with their locks, and
+# KEEP_CAPS locked off (exec clears KEEP_CAPS itself, never its lock).
+run "$D/base.ini" "$PROBE" secbits
+expect_eq "securebits locked" "$OUT" 0xef
+
 # Descriptors 5 and 7 are open in containai-init; the command sees 0-2 only.
 OUT=$("$INIT" -c "$D/base.ini" -- "$PROBE" fds 5</dev/null 7>"$D/leak" 2>"$D/err")
 expect_eq "only descriptors 0-2 reach the command" "$(words "$OUT")" "0 1 2"
