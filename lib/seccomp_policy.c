@@ -295,6 +295,9 @@ static int sp_parse_line(struct seccomp_policy *p, char *line, unsigned lineno, 
 	if (strspn(first, "abcdefghijklmnopqrstuvwxyz0123456789_") != strlen(first) ||
 	    (r.nr = seccomp_syscall_resolve_name(first)) == __NR_SCMP_ERROR)
 		return err_set(err, 0, "unknown system call '%s'", first);
+	/* libseccomp's negative numbers stand for calls of other architectures. */
+	if (r.nr < 0)
+		return err_set(err, 0, "'%s' is not a system call on this architecture", first);
 	if (sp_action(action, &r.action, err) < 0)
 		return -1;
 	if (kw && strcmp(kw, "if"))

@@ -193,3 +193,19 @@ expect_match "landlock with no paths refused" "$RC $ERR" "^125 .*landlock_read a
 config "$D/ll-missing.ini" "landlock = best-effort" "landlock_read = /nonexistent-$$"
 run "$D/ll-missing.ini" true
 expect_match "landlock path that cannot be opened refused" "$RC $ERR" "^125 .*landlock: /nonexistent"
+
+# A kernel without Landlock, simulated by an outer containai-init whose
+# filter answers ENOSYS to landlock_create_ruleset: best-effort warns and
+# runs, required refuses.
+printf 'default allow\nlandlock_create_ruleset errno(ENOSYS)\n' >"$D/nolandlock.policy"
+printf '[security]\nseccomp = %s\ncapabilities = cap_setpcap, cap_kill\n' "$D/nolandlock.policy" >"$D/outer.ini"
+printf '[security]\nseccomp =\nlandlock = best-effort\nlandlock_read = /\n' >"$D/ll-best.ini"
+printf '[security]\nseccomp =\nlandlock = required\nlandlock_read = /\n' >"$D/ll-req.ini"
+OUT=$("$INIT" -c "$D/outer.ini" -- "$INIT" -c "$D/ll-best.ini" -- echo ran 2>&1)
+RC=$?
+expect_eq "landlock best-effort without kernel support: runs" "$RC" 0
+expect_match "landlock best-effort without kernel support: warns" "$OUT" "warn: landlock: not available .*best-effort"
+OUT=$("$INIT" -c "$D/outer.ini" -- "$INIT" -c "$D/ll-req.ini" -- echo ran 2>&1)
+RC=$?
+expect_eq "landlock required without kernel support: exit 125" "$RC" 125
+expect_no_match "landlock required without kernel support: command never ran" "$OUT" "^ran"

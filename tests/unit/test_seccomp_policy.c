@@ -44,6 +44,10 @@ TEST(policy_errors_name_their_line)
 	CHECK_STR(parse_err("default allow\n\nnosuchcall errno(EPERM)\n"),
 		  "t.policy:3: unknown system call 'nosuchcall'");
 	CHECK_STR(parse_err("default allow\nMOUNT errno(EPERM)\n"), "t.policy:2: unknown system call 'MOUNT'");
+#ifdef __x86_64__
+	CHECK_STR(parse_err("default allow\nsocketcall errno(EPERM)\n"),
+		  "t.policy:2: 'socketcall' is not a system call on this architecture");
+#endif
 	CHECK_STR(parse_err("default allow\nmount\n"), "t.policy:2: 'mount' needs an action");
 	CHECK_STR(parse_err("default allow\nmount deny\n"),
 		  "t.policy:2: unknown action 'deny' (allow, errno(N), kill or log)");
