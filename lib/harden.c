@@ -69,8 +69,13 @@ int harden_prepare(struct harden_state *st, const struct cai_config *cfg, char *
 {
 	caps_mask keep;
 
-	if (harden_validate(cfg, &keep, err) < 0 || harden_compile(st, cfg, err) < 0 ||
-	    harden_identity(cfg, envp, err) < 0)
+	if (harden_validate(cfg, &keep, err) < 0 || harden_compile(st, cfg, err) < 0)
+		return -1;
+	/* Checked while still root: the command's uid may not be allowed to
+	 * stat its way to the directory, which is no reason to refuse it. */
+	if (cfg->security_enabled && hygiene_check_cwd(err) < 0)
+		return -1;
+	if (harden_identity(cfg, envp, err) < 0)
 		return -1;
 	if (!cfg->security_enabled)
 		return 0;
@@ -78,8 +83,7 @@ int harden_prepare(struct harden_state *st, const struct cai_config *cfg, char *
 		return -1;
 	if (cfg->no_new_privs && caps_set_no_new_privs(err) < 0)
 		return -1;
-	if (landlock_apply(cfg, err) < 0 || hygiene_limits(cfg, err) < 0 ||
-	    hygiene_check_cwd(err) < 0 || hygiene_close_fds(err) < 0)
+	if (landlock_apply(cfg, err) < 0 || hygiene_limits(cfg, err) < 0 || hygiene_close_fds(err) < 0)
 		return -1;
 	return 0;
 }

@@ -2,8 +2,8 @@
  *
  * Owns: the sequence in the spawned child - compile the seccomp filter
  * (still privileged, so nothing later needs libseccomp or the file
- * system), setgroups, setresgid, setresuid, capabilities, no_new_privs,
- * Landlock, umask and core limit, working directory, descriptors - and,
+ * system), check the working directory, setgroups, setresgid, setresuid,
+ * capabilities, no_new_privs, Landlock, umask and core limit, descriptors - and,
  * as the very last step before execve, loading the filter.  Also what PID
  * 1 sheds once the command runs, and the --check / --print-policy views.
  * Every step verifies itself; the first failure names the step and stops

@@ -209,3 +209,15 @@ OUT=$("$INIT" -c "$D/outer.ini" -- "$INIT" -c "$D/ll-req.ini" -- echo ran 2>&1)
 RC=$?
 expect_eq "landlock required without kernel support: exit 125" "$RC" 125
 expect_no_match "landlock required without kernel support: command never ran" "$OUT" "^ran"
+
+# A working directory that no longer has a name is refused (the class of
+# runc CVE-2024-21626: a directory leaked in from outside the root).
+mkdir "$D/gone"
+OUT=$(cd "$D/gone" && rmdir "$D/gone" && "$INIT" -c "$D/base.ini" -- true 2>&1)
+RC=$?
+expect_match "an unreachable working directory is refused" "$RC $OUT" "^125 .*hygiene: working directory"
+# ... while one the command's uid cannot search is fine (checked as root).
+mkdir -p "$D/private/inner"
+chmod 700 "$D/private"
+OUT=$(cd "$D/private/inner" && "$INIT" -c "$D/base.ini" -- true 2>&1)
+expect_eq "a working directory closed to the command's uid is not refused" "$?" 0
