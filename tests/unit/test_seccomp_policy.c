@@ -2,6 +2,7 @@
 #include <linux/filter.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "seccomp_policy.h"
 #include "unit.h"
@@ -166,4 +167,14 @@ TEST(policy_load_refuses_non_regular)
 	CHECK_STR(err.msg, "/dev/null: not a regular file");
 	CHECK(!seccomp_policy_load("/nonexistent.policy", &err));
 	CHECK_CONTAINS(err.msg, "/nonexistent.policy: No such file");
+
+	/* A symlink at the last component is refused, not followed. */
+	char dir[] = "/tmp/cai-policy.XXXXXX", link[64];
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(link, sizeof(link), "%s/p", dir);
+	CHECK_INT(symlink("/etc/hostname", link), 0);
+	CHECK(!seccomp_policy_load(link, &err));
+	CHECK_CONTAINS(err.msg, "Too many levels of symbolic links");
+	unlink(link);
+	rmdir(dir);
 }
