@@ -171,6 +171,13 @@ OUT=$(HOME=/keep unshare -m --propagation private sh -c '
 	"$2" -c "$1/name.ini" -- sh -c "echo HOME=\$HOME"
 ' sh "$D" "$INIT" 2>&1)
 expect_eq "a HOME already set is kept" "$OUT" "HOME=/keep"
+printf 'root:x:0:agent\nagent:x:1000:\n' >"$D/group-root"
+OUT=$(unshare -m --propagation private sh -c '
+	mount --bind "$1/passwd" /etc/passwd && mount --bind "$1/group-root" /etc/group &&
+	"$2" -c "$1/name.ini" -- true
+' sh "$D" "$INIT" 2>&1)
+RC=$?
+expect_match "supplementary group 0 refused" "$RC $OUT" "^125 .*identity: group 0 \(root\) refused"
 printf '[user]\nname = ghost\n' >"$D/ghost.ini"
 OUT=$(unshare -m --propagation private sh -c '
 	mount --bind "$1/passwd" /etc/passwd && "$2" -c "$1/ghost.ini" -- true
