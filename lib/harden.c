@@ -2,11 +2,21 @@
 #include "harden.h"
 
 #include <stdlib.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "hygiene.h"
 #include "identity.h"
 #include "landlock.h"
+#include "log.h"
+
+static long long now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
+}
 
 /* What can be judged from the config alone; caps names land in *keep. */
 static int harden_validate(const struct cai_config *cfg, caps_mask *keep, struct cai_err *err)
@@ -29,11 +39,13 @@ static int harden_compile(struct harden_state *st, const struct cai_config *cfg,
 {
 	if (!cfg->security_enabled || !cfg->seccomp_policy[0])
 		return 0;
+	long long t0 = now_ns();
 	struct seccomp_policy *p = seccomp_policy_load(cfg->seccomp_policy, err);
 	if (!p)
 		return err_prefix(err, "seccomp");
 	int rc = seccomp_policy_compile(p, &st->filter, err);
 	seccomp_policy_free(p);
+	st->compile_ns = now_ns() - t0;
 	return rc < 0 ? err_prefix(err, "seccomp") : 0;
 }
 
@@ -69,6 +81,9 @@ int harden_prepare(struct harden_state *st, const struct cai_config *cfg, char *
 {
 	caps_mask keep;
 
+	if (!cfg->user_enabled && !cfg->security_enabled)
+		return 0;
+	st->started_ns = now_ns();
 	if (harden_validate(cfg, &keep, err) < 0 || harden_compile(st, cfg, err) < 0)
 		return -1;
 	/* Checked while still root: the command's uid may not be allowed to
@@ -90,9 +105,12 @@ int harden_prepare(struct harden_state *st, const struct cai_config *cfg, char *
 
 int harden_finalize(struct harden_state *st, struct cai_err *err)
 {
-	if (!st->filter.len)
-		return 0;
-	return seccomp_bpf_install(&st->filter, err);
+	if (st->filter.len && seccomp_bpf_install(&st->filter, err) < 0)
+		return -1;
+	if (st->started_ns)
+		log_debug("hardening: %lld us, of which %lld us compiling the seccomp policy",
+			  (now_ns() - st->started_ns) / 1000, st->compile_ns / 1000);
+	return 0;
 }
 
 int harden_self(const struct cai_config *cfg, struct cai_err *err)
