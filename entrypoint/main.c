@@ -106,6 +106,13 @@ int main(int argc, char **argv)
 
 	if (opts.action == CLI_CHECK)
 		return init_check(&cfg) < 0 ? EXIT_INIT_FAILED : 0;
+	if (opts.action == CLI_COMPILE_POLICY) {
+		if (harden_compile_policy(&cfg, &err) < 0) {
+			log_error_err(&err);
+			return EXIT_INIT_FAILED;
+		}
+		return 0;
+	}
 	if (opts.action == CLI_PRINT_POLICY) {
 		if (harden_print_policy(&cfg, STDOUT_FILENO, &err) < 0) {
 			log_error_err(&err);

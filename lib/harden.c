@@ -8,6 +8,7 @@
 #include "hygiene.h"
 #include "identity.h"
 #include "landlock.h"
+#include "fd.h"
 #include "log.h"
 
 static long long now_ns(void)
@@ -35,18 +36,37 @@ static int harden_validate(const struct cai_config *cfg, caps_mask *keep, struct
 	return 0;
 }
 
-static int harden_compile(struct harden_state *st, const struct cai_config *cfg, struct cai_err *err)
+/* The filter for the policy: the program saved by --compile-policy when it
+ * matches the policy text, else compiled now.  A stale saved program is an
+ * error for --check (`stale_is_error`) and a warning at start-up, where the
+ * policy itself is the authority. */
+static int harden_compile(struct harden_state *st, const struct cai_config *cfg, int stale_is_error,
+			  struct cai_err *err)
 {
+	_cleanup_free_ char *text = NULL;
+	size_t len;
+
 	if (!cfg->security_enabled || !cfg->seccomp_policy[0])
 		return 0;
 	long long t0 = now_ns();
-	struct seccomp_policy *p = seccomp_policy_load(cfg->seccomp_policy, err);
-	if (!p)
+	if (seccomp_policy_read(cfg->seccomp_policy, &text, &len, err) < 0)
 		return err_prefix(err, "seccomp");
-	int rc = seccomp_policy_compile(p, &st->filter, err);
-	seccomp_policy_free(p);
+	int saved = seccomp_bpf_load_saved(cfg->seccomp_policy, text, len, &st->filter, err);
+	if (saved < 0 && stale_is_error)
+		return err_prefix(err, "seccomp");
+	if (saved < 0)
+		log_warn("seccomp: %s; compiling the policy instead", err->msg);
+	if (saved <= 0) {
+		struct seccomp_policy *p = seccomp_policy_parse_buf(text, len, cfg->seccomp_policy, err);
+		if (!p)
+			return err_prefix(err, "seccomp");
+		int rc = seccomp_policy_compile(p, &st->filter, err);
+		seccomp_policy_free(p);
+		if (rc < 0)
+			return err_prefix(err, "seccomp");
+	}
 	st->compile_ns = now_ns() - t0;
-	return rc < 0 ? err_prefix(err, "seccomp") : 0;
+	return 0;
 }
 
 static int harden_identity(const struct cai_config *cfg, char ***envp, struct cai_err *err)
@@ -84,7 +104,7 @@ int harden_prepare(struct harden_state *st, const struct cai_config *cfg, char *
 	if (!cfg->user_enabled && !cfg->security_enabled)
 		return 0;
 	st->started_ns = now_ns();
-	if (harden_validate(cfg, &keep, err) < 0 || harden_compile(st, cfg, err) < 0)
+	if (harden_validate(cfg, &keep, err) < 0 || harden_compile(st, cfg, 0, err) < 0)
 		return -1;
 	/* Checked while still root: the command's uid may not be allowed to
 	 * stat its way to the directory, which is no reason to refuse it. */
@@ -130,9 +150,33 @@ int harden_check(const struct cai_config *cfg, struct cai_err *err)
 		return -1;
 	if (cfg->user_enabled && identity_resolve(cfg, &id, err) < 0)
 		return -1;
-	if (harden_compile(&st, cfg, err) < 0)
+	if (harden_compile(&st, cfg, 1, err) < 0)
 		return -1;
 	seccomp_bpf_free(&st.filter);
+	return 0;
+}
+
+int harden_compile_policy(const struct cai_config *cfg, struct cai_err *err)
+{
+	_cleanup_free_ char *text = NULL;
+	struct seccomp_bpf bpf = { 0 };
+	size_t len;
+
+	if (!cfg->security_enabled || !cfg->seccomp_policy[0])
+		return err_set(err, 0, "--compile-policy: no seccomp policy configured ([security] seccomp)");
+	if (seccomp_policy_read(cfg->seccomp_policy, &text, &len, err) < 0)
+		return err_prefix(err, "seccomp");
+	struct seccomp_policy *p = seccomp_policy_parse_buf(text, len, cfg->seccomp_policy, err);
+	if (!p)
+		return err_prefix(err, "seccomp");
+	int rc = seccomp_policy_compile(p, &bpf, err);
+	seccomp_policy_free(p);
+	if (rc == 0)
+		rc = seccomp_bpf_save(&bpf, text, len, cfg->seccomp_policy, err);
+	seccomp_bpf_free(&bpf);
+	if (rc < 0)
+		return err_prefix(err, "seccomp");
+	log_info("seccomp: saved the compiled policy as %s%s", cfg->seccomp_policy, SECCOMP_BPF_SUFFIX);
 	return 0;
 }
 

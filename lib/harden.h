@@ -41,6 +41,10 @@ int harden_self(const struct cai_config *cfg, struct cai_err *err);
 /* --check: identity, capability names, Landlock settings, the policy. */
 int harden_check(const struct cai_config *cfg, struct cai_err *err);
 
+/* --compile-policy: compile the policy and save it beside it (POLICY.bpf)
+ * for start-up to load without libseccomp. */
+int harden_compile_policy(const struct cai_config *cfg, struct cai_err *err);
+
 /* --print-policy: libseccomp's pseudo-filter code for the policy, on fd. */
 int harden_print_policy(const struct cai_config *cfg, int fd, struct cai_err *err);
 

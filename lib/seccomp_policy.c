@@ -3,6 +3,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <linux/audit.h>
 #include <linux/filter.h>
@@ -21,6 +22,10 @@
 #include <unistd.h>
 
 #include "fd.h"
+
+#ifndef CAI_VERSION
+#define CAI_VERSION "0.0.0"
+#endif
 
 #ifndef AF_VSOCK
 #define AF_VSOCK 40
@@ -361,12 +366,17 @@ fail_noline:
 	return NULL;
 }
 
+int seccomp_policy_read(const char *path, char **text, size_t *len, struct cai_err *err)
+{
+	return fd_read_file(path, SECCOMP_POLICY_MAX_SIZE, text, len, err);
+}
+
 struct seccomp_policy *seccomp_policy_load(const char *path, struct cai_err *err)
 {
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 
-	if (fd_read_file(path, SECCOMP_POLICY_MAX_SIZE, &buf, &len, err) < 0)
+	if (seccomp_policy_read(path, &buf, &len, err) < 0)
 		return NULL;
 	return seccomp_policy_parse_buf(buf, len, path, err);
 }
@@ -506,6 +516,114 @@ int seccomp_policy_print(const struct seccomp_policy *p, int fd, struct cai_err 
 	if (rc < 0)
 		return err_set(err, -rc, "%s: printing the filter", p->name);
 	return 0;
+}
+
+/* POLICY.bpf: this header, the policy text, then the instructions. */
+struct sp_saved_header {
+	char magic[8];
+	char version[24];       /* CAI_VERSION, NUL-padded */
+	uint32_t arch;          /* AUDIT_ARCH_* of the build */
+	uint32_t text_len;
+	uint32_t insn_count;
+	uint32_t reserved;
+};
+
+static const char sp_saved_magic[8] = "CAIBPF1\n";
+
+#ifdef __x86_64__
+#define SP_NATIVE_ARCH AUDIT_ARCH_X86_64
+#elif defined(__aarch64__)
+#define SP_NATIVE_ARCH AUDIT_ARCH_AARCH64
+#else
+#define SP_NATIVE_ARCH 0
+#endif
+
+static int sp_saved_path(const char *policy_path, char *out, size_t size, struct cai_err *err)
+{
+	int n = snprintf(out, size, "%s%s", policy_path, SECCOMP_BPF_SUFFIX);
+	if (n < 0 || (size_t)n >= size)
+		return err_set(err, ENAMETOOLONG, "%s%s", policy_path, SECCOMP_BPF_SUFFIX);
+	return 0;
+}
+
+static void sp_saved_header_init(struct sp_saved_header *h, size_t text_len, unsigned insns)
+{
+	memset(h, 0, sizeof(*h));
+	memcpy(h->magic, sp_saved_magic, sizeof(h->magic));
+	snprintf(h->version, sizeof(h->version), "%s", CAI_VERSION);
+	h->arch = SP_NATIVE_ARCH;
+	h->text_len = (uint32_t)text_len;
+	h->insn_count = insns;
+}
+
+int seccomp_bpf_save(const struct seccomp_bpf *bpf, const char *text, size_t len,
+		     const char *policy_path, struct cai_err *err)
+{
+	char path[PATH_MAX], tmp[PATH_MAX + 8];
+	struct sp_saved_header h;
+
+	if (sp_saved_path(policy_path, path, sizeof(path), err) < 0)
+		return -1;
+	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
+	sp_saved_header_init(&h, len, bpf->len);
+	/* A leftover temporary file from an interrupted run is ours to drop. */
+	if (unlink(tmp) < 0 && errno != ENOENT)
+		return err_set(err, errno, "%s", tmp);
+	_cleanup_close_ int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0644);
+	if (fd < 0)
+		return err_set(err, errno, "%s", tmp);
+	if (fd_write_all(fd, &h, sizeof(h)) < 0 || fd_write_all(fd, text, len) < 0 ||
+	    fd_write_all(fd, bpf->insns, bpf->len * sizeof(*bpf->insns)) < 0 || fsync(fd) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return err_set(err, e, "%s", tmp);
+	}
+	if (rename(tmp, path) < 0) {
+		int e = errno;
+		unlink(tmp);
+		return err_set(err, e, "%s", path);
+	}
+	return 0;
+}
+
+int seccomp_bpf_load_saved(const char *policy_path, const char *text, size_t len,
+			   struct seccomp_bpf *out, struct cai_err *err)
+{
+	const size_t max = sizeof(struct sp_saved_header) + SECCOMP_POLICY_MAX_SIZE +
+			   BPF_MAXINSNS * sizeof(struct sock_filter);
+	_cleanup_free_ char *buf = NULL;
+	char path[PATH_MAX];
+	struct sp_saved_header h, want;
+	size_t n;
+
+	if (sp_saved_path(policy_path, path, sizeof(path), err) < 0)
+		return -1;
+	if (fd_read_file(path, max, &buf, &n, err) < 0)
+		return err->errnum == ENOENT ? 0 : -1;
+	if (n < sizeof(h))
+		return err_set(err, 0, "%s: truncated", path);
+	memcpy(&h, buf, sizeof(h));
+	sp_saved_header_init(&want, len, h.insn_count);
+	if (memcmp(&h, &want, sizeof(h)) || h.insn_count <= SP_GUARD_LEN ||
+	    h.insn_count > BPF_MAXINSNS ||
+	    n != sizeof(h) + len + h.insn_count * sizeof(struct sock_filter) ||
+	    memcmp(buf + sizeof(h), text, len))
+		return err_set(err, 0, "%s: stale (compiled from another policy or containai-init); rerun containai-init --compile-policy",
+			       path);
+	struct sock_filter *insns = calloc(h.insn_count, sizeof(*insns));
+	if (!insns)
+		return err_set(err, ENOMEM, "%s", path);
+	memcpy(insns, buf + sizeof(h) + len, h.insn_count * sizeof(*insns));
+#ifdef __x86_64__
+	/* Whatever the file says, the architecture guard comes first. */
+	if (memcmp(insns, sp_guard, sizeof(sp_guard))) {
+		free(insns);
+		return err_set(err, 0, "%s: the program does not start with the architecture guard", path);
+	}
+#endif
+	out->insns = insns;
+	out->len = (unsigned short)h.insn_count;
+	return 1;
 }
 
 int seccomp_bpf_install(const struct seccomp_bpf *bpf, struct cai_err *err)

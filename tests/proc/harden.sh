@@ -232,3 +232,20 @@ mkdir -p "$D/private/inner"
 chmod 700 "$D/private"
 OUT=$(cd "$D/private/inner" && "$INIT" -c "$D/base.ini" -- true 2>&1)
 expect_eq "a working directory closed to the command's uid is not refused" "$?" 0
+
+# --- the policy compiled ahead of time -----------------------------------------
+cp "$SHIPPED" "$D/pre.policy"
+config "$D/pre.ini" "seccomp = $D/pre.policy"
+"$INIT" -c "$D/pre.ini" --compile-policy 2>"$D/err"
+expect_eq "--compile-policy saves POLICY.bpf" "$? $(test -f "$D/pre.policy.bpf" && echo saved)" "0 saved"
+OUT=$("$INIT" -v -c "$D/pre.ini" -- "$PROBE" deny 2>"$D/err")
+expect_eq "the saved program is in force (mount gets EPERM)" "$(probe_errno mount) $(probe_errno clone3)" "1 38"
+expect_no_match "the saved program is used without a warning" "$(cat "$D/err")" "warn"
+run "$D/pre.ini" "$PROBE" x32
+expect_eq "the saved program kills x32 system calls" "$RC" 159
+printf '# changed\n' >>"$D/pre.policy"
+run "$D/pre.ini" "$PROBE" deny
+expect_match "a stale saved program: warned, policy compiled instead" "$RC $(probe_errno mount) $ERR" \
+	"^0 1 .*pre.policy.bpf: stale.*compiling the policy instead"
+"$INIT" -c "$D/pre.ini" --check 2>"$D/err"
+expect_match "--check refuses a stale saved program" "$? $(cat "$D/err")" "^125 .*pre.policy.bpf: stale"

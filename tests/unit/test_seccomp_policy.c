@@ -178,3 +178,89 @@ TEST(policy_load_refuses_non_regular)
 	unlink(link);
 	rmdir(dir);
 }
+
+/* A policy compiled and saved in a fresh directory; returns its path. */
+static const char *saved_fixture(char *dir, const char *text, struct seccomp_bpf *bpf)
+{
+	static char path[128];
+	struct cai_err err = { 0 };
+	struct seccomp_policy *p;
+
+	if (!mkdtemp(dir))
+		return NULL;
+	snprintf(path, sizeof(path), "%s/p.policy", dir);
+	p = seccomp_policy_parse_buf(text, strlen(text), path, &err);
+	if (!p || seccomp_policy_compile(p, bpf, &err) < 0 ||
+	    seccomp_bpf_save(bpf, text, strlen(text), path, &err) < 0)
+		return NULL;
+	seccomp_policy_free(p);
+	return path;
+}
+
+TEST(saved_program_round_trip)
+{
+	const char *text = "default allow\nmount errno(EPERM)\n";
+	char dir[] = "/tmp/cai-saved.XXXXXX";
+	struct seccomp_bpf bpf = { 0 }, back = { 0 };
+	struct cai_err err = { 0 };
+	const char *path = saved_fixture(dir, text, &bpf);
+
+	CHECK(path != NULL);
+	CHECK_INT(seccomp_bpf_load_saved(path, text, strlen(text), &back, &err), 1);
+	CHECK_INT(back.len, bpf.len);
+	CHECK(!memcmp(back.insns, bpf.insns, bpf.len * sizeof(*bpf.insns)));
+	seccomp_bpf_free(&back);
+
+	/* Another policy text: stale, never used. */
+	const char *other = "default allow\nmount errno(EACCES)\n";
+	CHECK_INT(seccomp_bpf_load_saved(path, other, strlen(other), &back, &err), -1);
+	CHECK_CONTAINS(err.msg, "p.policy.bpf: stale");
+
+	char bpath[160];
+	snprintf(bpath, sizeof(bpath), "%s.bpf", path);
+	unlink(bpath);
+	CHECK_INT(seccomp_bpf_load_saved(path, text, strlen(text), &back, &err), 0);
+	seccomp_bpf_free(&bpf);
+	rmdir(dir);
+}
+
+/* Flip one byte at `off` of the saved file (from its end when negative). */
+static int corrupt(const char *path, long off)
+{
+	char bpath[160];
+	FILE *f;
+
+	snprintf(bpath, sizeof(bpath), "%s.bpf", path);
+	if (!(f = fopen(bpath, "r+")) || fseek(f, off, off < 0 ? SEEK_END : SEEK_SET) < 0)
+		return -1;
+	int c = fgetc(f);
+	fseek(f, off, off < 0 ? SEEK_END : SEEK_SET);
+	fputc(c ^ 0x40, f);
+	return fclose(f);
+}
+
+TEST(saved_program_refuses_tampering)
+{
+	const char *text = "default allow\nmount errno(EPERM)\n";
+	struct seccomp_bpf bpf = { 0 }, back = { 0 };
+	struct cai_err err = { 0 };
+
+	/* The version in the header, the text, the guard's architecture
+	 * (instruction 1, its k at byte 4): each one refused. */
+	const long header = 48, guard = header + (long)strlen(text);
+	const long offsets[] = { 10, header + 5, guard + 8 + 4 };
+	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+		char dir[] = "/tmp/cai-saved.XXXXXX";
+		const char *path = saved_fixture(dir, text, &bpf);
+		CHECK(path != NULL);
+		CHECK_INT(corrupt(path, offsets[i]), 0);
+		CHECK_INT(seccomp_bpf_load_saved(path, text, strlen(text), &back, &err), -1);
+		seccomp_bpf_free(&bpf);
+		char cmd[64];
+		snprintf(cmd, sizeof(cmd), "rm -rf %s", dir);
+		CHECK_INT(system(cmd), 0);
+	}
+#ifdef __x86_64__
+	CHECK_CONTAINS(err.msg, "does not start with the architecture guard");
+#endif
+}
