@@ -5,10 +5,10 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "fd.h"
 #include "hygiene.h"
 #include "identity.h"
 #include "landlock.h"
-#include "fd.h"
 #include "log.h"
 
 static long long now_ns(void)
@@ -36,6 +36,19 @@ static int harden_validate(const struct cai_config *cfg, caps_mask *keep, struct
 	return 0;
 }
 
+/* Parse the policy text and compile it: FILE:LINE errors from either. */
+static int compile_text(const char *path, const char *text, size_t len, struct seccomp_bpf *bpf,
+			struct cai_err *err)
+{
+	struct seccomp_policy *p = seccomp_policy_parse_buf(text, len, path, err);
+
+	if (!p)
+		return -1;
+	int rc = seccomp_policy_compile(p, bpf, err);
+	seccomp_policy_free(p);
+	return rc;
+}
+
 /* The filter for the policy: the program saved by --compile-policy when it
  * matches the policy text, else compiled now.  A stale saved program is an
  * error for --check (`stale_is_error`) and a warning at start-up, where the
@@ -56,15 +69,8 @@ static int harden_compile(struct harden_state *st, const struct cai_config *cfg,
 		return err_prefix(err, "seccomp");
 	if (saved < 0)
 		log_warn("seccomp: %s; compiling the policy instead", err->msg);
-	if (saved <= 0) {
-		struct seccomp_policy *p = seccomp_policy_parse_buf(text, len, cfg->seccomp_policy, err);
-		if (!p)
-			return err_prefix(err, "seccomp");
-		int rc = seccomp_policy_compile(p, &st->filter, err);
-		seccomp_policy_free(p);
-		if (rc < 0)
-			return err_prefix(err, "seccomp");
-	}
+	if (saved <= 0 && compile_text(cfg->seccomp_policy, text, len, &st->filter, err) < 0)
+		return err_prefix(err, "seccomp");
 	st->compile_ns = now_ns() - t0;
 	return 0;
 }
@@ -166,11 +172,7 @@ int harden_compile_policy(const struct cai_config *cfg, struct cai_err *err)
 		return err_set(err, 0, "--compile-policy: no seccomp policy configured ([security] seccomp)");
 	if (seccomp_policy_read(cfg->seccomp_policy, &text, &len, err) < 0)
 		return err_prefix(err, "seccomp");
-	struct seccomp_policy *p = seccomp_policy_parse_buf(text, len, cfg->seccomp_policy, err);
-	if (!p)
-		return err_prefix(err, "seccomp");
-	int rc = seccomp_policy_compile(p, &bpf, err);
-	seccomp_policy_free(p);
+	int rc = compile_text(cfg->seccomp_policy, text, len, &bpf, err);
 	if (rc == 0)
 		rc = seccomp_bpf_save(&bpf, text, len, cfg->seccomp_policy, err);
 	seccomp_bpf_free(&bpf);

@@ -98,7 +98,10 @@ int landlock_apply(const struct cai_config *cfg, struct cai_err *err)
 	int abi = landlock_abi();
 	if (abi < 0) {
 		int e = errno;
-		if (cfg->landlock == LANDLOCK_REQUIRED || (e != ENOSYS && e != EOPNOTSUPP))
+		/* ENOSYS: not built in; EOPNOTSUPP: disabled at boot; EPERM: the
+		 * runtime's seccomp profile predates Landlock (the version query
+		 * itself needs no privilege). */
+		if (cfg->landlock == LANDLOCK_REQUIRED || (e != ENOSYS && e != EOPNOTSUPP && e != EPERM))
 			return err_set(err, e, "landlock: not available");
 		log_warn("landlock: not available (%s); running without it (best-effort)", strerror(e));
 		return 0;
