@@ -15,6 +15,7 @@
 #include "config.h"
 #include "dotenv.h"
 #include "envbuild.h"
+#include "harden.h"
 #include "log.h"
 #include "supervise.h"
 #include "volume.h"
@@ -28,6 +29,7 @@ struct init_ctx {
 	const struct cai_config *cfg;
 	struct beneath vol;             /* the prepared volume, for the steps after it */
 	char **argv;                    /* the command, for the execve limits */
+	struct harden_state harden;
 };
 
 static int load_config(const struct cli_opts *opts, struct cai_config *cfg, struct cai_err *err)
@@ -67,6 +69,9 @@ static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 {
 	struct init_ctx *c = ctx;
 
+	/* First: not dumpable and the filter compiled while still privileged. */
+	if (harden_early(c->cfg, err) < 0)
+		return -1;
 	if (c->cfg->volume_enabled && volume_setup(c->cfg, &c->vol, err) < 0)
 		return -1;
 	if (init_env(c, envp, err) < 0)
@@ -74,14 +79,31 @@ static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 	if (c->cfg->workspace_enabled &&
 	    workspace_setup(c->cfg->workspace_link, c->cfg->workspace_required, err) < 0)
 		return -1;
-	return init_verify_volume(c, err);
+	if (init_verify_volume(c, err) < 0)
+		return -1;
+	/* Last: identity, capabilities, no_new_privs, Landlock, descriptors. */
+	return harden_prepare(&c->harden, c->cfg, envp, err);
+}
+
+static int init_finalize(void *ctx, struct cai_err *err)
+{
+	struct init_ctx *c = ctx;
+
+	return harden_finalize(&c->harden, err);
+}
+
+static int init_harden_self(void *ctx, struct cai_err *err)
+{
+	struct init_ctx *c = ctx;
+
+	return harden_self(c->cfg, err);
 }
 
 static int init_check(const struct cai_config *cfg)
 {
 	struct cai_err err = { 0 };
 
-	if (volume_check(cfg, &err) < 0) {
+	if (volume_check(cfg, &err) < 0 || harden_check(cfg, &err) < 0) {
 		log_error_err(&err);
 		return -1;
 	}
@@ -125,9 +147,19 @@ int main(int argc, char **argv)
 
 	if (opts.action == CLI_CHECK)
 		return init_check(&cfg) < 0 ? EXIT_INIT_FAILED : 0;
+	if (opts.action == CLI_COMPILE_POLICY) {
+		if (harden_compile_policy(&cfg, &err) < 0) {
+			log_error_err(&err);
+			return EXIT_INIT_FAILED;
+		}
+		return 0;
+	}
 	if (opts.action == CLI_PRINT_POLICY) {
-		log_error("--print-policy: no seccomp support in this build");
-		return EXIT_INIT_FAILED;
+		if (harden_print_policy(&cfg, STDOUT_FILENO, &err) < 0) {
+			log_error_err(&err);
+			return EXIT_INIT_FAILED;
+		}
+		return 0;
 	}
 
 	struct init_ctx ictx = { .cfg = &cfg, .vol = { .root_fd = -1 }, .argv = opts.argv };
@@ -136,6 +168,8 @@ int main(int argc, char **argv)
 		.grace = cfg.grace,
 		.target = cfg.signal_target,
 		.prepare = init_prepare,
+		.finalize = init_finalize,
+		.harden_self = init_harden_self,
 		.ctx = &ictx,
 	};
 	return supervise_run(&spec);

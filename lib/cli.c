@@ -8,6 +8,7 @@ const char cli_usage[] =
 	"Usage: containai-init [-c FILE] [-g] [-v|-q] [--grace SECONDS] [--] COMMAND [ARG...]\n"
 	"       containai-init --check [-c FILE]\n"
 	"       containai-init --print-policy [-c FILE]\n"
+	"       containai-init --compile-policy [-c FILE]\n"
 	"       containai-init --version | --help\n"
 	"\n"
 	"  -c FILE            configuration (default /etc/containai/init.ini when present)\n"
@@ -17,6 +18,7 @@ const char cli_usage[] =
 	"  --grace SECONDS    time leftover processes get between SIGTERM and SIGKILL\n"
 	"  --check            validate configuration, manifest and policy, then exit\n"
 	"  --print-policy     print the compiled seccomp filter, then exit\n"
+	"  --compile-policy   save the compiled seccomp filter as POLICY.bpf, then exit\n"
 	"  --version          print the version, then exit\n"
 	"  --help             print this help, then exit\n";
 
@@ -77,6 +79,9 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct cai_err *err)
 				return -1;
 		} else if (!strcmp(a, "--print-policy")) {
 			if (cli_set_action(o, CLI_PRINT_POLICY, a, err) < 0)
+				return -1;
+		} else if (!strcmp(a, "--compile-policy")) {
+			if (cli_set_action(o, CLI_COMPILE_POLICY, a, err) < 0)
 				return -1;
 		} else if (!strcmp(a, "--version")) {
 			if (cli_set_action(o, CLI_VERSION, a, err) < 0)

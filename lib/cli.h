@@ -11,7 +11,7 @@
 
 #include "err.h"
 
-enum cli_action { CLI_RUN = 0, CLI_CHECK, CLI_PRINT_POLICY, CLI_VERSION, CLI_HELP };
+enum cli_action { CLI_RUN = 0, CLI_CHECK, CLI_PRINT_POLICY, CLI_COMPILE_POLICY, CLI_VERSION, CLI_HELP };
 
 struct cli_opts {
 	enum cli_action action;

@@ -6,6 +6,7 @@
 #include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -83,6 +84,22 @@ int fd_read_bounded(int fd, size_t max, char **out, size_t *len, struct cai_err 
 	buf[used] = '\0';
 	*out = buf;
 	*len = used;
+	return 0;
+}
+
+int fd_read_file(const char *path, size_t max, char **out, size_t *len, struct cai_err *err)
+{
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	struct stat st;
+
+	if (fd < 0)
+		return err_set(err, errno, "%s", path);
+	if (fstat(fd, &st) < 0)
+		return err_set(err, errno, "%s", path);
+	if (!S_ISREG(st.st_mode))
+		return err_set(err, 0, "%s: not a regular file", path);
+	if (fd_read_bounded(fd, max, out, len, err) < 0)
+		return err_prefix(err, "%s", path);
 	return 0;
 }
 

@@ -36,6 +36,11 @@ int fd_write_all(int fd, const void *buf, size_t len);
  * what we parse must be what the file says. */
 int fd_read_bounded(int fd, size_t max, char **out, size_t *len, struct cai_err *err);
 
+/* Open `path` read-only without following a symlink at its last component
+ * (O_NONBLOCK: a FIFO planted there must not hang us), require a regular
+ * file and read it whole through fd_read_bounded. */
+int fd_read_file(const char *path, size_t max, char **out, size_t *len, struct cai_err *err);
+
 /* Close every descriptor >= `from`: close_range(2), falling back to
  * walking /proc/self/fd where close_range is missing or filtered.
  * Returns -1 with err set when descriptors may remain open. */

@@ -36,7 +36,8 @@ run_suite() {
 	fi
 }
 
-# The unit runner prints ok/not ok lines itself; record them.
+# The unit runner prints ok/not ok lines itself; record them.  (timeout
+# cannot run a shell function, hence bash -c.)
 run_suite unit 600 bash -c 'build/unit-tests | tee -a "$CAI_RESULTS"; exit "${PIPESTATUS[0]}"'
 
 for f in tests/proc/*.sh; do
