@@ -97,10 +97,30 @@ int exec_command(char **argv, char **envp)
 
 /* The child: its own process group, the terminal's foreground, the
  * preparation hooks, then the signal mask the init inherited, then exec. */
-static void child_run(const struct supervise_spec *spec, const sigset_t *orig_mask)
+/* Wait until PID 1 has shed its own privileges (harden_self), so the
+ * command never runs beside a still-privileged init.  Anything but the
+ * one "go" byte - PID 1 failed or died - means the command must not start. */
+static void child_wait_for_go(int gate)
+{
+	char go = 0;
+	ssize_t n;
+
+	do
+		n = read(gate, &go, 1);
+	while (n < 0 && errno == EINTR);
+	close(gate);
+	if (n != 1 || go != 'g') {
+		log_error("the init failed before the command could start");
+		_exit(EXIT_INIT_FAILED);
+	}
+}
+
+static void child_run(const struct supervise_spec *spec, const sigset_t *orig_mask, int gate)
 {
 	struct cai_err err = { 0 };
 	char **envp = environ;
+
+	child_wait_for_go(gate);
 
 	/* Its own group, so `-g` can reach its whole job and a terminal's
 	 * Ctrl-C goes to it and not to PID 1. */
@@ -344,13 +364,21 @@ int supervise_run(const struct supervise_spec *spec)
 		log_error("sigprocmask: %s", strerror(errno));
 		return EXIT_INIT_FAILED;
 	}
+	int gate[2];
+	if (pipe2(gate, O_CLOEXEC) < 0) {
+		log_error("pipe: %s", strerror(errno));
+		return EXIT_INIT_FAILED;
+	}
 	s.child = fork();
 	if (s.child < 0) {
 		log_error("fork: %s", strerror(errno));
 		return EXIT_INIT_FAILED;
 	}
-	if (s.child == 0)
-		child_run(spec, &orig);
+	if (s.child == 0) {
+		close(gate[1]);
+		child_run(spec, &orig, gate[0]);
+	}
+	close(gate[0]);
 
 	/* Both sides set the group so that neither order of scheduling leaves
 	 * a window where forwarding with -g reaches the wrong group. */
@@ -359,15 +387,20 @@ int supervise_run(const struct supervise_spec *spec)
 	 * directory, no descriptor beyond stdio. */
 	if (chdir("/") < 0)
 		log_warn("chdir /: %s", strerror(errno));
-	if (fd_close_from(3, &err) < 0)
-		log_warn("%s", err.msg);
 	if (spec->harden_self && spec->harden_self(spec->ctx, &err) < 0) {
 		log_error_err(&err);
+		close(gate[1]);
 		kill(s.child, SIGKILL);
 		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
 			;
 		return EXIT_INIT_FAILED;
 	}
+	if (write(gate[1], "g", 1) != 1) {
+		log_error("starting the command: %s", strerror(errno));
+		kill(s.child, SIGKILL);
+	}
+	if (fd_close_from(3, &err) < 0)
+		log_warn("%s", err.msg);
 	s.sfd = signalfd(-1, &all, SFD_CLOEXEC);
 	if (s.sfd < 0) {
 		log_error("signalfd: %s", strerror(errno));
