@@ -284,7 +284,16 @@ int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err
 		beneath_close(b);
 		return -1;
 	}
-	if (cfg->volume_manifest[0] && manifest_load(&m, cfg->volume_manifest, err) < 0) {
+	/* Without a manifest the root is only checked: nothing to create, and
+	 * no owner to impose on data nobody described. */
+	if (!cfg->volume_manifest[0]) {
+		if (beneath_verify_root(b, err) < 0) {
+			beneath_close(b);
+			return err_prefix(err, "volume");
+		}
+		return 0;
+	}
+	if (manifest_load(&m, cfg->volume_manifest, err) < 0) {
 		beneath_close(b);
 		return err_prefix(err, "volume");
 	}

@@ -300,6 +300,20 @@ case_mount_required() {
 	expect_ok plain_dir_when_allowed
 }
 
+case_no_manifest() {
+	new_volume
+	mkdir "$V/data"
+	write_config "" true
+	run_init
+	expect_ok no_manifest_runs
+	expect_eq no_manifest_changes_nothing "$(stat -c '%u:%g' "$V" "$V/data" | sort -u)" 0:0
+	write_config "" true "$V/data"
+	rm -f "$S/ran"
+	plant_done
+	run_init
+	expect_refused no_manifest_still_needs_mount "is not a mount point"
+}
+
 # The ownership fix: root-owned user data becomes the owner's; symlinks,
 # FIFOs and hard-linked files keep theirs, and nothing is followed.
 case_owner_fix() {
@@ -376,6 +390,7 @@ run_all() {
 	case_bad_manifest
 	case_mount_required
 	case_owner_fix
+	case_no_manifest
 	case_lookup_mode
 	case_race
 }
