@@ -93,8 +93,9 @@ static int file_is_ready(const struct stat *st, const struct manifest_entry *e, 
 	       !(e->init && st->st_size == 0);
 }
 
-/* Write `init` into an empty file, then owner and mode: fd is open for
- * writing and has passed check_file. */
+/* Write `init` into an empty file, then owner and mode: fd has passed
+ * check_file (a file that was emptied after it was looked at makes the
+ * write fail on a read-only fd: refused, not silently left empty). */
 static int finish_file(int fd, const struct stat *st, const struct manifest_entry *e, uid_t uid,
 		       gid_t gid, struct cai_err *err)
 {
@@ -134,7 +135,10 @@ static int ensure_file(const struct beneath *b, const struct manifest_entry *e, 
 		return -1;
 	if (file_is_ready(&probe_st, e, uid, gid))
 		return 0;
-	_cleanup_close_ int fd = beneath_open(b, e->path, O_RDWR | O_NONBLOCK | O_NOCTTY, 0, err);
+	/* Write access only to fill an empty file: an owner or mode fix alone
+	 * opens read-only (a busy executable refuses O_RDWR). */
+	int rw = e->init && probe_st.st_size == 0 ? O_RDWR : O_RDONLY;
+	_cleanup_close_ int fd = beneath_open(b, e->path, rw | O_NONBLOCK | O_NOCTTY, 0, err);
 	if (fd < 0)
 		return -1;
 	if (fstat(fd, &st) < 0)
