@@ -106,7 +106,7 @@ install: all
 	install -m 0755 $(B)/containai-init $(DESTDIR)$(PREFIX)/sbin/containai-init
 	install -m 0755 $(B)/containai $(DESTDIR)$(PREFIX)/bin/containai
 	ln -sf containai $(DESTDIR)$(PREFIX)/bin/cai
-	install -m 0644 policy/init.ini policy/volume.ini policy/seccomp.policy $(DESTDIR)/etc/containai/
+	install -m 0644 $(wildcard policy/*) $(DESTDIR)/etc/containai/
 	for m in $(MANS); do s=$${m##*.}; install -d $(DESTDIR)$(PREFIX)/share/man/man$$s; \
 		install -m 0644 $$m $(DESTDIR)$(PREFIX)/share/man/man$$s/; done
 

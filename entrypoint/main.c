@@ -10,11 +10,15 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "cli.h"
 #include "config.h"
+#include "dotenv.h"
+#include "envbuild.h"
 #include "log.h"
 #include "supervise.h"
 #include "volume.h"
+#include "workspace.h"
 
 #ifndef CAI_VERSION
 #define CAI_VERSION "0.0.0"
@@ -23,6 +27,7 @@
 struct init_ctx {
 	const struct cai_config *cfg;
 	struct beneath vol;             /* the prepared volume, for the steps after it */
+	char **argv;                    /* the command, for the execve limits */
 };
 
 static int load_config(const struct cli_opts *opts, struct cai_config *cfg, struct cai_err *err)
@@ -35,14 +40,41 @@ static int load_config(const struct cli_opts *opts, struct cai_config *cfg, stru
 	return 0;
 }
 
+/* The command's environment: ours, then what the .env file adds. */
+static int init_env(struct init_ctx *c, char ***envp, struct cai_err *err)
+{
+	struct dotenv file = { 0 };
+
+	if (c->cfg->env_enabled && c->cfg->env_file[0] && c->cfg->volume_enabled)
+		dotenv_load(&c->vol, c->cfg->env_file, &file);
+	char **env = envbuild_merge(*envp, &file, err);
+	if (!env || envbuild_check_limits(c->argv, env, sysconf(_SC_ARG_MAX), err) < 0)
+		return err_prefix(err, "env");
+	/* Kept, with the file's strings, until execve replaces this process. */
+	*envp = env;
+	return 0;
+}
+
+/* The volume must still be the one opened first (not swapped underneath). */
+static int init_verify_volume(struct init_ctx *c, struct cai_err *err)
+{
+	if (c->cfg->volume_enabled && beneath_verify_root(&c->vol, err) < 0)
+		return err_prefix(err, "volume");
+	return 0;
+}
+
 static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 {
-	struct init_ctx *ic = ctx;
-	(void)envp;
+	struct init_ctx *c = ctx;
 
-	if (ic->cfg->volume_enabled && volume_setup(ic->cfg, &ic->vol, err) < 0)
+	if (c->cfg->volume_enabled && volume_setup(c->cfg, &c->vol, err) < 0)
 		return -1;
-	return 0;
+	if (init_env(c, envp, err) < 0)
+		return -1;
+	if (c->cfg->workspace_enabled &&
+	    workspace_setup(c->cfg->workspace_link, c->cfg->workspace_required, err) < 0)
+		return -1;
+	return init_verify_volume(c, err);
 }
 
 static int init_check(const struct cai_config *cfg)
@@ -98,7 +130,7 @@ int main(int argc, char **argv)
 		return EXIT_INIT_FAILED;
 	}
 
-	struct init_ctx ictx = { .cfg = &cfg, .vol = { .root_fd = -1 } };
+	struct init_ctx ictx = { .cfg = &cfg, .vol = { .root_fd = -1 }, .argv = opts.argv };
 	struct supervise_spec spec = {
 		.argv = opts.argv,
 		.grace = cfg.grace,

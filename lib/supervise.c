@@ -2,6 +2,7 @@
 #include "supervise.h"
 
 #include <dirent.h>
+#include <link.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -10,6 +11,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
+#include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/timerfd.h>
@@ -293,6 +296,35 @@ static void shutdown_leftovers(struct supervisor *s)
 	}
 }
 
+static int shed_text_segment(struct dl_phdr_info *info, size_t size, void *data)
+{
+	long page = sysconf(_SC_PAGESIZE);
+	(void)size;
+	(void)data;
+
+	for (int i = 0; i < info->dlpi_phnum; i++) {
+		const ElfW(Phdr) *ph = &info->dlpi_phdr[i];
+		if (ph->p_type != PT_LOAD || !(ph->p_flags & PF_X) || (ph->p_flags & PF_W))
+			continue;
+		uintptr_t lo = (info->dlpi_addr + ph->p_vaddr) & ~(uintptr_t)(page - 1);
+		uintptr_t hi = (info->dlpi_addr + ph->p_vaddr + ph->p_memsz + (uintptr_t)page - 1) &
+			       ~(uintptr_t)(page - 1);
+		madvise((void *)lo, hi - lo, MADV_DONTNEED);
+	}
+	return 0;
+}
+
+/* PID 1 lives as long as the container and runs only the small loop below
+ * from now on.  Start-up (libc set-up, config parsing, fork) mapped much
+ * more of the text than that; unmap it so that only what the loop touches
+ * comes back.  Only the executable, never-written segment is dropped: its
+ * pages are re-read from the binary on demand - as the kernel may do
+ * under memory pressure anyway - so no state is lost. */
+static void shed_startup_text(void)
+{
+	dl_iterate_phdr(shed_text_segment, NULL);
+}
+
 int supervise_run(const struct supervise_spec *spec)
 {
 	struct supervisor s = { .spec = spec, .sfd = -1 };
@@ -344,6 +376,7 @@ int supervise_run(const struct supervise_spec *spec)
 			;
 		return EXIT_INIT_FAILED;
 	}
+	shed_startup_text();
 	while (!s.child_done) {
 		struct signalfd_siginfo si;
 
@@ -366,7 +399,9 @@ int supervise_run(const struct supervise_spec *spec)
 		}
 		if (si.ssi_signo == SIGCHLD)
 			reap(&s);
-		else
+		else if (si.ssi_pid != (uint32_t)getpid())
+			/* Not one we raised ourselves (SIGPIPE from a log line
+			 * to a closed stderr): that is not the command's business. */
 			forward(&s, (int)si.ssi_signo);
 	}
 	shutdown_leftovers(&s);

@@ -4,10 +4,16 @@
 set -eu
 PKGS="gcc make clang libc6-dev libseccomp-dev libcap-dev libinih-dev libjansson-dev
  docker.io busybox-static mmdebstrap tini dumb-init catatonit scdoc man-db
- util-linux iproute2 procps hyperfine python3"
+ util-linux iproute2 procps hyperfine"
+# Tools that may come from outside Debian (a machine's own Node.js, say):
+# a working command is enough, and installing Debian's over it can conflict.
+CMDS="python3 npm"
 missing=""
 for p in $PKGS; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || missing="$missing $p"
+done
+for c in $CMDS; do
+	command -v "$c" >/dev/null 2>&1 || missing="$missing $c"
 done
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then

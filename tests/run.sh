@@ -36,13 +36,8 @@ run_suite() {
 	fi
 }
 
-unit_suite() {
-	# The unit runner prints ok/not ok lines itself; record them.
-	build/unit-tests | tee -a "$CAI_RESULTS"
-	return "${PIPESTATUS[0]}"
-}
-
-run_suite unit 600 unit_suite
+# The unit runner prints ok/not ok lines itself; record them.
+run_suite unit 600 bash -c 'build/unit-tests | tee -a "$CAI_RESULTS"; exit "${PIPESTATUS[0]}"'
 
 for f in tests/proc/*.sh; do
 	[ -e "$f" ] || continue

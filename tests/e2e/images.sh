@@ -5,7 +5,7 @@
 #   mmdebstrap + docker import when not present; nothing is pulled.
 # shellcheck shell=bash
 
-SCRATCH_IMAGE=containai-test:scratch
+SCRATCH_IMAGE=${CAI_TEST_IMAGE:-containai-test:scratch}
 
 ensure_scratch_image() {
 	local ctx
@@ -30,20 +30,82 @@ ENV PATH=/usr/sbin:/usr/bin:/sbin:/bin:/usr/lib/containai-test
 ENTRYPOINT ["/usr/sbin/containai-init", "--"]
 CMD ["/bin/sh"]
 DF
-	docker build -q -t "$SCRATCH_IMAGE" "$ctx" >/dev/null
+	docker build -q -t "$SCRATCH_IMAGE" "$ctx" >"$ctx.log" 2>&1
 	local rc=$?
+	[ $rc -eq 0 ] || cat "$ctx.log"
+	rm -f "$ctx.log"
 	rm -rf "$ctx"
 	return $rc
 }
 
+# One mmdebstrap run serves both tags: the builder stage only needs apt
+# and the final stage trims nothing a minbase system carries.  A lock keeps
+# suites and `make image` running side by side from bootstrapping twice.
 ensure_debian_base() {
-	local tag
-	for tag in bookworm bookworm-slim; do
-		docker image inspect "debian:$tag" >/dev/null 2>&1 && continue
-		local tar
-		tar=$(mktemp --suffix=.tar)
-		mmdebstrap --quiet --variant=minbase bookworm "$tar" || { rm -f "$tar"; return 1; }
-		docker import "$tar" "debian:$tag" >/dev/null || { rm -f "$tar"; return 1; }
-		rm -f "$tar"
-	done
+	(
+		flock -w 900 9 || { echo "ensure_debian_base: lock timeout" >&2; exit 1; }
+		local missing=() tag
+		for tag in bookworm bookworm-slim; do
+			docker image inspect "debian:$tag" >/dev/null 2>&1 || missing+=("$tag")
+		done
+		[ ${#missing[@]} -eq 0 ] && exit 0
+		local src
+		for tag in bookworm bookworm-slim; do
+			if docker image inspect "debian:$tag" >/dev/null 2>&1; then
+				src=debian:$tag
+				break
+			fi
+		done
+		if [ -z "${src:-}" ]; then
+			local tar
+			tar=$(mktemp --suffix=.tar)
+			echo "ensure_debian_base: bootstrapping bookworm with mmdebstrap" >&2
+			if ! mmdebstrap --quiet --variant=minbase bookworm "$tar" ||
+				! docker import "$tar" "debian:${missing[0]}" >/dev/null; then
+				rm -f "$tar"
+				exit 1
+			fi
+			rm -f "$tar"
+			src=debian:${missing[0]}
+		fi
+		for tag in "${missing[@]}"; do
+			[ "debian:$tag" = "$src" ] || docker tag "$src" "debian:$tag" || exit 1
+		done
+	) 9>"${TMPDIR:-/tmp}/containai-debian-base.lock"
+}
+
+# stage_agents DIR "PKG ...": the agent CLIs the sandbox image copies in.
+# Container builds reach no registry, so npm runs here on the host; an
+# empty list leaves DIR empty (the image then gets no nodejs either).
+stage_agents() {
+	local dir=$1 pkgs=$2
+	rm -rf "$dir"
+	mkdir -p "$dir"
+	[ -n "$pkgs" ] || return 0
+	command -v npm >/dev/null 2>&1 || {
+		echo "stage_agents: npm missing: installing Debian's npm"
+		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null || return 1
+	}
+	# shellcheck disable=SC2086
+	npm install --prefix "$dir" --omit=dev --no-audit --no-fund $pkgs
+}
+
+# build_sandbox_image TAG [docker build args...]: the Dockerfile at the
+# repository root, offline.  The classic builder and BuildKit both take a
+# FROM image from the local store when it is there and contact a registry
+# only with --pull; --pull=false says so explicitly.
+build_sandbox_image() {
+	local tag=$1
+	shift
+	ensure_debian_base || return 1
+	docker build --pull=false --force-rm -t "$tag" "$@" "$CAI_ROOT"
+}
+
+# launcher_is_stub: the build's `containai` is still the skeleton that
+# answers every command but `version` with its usage line (no doctor, no run).
+launcher_is_stub() {
+	local out rc
+	out=$("$CAI_BUILD/containai" doctor 2>&1 >/dev/null)
+	rc=$?
+	[ "$rc" -eq 2 ] && printf '%s' "$out" | grep -q 'usage: containai '
 }

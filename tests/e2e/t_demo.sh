@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# `make demo` runs to completion and shows the agent's view; it leaves no
+# container or volume behind.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/e2e/images.sh
+. "$CAI_ROOT/tests/e2e/images.sh"
+
+PREFIX=image-demo-$$
+TAG=image-containai:demo-$$
+LOG=$(scratch_dir)/demo.log
+trap 'docker rmi -f "$TAG" >/dev/null 2>&1; cleanup_scratch' EXIT
+
+(cd "$CAI_ROOT" && IMAGE=$TAG DEMO_PREFIX=$PREFIX bash tests/demo.sh) >"$LOG" 2>&1
+rc=$?
+out=$(cat "$LOG")
+# shows NAME REGEX: a line of the demo's output matches; on failure name
+# the line that was there instead (the key before the colon).
+shows() {
+	if grep -Eq -- "$2" "$LOG"; then pass "$1"; else
+		fail "$1" "no line matches /$2/; got: $(grep -E -- "^${2%%:*}:" "$LOG" | head -n 1)"; fi
+}
+if [ "$rc" -eq 0 ]; then pass "make demo runs to completion"; else
+	fail "make demo runs to completion" "status $rc: $(tail -n 15 "$LOG")"; fi
+shows "demo runs containai doctor" '== containai doctor'
+shows "demo shows PID 1 is containai-init" 'PID 1: +/usr/sbin/containai-init -c /etc/containai/init.ini -- '
+shows "demo shows the agent's identity" 'identity: +uid=1000\(agent\) gid=1000\(agent\)'
+shows "demo shows no effective capability" 'CapEff: +0000000000000000'
+shows "demo shows NoNewPrivs" 'NoNewPrivs: +1'
+shows "demo shows the seccomp filter" 'Seccomp: +2'
+shows "demo shows the prepared volume" 'data volume /mnt/agent-data:'
+shows "demo shows the workspace" 'workspace: .*/home/agent/workspace'
+shows "demo shows .env reaching the agent" '\.env: +DEMO_GREETING=hello from \.env'
+# Once the launcher has `doctor`, the demo must go through `containai run`.
+if launcher_is_stub; then
+	shows "demo says when it stands in for containai run" "launcher has no 'run' yet"
+else
+	expect_no_match "demo starts the sandbox through containai run" "$out" "launcher has no 'run' yet"
+fi
+expect_eq "demo leaves no container" "$(docker ps -aq --filter "name=$PREFIX")" ""
+expect_eq "demo leaves no volume" "$(docker volume ls -q --filter "name=$PREFIX")" ""

@@ -1,0 +1,29 @@
+/* libFuzzer: the mountinfo parser and workspace discovery on what it
+ * parsed.  Checks: every entry has a root and an absolute mount point;
+ * the chosen workspace is mirrored and never refused. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "log.h"
+#include "mountinfo.h"
+#include "workspace.h"
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	struct mount_table t = { 0 };
+	struct cai_err err = { 0 };
+	const struct mount_entry *refused;
+
+	log_set_level(LOG_LVL_ERROR);
+	if (mountinfo_parse((const char *)data, size, "fuzz", &t, &err) < 0)
+		return 0;
+	for (size_t i = 0; i < t.n; i++)
+		if (!t.v[i].root[0] || t.v[i].mount_point[0] != '/' || !t.v[i].fstype[0])
+			abort();
+	const struct mount_entry *e = workspace_find_mirrored(&t, "/home/agent/workspace", NULL, NULL, &refused);
+	if (e && (!workspace_is_mirrored(e) || workspace_refusal(e->mount_point, "/home/agent/workspace")))
+		abort();
+	mountinfo_free(&t);
+	return 0;
+}

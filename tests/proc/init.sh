@@ -1,0 +1,213 @@
+#!/usr/bin/env bash
+# The supervisor, as a subreaper and as PID 1 of a new PID namespace.
+. "$(dirname "$0")/../lib.sh"
+
+T=$(scratch_dir)
+SIGTOOL=$HELPERS/sigtool
+
+# --- exit status -----------------------------------------------------------
+
+bad=""
+for code in $(seq 0 255); do
+	"$INIT" -- sh -c "exit $code"
+	rc=$?
+	[ "$rc" -eq "$code" ] || bad="$bad $code->$rc"
+done
+expect_eq "exit codes 0..255 pass through" "$bad" ""
+
+bad=""
+# Signals whose default action ends the process (not ignore, not stop).
+TERMSIGS="1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 24 25 26 27 29 30 31 $(seq 34 64)"
+for s in $TERMSIGS; do
+	"$INIT" -- "$SIGTOOL" raise "$s" 2>/dev/null
+	rc=$?
+	[ "$rc" -eq $((128 + s)) ] || bad="$bad $s->$rc"
+done
+expect_eq "death by signal N gives 128+N" "$bad" ""
+
+out=$("$INIT" -- no-such-command-xyz 2>&1)
+rc=$?
+expect_eq "command not found gives 127" "$rc" 127
+expect_match "not found names the command" "$out" "^containai-init: error: command 'no-such-command-xyz': not found$"
+
+printf 'data' >"$T/noexec"
+chmod 0644 "$T/noexec"
+out=$("$INIT" -- "$T/noexec" 2>&1)
+expect_eq "not executable gives 126" "$?" 126
+expect_match "not executable names the command" "$out" "command '$T/noexec': cannot execute"
+mkdir -p "$T/bin"
+printf '#!/bin/sh\n' >"$T/bin/onlyread"
+chmod 0644 "$T/bin/onlyread"
+PATH="$T/bin:$PATH" "$INIT" -- onlyread 2>/dev/null
+expect_eq "found on PATH but not executable gives 126" "$?" 126
+
+# --- bad input -------------------------------------------------------------
+
+out=$("$INIT" --bogus true 2>&1)
+expect_eq "unknown option gives 125" "$?" 125
+expect_eq "unknown option is one line" "$(printf '%s\n' "$out" | wc -l)" 1
+out=$("$INIT" 2>&1)
+expect_eq "missing command gives 125" "$?" 125
+out=$("$INIT" -c "$T/missing.ini" -- touch "$T/started" 2>&1)
+expect_eq "missing config gives 125" "$?" 125
+expect_match "missing config is named" "$out" "missing.ini"
+printf '[init]\ngrace = 1\nbogus = 2\n' >"$T/bad.ini"
+out=$("$INIT" -c "$T/bad.ini" -- touch "$T/started" 2>&1)
+expect_eq "malformed config gives 125" "$?" 125
+expect_eq "malformed config reported as FILE:LINE" "$out" \
+	"containai-init: error: $T/bad.ini:3: unknown key 'bogus' in [init]"
+check "nothing started on bad config" test ! -e "$T/started"
+out=$("$INIT" --check -c "$T/bad.ini" 2>&1)
+expect_eq "--check refuses a malformed config" "$?" 125
+printf '[init]\ngrace = 1\n' >"$T/good.ini"
+"$INIT" --check -c "$T/good.ini"
+expect_eq "--check accepts a good config" "$?" 0
+mkfifo "$T/fifo.ini"
+timeout 5 "$INIT" -c "$T/fifo.ini" -- true 2>/dev/null
+expect_eq "a FIFO as config is refused without hanging" "$?" 125
+ln -s "$T/good.ini" "$T/link.ini"
+"$INIT" -c "$T/link.ini" -- true 2>/dev/null
+expect_eq "a symlinked config is refused" "$?" 125
+
+out=$("$INIT" -- sh -c 'echo "$@"' sh -v --grace -c x)
+expect_eq "options after the command belong to the command" "$out" "-v --grace -c x"
+out=$("$INIT" -v -- true 2>/dev/null)
+expect_eq "nothing of the init on stdout" "$out" ""
+"$INIT" --version | grep -q '^containai-init ' && "$INIT" --help | grep -q '^Usage:'
+expect_eq "--version and --help" "$?" 0
+
+# --- signal state of the child ----------------------------------------------
+
+want=$("$SIGTOOL" setup 10,12,34 13,1 "$SIGTOOL" status)
+got=$("$SIGTOOL" setup 10,12,34 13,1 "$INIT" -- "$SIGTOOL" status)
+expect_eq "child gets the inherited signal mask and ignored set" "$got" "$want"
+want=$("$SIGTOOL" setup - - "$SIGTOOL" status)
+got=$("$SIGTOOL" setup - - "$INIT" -- "$SIGTOOL" status)
+expect_eq "child gets an empty mask when the init had one" "$got" "$want"
+
+# --- signal forwarding -------------------------------------------------------
+
+# FORWARDABLE: every catchable signal but SIGCHLD (17) and the two glibc
+# keeps for itself (32, 33), which a glibc test program cannot catch.
+FORWARDABLE="$(seq 1 8) 10 11 $(seq 13 16) $(seq 18 18) $(seq 20 31) $(seq 34 64)"
+
+# forward_test NAME PID_OF_INIT OUTFILE
+forward_test() {
+	local name=$1 pid=$2 out=$3 s n want i
+	for i in $(seq 1 100); do grep -q ready "$out" 2>/dev/null && break; sleep 0.05; done
+	n=0
+	for s in $FORWARDABLE; do
+		kill -s "$s" "$pid"
+		n=$((n + 1))
+		# One at a time: signalfd hands out lower numbers first, so a
+		# burst would reorder them; the test wants each one seen.
+		for i in $(seq 1 200); do
+			[ "$(grep -cx "$s" "$out")" -ge 1 ] && break
+			sleep 0.01
+		done
+	done
+	kill -s USR2 "$pid"
+	want=$(printf '%s\n' $FORWARDABLE 12 | sort -n | uniq | tr '\n' ' ')
+	got=$(grep -x '[0-9]*' "$out" | sort -n | uniq | tr '\n' ' ')
+	expect_eq "$name" "$got" "$want"
+}
+
+"$INIT" -- "$SIGTOOL" record >"$T/rec1" 2>&1 &
+ipid=$!
+forward_test "every forwardable signal reaches the child (subreaper)" "$ipid" "$T/rec1"
+wait "$ipid"
+expect_eq "init exits with the child's status after forwarding" "$?" 0
+
+unshare --pid --fork --mount-proc "$INIT" -- "$SIGTOOL" record >"$T/rec2" 2>&1 &
+upid=$!
+for i in $(seq 1 100); do ipid=$(pgrep -P "$upid" | head -n 1); [ -n "$ipid" ] && break; sleep 0.05; done
+forward_test "every forwardable signal reaches the child (PID 1)" "$ipid" "$T/rec2"
+wait "$upid"
+
+# -g: the whole process group of the command gets the signal.
+"$INIT" -g -- sh -c "trap '' USR1 USR2; \"$SIGTOOL\" record >\"$T/rec3\" & wait" &
+ipid=$!
+for i in $(seq 1 100); do grep -q ready "$T/rec3" 2>/dev/null && break; sleep 0.05; done
+kill -s USR1 "$ipid"
+sleep 0.3
+kill -s USR2 "$ipid"
+wait "$ipid"
+expect_eq "-g forwards to the process group" "$(grep -cx 10 "$T/rec3")" 1
+
+"$INIT" -- sh -c "trap '' USR1 USR2; \"$SIGTOOL\" record >\"$T/rec4\" & echo \$! >\"$T/rec4.pid\"; wait" &
+ipid=$!
+for i in $(seq 1 100); do grep -q ready "$T/rec4" 2>/dev/null && break; sleep 0.05; done
+kill -s USR1 "$ipid"
+sleep 0.3
+kill -s USR2 "$(cat "$T/rec4.pid")"
+wait "$ipid"
+expect_eq "without -g only the child gets the signal" "$(grep -cx 10 "$T/rec4")" 0
+
+# --- reaping ----------------------------------------------------------------
+
+count_zombies='n=0; for f in /proc/[0-9]*/stat; do read -r l <"$f" 2>/dev/null || continue; s=${l##*) }; [ "${s%% *}" = Z ] && n=$((n+1)); done; echo $n'
+out=$(run_pid1 "$INIT" -- sh -c "\"$HELPERS/orphans\" 1000 && sleep 0.5 && $count_zombies")
+expect_eq "1000 orphans reaped as PID 1, no zombie left" "$out" 0
+out=$("$INIT" -- sh -c "\"$HELPERS/orphans\" 200; sleep 0.5; echo done")
+expect_eq "orphans reaped as subreaper" "$out" done
+zombies=$(ps -eo stat=,ppid= | awk -v p=$$ '$1 ~ /^Z/ && $2 == p' | wc -l)
+expect_eq "subreaper leaves no zombie behind" "$zombies" 0
+
+# --- graceful shutdown --------------------------------------------------------
+
+for mode in subreaper pid1; do
+	rm -f "$T/trapped"
+	runner=""
+	[ $mode = pid1 ] && runner="unshare --pid --fork --mount-proc"
+	start=$(date +%s%N)
+	$runner "$INIT" --grace 5 -- sh -c "setsid sh -c 'trap \"echo yes >$T/trapped; exit 0\" TERM; while :; do sleep 0.05; done' & sleep 0.3; exit 3"
+	rc=$?
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	expect_eq "grace ($mode): main child's status kept" "$rc" 3
+	check "grace ($mode): a leftover's TERM handler ran before the init exited" test -s "$T/trapped"
+	[ "$ms" -lt 4000 ] && pass "grace ($mode): exits as soon as leftovers are gone (${ms} ms)" \
+		|| fail "grace ($mode): exits as soon as leftovers are gone" "${ms} ms"
+
+	start=$(date +%s%N)
+	$runner "$INIT" --grace 1 -- sh -c "sh -c 'trap \"\" TERM; echo \$\$ >$T/stubborn; exec sleep 60' & sleep 0.3; exit 0" 2>"$T/grace.err"
+	rc=$?
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	expect_eq "grace ($mode): status with a TERM-ignoring leftover" "$rc" 0
+	[ "$ms" -ge 1000 ] && [ "$ms" -lt 3500 ] && pass "grace ($mode): TERM-ignoring leftover killed after the grace period (${ms} ms)" \
+		|| fail "grace ($mode): TERM-ignoring leftover killed after the grace period" "${ms} ms"
+	if [ $mode = subreaper ]; then
+		p=$(cat "$T/stubborn")
+		check "grace ($mode): the leftover is gone" test ! -e "/proc/$p"
+	fi
+	expect_match "grace ($mode): the KILL is logged" "$(cat "$T/grace.err")" "sending SIGKILL"
+done
+
+# SIGTERM to the init: forwarded, then the same sequence.
+"$INIT" --grace 5 -- sh -c "trap 'exit 0' TERM; sh -c 'trap \"echo yes >$T/trapped2; exit 0\" TERM; while :; do sleep 0.05; done' & while :; do sleep 0.05; done" &
+ipid=$!
+sleep 0.5
+kill -TERM "$ipid"
+wait "$ipid"
+expect_eq "SIGTERM: forwarded, child's status returned" "$?" 0
+check "SIGTERM: leftovers got TERM too" test -s "$T/trapped2"
+
+# --- hygiene -------------------------------------------------------------------
+
+"$INIT" -- sh -c 'sleep 2' 7</dev/null &
+ipid=$!
+sleep 0.5
+fds=$(ls "/proc/$ipid/fd" | sort -n | tr '\n' ' ')
+expect_eq "the init keeps only stdio and its signalfd" "$fds" "0 1 2 3 "
+expect_eq "the init moved to /" "$(readlink "/proc/$ipid/cwd")" /
+sw1=$(awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$ipid/status")
+sleep 1
+sw2=$(awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$ipid/status")
+expect_eq "no periodic wake-ups while idle" "$sw2" "$sw1"
+wait "$ipid"
+
+# --- terminal --------------------------------------------------------------------
+
+out=$("$HELPERS/ptyctl" "$INIT" -- sh -c 'echo ready; exec sleep 10')
+expect_eq "Ctrl-C under a pty gives 130" "$(printf '%s' "$out" | tail -n 1)" 130
+out=$("$HELPERS/ptyctl" "$INIT" -- sh -c 'set -- $(ps -o pgid=,tpgid= -p $$); [ "$1" = "$2" ] && echo fg=yes || echo fg=no; echo ready; exec sleep 10')
+expect_match "the command owns the terminal's foreground" "$out" "fg=yes"
