@@ -66,6 +66,7 @@ done <"$2"
 flush
 chown -R --no-dereference 1000:1000 "$root"
 SH
+# shellcheck disable=SC2016 # a script of its own
 printf '#!/bin/sh\nrm -rf "$1"\nmkdir "$1"\n' >"$tmp/reset.sh"
 
 # mean_ms [HYPERFINE ARGS...] -- CMD...: the mean of each command in ms.

@@ -4,8 +4,11 @@
 # seen from inside, the same result as on a host directory, kept across
 # restarts, and a symlink left in the volume refused with exit 125.
 CAI_TEST_IMAGE=${CAI_TEST_IMAGE:-volume-test:scratch}
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/e2e/engine.sh
 . "$(dirname "$0")/engine.sh"
+# shellcheck source=tests/e2e/images.sh
 . "$(dirname "$0")/images.sh"
 # Our own tag even where images.sh does not read CAI_TEST_IMAGE: the
 # cleanup below removes it.
@@ -44,6 +47,7 @@ in_sandbox() {
 		--entrypoint /usr/sbin/containai-init "$CAI_TEST_IMAGE" -c /cfg/init.ini -- "$@"
 }
 
+# shellcheck disable=SC2016 # expanded by the container's shell
 LIST='cd /mnt/agent-data && find . | sort | while read -r p; do stat -c "%a %u:%g %F %n" "$p"; done'
 
 if ! ensure_scratch_image; then
