@@ -164,7 +164,9 @@ static int manifest_on_key(void *ctx, const char *section, const char *key, cons
 	unsigned bit;
 	(void)line;
 
-	if (!mc->section[0] || strcmp(section, mc->section))
+	/* inih hands keys a section name cut to its own buffer (50 bytes in
+	 * Debian's build): a prefix of the header on_section saw. */
+	if (!mc->section[0] || !section[0] || strncmp(section, mc->section, strlen(section)))
 		return err_set(err, 0, "key '%s' under a malformed section header", key);
 	struct manifest_entry *e = &mc->m->entries[mc->m->count - 1];
 	if (!strcmp(key, "mode"))

@@ -48,10 +48,15 @@ static int ensure_dir(const struct beneath *b, const struct manifest_entry *e, u
 		      struct cai_err *err)
 {
 	struct stat st;
-
-	if (beneath_mkdir(b, e->path, e->mode, err) < 0)
-		return -1;
 	_cleanup_close_ int fd = beneath_open(b, e->path, O_RDONLY | O_DIRECTORY, 0, err);
+
+	if (fd < 0 && err->errnum == ENOENT) {
+		/* mkdirat on a name that appeared meanwhile says EEXIST and the
+		 * open below judges whatever it is. */
+		if (beneath_mkdir(b, e->path, e->mode, err) < 0)
+			return -1;
+		fd = beneath_open(b, e->path, O_RDONLY | O_DIRECTORY, 0, err);
+	}
 	if (fd < 0) {
 		if (err->errnum == ENOTDIR)
 			return refuse(err, ENOTDIR, e->path, "a directory is expected, something else is there");
@@ -65,61 +70,84 @@ static int ensure_dir(const struct beneath *b, const struct manifest_entry *e, u
 	return apply_owner_mode(fd, &st, uid, gid, mode, e->path, err);
 }
 
-/* An existing file entry: looked at through O_PATH first, so a device
- * node or a directory is refused without being opened for I/O; then opened
- * O_NONBLOCK (a FIFO swapped in meanwhile cannot hang us) and required to
- * be the very inode that was looked at. */
-static int open_existing_file(const struct beneath *b, const char *rel, struct cai_err *err)
+/* What a file entry must be before its owner or mode may change. */
+static int check_file(const struct beneath *b, const struct stat *st, const char *rel,
+		      struct cai_err *err)
 {
-	struct stat probe_st, st;
-	_cleanup_close_ int probe = beneath_open(b, rel, O_PATH, 0, err);
-
-	if (probe < 0)
-		return -1;
-	if (fstat(probe, &probe_st) < 0)
-		return err_set(err, errno, "%s", rel);
-	if (S_ISDIR(probe_st.st_mode))
+	if (S_ISDIR(st->st_mode))
 		return refuse(err, EISDIR, rel, "a file is expected, a directory is there");
-	if (!S_ISREG(probe_st.st_mode))
+	if (!S_ISREG(st->st_mode))
 		return refuse(err, EINVAL, rel, "not a regular file (FIFO, socket or device node)");
-	_cleanup_close_ int fd = beneath_open(b, rel, O_RDWR | O_NONBLOCK | O_NOCTTY, 0, err);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) < 0)
-		return err_set(err, errno, "%s", rel);
-	if (st.st_dev != probe_st.st_dev || st.st_ino != probe_st.st_ino)
-		return refuse(err, EAGAIN, rel, "replaced while being checked");
-	return fd_take(&fd);
+	/* A second name for the inode may be outside the volume: changing its
+	 * owner or mode would change that file too. */
+	if (st->st_nlink != 1)
+		return refuse(err, EMLINK, rel, "has more than one hard link");
+	if (st->st_dev != b->dev)
+		return refuse(err, EXDEV, rel, "on another device than the volume");
+	return 0;
 }
 
+static int file_is_ready(const struct stat *st, const struct manifest_entry *e, uid_t uid, gid_t gid)
+{
+	return st->st_uid == uid && st->st_gid == gid && (st->st_mode & 07777) == e->mode &&
+	       !(e->init && st->st_size == 0);
+}
+
+/* Write `init` into an empty file, then owner and mode: fd has passed
+ * check_file (a file that was emptied after it was looked at makes the
+ * write fail on a read-only fd: refused, not silently left empty). */
+static int finish_file(int fd, const struct stat *st, const struct manifest_entry *e, uid_t uid,
+		       gid_t gid, struct cai_err *err)
+{
+	if (e->init && st->st_size == 0 && fd_write_all(fd, e->init, strlen(e->init)) < 0)
+		return err_set(err, errno, "%s: write", e->path);
+	return apply_owner_mode(fd, st, uid, gid, e->mode, e->path, err);
+}
+
+/* A file entry.  Missing: created O_EXCL with its final mode.  Present:
+ * looked at through O_PATH, so a device node or a directory is refused
+ * without being opened for I/O, and a file that is already right is not
+ * opened at all; otherwise opened O_NONBLOCK (a FIFO swapped in meanwhile
+ * cannot hang us), required to be the very inode looked at, and checked
+ * again on that descriptor. */
 static int ensure_file(const struct beneath *b, const struct manifest_entry *e, uid_t uid, gid_t gid,
 		       struct cai_err *err)
 {
-	struct stat st;
-	_cleanup_close_ int fd = beneath_open(b, e->path, O_RDWR | O_CREAT | O_EXCL | O_NOCTTY, e->mode, err);
+	struct stat probe_st, st;
+	_cleanup_close_ int probe = beneath_open(b, e->path, O_PATH, 0, err);
 
-	if (fd < 0) {
-		if (err->errnum != EEXIST)
+	if (probe < 0) {
+		if (err->errnum != ENOENT)
 			return -1;
-		fd = open_existing_file(b, e->path, err);
+		_cleanup_close_ int fd = beneath_open(b, e->path, O_RDWR | O_CREAT | O_EXCL | O_NOCTTY,
+						      e->mode, err);
 		if (fd < 0)
 			return -1;
+		if (fstat(fd, &st) < 0)
+			return err_set(err, errno, "%s", e->path);
+		if (check_file(b, &st, e->path, err) < 0)
+			return -1;
+		return finish_file(fd, &st, e, uid, gid, err);
 	}
+	if (fstat(probe, &probe_st) < 0)
+		return err_set(err, errno, "%s", e->path);
+	if (check_file(b, &probe_st, e->path, err) < 0)
+		return -1;
+	if (file_is_ready(&probe_st, e, uid, gid))
+		return 0;
+	/* Write access only to fill an empty file: an owner or mode fix alone
+	 * opens read-only (a busy executable refuses O_RDWR). */
+	int rw = e->init && probe_st.st_size == 0 ? O_RDWR : O_RDONLY;
+	_cleanup_close_ int fd = beneath_open(b, e->path, rw | O_NONBLOCK | O_NOCTTY, 0, err);
+	if (fd < 0)
+		return -1;
 	if (fstat(fd, &st) < 0)
 		return err_set(err, errno, "%s", e->path);
-	if (!S_ISREG(st.st_mode))
-		return refuse(err, EINVAL, e->path, "not a regular file");
-	/* A second name for the inode may be outside the volume: changing its
-	 * owner or mode would change that file too. */
-	if (st.st_nlink != 1)
-		return refuse(err, EMLINK, e->path, "has more than one hard link");
-	if (st.st_dev != b->dev)
-		return refuse(err, EXDEV, e->path, "on another device than the volume");
-	if (e->init && st.st_size == 0) {
-		if (fd_write_all(fd, e->init, strlen(e->init)) < 0)
-			return err_set(err, errno, "%s: write", e->path);
-	}
-	return apply_owner_mode(fd, &st, uid, gid, e->mode, e->path, err);
+	if (st.st_dev != probe_st.st_dev || st.st_ino != probe_st.st_ino)
+		return refuse(err, EAGAIN, e->path, "replaced while being checked");
+	if (check_file(b, &st, e->path, err) < 0)
+		return -1;
+	return finish_file(fd, &st, e, uid, gid, err);
 }
 
 struct owner_walk {
@@ -146,7 +174,8 @@ static int fix_entry(struct owner_walk *w, int dirfd, const char *name, size_t r
 		w->rel[rel_len] = '/';
 	memcpy(w->rel + len - n, name, n + 1);
 
-	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, STATX_TYPE | STATX_NLINK | STATX_MNT_ID, &stx) < 0) {
+	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW,
+		  STATX_TYPE | STATX_NLINK | STATX_UID | STATX_GID | STATX_MNT_ID, &stx) < 0) {
 		if (errno == ENOENT)    /* removed meanwhile: nothing to fix */
 			return 0;
 		return err_set(err, errno, "%s", w->rel);
@@ -158,6 +187,8 @@ static int fix_entry(struct owner_walk *w, int dirfd, const char *name, size_t r
 		w->left_alone++;
 		return 0;
 	}
+	if (!is_dir && stx.stx_uid == w->uid && stx.stx_gid == w->gid)
+		return 0;
 	/* Opened O_NOFOLLOW and judged again on the descriptor: what was
 	 * looked at above may have been swapped since. */
 	int flags = is_dir ? O_RDONLY | O_DIRECTORY : O_RDONLY | O_NONBLOCK | O_NOCTTY;
@@ -242,7 +273,7 @@ int volume_prepare(const struct beneath *b, const struct manifest *m, uid_t uid,
 	if (w.left_alone)
 		log_debug("volume: %lu symlinks, special files or hard-linked files keep their owner",
 			  w.left_alone);
-	return beneath_verify_root(b, err);
+	return 0;
 }
 
 int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err *err)
@@ -257,7 +288,16 @@ int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err
 		beneath_close(b);
 		return -1;
 	}
-	if (cfg->volume_manifest[0] && manifest_load(&m, cfg->volume_manifest, err) < 0) {
+	/* Without a manifest the root is only checked: nothing to create, and
+	 * no owner to impose on data nobody described. */
+	if (!cfg->volume_manifest[0]) {
+		if (beneath_verify_root(b, err) < 0) {
+			beneath_close(b);
+			return err_prefix(err, "volume");
+		}
+		return 0;
+	}
+	if (manifest_load(&m, cfg->volume_manifest, err) < 0) {
 		beneath_close(b);
 		return err_prefix(err, "volume");
 	}

@@ -3,20 +3,25 @@
 # prepared by containai-init: the shipped layout with its owners and modes
 # seen from inside, the same result as on a host directory, kept across
 # restarts, and a symlink left in the volume refused with exit 125.
-. "$(dirname "$0")/../lib.sh"
-. "$(dirname "$0")/engine.sh"
-. "$(dirname "$0")/images.sh"
-
-PREFIX=volume-e2e-$$
 CAI_TEST_IMAGE=${CAI_TEST_IMAGE:-volume-test:scratch}
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/e2e/engine.sh
+. "$(dirname "$0")/engine.sh"
+# shellcheck source=tests/e2e/images.sh
+. "$(dirname "$0")/images.sh"
+# Our own tag even where images.sh does not read CAI_TEST_IMAGE: the
+# cleanup below removes it.
 SCRATCH_IMAGE=$CAI_TEST_IMAGE
-VOL=$PREFIX-data
+
+VOL=volume-e2e-$$-data
 DIR=$(mktemp -d)
+host=$(mktemp -d)
 
 cleanup() {
 	docker volume rm -f "$VOL" >/dev/null 2>&1
 	docker image rm -f "$CAI_TEST_IMAGE" >/dev/null 2>&1
-	rm -rf "$DIR"
+	rm -rf "$DIR" "$host"
 	cleanup_scratch
 }
 trap cleanup EXIT
@@ -42,6 +47,7 @@ in_sandbox() {
 		--entrypoint /usr/sbin/containai-init "$CAI_TEST_IMAGE" -c /cfg/init.ini -- "$@"
 }
 
+# shellcheck disable=SC2016 # expanded by the container's shell
 LIST='cd /mnt/agent-data && find . | sort | while read -r p; do stat -c "%a %u:%g %F %n" "$p"; done'
 
 if ! ensure_scratch_image; then
@@ -50,7 +56,6 @@ if ! ensure_scratch_image; then
 fi
 
 # The oracle: the same binary and manifest on a plain host directory.
-host=$(scratch_dir)
 mkdir "$host/vol"
 cat >"$host/init.ini" <<EOF
 [volume]

@@ -4,6 +4,7 @@
 # with exit 125 and nothing outside the volume touched, and a rename race.
 # The whole suite runs twice: through openat2 and through the forced
 # component walk (CONTAINAI_TEST_NO_OPENAT2=1).
+# shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
 # The volume must be a mount point: mount in a private namespace so
@@ -28,7 +29,7 @@ OWNER=1000:1000
 : "${RACE_BATCHES:=20}"
 : "${RACE_RUNS:=75}"
 
-# new_volume [MANIFEST]: a tmpfs ($S/fs) holding the volume and, beside it,
+# new_volume: a tmpfs ($S/fs) holding the volume and, beside it,
 # $OUT; the volume is bind-mounted at $V, so it is a mount point that
 # shares a filesystem with $OUT (hard links and renames between them work).
 new_volume() {
@@ -40,7 +41,7 @@ new_volume() {
 	mount --bind "$S/fs/vol" "$S/vol"
 	V=$S/vol
 	OUT=$S/fs/outside
-	write_config "${1:-$POLICY}" true
+	write_config "$POLICY" true
 }
 
 # write_config MANIFEST REQUIRE_MOUNT [ROOT]
@@ -109,9 +110,9 @@ check_layout() {
 	local name=$1 bad="" t p m i got
 	while read -r t p m i; do
 		if [ "$t" = d ]; then
-			[ -d "$V/$p" ] && [ ! -L "$V/$p" ] || { bad="$bad $p(not a dir)"; continue; }
+			if [ ! -d "$V/$p" ] || [ -L "$V/$p" ]; then bad="$bad $p(not a dir)"; continue; fi
 		else
-			[ -f "$V/$p" ] && [ ! -L "$V/$p" ] || { bad="$bad $p(not a file)"; continue; }
+			if [ ! -f "$V/$p" ] || [ -L "$V/$p" ]; then bad="$bad $p(not a file)"; continue; fi
 			if [ "$i" != - ] && [ "$(cat "$V/$p")" != "$i" ]; then bad="$bad $p(init)"; fi
 		fi
 		got=$(stat -c '%a %u:%g' "$V/$p")
@@ -300,6 +301,20 @@ case_mount_required() {
 	expect_ok plain_dir_when_allowed
 }
 
+case_no_manifest() {
+	new_volume
+	mkdir "$V/data"
+	write_config "" true
+	run_init
+	expect_ok no_manifest_runs
+	expect_eq no_manifest_changes_nothing "$(stat -c '%u:%g' "$V" "$V/data" | sort -u)" 0:0
+	write_config "" true "$V/data"
+	rm -f "$S/ran"
+	plant_done
+	run_init
+	expect_refused no_manifest_still_needs_mount "is not a mount point"
+}
+
 # The ownership fix: root-owned user data becomes the owner's; symlinks,
 # FIFOs and hard-linked files keep theirs, and nothing is followed.
 case_owner_fix() {
@@ -376,13 +391,14 @@ run_all() {
 	case_bad_manifest
 	case_mount_required
 	case_owner_fix
+	case_no_manifest
 	case_lookup_mode
 	case_race
 }
 
 if [ -z "${CAI_VOLUME_MODE:-}" ]; then
-	CAI_VOLUME_MODE=openat2 SUITE="$SUITE[openat2]" bash "$0"
-	CAI_VOLUME_MODE=walk CONTAINAI_TEST_NO_OPENAT2=1 SUITE="$SUITE[walk]" bash "$0"
+	CAI_VOLUME_MODE=openat2 SUITE="${SUITE}[openat2]" bash "$0"
+	CAI_VOLUME_MODE=walk CONTAINAI_TEST_NO_OPENAT2=1 SUITE="${SUITE}[walk]" bash "$0"
 	exit 0
 fi
 run_all

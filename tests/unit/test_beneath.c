@@ -230,6 +230,8 @@ BOTH(beneath_refuses_mount_crossing)
 	CHECK_INT(err.errnum, EXDEV);
 	CHECK_INT(beneath_open(&b, "a/b/new", O_WRONLY | O_CREAT | O_EXCL, 0600, &err), -1);
 	CHECK_INT(err.errnum, EXDEV);
+	at(p, "vol/a/b/new");           /* refused before anything was created */
+	CHECK_INT(access(p, F_OK), -1);
 	beneath_close(&b);
 
 	/* The mount itself as root: recorded as a mount point. */

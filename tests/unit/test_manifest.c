@@ -61,6 +61,23 @@ TEST(manifest_adds_unnamed_parents_first)
 	manifest_free(&m);
 }
 
+/* inih cuts section names at 50 bytes; keys still belong to the entry. */
+TEST(manifest_long_paths_keep_their_keys)
+{
+	struct manifest m;
+	struct cai_err err = { 0 };
+
+	CHECK_INT(parse(&m,
+			"[file vscode-server-insiders/data/User/a-rather-long-name.json]\n"
+			"mode = 0600\n"
+			"init = {}\n",
+			&err), 0);
+	CHECK_INT(m.count, 4);
+	CHECK_INT(m.entries[3].mode, 0600);
+	CHECK_STR(m.entries[3].init, "{}");
+	manifest_free(&m);
+}
+
 TEST(manifest_empty_is_valid)
 {
 	struct manifest m;
