@@ -1,6 +1,7 @@
 #define _GNU_SOURCE
 #include "inifile.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ini.h>
@@ -37,7 +38,8 @@ static int inifile_check_header(struct inifile_state *st, const char *line, size
 {
 	size_t i = 0;
 
-	while (i < n && (line[i] == ' ' || line[i] == '\t'))
+	/* Skip what inih skips (isspace), or a header it sees would pass us by. */
+	while (i < n && isspace((unsigned char)line[i]))
 		i++;
 	if (i == n || line[i] != '[')
 		return 0;
@@ -49,7 +51,7 @@ static int inifile_check_header(struct inifile_state *st, const char *line, size
 	for (const char *p = close + 1; p < line + n; p++) {
 		if (*p == ';' || *p == '#')
 			break;
-		if (*p != ' ' && *p != '\t' && *p != '\r' && *p != '\n') {
+		if (!isspace((unsigned char)*p)) {
 			err_set(st->err, 0, "text after section header");
 			return -1;
 		}

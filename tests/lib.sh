@@ -44,20 +44,24 @@ expect_no_match() {
 	if printf '%s' "$2" | grep -Eq -- "$3"; then fail "$1" "'$2' matches /$3/"; else pass "$1"; fi
 }
 
-# A scratch directory removed when the suite ends.
+# A scratch directory removed when the suite ends.  Called as
+# `d=$(scratch_dir)`, i.e. in a subshell: the list lives in a file.
+CAI_SCRATCH_LIST=$(mktemp "${TMPDIR:-/tmp}/cai-scratch.XXXXXX")
 scratch_dir() {
 	local d
 	d=$(mktemp -d "${TMPDIR:-/tmp}/cai-test.XXXXXX")
-	CAI_SCRATCH_DIRS="${CAI_SCRATCH_DIRS:-} $d"
+	printf '%s\n' "$d" >>"$CAI_SCRATCH_LIST"
 	printf '%s' "$d"
 }
 
 cleanup_scratch() {
 	local d
-	for d in ${CAI_SCRATCH_DIRS:-}; do
+	while IFS= read -r d; do
+		[ -n "$d" ] || continue
 		umount -R "$d" 2>/dev/null || true
 		rm -rf "$d"
-	done
+	done <"$CAI_SCRATCH_LIST"
+	rm -f "$CAI_SCRATCH_LIST"
 }
 trap cleanup_scratch EXIT
 

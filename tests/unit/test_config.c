@@ -143,3 +143,15 @@ TEST(crlf_and_bom_accepted)
 	CHECK_INT(parse(&c, "\xef\xbb\xbf[init]\r\ngrace = 5\r\n", &e), 0);
 	CHECK_INT(c.grace, 5);
 }
+
+TEST(header_after_any_space_still_switches_step_on)
+{
+	/* inih skips every isspace() byte before '['; so must we, or keys
+	 * would land in a section whose step was never switched on. */
+	struct cai_config c;
+	struct cai_err e = { 0 };
+	CHECK_INT(parse(&c, "\v[security]\nno_new_privs = false\n", &e), 0);
+	CHECK_INT(c.security_enabled, 1);
+	CHECK_INT(parse(&c, "\f [user]\n", &e), 0);
+	CHECK_INT(c.user_enabled, 1);
+}
