@@ -236,18 +236,12 @@ int dotenv_read_fd(int fd, const char *name, struct dotenv *out, struct cai_err 
 
 	if (fstat(fd, &st) < 0)
 		return err_set(err, errno, "%s", name);
-	/* Checked before any read: a FIFO or a device would block or have
-	 * side effects. */
-	if (!S_ISREG(st.st_mode))
-		return err_set(err, 0, "%s: not a regular file", name);
 	/* Root reads it for the agent: a hard link could hand over a file
 	 * from elsewhere on the volume's file system (the tmpfiles CVE class). */
-	if (st.st_nlink > 1)
+	if (S_ISREG(st.st_mode) && st.st_nlink > 1)
 		return err_set(err, 0, "%s: has more than one hard link", name);
-	if (st.st_size > (off_t)DOTENV_MAX_SIZE)
-		return err_set(err, 0, "%s: larger than %u bytes", name, DOTENV_MAX_SIZE);
-	if (fd_read_bounded(fd, DOTENV_MAX_SIZE, &buf, &len, err) < 0)
-		return err_prefix(err, "%s", name);
+	if (fd_read_regular(fd, name, DOTENV_MAX_SIZE, &buf, &len, err) < 0)
+		return -1;
 	return dotenv_parse(buf, len, out, dotenv_log_report, (void *)name, err);
 }
 

@@ -87,20 +87,27 @@ int fd_read_bounded(int fd, size_t max, char **out, size_t *len, struct cai_err 
 	return 0;
 }
 
+int fd_read_regular(int fd, const char *name, size_t max, char **out, size_t *len,
+		    struct cai_err *err)
+{
+	struct stat st;
+
+	if (fstat(fd, &st) < 0)
+		return err_set(err, errno, "%s", name);
+	if (!S_ISREG(st.st_mode))
+		return err_set(err, 0, "%s: not a regular file", name);
+	if (fd_read_bounded(fd, max, out, len, err) < 0)
+		return err_prefix(err, "%s", name);
+	return 0;
+}
+
 int fd_read_file(const char *path, size_t max, char **out, size_t *len, struct cai_err *err)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
-	struct stat st;
 
 	if (fd < 0)
 		return err_set(err, errno, "%s", path);
-	if (fstat(fd, &st) < 0)
-		return err_set(err, errno, "%s", path);
-	if (!S_ISREG(st.st_mode))
-		return err_set(err, 0, "%s: not a regular file", path);
-	if (fd_read_bounded(fd, max, out, len, err) < 0)
-		return err_prefix(err, "%s", path);
-	return 0;
+	return fd_read_regular(fd, path, max, out, len, err);
 }
 
 static int fd_close_from_proc(int from, struct cai_err *err)

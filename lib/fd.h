@@ -36,6 +36,12 @@ int fd_write_all(int fd, const void *buf, size_t len);
  * what we parse must be what the file says. */
 int fd_read_bounded(int fd, size_t max, char **out, size_t *len, struct cai_err *err);
 
+/* Require the open descriptor to be a regular file (checked before any
+ * read: a FIFO or a device would block or have side effects) and read it
+ * whole through fd_read_bounded; `name` labels errors. */
+int fd_read_regular(int fd, const char *name, size_t max, char **out, size_t *len,
+		    struct cai_err *err);
+
 /* Open `path` read-only without following a symlink at its last component
  * (O_NONBLOCK: a FIFO planted there must not hang us), require a regular
  * file and read it whole through fd_read_bounded. */

@@ -3,12 +3,9 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <ini.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fd.h"
 
@@ -136,27 +133,22 @@ int inifile_parse_fd(int fd, const char *name, const struct inifile_ops *ops, vo
 		     struct cai_err *err)
 {
 	_cleanup_free_ char *buf = NULL;
-	struct stat st;
 	size_t len;
 
-	if (fstat(fd, &st) < 0)
-		return err_set(err, errno, "%s", name);
-	if (!S_ISREG(st.st_mode))
-		return err_set(err, 0, "%s: not a regular file", name);
-	if (fd_read_bounded(fd, INIFILE_MAX_SIZE, &buf, &len, err) < 0)
-		return err_prefix(err, "%s", name);
+	if (fd_read_regular(fd, name, INIFILE_MAX_SIZE, &buf, &len, err) < 0)
+		return -1;
 	return inifile_parse_buf(buf, len, name, ops, ctx, err);
 }
 
 int inifile_parse_path(const char *path, const struct inifile_ops *ops, void *ctx,
 		       struct cai_err *err)
 {
-	/* O_NONBLOCK: a FIFO planted at a config path must not hang PID 1. */
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	_cleanup_free_ char *buf = NULL;
+	size_t len;
 
-	if (fd < 0)
-		return err_set(err, errno, "%s", path);
-	return inifile_parse_fd(fd, path, ops, ctx, err);
+	if (fd_read_file(path, INIFILE_MAX_SIZE, &buf, &len, err) < 0)
+		return -1;
+	return inifile_parse_buf(buf, len, path, ops, ctx, err);
 }
 
 int inifile_bool(const char *value, int *out, struct cai_err *err)
