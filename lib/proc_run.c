@@ -1,0 +1,307 @@
+#define _GNU_SOURCE
+#include "proc_run.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fd.h"
+
+#define PROC_DEFAULT_TIMEOUT_MS 10000
+/* How often a job whose pipes are closed is checked for having exited. */
+#define PROC_REAP_TICK_MS 5
+
+static long long now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/* In the child: never returns.  Reports an exec failure's errno through
+ * the close-on-exec pipe, so the parent can tell "not found" from "ran
+ * and failed". */
+static void proc_child(struct proc_job *j, int out_w, int err_w, int exec_w)
+{
+	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	/* Own process group: the deadline kills the program and everything
+	 * it started, and a terminal's Ctrl-C does not reach probes. */
+	setpgid(0, 0);
+	signal(SIGPIPE, SIG_DFL);
+	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0) {
+		int e = errno;
+		(void)!write(exec_w, &e, sizeof(e));
+		_exit(127);
+	}
+	execvp(j->argv[0], j->argv);
+	int e = errno;
+	(void)!write(exec_w, &e, sizeof(e));
+	_exit(127);
+}
+
+static int proc_start(struct proc_job *j, struct cai_err *err)
+{
+	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, px[2] = { -1, -1 };
+
+	j->fd_out = j->fd_err = j->fd_exec = -1;
+	j->pid = -1;
+	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 || pipe2(px, O_CLOEXEC) < 0) {
+		int e = errno;
+		for (int i = 0; i < 2; i++) {
+			fd_closep(&po[i]);
+			fd_closep(&pe[i]);
+			fd_closep(&px[i]);
+		}
+		return err_set(err, e, "pipe");
+	}
+	pid_t pid = fork();
+	if (pid < 0) {
+		int e = errno;
+		for (int i = 0; i < 2; i++) {
+			fd_closep(&po[i]);
+			fd_closep(&pe[i]);
+			fd_closep(&px[i]);
+		}
+		return err_set(err, e, "fork");
+	}
+	if (pid == 0)
+		proc_child(j, po[1], pe[1], px[1]);
+	/* Also from the parent, so a kill at the deadline cannot race the
+	 * child's own setpgid. */
+	setpgid(pid, pid);
+	fd_closep(&po[1]);
+	fd_closep(&pe[1]);
+	fd_closep(&px[1]);
+	j->pid = pid;
+	j->fd_out = po[0];
+	j->fd_err = pe[0];
+	j->fd_exec = px[0];
+	j->deadline_ms = now_ms() + (j->timeout_ms ? j->timeout_ms : PROC_DEFAULT_TIMEOUT_MS);
+	return 0;
+}
+
+/* Append what is readable on *fd to the job's buffer; EOF closes *fd. */
+static int proc_drain(int *fd, char *buf, size_t *len, size_t max, int *truncated)
+{
+	char tmp[4096];
+	ssize_t n = read(*fd, tmp, sizeof(tmp));
+
+	if (n < 0) {
+		if (errno == EINTR || errno == EAGAIN)
+			return 0;
+		fd_closep(fd);
+		return 0;
+	}
+	if (n == 0) {
+		fd_closep(fd);
+		return 0;
+	}
+	size_t keep = (size_t)n;
+	if (*len + keep > max) {
+		keep = max - *len;
+		*truncated = 1;
+	}
+	memcpy(buf + *len, tmp, keep);
+	*len += keep;
+	buf[*len] = '\0';
+	return 0;
+}
+
+static void proc_reap(struct proc_job *j, int block)
+{
+	int status;
+	pid_t r;
+
+	if (j->reaped || j->pid < 0)
+		return;
+	do
+		r = waitpid(j->pid, &status, block ? 0 : WNOHANG);
+	while (r < 0 && errno == EINTR);
+	if (r != j->pid)
+		return;
+	j->reaped = 1;
+	if (WIFEXITED(status)) {
+		j->exited = 1;
+		j->exit_code = WEXITSTATUS(status);
+	}
+}
+
+static void proc_read_exec_status(struct proc_job *j)
+{
+	int e = 0;
+	ssize_t n;
+
+	do
+		n = read(j->fd_exec, &e, sizeof(e));
+	while (n < 0 && errno == EINTR);
+	fd_closep(&j->fd_exec);
+	if (n == (ssize_t)sizeof(e)) {
+		j->started = 0;
+		j->spawn_errno = e;
+	} else {
+		j->started = 1;
+	}
+}
+
+int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		struct proc_job *j = &jobs[i];
+		size_t max = j->out_max ? j->out_max : PROC_OUT_MAX;
+
+		j->out_max = max;
+		j->out = calloc(1, max + 1);
+		j->errout = calloc(1, max + 1);
+		j->out_len = j->err_len = 0;
+		j->started = j->timed_out = j->exited = j->reaped = 0;
+		j->exit_code = -1;
+		j->spawn_errno = 0;
+		j->fd_out = j->fd_err = j->fd_exec = -1;
+		j->pid = -1;
+		if (!j->out || !j->errout)
+			return err_set(err, ENOMEM, "output buffer");
+	}
+	for (i = 0; i < n; i++) {
+		if (proc_start(&jobs[i], err) < 0) {
+			/* Do not leave the ones already started running. */
+			for (size_t k = 0; k < i; k++) {
+				kill(-jobs[k].pid, SIGKILL);
+				proc_reap(&jobs[k], 1);
+				proc_job_release(&jobs[k]);
+			}
+			return -1;
+		}
+	}
+
+	for (;;) {
+		struct pollfd pfd[64];
+		struct proc_job *owner[64];
+		int *which[64];
+		size_t np = 0;
+		long long now = now_ms(), wait = -1;
+		int pending = 0;
+
+		for (i = 0; i < n; i++) {
+			struct proc_job *j = &jobs[i];
+			if (j->reaped)
+				continue;
+			if (now >= j->deadline_ms) {
+				/* Kill the group before reaping: while the leader
+				 * is unreaped its pid cannot be reused. */
+				kill(-j->pid, SIGKILL);
+				kill(j->pid, SIGKILL);
+				j->timed_out = 1;
+				proc_reap(j, 1);
+				fd_closep(&j->fd_out);
+				fd_closep(&j->fd_err);
+				continue;
+			}
+			pending = 1;
+			long long left = j->deadline_ms - now;
+			int *fds[3] = { &j->fd_out, &j->fd_err, &j->fd_exec };
+			int open_pipes = 0;
+			for (int k = 0; k < 3; k++) {
+				if (*fds[k] < 0 || np >= 64)
+					continue;
+				pfd[np].fd = *fds[k];
+				pfd[np].events = POLLIN;
+				owner[np] = j;
+				which[np] = fds[k];
+				np++;
+				open_pipes = 1;
+			}
+			if (!open_pipes) {
+				proc_reap(j, 0);
+				if (j->reaped)
+					continue;
+				if (left > PROC_REAP_TICK_MS)
+					left = PROC_REAP_TICK_MS;
+			}
+			if (wait < 0 || left < wait)
+				wait = left;
+		}
+		if (!pending)
+			break;
+		if (poll(pfd, np, (int)(wait < 0 ? 0 : wait)) < 0 && errno != EINTR)
+			return err_set(err, errno, "poll");
+		for (size_t k = 0; k < np; k++) {
+			struct proc_job *j = owner[k];
+			if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			if (which[k] == &j->fd_exec)
+				proc_read_exec_status(j);
+			else if (which[k] == &j->fd_out)
+				proc_drain(&j->fd_out, j->out, &j->out_len, j->out_max, &j->out_truncated);
+			else
+				proc_drain(&j->fd_err, j->errout, &j->err_len, j->out_max, &j->err_truncated);
+		}
+	}
+	for (i = 0; i < n; i++) {
+		if (jobs[i].fd_exec >= 0)
+			proc_read_exec_status(&jobs[i]);
+		fd_closep(&jobs[i].fd_out);
+		fd_closep(&jobs[i].fd_err);
+	}
+	return 0;
+}
+
+int proc_ok(const struct proc_job *j)
+{
+	return j->started && !j->timed_out && j->exited && j->exit_code == 0;
+}
+
+void proc_describe_failure(const struct proc_job *j, char *out, size_t outsz)
+{
+	char line[200] = "";
+	const char *src = j->err_len ? j->errout : j->out;
+	size_t k = 0;
+
+	/* First non-empty line of what the program said, printable bytes only. */
+	while (*src == '\n' || *src == '\r' || *src == ' ')
+		src++;
+	for (; *src && *src != '\n' && k + 1 < sizeof(line); src++)
+		line[k++] = (*src >= 0x20 && *src != 0x7f) ? *src : '?';
+	line[k] = '\0';
+
+	if (!j->started && j->spawn_errno == ENOENT)
+		snprintf(out, outsz, "%s: not found on PATH", j->argv[0]);
+	else if (!j->started)
+		snprintf(out, outsz, "%s: cannot execute: %s", j->argv[0], strerror(j->spawn_errno));
+	else if (j->timed_out)
+		snprintf(out, outsz, "%s %s: no answer within %u ms (killed)", j->argv[0],
+			 j->argv[1] ? j->argv[1] : "", j->timeout_ms ? j->timeout_ms : PROC_DEFAULT_TIMEOUT_MS);
+	else if (!j->exited)
+		snprintf(out, outsz, "%s: killed by a signal", j->argv[0]);
+	else if (j->out_truncated)
+		snprintf(out, outsz, "%s: output larger than %zu bytes", j->argv[0], j->out_max);
+	else
+		snprintf(out, outsz, "%s: exit status %d%s%s", j->argv[0], j->exit_code,
+			 line[0] ? ": " : "", line);
+}
+
+void proc_job_release(struct proc_job *j)
+{
+	free(j->out);
+	free(j->errout);
+	j->out = j->errout = NULL;
+	fd_closep(&j->fd_out);
+	fd_closep(&j->fd_err);
+	fd_closep(&j->fd_exec);
+}
+
+int proc_exec(char *const *argv, struct cai_err *err)
+{
+	execvp(argv[0], argv);
+	return err_set(err, errno, "%s", argv[0]);
+}
