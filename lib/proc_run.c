@@ -261,9 +261,29 @@ int proc_ok(const struct proc_job *j)
 	return j->started && !j->timed_out && j->exited && j->exit_code == 0;
 }
 
+/* "docker version": the program and its first two words that are not
+ * options or their values, enough to tell the calls apart. */
+static void proc_label(char *const *argv, char *out, size_t outsz)
+{
+	size_t o = (size_t)snprintf(out, outsz, "%s", argv[0]);
+	int words = 0;
+
+	for (size_t i = 1; argv[i] && words < 2 && o < outsz; i++) {
+		if (!strcmp(argv[i], "--context") || !strcmp(argv[i], "-H") || !strcmp(argv[i], "-C")) {
+			if (argv[i + 1])
+				i++;
+			continue;
+		}
+		if (argv[i][0] == '-')
+			continue;
+		o += (size_t)snprintf(out + o, outsz - o, " %s", argv[i]);
+		words++;
+	}
+}
+
 void proc_describe_failure(const struct proc_job *j, char *out, size_t outsz)
 {
-	char line[200] = "";
+	char line[200] = "", what[128];
 	const char *src = j->err_len ? j->errout : j->out;
 	size_t k = 0;
 
@@ -273,20 +293,21 @@ void proc_describe_failure(const struct proc_job *j, char *out, size_t outsz)
 	for (; *src && *src != '\n' && k + 1 < sizeof(line); src++)
 		line[k++] = (*src >= 0x20 && *src != 0x7f) ? *src : '?';
 	line[k] = '\0';
+	proc_label(j->argv, what, sizeof(what));
 
 	if (!j->started && j->spawn_errno == ENOENT)
 		snprintf(out, outsz, "%s: not found on PATH", j->argv[0]);
 	else if (!j->started)
 		snprintf(out, outsz, "%s: cannot execute: %s", j->argv[0], strerror(j->spawn_errno));
 	else if (j->timed_out)
-		snprintf(out, outsz, "%s %s: no answer within %u ms (killed)", j->argv[0],
-			 j->argv[1] ? j->argv[1] : "", j->timeout_ms ? j->timeout_ms : PROC_DEFAULT_TIMEOUT_MS);
+		snprintf(out, outsz, "%s: no answer within %u ms (killed)", what,
+			 j->timeout_ms ? j->timeout_ms : PROC_DEFAULT_TIMEOUT_MS);
 	else if (!j->exited)
-		snprintf(out, outsz, "%s: killed by a signal", j->argv[0]);
+		snprintf(out, outsz, "%s: killed by a signal", what);
 	else if (j->out_truncated)
-		snprintf(out, outsz, "%s: output larger than %zu bytes", j->argv[0], j->out_max);
+		snprintf(out, outsz, "%s: output larger than %zu bytes", what, j->out_max);
 	else
-		snprintf(out, outsz, "%s: exit status %d%s%s", j->argv[0], j->exit_code,
+		snprintf(out, outsz, "%s: exit status %d%s%s", what, j->exit_code,
 			 line[0] ? ": " : "", line);
 }
 
