@@ -48,29 +48,46 @@ static void proc_child(struct proc_job *j, int out_w, int err_w, int exec_w)
 	_exit(127);
 }
 
+/* pipe2() is Linux-only; the launcher is single-threaded, so setting
+ * close-on-exec right after pipe() leaves no window for another fork. */
+static int proc_pipe(int p[2])
+{
+	if (pipe(p) < 0)
+		return -1;
+	if (fcntl(p[0], F_SETFD, FD_CLOEXEC) < 0 || fcntl(p[1], F_SETFD, FD_CLOEXEC) < 0) {
+		int e = errno;
+		fd_closep(&p[0]);
+		fd_closep(&p[1]);
+		errno = e;
+		return -1;
+	}
+	return 0;
+}
+
+static void proc_close_pipes(int po[2], int pe[2], int px[2])
+{
+	for (int i = 0; i < 2; i++) {
+		fd_closep(&po[i]);
+		fd_closep(&pe[i]);
+		fd_closep(&px[i]);
+	}
+}
+
 static int proc_start(struct proc_job *j, struct cai_err *err)
 {
 	int po[2] = { -1, -1 }, pe[2] = { -1, -1 }, px[2] = { -1, -1 };
 
 	j->fd_out = j->fd_err = j->fd_exec = -1;
 	j->pid = -1;
-	if (pipe2(po, O_CLOEXEC) < 0 || pipe2(pe, O_CLOEXEC) < 0 || pipe2(px, O_CLOEXEC) < 0) {
+	if (proc_pipe(po) < 0 || proc_pipe(pe) < 0 || proc_pipe(px) < 0) {
 		int e = errno;
-		for (int i = 0; i < 2; i++) {
-			fd_closep(&po[i]);
-			fd_closep(&pe[i]);
-			fd_closep(&px[i]);
-		}
+		proc_close_pipes(po, pe, px);
 		return err_set(err, e, "pipe");
 	}
 	pid_t pid = fork();
 	if (pid < 0) {
 		int e = errno;
-		for (int i = 0; i < 2; i++) {
-			fd_closep(&po[i]);
-			fd_closep(&pe[i]);
-			fd_closep(&px[i]);
-		}
+		proc_close_pipes(po, pe, px);
 		return err_set(err, e, "fork");
 	}
 	if (pid == 0)
@@ -116,6 +133,36 @@ static int proc_drain(int *fd, char *buf, size_t *len, size_t max, int *truncate
 	return 0;
 }
 
+/* A signal that would end the launcher while jobs run: the jobs sit in
+ * their own process groups, out of reach of the terminal's Ctrl-C, so
+ * they are killed here before the launcher goes. */
+static volatile sig_atomic_t proc_signal;
+static const int proc_stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
+#define PROC_NSIG (sizeof(proc_stop_signals) / sizeof(proc_stop_signals[0]))
+
+static void proc_on_signal(int sig)
+{
+	proc_signal = sig;
+}
+
+static void proc_catch(struct sigaction old[PROC_NSIG])
+{
+	struct sigaction sa;
+
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = proc_on_signal;
+	sigemptyset(&sa.sa_mask);
+	proc_signal = 0;
+	for (size_t i = 0; i < PROC_NSIG; i++)
+		sigaction(proc_stop_signals[i], &sa, &old[i]);
+}
+
+static void proc_uncatch(const struct sigaction old[PROC_NSIG])
+{
+	for (size_t i = 0; i < PROC_NSIG; i++)
+		sigaction(proc_stop_signals[i], &old[i], NULL);
+}
+
 static void proc_reap(struct proc_job *j, int block)
 {
 	int status;
@@ -152,9 +199,28 @@ static void proc_read_exec_status(struct proc_job *j)
 	}
 }
 
+static int proc_wait_all(struct proc_job *jobs, size_t n, struct cai_err *err);
+
+/* Kill and reap every job still running.  The group is killed before the
+ * leader is reaped: while it is unreaped its pid cannot be reused. */
+static void proc_kill_all(struct proc_job *jobs, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		if (jobs[i].reaped || jobs[i].pid < 0)
+			continue;
+		kill(-jobs[i].pid, SIGKILL);
+		kill(jobs[i].pid, SIGKILL);
+		proc_reap(&jobs[i], 1);
+	}
+}
+
 int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err)
 {
+	struct sigaction old[PROC_NSIG];
 	size_t i;
+
+	if (n > PROC_MAX_JOBS)
+		return err_set(err, E2BIG, "more than %d concurrent jobs", PROC_MAX_JOBS);
 
 	for (i = 0; i < n; i++) {
 		struct proc_job *j = &jobs[i];
@@ -175,19 +241,29 @@ int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err)
 	for (i = 0; i < n; i++) {
 		if (proc_start(&jobs[i], err) < 0) {
 			/* Do not leave the ones already started running. */
-			for (size_t k = 0; k < i; k++) {
-				kill(-jobs[k].pid, SIGKILL);
-				proc_reap(&jobs[k], 1);
-				proc_job_release(&jobs[k]);
-			}
+			proc_kill_all(jobs, i);
 			return -1;
 		}
 	}
+	proc_catch(old);
+	int rc = proc_wait_all(jobs, n, err);
+	proc_uncatch(old);
+	if (proc_signal) {
+		/* The jobs are gone; now let the signal do what it would have. */
+		raise(proc_signal);
+		return err_set(err, EINTR, "interrupted");
+	}
+	return rc;
+}
+
+static int proc_wait_all(struct proc_job *jobs, size_t n, struct cai_err *err)
+{
+	size_t i;
 
 	for (;;) {
-		struct pollfd pfd[64];
-		struct proc_job *owner[64];
-		int *which[64];
+		struct pollfd pfd[3 * PROC_MAX_JOBS];
+		struct proc_job *owner[3 * PROC_MAX_JOBS];
+		int *which[3 * PROC_MAX_JOBS];
 		size_t np = 0;
 		long long now = now_ms(), wait = -1;
 		int pending = 0;
@@ -196,13 +272,9 @@ int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err)
 			struct proc_job *j = &jobs[i];
 			if (j->reaped)
 				continue;
-			if (now >= j->deadline_ms) {
-				/* Kill the group before reaping: while the leader
-				 * is unreaped its pid cannot be reused. */
-				kill(-j->pid, SIGKILL);
-				kill(j->pid, SIGKILL);
-				j->timed_out = 1;
-				proc_reap(j, 1);
+			if (now >= j->deadline_ms || proc_signal) {
+				j->timed_out = !proc_signal;
+				proc_kill_all(j, 1);
 				fd_closep(&j->fd_out);
 				fd_closep(&j->fd_err);
 				continue;
@@ -212,7 +284,7 @@ int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err)
 			int *fds[3] = { &j->fd_out, &j->fd_err, &j->fd_exec };
 			int open_pipes = 0;
 			for (int k = 0; k < 3; k++) {
-				if (*fds[k] < 0 || np >= 64)
+				if (*fds[k] < 0)
 					continue;
 				pfd[np].fd = *fds[k];
 				pfd[np].events = POLLIN;
@@ -233,8 +305,13 @@ int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err)
 		}
 		if (!pending)
 			break;
-		if (poll(pfd, np, (int)(wait < 0 ? 0 : wait)) < 0 && errno != EINTR)
-			return err_set(err, errno, "poll");
+		if (proc_signal)
+			continue;
+		if (poll(pfd, np, (int)(wait < 0 ? 0 : wait)) < 0 && errno != EINTR) {
+			int e = errno;
+			proc_kill_all(jobs, n);
+			return err_set(err, e, "poll");
+		}
 		for (size_t k = 0; k < np; k++) {
 			struct proc_job *j = owner[k];
 			if (!(pfd[k].revents & (POLLIN | POLLHUP | POLLERR)))

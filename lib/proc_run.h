@@ -8,6 +8,8 @@
  * Refuses: to wait forever (every job has a deadline) and to keep more
  * output than asked (the rest is read and dropped, and the job says it was
  * truncated, so a caller never parses half a document as if it were whole).
+ * SIGINT, SIGTERM or SIGHUP while jobs run kills every job's group first,
+ * then takes its usual effect on the launcher: no probe outlives it.
  */
 #ifndef CAI_PROC_RUN_H
 #define CAI_PROC_RUN_H
@@ -18,6 +20,7 @@
 #include "err.h"
 
 #define PROC_OUT_MAX (1u << 20)
+#define PROC_MAX_JOBS 16
 
 struct proc_job {
 	/* in */

@@ -130,6 +130,18 @@ check "hang: doctor finished within 3 s (took ${el} ms)" test "$el" -lt 3000
 cai hang-child CONTAINAI_TIMEOUT=1 -- doctor --json
 expect_eq "hang with leftover child: mode none" "$(json_field isolation.mode)" '"none"'
 check "hang: the CLI's leftover child was killed with its group" test -z "$(pgrep -f '^/bin/sleep 1000$' || true)"
+# Ctrl-C while a probe hangs: the probe's group dies with the launcher.
+(cd "$WS" && exec env -i HOME="$HOMEDIR" PATH="$(bin_for hang)" CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" \
+	CAI_FAKE_SCENARIO=hang CONTAINAI_TIMEOUT=60 "$LAUNCHER" doctor >/dev/null 2>&1) &
+lpid=$!
+for _ in $(seq 1 50); do pgrep -f '^/bin/sleep 1000$' >/dev/null && break; sleep 0.1; done
+kill -INT "$lpid"
+for _ in $(seq 1 50); do kill -0 "$lpid" 2>/dev/null || break; sleep 0.1; done
+check "interrupted: the launcher ended" test -z "$(kill -0 "$lpid" 2>/dev/null && echo alive)"
+wait "$lpid"
+expect_eq "interrupted: it died of SIGINT" "$?" 130
+check "interrupted: no probe left running" test -z "$(pgrep -f '^/bin/sleep 1000$' || true)"
+
 cai flood CONTAINAI_TIMEOUT=2 -- doctor --json
 expect_eq "endless output: mode none" "$(json_field isolation.mode)" '"none"'
 
@@ -172,9 +184,11 @@ cai sysbox CAI_FAKE_EXISTING=ours-other-image -- run --dry-run
 expect_match "other image: refused with --restart hint" "$ERR" 'runs image other:1.*--restart'
 cai sysbox CAI_FAKE_EXISTING=ours-other-image -- run --dry-run --restart
 expect_match "--restart: rm then run" "$OUT" $'^docker --context default rm -f containai-my-project-[0-9a-f]{8}\ndocker --context default run '
+cai sysbox CAI_FAKE_EXISTING=ours-runc -- run --dry-run
+expect_match "sysbox mode: our container under runc is not re-entered" "$ERR" "runtime 'runc', not sysbox-runc"
 cai linux CAI_FAKE_EXISTING=ours-running -- run --dry-run --force
 expect_match "forced re-entry of a runc container" "$OUT" ' exec '
-cai sysbox CAI_FAKE_EXISTING=ours-running CAI_FAKE_SCENARIO_RUNTIME=runc -- stop
+cai sysbox CAI_FAKE_EXISTING=ours-running -- stop
 expect_eq "stop: ours is stopped" "$RC" 0
 expect_match "stop: docker stop NAME" "$(cat "$LOG")" 'docker --context default stop containai-my-project-'
 cai sysbox CAI_FAKE_EXISTING=foreign -- stop
