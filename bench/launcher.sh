@@ -4,7 +4,7 @@
 # original shell launcher's doctor on a plain Linux engine: about 0.1 s.
 #   launcher doctor: 0.042 s (0.42 of 0.1 s), 3 docker calls
 set -u
-cd "$(dirname "$0")/.."
+cd "$(dirname "$0")/.." || exit 1
 LAUNCHER=$PWD/build/containai
 REF=0.1
 RUNS=${BENCH_RUNS:-10}
@@ -24,11 +24,11 @@ chmod +x "$T/bin/docker"
 
 # measure NAME ARGS...: mean wall time over RUNS and calls per run.
 measure() {
-	local name=$1 start end i
+	local name=$1 start end
 	shift
 	: >"$T/calls"
 	start=$(date +%s%N)
-	for i in $(seq 1 "$RUNS"); do
+	for _ in $(seq 1 "$RUNS"); do
 		(cd "$T/ws" && PATH="$T/bin:$PATH" XDG_CONFIG_HOME="$T/xdg" "$LAUNCHER" "$@" >/dev/null 2>&1)
 	done
 	end=$(date +%s%N)

@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fd.h"
@@ -373,24 +374,13 @@ static void json_string_into(const char *s, char *out, size_t outsz)
 	json_decref(v);
 }
 
-int detect_run(const struct docker *d, const struct detect_opts *o, struct detect_result *r,
-	       struct cai_err *err)
+/* Round 1: what the engine and sbx say about themselves. */
+static int detect_round1(const struct docker *d, struct detect_result *r, struct cai_err *err)
 {
 	struct round rd = { 0 };
-	char probe_name[64];
-	int rc = -1;
 	struct proc_job *j_ver = NULL, *j_info = NULL, *j_sver, *j_sls;
+	int rc = -1;
 
-	memset(r, 0, sizeof(*r));
-	r->platform = detect_platform();
-	r->docker_daemon = TRI_NO;
-	r->sandbox_plugin = TRI_NO;
-	r->eci_probe = TRI_NO;
-	r->sysbox_remap = TRI_NO;
-	r->desktop_new_enough = TRI_NO;
-	snprintf(probe_name, sizeof(probe_name), "containai-probe-%ld", (long)getpid());
-
-	/* Round 1: what the engine and sbx say about themselves. */
 	if (!d->cli_missing) {
 		j_ver = round_add(&rd, d, NULL, (const char *[]){ "version", "--format", "{{json .}}", NULL });
 		j_info = round_add(&rd, d, NULL, (const char *[]){ "info", "--format", "{{json .}}", NULL });
@@ -409,12 +399,20 @@ int detect_run(const struct docker *d, const struct detect_opts *o, struct detec
 	if (r->docker_daemon != TRI_YES)
 		snprintf(r->sysbox_reason, DETECT_REASON_MAX, "no docker engine answered");
 	classify_sbx(r, j_sver, j_sls);
+	rc = 0;
+out:
 	round_free(&rd);
-	if (r->docker_daemon != TRI_YES)
-		goto decide;
+	return rc;
+}
 
-	/* Round 2: the probes that need a running engine. */
+/* Round 2: the probes that need a running engine, all at once. */
+static int detect_round2(const struct docker *d, const struct detect_opts *o, const char *probe_name,
+			 struct detect_result *r, struct cai_err *err)
+{
+	struct round rd = { 0 };
 	struct proc_job *j_sbv = NULL, *j_sbh = NULL, *j_eci = NULL, *j_sys = NULL;
+	int rc = -1;
+
 	if (r->desktop) {
 		j_sbv = round_add(&rd, d, NULL, (const char *[]){ "sandbox", "version", NULL });
 		j_sbh = round_add(&rd, d, NULL, (const char *[]){ "sandbox", "run", "--help", NULL });
@@ -436,50 +434,84 @@ int detect_run(const struct docker *d, const struct detect_opts *o, struct detec
 		goto out;
 	if (j_sys)
 		r->sysbox_remap = classify_probe(j_sys, o->probe_image, r->sysbox_reason);
-	if (r->desktop) {
+	if (j_eci) {
 		classify_sandbox(r, j_sbv, j_sbh);
 		r->eci_probe = classify_probe(j_eci, o->probe_image, r->eci_reason);
 	}
-	round_free(&rd);
-
-	if (r->desktop) {
-		/* Round 3: under which runtime did the ECI probe run?  Then
-		 * remove it whatever happened. */
-		if (r->eci_probe == TRI_YES) {
-			struct proc_job *j = round_add(&rd, d, NULL, (const char *[]){
-				"container", "inspect", "--format", "{{json .HostConfig.Runtime}}",
-				probe_name, NULL });
-			if (round_run(&rd, err) < 0)
-				goto out;
-			char runtime[64] = "";
-			if (proc_ok(j))
-				json_string_into(j->out, runtime, sizeof(runtime));
-			if (!proc_ok(j)) {
-				r->eci_probe = TRI_UNKNOWN;
-				reason(r->eci_reason, j);
-			} else if (strcmp(runtime, DETECT_SYSBOX_RUNTIME)) {
-				r->eci_probe = runtime[0] ? TRI_NO : TRI_UNKNOWN;
-				snprintf(r->eci_reason, DETECT_REASON_MAX,
-					 "the probe container ran under runtime '%s', not %s", runtime,
-					 DETECT_SYSBOX_RUNTIME);
-			}
-			round_free(&rd);
-		}
-		round_add(&rd, d, NULL, (const char *[]){ "rm", "-f", probe_name, NULL });
-		if (round_run(&rd, err) < 0)
-			goto out;
-		round_free(&rd);
-		r->eci_status = r->eci_probe == TRI_YES ? ECI_ENABLED : ECI_AVAILABLE_NOT_ENABLED;
-		if (r->desktop_new_enough != TRI_YES && r->eci_probe == TRI_YES)
-			snprintf(r->eci_reason, DETECT_REASON_MAX,
-				 "Docker Desktop %s is older than %s (needed for docker sandbox)",
-				 r->desktop_version[0] ? r->desktop_version : "(unknown version)",
-				 DETECT_DESKTOP_MIN);
-	}
-decide:
-	r->mode = detect_choose(r);
 	rc = 0;
 out:
 	round_free(&rd);
 	return rc;
+}
+
+/* Round 3 (Desktop): under which runtime did the ECI probe run?  Then
+ * remove the probe, whatever happened to it. */
+static int detect_eci_runtime(const struct docker *d, const char *probe_name,
+			      struct detect_result *r, struct cai_err *err)
+{
+	struct round rd = { 0 };
+	char runtime[64] = "";
+	int rc = -1;
+
+	if (r->eci_probe == TRI_YES) {
+		struct proc_job *j = round_add(&rd, d, NULL, (const char *[]){
+			"container", "inspect", "--format", "{{json .HostConfig.Runtime}}", probe_name, NULL });
+		if (round_run(&rd, err) < 0)
+			goto out;
+		if (proc_ok(j))
+			json_string_into(j->out, runtime, sizeof(runtime));
+		if (!proc_ok(j)) {
+			r->eci_probe = TRI_UNKNOWN;
+			reason(r->eci_reason, j);
+		} else if (strcmp(runtime, DETECT_SYSBOX_RUNTIME)) {
+			r->eci_probe = runtime[0] ? TRI_NO : TRI_UNKNOWN;
+			snprintf(r->eci_reason, DETECT_REASON_MAX,
+				 "the probe container ran under runtime '%s', not %s", runtime,
+				 DETECT_SYSBOX_RUNTIME);
+		}
+		round_free(&rd);
+	}
+	round_add(&rd, d, NULL, (const char *[]){ "rm", "-f", probe_name, NULL });
+	rc = round_run(&rd, err);
+out:
+	round_free(&rd);
+	return rc;
+}
+
+int detect_run(const struct docker *d, const struct detect_opts *o, struct detect_result *r,
+	       struct cai_err *err)
+{
+	struct timespec ts;
+	char probe_name[64];
+
+	memset(r, 0, sizeof(*r));
+	r->platform = detect_platform();
+	r->docker_daemon = TRI_NO;
+	r->sandbox_plugin = TRI_NO;
+	r->eci_probe = TRI_NO;
+	r->sysbox_remap = TRI_NO;
+	r->desktop_new_enough = TRI_NO;
+	/* Unique enough that two launchers never share a probe. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(probe_name, sizeof(probe_name), "containai-probe-%ld-%lx", (long)getpid(),
+		 (unsigned long)ts.tv_nsec);
+
+	if (detect_round1(d, r, err) < 0)
+		return -1;
+	if (r->docker_daemon == TRI_YES) {
+		if (detect_round2(d, o, probe_name, r, err) < 0)
+			return -1;
+		if (r->desktop) {
+			if (detect_eci_runtime(d, probe_name, r, err) < 0)
+				return -1;
+			r->eci_status = r->eci_probe == TRI_YES ? ECI_ENABLED : ECI_AVAILABLE_NOT_ENABLED;
+			if (r->desktop_new_enough != TRI_YES && r->eci_probe == TRI_YES)
+				snprintf(r->eci_reason, DETECT_REASON_MAX,
+					 "Docker Desktop %s is older than %s (needed for docker sandbox)",
+					 r->desktop_version[0] ? r->desktop_version : "(unknown version)",
+					 DETECT_DESKTOP_MIN);
+		}
+	}
+	r->mode = detect_choose(r);
+	return 0;
 }

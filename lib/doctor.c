@@ -18,7 +18,9 @@ const char *doctor_recommended_action(const struct detect_result *r)
 	case MODE_NONE:
 		break;
 	}
-	if (!r->docker_cli && r->sbx != TRI_YES)
+	if (r->sbx_cli)
+		return "sbx is installed but does not answer: run `sbx ls` and fix what it reports";
+	if (!r->docker_cli)
 		return "install the sbx CLI, or Docker with the Sysbox runtime";
 	if (r->docker_permission_denied)
 		return "give your user access to the Docker socket (the docker group), then run doctor again";

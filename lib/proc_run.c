@@ -346,7 +346,8 @@ static void proc_label(char *const *argv, char *out, size_t outsz)
 	int words = 0;
 
 	for (size_t i = 1; argv[i] && words < 2 && o < outsz; i++) {
-		if (!strcmp(argv[i], "--context") || !strcmp(argv[i], "-H") || !strcmp(argv[i], "-C")) {
+		if (!strcmp(argv[i], "--context") || !strcmp(argv[i], "-H") || !strcmp(argv[i], "-C") ||
+		    !strcmp(argv[i], "--format")) {
 			if (argv[i + 1])
 				i++;
 			continue;

@@ -72,8 +72,8 @@ engine2_start() {
 		--data-root "$E2/data" --exec-root "$E2/exec" --pidfile "$E2/dockerd.pid" \
 		-H "$E2SOCK" >"$E2/dockerd.log" 2>&1 &
 	E2PID=$!
-	local i
-	for i in $(seq 1 120); do
+	local _
+	for _ in $(seq 1 120); do
 		timeout 10 docker -H "$E2SOCK" info >/dev/null 2>&1 && return 0
 		kill -0 "$E2PID" 2>/dev/null || break
 		sleep 0.5
@@ -86,8 +86,8 @@ engine2_stop() {
 	[ -n "$E2PID" ] || return 0
 	docker -H "$E2SOCK" rm -f "$P-sysbox" "$P-sysbox2" >/dev/null 2>&1
 	kill "$E2PID" 2>/dev/null
-	local i
-	for i in $(seq 1 60); do
+	local _
+	for _ in $(seq 1 60); do
 		kill -0 "$E2PID" 2>/dev/null || break
 		sleep 0.5
 	done
