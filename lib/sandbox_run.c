@@ -37,26 +37,31 @@ static void plan_free(struct plan *p)
 
 /* ---- naming -------------------------------------------------------------- */
 
+/* The work tree's top and its branch; both "" outside a work tree.  A
+ * detached HEAD has no branch.  symbolic-ref (not rev-parse) so that a
+ * branch without commits yet still has its name. */
 static void git_info(const char *ws, unsigned timeout_ms, char *top, size_t topsz, char *branch,
 		     size_t brsz)
 {
-	char *const argv[] = { "git", "-C", (char *)ws, "rev-parse", "--show-toplevel",
-			       "--abbrev-ref", "HEAD", NULL };
-	struct proc_job j = { .argv = argv, .timeout_ms = timeout_ms, .out_max = 8192 };
+	char *const a_top[] = { "git", "-C", (char *)ws, "rev-parse", "--show-toplevel", NULL };
+	char *const a_br[] = { "git", "-C", (char *)ws, "symbolic-ref", "--short", "-q", "HEAD", NULL };
+	struct proc_job j[2] = {
+		{ .argv = a_top, .timeout_ms = timeout_ms, .out_max = 8192 },
+		{ .argv = a_br, .timeout_ms = timeout_ms, .out_max = 8192 },
+	};
 	struct cai_err err;
 
 	top[0] = branch[0] = '\0';
-	if (proc_run_all(&j, 1, &err) == 0 && proc_ok(&j)) {
-		char *nl = strchr(j.out, '\n');
-		if (nl) {
-			*nl = '\0';
-			char *b = nl + 1;
-			b[strcspn(b, "\n")] = '\0';
-			snprintf(top, topsz, "%s", j.out);
-			snprintf(branch, brsz, "%s", b);
+	if (proc_run_all(j, 2, &err) == 0 && proc_ok(&j[0])) {
+		j[0].out[strcspn(j[0].out, "\n")] = '\0';
+		snprintf(top, topsz, "%s", j[0].out);
+		if (proc_ok(&j[1])) {
+			j[1].out[strcspn(j[1].out, "\n")] = '\0';
+			snprintf(branch, brsz, "%s", j[1].out);
 		}
 	}
-	proc_job_release(&j);
+	proc_job_release(&j[0]);
+	proc_job_release(&j[1]);
 }
 
 int sandbox_name(const struct session *s, const struct lcli *o, char *out, size_t outsz,

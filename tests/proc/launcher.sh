@@ -21,6 +21,7 @@ bin_for() {
 		mkdir -p "$d"
 		[ "$1" = no-docker ] || ln -s "$FAKES/docker" "$d/docker"
 		case $1 in sbx-*) ln -s "$FAKES/sbx" "$d/sbx" ;; esac
+		ln -s "$(command -v git)" "$d/git"
 	fi
 	printf '%s' "$d"
 }
@@ -191,8 +192,23 @@ expect_match "forced re-entry of a runc container" "$OUT" ' exec '
 cai sysbox CAI_FAKE_EXISTING=ours-running -- stop
 expect_eq "stop: ours is stopped" "$RC" 0
 expect_match "stop: docker stop NAME" "$(cat "$LOG")" 'docker --context default stop containai-my-project-'
+cai sbx-ok -- stop
+expect_match "stop in sbx mode: sbx stop NAME" "$(cat "$LOG")" $'\nsbx stop containai-my-project-[0-9a-f]{8}$'
+cai desktop-eci -- stop
+expect_match "stop in eci mode: docker sandbox stop NAME" "$(cat "$LOG")" \
+	'docker --context default sandbox stop containai-my-project-[0-9a-f]{8}'
 cai sysbox CAI_FAKE_EXISTING=foreign -- stop
 expect_match "stop: refuses a foreign container" "$ERR" 'not a container containai created'
+
+# Names: repository and branch in a git work tree, from any subdirectory.
+REPO=$T/work/Repo_X
+mkdir -p "$REPO/sub"
+git -C "$REPO" init -q -b 'feature/Cool_Thing' 2>/dev/null || {
+	git -C "$REPO" init -q && git -C "$REPO" checkout -q -b 'feature/Cool_Thing'
+}
+cai sysbox -- run --dry-run --workspace "$REPO/sub"
+expect_match "git work tree: name from repository and branch" "$OUT" ' run --name containai-repo-x-feature-cool-thing '
+expect_match "git work tree: the given directory is mounted" "$OUT" "source=$REPO/sub,target="
 
 # Workspaces that would expose credentials are never mounted.
 for bad in / "$HOMEDIR" "$HOMEDIR/.ssh"; do
