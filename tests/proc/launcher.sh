@@ -89,7 +89,10 @@ classify "sbx present but failing" sbx-failing none not_available 1
 classify "no docker cli" no-docker none not_available 1
 
 cai desktop-old -- doctor --json
-expect_eq "desktop older than 4.50: no eci mode" "$(json_field eci.probe)" true
+expect_eq "desktop older than 4.50: the eci probe passed" "$(json_field eci.probe)" '"yes"'
+cai hang CONTAINAI_TIMEOUT=1 -- doctor --json
+expect_eq "hang: daemon state unknown" "$(json_field docker.daemon_state)" '"unknown"'
+expect_eq "hang: contract field stays boolean" "$(json_field docker.daemon)" false
 cai desktop-noplugin -- doctor
 expect_match "desktop without plugin: doctor says so" "$OUT" '\[ERROR\] docker sandbox plugin'
 cai no-docker -- doctor --json
