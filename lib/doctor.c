@@ -126,9 +126,11 @@ int doctor_print_text(const struct session *s, FILE *out, struct cai_err *err)
 	return 0;
 }
 
+/* The contract's fields are booleans (true only when proven); the
+ * three-valued probe state sits beside them as a word. */
 static json_t *jtri(enum tri t)
 {
-	return t == TRI_UNKNOWN ? json_null() : json_boolean(t == TRI_YES);
+	return json_string(tri_word(t));
 }
 
 int doctor_print_json(const struct session *s, FILE *out, struct cai_err *err)
@@ -136,7 +138,7 @@ int doctor_print_json(const struct session *s, FILE *out, struct cai_err *err)
 	const struct detect_result *r = &s->det;
 	json_t *root = json_pack(
 		"{s:s, s:s, s:{s:b, s:b, s:o, s:s, s:s, s:s, s:s, s:b, s:s}, s:{s:s, s:o, s:o, s:s}, "
-		"s:{s:b, s:o, s:s}, s:{s:b, s:o, s:s}, s:{s:s, s:b}, s:s, s:b}",
+		"s:{s:b, s:b, s:o, s:s}, s:{s:b, s:o, s:s}, s:{s:s, s:b}, s:s, s:b}",
 		"version", CAI_VERSION,
 		"platform", detect_platform_name(r->platform),
 		"docker",
@@ -156,7 +158,8 @@ int doctor_print_json(const struct session *s, FILE *out, struct cai_err *err)
 		"reason", r->eci_reason[0] ? r->eci_reason : r->sandbox_reason,
 		"sysbox",
 		"available", r->sysbox_runtime,
-		"uid_remap", jtri(r->sysbox_remap),
+		"uid_remap", r->sysbox_remap == TRI_YES,
+		"uid_remap_state", jtri(r->sysbox_remap),
 		"reason", r->sysbox_reason,
 		"sbx",
 		"available", r->sbx == TRI_YES,

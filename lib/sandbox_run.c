@@ -86,6 +86,7 @@ int sandbox_name(const struct session *s, const struct lcli *o, char *out, size_
 
 struct existing {
 	int found, ours, running;
+	char id[65];                 /* later commands name it by id, not by name */
 	char image[256], runtime[64], volume[256];
 	json_t *cmd;                 /* Config.Cmd, for exec without a command */
 };
@@ -140,6 +141,12 @@ static int inspect_existing(const struct session *s, const char *name, struct ex
 		rc = 0;
 		goto out_job;
 	}
+	const char *id = jstr(root, "Id", NULL);
+	if (strlen(id) != 64 || strspn(id, "0123456789abcdef") != 64) {
+		err_set(err, 0, "docker container inspect %s: no valid container id", name);
+		goto out_job;
+	}
+	snprintf(ex->id, sizeof(ex->id), "%s", id);
 	ex->found = 1;
 	json_t *labels = json_object_get(json_object_get(root, "Config"), "Labels");
 	ex->ours = !strcmp(jstr(labels, SANDBOX_LABEL_MANAGED, NULL), "true") &&
@@ -223,7 +230,7 @@ static void plan_docker_run(const struct session *s, const struct lcli *o, const
 	argv_push_all(a, o->command, o->ncommand);
 }
 
-static void plan_docker_exec(const struct session *s, const struct lcli *o, const char *name,
+static void plan_docker_exec(const struct session *s, const struct lcli *o,
 			     const struct existing *ex, struct argv *a)
 {
 	docker_argv(&s->docker, a);
@@ -236,7 +243,7 @@ static void plan_docker_exec(const struct session *s, const struct lcli *o, cons
 	argv_push(a, "-w");
 	argv_push(a, SANDBOX_WORKSPACE_DIR);
 	push_env(a, o);
-	argv_push(a, name);
+	argv_push(a, ex->id);
 	if (o->ncommand) {
 		argv_push_all(a, o->command, o->ncommand);
 	} else {
@@ -266,7 +273,7 @@ static int plan_docker(const struct session *s, const struct lcli *o, const char
 		docker_argv(&s->docker, a);
 		argv_push(a, "rm");
 		argv_push(a, "-f");
-		argv_push(a, name);
+		argv_push(a, ex.id);
 		ex.found = 0;
 	}
 	if (!ex.found) {
@@ -284,7 +291,7 @@ static int plan_docker(const struct session *s, const struct lcli *o, const char
 		argv_push(a, "start");
 		if (!o->detach && !o->ncommand)
 			argv_push(a, "-ai");
-		argv_push(a, name);
+		argv_push(a, ex.id);
 		if (o->detach || !o->ncommand) {
 			rc = 0;
 			goto out;
@@ -295,7 +302,7 @@ static int plan_docker(const struct session *s, const struct lcli *o, const char
 				"give one after --", name);
 		goto out;
 	}
-	plan_docker_exec(s, o, name, &ex, plan_add(p));
+	plan_docker_exec(s, o, &ex, plan_add(p));
 	rc = 0;
 out:
 	json_decref(ex.cmd);
@@ -498,7 +505,7 @@ int sandbox_stop(const struct session *s, const struct lcli *o, int *exit_code, 
 		}
 		docker_argv(&s->docker, a);
 		argv_push(a, "stop");
-		argv_push(a, name);
+		argv_push(a, ex.id);
 	}
 	rc = plan_check(&p, err);
 	if (rc == 0)

@@ -39,6 +39,8 @@ cleanup() {
 	cleanup_scratch
 }
 trap cleanup EXIT
+# A suite timeout must still stop the second engine and remove its netns.
+trap 'exit 143' TERM INT
 
 # cai ARGS...: the launcher, against the test image; sets OUT, ERR, RC.
 cai() {

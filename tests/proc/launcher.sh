@@ -89,7 +89,10 @@ classify "sbx present but failing" sbx-failing none not_available 1
 classify "no docker cli" no-docker none not_available 1
 
 cai desktop-old -- doctor --json
-expect_eq "desktop older than 4.50: no eci mode" "$(json_field eci.probe)" true
+expect_eq "desktop older than 4.50: the eci probe passed" "$(json_field eci.probe)" '"yes"'
+cai hang CONTAINAI_TIMEOUT=1 -- doctor --json
+expect_eq "hang: daemon state unknown" "$(json_field docker.daemon_state)" '"unknown"'
+expect_eq "hang: contract field stays boolean" "$(json_field docker.daemon)" false
 cai desktop-noplugin -- doctor
 expect_match "desktop without plugin: doctor says so" "$OUT" '\[ERROR\] docker sandbox plugin'
 cai no-docker -- doctor --json
@@ -172,26 +175,26 @@ expect_match "sbx dry run: agent and image from env and flag" "$OUT" "--template
 # Re-entry and names held by others.
 cai sysbox CAI_FAKE_EXISTING=ours-running -- run --dry-run
 expect_match "re-enter running: exec as agent with its command" "$OUT" \
-	'^docker --context default exec -i --user agent -w /home/agent/workspace containai-my-project-[0-9a-f]{8} claude$'
+	'^docker --context default exec -i --user agent -w /home/agent/workspace 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef claude$'
 cai sysbox CAI_FAKE_EXISTING=ours-stopped -- run --dry-run
-expect_match "re-enter stopped: start" "$OUT" '^docker --context default start -ai containai-my-project-[0-9a-f]{8}$'
+expect_match "re-enter stopped: start" "$OUT" '^docker --context default start -ai 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef$'
 cai sysbox CAI_FAKE_EXISTING=ours-stopped -- run --dry-run -- bash
 expect_match "re-enter stopped with a command: start then exec" "$OUT" \
-	$'^docker --context default start containai-my-project-[0-9a-f]{8}\ndocker --context default exec'
+	$'^docker --context default start [0-9a-f]{64}\ndocker --context default exec'
 cai sysbox CAI_FAKE_EXISTING=foreign -- run --dry-run
 expect_eq "foreign name: refused" "$RC" 3
 expect_match "foreign name: said so" "$ERR" 'held by a container that containai did not create'
 cai sysbox CAI_FAKE_EXISTING=ours-other-image -- run --dry-run
 expect_match "other image: refused with --restart hint" "$ERR" 'runs image other:1.*--restart'
 cai sysbox CAI_FAKE_EXISTING=ours-other-image -- run --dry-run --restart
-expect_match "--restart: rm then run" "$OUT" $'^docker --context default rm -f containai-my-project-[0-9a-f]{8}\ndocker --context default run '
+expect_match "--restart: rm then run" "$OUT" $'^docker --context default rm -f [0-9a-f]{64}\ndocker --context default run '
 cai sysbox CAI_FAKE_EXISTING=ours-runc -- run --dry-run
 expect_match "sysbox mode: our container under runc is not re-entered" "$ERR" "runtime 'runc', not sysbox-runc"
 cai linux CAI_FAKE_EXISTING=ours-running -- run --dry-run --force
 expect_match "forced re-entry of a runc container" "$OUT" ' exec '
 cai sysbox CAI_FAKE_EXISTING=ours-running -- stop
 expect_eq "stop: ours is stopped" "$RC" 0
-expect_match "stop: docker stop NAME" "$(cat "$LOG")" 'docker --context default stop containai-my-project-'
+expect_match "stop: docker stop NAME" "$(cat "$LOG")" 'docker --context default stop [0-9a-f]{64}'
 cai sbx-ok -- stop
 expect_match "stop in sbx mode: sbx stop NAME" "$(cat "$LOG")" $'\nsbx stop containai-my-project-[0-9a-f]{8}$'
 cai desktop-eci -- stop
