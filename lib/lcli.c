@@ -1,0 +1,143 @@
+#include "lcli.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char lcli_usage[] =
+	"Usage: containai doctor [--json]\n"
+	"       containai run [--force] [--dry-run] [--workspace DIR] [--image IMG] [--name NAME]\n"
+	"                     [--data-volume VOL] [--context CTX] [--detach] [--restart] [--env KEY=VAL]...\n"
+	"                     [--allow-host-credentials --i-understand-this-exposes-host-credentials]\n"
+	"                     [--allow-host-docker-socket --i-understand-this-grants-root-access]\n"
+	"                     [-- COMMAND [ARG...]]\n"
+	"       containai stop [--name NAME] [--workspace DIR] [--context CTX]\n"
+	"       containai version\n"
+	"See containai(1).\n";
+
+static int env_word_ok(const char *w)
+{
+	const char *eq = strchr(w, '=');
+
+	if (!eq || eq == w || !((w[0] >= 'A' && w[0] <= 'Z') || (w[0] >= 'a' && w[0] <= 'z') || w[0] == '_'))
+		return 0;
+	for (const char *p = w; p < eq; p++)
+		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
+			return 0;
+	return 1;
+}
+
+/* Options that take a value, and which subcommands accept them. */
+struct valopt {
+	const char *name;
+	unsigned cmds;          /* bit per enum lcmd */
+	size_t off;             /* offset of the const char * in struct lcli */
+};
+
+#define C(x) (1u << (x))
+static const struct valopt valopts[] = {
+	{ "--workspace", C(LCMD_RUN) | C(LCMD_STOP), offsetof(struct lcli, workspace) },
+	{ "--name", C(LCMD_RUN) | C(LCMD_STOP), offsetof(struct lcli, name) },
+	{ "--context", C(LCMD_RUN) | C(LCMD_STOP) | C(LCMD_DOCTOR), offsetof(struct lcli, context) },
+	{ "--image", C(LCMD_RUN), offsetof(struct lcli, image) },
+	{ "--data-volume", C(LCMD_RUN), offsetof(struct lcli, data_volume) },
+};
+
+struct flagopt {
+	const char *name;
+	unsigned cmds;
+	size_t off;             /* offset of the int in struct lcli */
+};
+
+static const struct flagopt flagopts[] = {
+	{ "--json", C(LCMD_DOCTOR), offsetof(struct lcli, json) },
+	{ "--force", C(LCMD_RUN), offsetof(struct lcli, force) },
+	{ "--dry-run", C(LCMD_RUN), offsetof(struct lcli, dry_run) },
+	{ "--detach", C(LCMD_RUN), offsetof(struct lcli, detach) },
+	{ "--restart", C(LCMD_RUN), offsetof(struct lcli, restart) },
+	{ "--allow-host-credentials", C(LCMD_RUN), offsetof(struct lcli, allow_creds) },
+	{ "--i-understand-this-exposes-host-credentials", C(LCMD_RUN), offsetof(struct lcli, ack_creds) },
+	{ "--allow-host-docker-socket", C(LCMD_RUN), offsetof(struct lcli, allow_sock) },
+	{ "--i-understand-this-grants-root-access", C(LCMD_RUN), offsetof(struct lcli, ack_sock) },
+};
+#undef C
+
+static int lcli_option(struct lcli *o, int argc, char **argv, int *i, struct cai_err *err)
+{
+	const char *a = argv[*i];
+	const char *eq = strchr(a, '=');
+	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+
+	for (size_t k = 0; k < sizeof(flagopts) / sizeof(flagopts[0]); k++) {
+		if (strlen(flagopts[k].name) != n || strncmp(a, flagopts[k].name, n))
+			continue;
+		if (!(flagopts[k].cmds & (1u << o->cmd)))
+			break;
+		if (eq)
+			return err_set(err, 0, "%s takes no value", flagopts[k].name);
+		*(int *)((char *)o + flagopts[k].off) = 1;
+		return 0;
+	}
+	for (size_t k = 0; k < sizeof(valopts) / sizeof(valopts[0]); k++) {
+		if (strlen(valopts[k].name) != n || strncmp(a, valopts[k].name, n))
+			continue;
+		if (!(valopts[k].cmds & (1u << o->cmd)))
+			break;
+		const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+		if (!v || !v[0])
+			return err_set(err, 0, "%s needs a value", valopts[k].name);
+		*(const char **)((char *)o + valopts[k].off) = v;
+		return 0;
+	}
+	if (o->cmd == LCMD_RUN && (!strncmp(a, "--env", n) && n == 5)) {
+		const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+		if (!v || !env_word_ok(v))
+			return err_set(err, 0, "--env needs KEY=VALUE with KEY made of letters, digits and '_'");
+		const char **grown = realloc(o->env, (o->nenv + 1) * sizeof(*grown));
+		if (!grown)
+			return err_set(err, ENOMEM, "--env");
+		o->env = grown;
+		o->env[o->nenv++] = v;
+		return 0;
+	}
+	return err_set(err, 0, "unknown option '%s' for this command", a);
+}
+
+int lcli_parse(int argc, char **argv, struct lcli *o, struct cai_err *err)
+{
+	static const char *const names[] = { "help", "doctor", "run", "stop", "version" };
+
+	memset(o, 0, sizeof(*o));
+	if (argc < 2)
+		return err_set(err, 0, "a command is needed");
+	for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+		if (!strcmp(argv[1], names[k]))
+			o->cmd = (enum lcmd)k;
+	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
+		o->cmd = LCMD_HELP;
+	else if (!strcmp(argv[1], "--version"))
+		o->cmd = LCMD_VERSION;
+	else if (o->cmd == LCMD_HELP && strcmp(argv[1], "help"))
+		return err_set(err, 0, "unknown command '%s'", argv[1]);
+
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--")) {
+			if (o->cmd != LCMD_RUN)
+				return err_set(err, 0, "'--' is only for run");
+			o->command = argv + i + 1;
+			o->ncommand = (size_t)(argc - i - 1);
+			break;
+		}
+		if (strncmp(argv[i], "--", 2))
+			return err_set(err, 0, "unexpected argument '%s' (the command goes after --)", argv[i]);
+		if (lcli_option(o, argc, argv, &i, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+void lcli_free(struct lcli *o)
+{
+	free(o->env);
+	o->env = NULL;
+}

@@ -1,0 +1,230 @@
+#!/usr/bin/env bash
+# containai against real engines:
+#  - the plain local engine (runc): mode none, run refused and nothing
+#    created, run --force starts a real sandbox with containai-init as PID 1;
+#  - a second engine started here with userns-remap and a runtime named
+#    sysbox-runc (really runc), registered as a docker context: mode
+#    sysbox, and a sandbox starts under it with root remapped;
+#  - the same runtime name without userns-remap: refused.
+# Everything created carries the prefix "launcher-" and is removed again.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+# shellcheck source=tests/e2e/engine.sh
+. "$(dirname "$0")/engine.sh"
+# shellcheck source=tests/e2e/images.sh
+. "$(dirname "$0")/images.sh"
+
+P=launcher-e2e
+: "${CAI_TEST_IMAGE:=launcher-test:scratch}"
+SCRATCH_IMAGE=$CAI_TEST_IMAGE
+T=$(scratch_dir)
+# The remapped engine's root (uid 100000) must be able to traverse it.
+chmod 0711 "$T"
+WS=$T/workspace
+mkdir -p "$WS"
+echo "from the host" >"$WS/hello.txt"
+NS=$P-ns
+E2=$T/engine2
+E2SOCK=unix://$E2/docker.sock
+E2PID=
+export DOCKER_CONFIG=$T/docker-config
+mkdir -p "$DOCKER_CONFIG"
+
+cleanup() {
+	docker rm -f "$P-none" "$P-force" "$P-foreign" >/dev/null 2>&1
+	docker volume rm "$P-vol" >/dev/null 2>&1
+	engine2_stop
+	ip netns del "$NS" 2>/dev/null
+	docker image rm "$CAI_TEST_IMAGE" >/dev/null 2>&1
+	cleanup_scratch
+}
+trap cleanup EXIT
+# A suite timeout must still stop the second engine and remove its netns.
+trap 'exit 143' TERM INT
+
+# cai ARGS...: the launcher, against the test image; sets OUT, ERR, RC.
+cai() {
+	(cd "$WS" && CONTAINAI_PROBE_IMAGE=$CAI_TEST_IMAGE timeout 120 "$LAUNCHER" "$@" \
+		</dev/null >"$T/out" 2>"$T/err")
+	RC=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+}
+
+json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
+for k in sys.argv[1].split("."): d=d[k]
+print(json.dumps(d))' "$1" <<<"$OUT"; }
+
+# ---- the second engine ------------------------------------------------------
+
+# engine2_start REMAP: a dockerd with its own socket, data-root, exec-root
+# and pid file, inside its own network namespace (in the main namespace it
+# would take over the first engine's docker0 bridge).
+engine2_start() {
+	local remap=$1
+	mkdir -p "$E2"
+	chmod 0711 "$E2"
+	if [ "$remap" = yes ]; then
+		printf '{"userns-remap": "default", "runtimes": {"sysbox-runc": {"path": "runc"}}}\n'
+	else
+		printf '{"runtimes": {"sysbox-runc": {"path": "runc"}}}\n'
+	fi >"$E2/daemon.json"
+	ip netns list | grep -qw "$NS" || { ip netns add "$NS" && ip -n "$NS" link set lo up; } || return 1
+	nsenter --net="/run/netns/$NS" dockerd --config-file "$E2/daemon.json" \
+		--data-root "$E2/data" --exec-root "$E2/exec" --pidfile "$E2/dockerd.pid" \
+		-H "$E2SOCK" >"$E2/dockerd.log" 2>&1 &
+	E2PID=$!
+	local _
+	for _ in $(seq 1 120); do
+		timeout 10 docker -H "$E2SOCK" info >/dev/null 2>&1 && return 0
+		kill -0 "$E2PID" 2>/dev/null || break
+		sleep 0.5
+	done
+	tail -n 20 "$E2/dockerd.log"
+	return 1
+}
+
+engine2_stop() {
+	[ -n "$E2PID" ] || return 0
+	docker -H "$E2SOCK" rm -f "$P-sysbox" "$P-sysbox2" >/dev/null 2>&1
+	kill "$E2PID" 2>/dev/null
+	local _
+	for _ in $(seq 1 60); do
+		kill -0 "$E2PID" 2>/dev/null || break
+		sleep 0.5
+	done
+	kill -9 "$E2PID" 2>/dev/null
+	wait "$E2PID" 2>/dev/null
+	E2PID=
+	umount -R "$E2/exec" "$E2/data" 2>/dev/null
+	return 0
+}
+
+engine2_load_image() {
+	docker save "$CAI_TEST_IMAGE" | docker -H "$E2SOCK" load >/dev/null
+}
+
+# ---- the plain local engine --------------------------------------------------
+
+if ! ensure_scratch_image; then
+	fail "test image" "could not build $CAI_TEST_IMAGE"
+	exit 1
+fi
+docker rm -f "$P-none" "$P-force" "$P-foreign" >/dev/null 2>&1
+
+cai doctor --json
+expect_eq "local engine: doctor exits 1" "$RC" 1
+expect_eq "local engine: mode none" "$(json_field isolation.mode)" '"none"'
+expect_eq "local engine: daemon answers" "$(json_field docker.daemon)" true
+expect_eq "local engine: no sysbox runtime" "$(json_field sysbox.available)" false
+
+cai run --image "$CAI_TEST_IMAGE" --name "$P-none" --data-volume "$P-vol" -- true
+expect_eq "local engine: run refused" "$RC" 1
+expect_match "local engine: refusal names doctor and --force" "$ERR" 'containai doctor.*--force'
+expect_eq "local engine: refused run created no container" \
+	"$(docker ps -aq --filter "name=^$P-none\$")" ""
+
+CONTAINAI_REQUIRE_ISOLATION=1 cai run --force --image "$CAI_TEST_IMAGE" --name "$P-none" \
+	--data-volume "$P-vol" -- true
+expect_eq "local engine: strict mode ignores --force" "$RC" 1
+expect_eq "local engine: strict refusal created no container" \
+	"$(docker ps -aq --filter "name=^$P-none\$")" ""
+
+cai run --force --detach --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" \
+	-- sleep 300
+expect_eq "local engine: run --force starts" "$RC" 0
+expect_match "local engine: --force warns" "$ERR" 'WITHOUT isolation'
+pid1=$(docker exec "$P-force" cat /proc/1/comm 2>/dev/null)
+expect_eq "local engine: containai-init is PID 1" "$pid1" containai-init
+expect_eq "local engine: workspace mounted" \
+	"$(docker exec "$P-force" cat /home/agent/workspace/hello.txt 2>/dev/null)" "from the host"
+expect_eq "local engine: working directory" \
+	"$(docker inspect --format '{{.Config.WorkingDir}}' "$P-force")" /home/agent/workspace
+expect_eq "local engine: data volume" \
+	"$(docker inspect --format '{{range .Mounts}}{{if eq .Destination "/mnt/agent-data"}}{{.Name}}{{end}}{{end}}' "$P-force")" \
+	"$P-vol"
+expect_eq "local engine: labelled as ours" \
+	"$(docker inspect --format '{{index .Config.Labels "containai.workspace"}}' "$P-force")" "$WS"
+expect_eq "local engine: no docker socket mounted" \
+	"$(docker inspect --format '{{range .Mounts}}{{.Source}} {{end}}' "$P-force" | grep -c 'docker.sock')" 0
+
+cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" -- id -u
+expect_eq "local engine: re-entering a running sandbox execs as the agent" "$OUT" 1000
+cai run --force --image other:none --name "$P-force" --data-volume "$P-vol" -- true
+expect_match "local engine: re-entry with another image refused" "$ERR" 'runs image .*--restart'
+
+cai stop --name "$P-force"
+expect_eq "local engine: stop" "$RC" 0
+expect_eq "local engine: stopped" "$(docker inspect --format '{{.State.Running}}' "$P-force")" false
+cai run --force --detach --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol"
+expect_eq "local engine: a stopped sandbox is started again" \
+	"$(docker inspect --format '{{.State.Running}}' "$P-force")" true
+docker rm -f "$P-force" >/dev/null
+
+docker create --name "$P-foreign" "$CAI_TEST_IMAGE" true >/dev/null
+cai run --force --image "$CAI_TEST_IMAGE" --name "$P-foreign" --data-volume "$P-vol" -- true
+expect_eq "local engine: a foreign container's name is an error" "$RC" 3
+expect_match "local engine: says whose name it is" "$ERR" 'not create'
+cai stop --name "$P-foreign"
+expect_match "local engine: stop refuses a foreign container" "$ERR" 'not a container containai created'
+docker rm -f "$P-foreign" >/dev/null
+
+# ---- a second engine: userns-remap + a runtime named sysbox-runc -------------
+
+if ! engine2_start yes; then
+	fail "engine 2" "the userns-remapped engine did not start"
+	exit 1
+fi
+docker context create "$P-sysbox" --docker "host=$E2SOCK" >/dev/null 2>&1
+engine2_load_image
+
+cai doctor --json --context "$P-sysbox"
+expect_eq "remapped engine: doctor exits 0" "$RC" 0
+expect_eq "remapped engine: mode sysbox" "$(json_field isolation.mode)" '"sysbox"'
+expect_eq "remapped engine: uid remap seen" "$(json_field sysbox.uid_remap)" true
+DOCKER_CONTEXT=$P-sysbox cai doctor --json
+expect_eq "remapped engine: DOCKER_CONTEXT honoured" "$(json_field isolation.mode)" '"sysbox"'
+DOCKER_HOST=$E2SOCK cai doctor --json
+expect_eq "remapped engine: DOCKER_HOST honoured" "$(json_field isolation.mode)" '"sysbox"'
+
+cai run --dry-run --context "$P-sysbox" --image "$CAI_TEST_IMAGE" --name "$P-sysbox" \
+	--data-volume "$P-vol" -- sleep 300
+expect_match "remapped engine: dry run prints the sysbox command" "$OUT" \
+	"^docker --context $P-sysbox run --name $P-sysbox --runtime=sysbox-runc "
+expect_eq "remapped engine: dry run created nothing" \
+	"$(docker -H "$E2SOCK" ps -aq --filter "name=^$P-sysbox\$")" ""
+
+cai run --detach --context "$P-sysbox" --image "$CAI_TEST_IMAGE" --name "$P-sysbox" \
+	--data-volume "$P-vol" -- sleep 300
+expect_eq "remapped engine: run starts without --force" "$RC" 0
+expect_eq "remapped engine: runtime" \
+	"$(docker -H "$E2SOCK" inspect --format '{{.HostConfig.Runtime}}' "$P-sysbox")" sysbox-runc
+expect_eq "remapped engine: containai-init is PID 1" \
+	"$(docker -H "$E2SOCK" exec "$P-sysbox" cat /proc/1/comm 2>/dev/null)" containai-init
+expect_match "remapped engine: root inside is uid 100000 outside" \
+	"$(docker -H "$E2SOCK" exec "$P-sysbox" cat /proc/self/uid_map 2>/dev/null)" '^ *0 +100000 +65536'
+hostpid=$(docker -H "$E2SOCK" inspect --format '{{.State.Pid}}' "$P-sysbox")
+expect_eq "remapped engine: PID 1 runs as host uid 100000" \
+	"$(ps -o uid= -p "$hostpid" 2>/dev/null | tr -d ' ')" 100000
+expect_eq "remapped engine: the local engine got nothing" \
+	"$(docker ps -aq --filter "name=^$P-sysbox\$")" ""
+engine2_stop
+
+# ---- the same runtime name without userns-remap -------------------------------
+
+if ! engine2_start no; then
+	fail "engine 3" "the engine without userns-remap did not start"
+	exit 1
+fi
+engine2_load_image
+cai doctor --json --context "$P-sysbox"
+expect_eq "named-only runtime: doctor exits 1" "$RC" 1
+expect_eq "named-only runtime: mode none" "$(json_field isolation.mode)" '"none"'
+expect_eq "named-only runtime: runtime listed" "$(json_field sysbox.available)" true
+expect_eq "named-only runtime: no uid remap" "$(json_field sysbox.uid_remap)" false
+cai run --context "$P-sysbox" --image "$CAI_TEST_IMAGE" --name "$P-sysbox2" --data-volume "$P-vol" -- true
+expect_eq "named-only runtime: run refused" "$RC" 1
+expect_eq "named-only runtime: nothing created" \
+	"$(docker -H "$E2SOCK" ps -aq --filter "name=^$P-sysbox2\$")" ""
+engine2_stop
+docker context rm -f "$P-sysbox" >/dev/null 2>&1

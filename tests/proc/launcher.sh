@@ -1,0 +1,300 @@
+#!/usr/bin/env bash
+# containai against fake docker and sbx CLIs (tests/fakes) that answer from
+# recorded outputs: every host kind this machine cannot have is classified
+# right, every uncertain one fails closed, and the run gates hold.
+# shellcheck source=tests/lib.sh
+. "$(dirname "$0")/../lib.sh"
+
+FAKES=$CAI_ROOT/tests/fakes
+export CAI_FAKE_FIXTURES=$CAI_ROOT/tests/fixtures/launcher
+T=$(scratch_dir)
+HOMEDIR=$T/home
+WS=$T/work/my-project
+mkdir -p "$HOMEDIR" "$WS"
+LOG=$T/calls.log
+
+# bin_for SCENARIO: a PATH with the fakes the scenario needs and nothing
+# else (the real docker must never be reached).
+bin_for() {
+	local d=$T/bin-$1
+	if [ ! -d "$d" ]; then
+		mkdir -p "$d"
+		[ "$1" = no-docker ] || ln -s "$FAKES/docker" "$d/docker"
+		case $1 in sbx-*) ln -s "$FAKES/sbx" "$d/sbx" ;; esac
+		ln -s "$(command -v git)" "$d/git"
+	fi
+	printf '%s' "$d"
+}
+
+# cai SCENARIO [VAR=VALUE...] -- ARGS...: run the launcher in a clean
+# environment; sets OUT, ERR, RC.
+cai() {
+	local sc=$1 vars=()
+	shift
+	while [ $# -gt 0 ] && [ "$1" != -- ]; do vars+=("$1"); shift; done
+	shift
+	: >"$LOG"
+	(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$(bin_for "$sc")" XDG_CONFIG_HOME="$T/xdg" \
+		CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO="$sc" CAI_FAKE_LOG="$LOG" \
+		CAI_FAKE_WS="$WS" "${vars[@]}" "$LAUNCHER" "$@" >"$T/out" 2>"$T/err")
+	RC=$?
+	OUT=$(cat "$T/out")
+	ERR=$(cat "$T/err")
+}
+
+# The calls in the log that are not probes.
+sandbox_calls() { grep -v -e 'containai.probe=true' -e 'containai-probe-' -e ' --help' "$LOG"; }
+
+json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
+for k in sys.argv[1].split("."): d=d[k]
+print(json.dumps(d))' "$1" <<<"$OUT"; }
+
+# classify NAME SCENARIO MODE ECI_STATUS DOCTOR_RC [VAR=VALUE...]
+classify() {
+	local name=$1 sc=$2 mode=$3 eci=$4 want_rc=$5
+	shift 5
+	cai "$sc" "$@" -- doctor --json
+	expect_eq "$name: doctor exit status" "$RC" "$want_rc"
+	expect_eq "$name: isolation.mode" "$(json_field isolation.mode)" "\"$mode\""
+	expect_eq "$name: eci.status" "$(json_field eci.status)" "\"$eci\""
+	expect_eq "$name: isolation.available" "$(json_field isolation.available)" \
+		"$([ "$mode" = none ] && echo false || echo true)"
+	# A plain `run` must be refused exactly when no mode is usable, and
+	# then it must create nothing (only probes ran).
+	cai "$sc" "$@" -- run
+	if [ "$mode" = none ]; then
+		expect_eq "$name: run refused" "$RC" 1
+		expect_match "$name: refusal points at doctor and --force" "$ERR" 'containai doctor.*--force'
+		expect_no_match "$name: no sandbox created" "$(sandbox_calls)" \
+			' (run|start|exec|create|sandbox run) '
+	fi
+}
+
+classify linux linux none not_available 1
+classify sysbox sysbox sysbox not_available 0
+classify "sysbox runtime that maps root to root" sysbox-named none not_available 1
+classify "probe image missing" probe-missing none not_available 1
+classify "probe output unreadable" probe-garbage none not_available 1
+classify "desktop with eci" desktop-eci eci enabled 0
+classify "desktop without eci" desktop-noeci none available_not_enabled 1
+classify "desktop older than 4.50" desktop-old sysbox enabled 0
+classify "desktop without sandbox plugin" desktop-noplugin sysbox enabled 0
+classify "desktop on macos" macos eci enabled 0
+classify "daemon down" down none not_available 1
+classify "permission denied" denied none not_available 1
+classify "garbage json" garbage none not_available 1
+classify "garbage docker info" info-garbage none not_available 1
+classify "sbx present" sbx-ok sbx not_available 0
+classify "sbx present but failing" sbx-failing none not_available 1
+classify "no docker cli" no-docker none not_available 1
+
+cai desktop-old -- doctor --json
+expect_eq "desktop older than 4.50: the eci probe passed" "$(json_field eci.probe)" '"yes"'
+cai hang CONTAINAI_TIMEOUT=1 -- doctor --json
+expect_eq "hang: daemon state unknown" "$(json_field docker.daemon_state)" '"unknown"'
+expect_eq "hang: contract field stays boolean" "$(json_field docker.daemon)" false
+cai desktop-noplugin -- doctor
+expect_match "desktop without plugin: doctor says so" "$OUT" '\[ERROR\] docker sandbox plugin'
+cai no-docker -- doctor --json
+expect_eq "no docker cli: docker.cli false" "$(json_field docker.cli)" false
+cai sbx-failing -- doctor --json
+expect_eq "sbx failing: sbx.available false" "$(json_field sbx.available)" false
+expect_match "sbx failing: reason given" "$(json_field sbx.reason)" 'sandbox daemon'
+cai denied -- doctor
+expect_match "permission denied: remedy names the docker group" "$OUT" 'docker group'
+cai down -- doctor --json
+expect_eq "daemon down: docker.daemon false" "$(json_field docker.daemon)" false
+cai sysbox-named -- doctor
+expect_match "named-only sysbox: reported as an error" "$OUT" '\[ERROR\] sysbox: a runtime is named sysbox-runc but root in a probe'
+cai probe-missing -- doctor
+expect_match "probe image missing: said so" "$OUT" 'probe image containai:latest is not present'
+
+# Platform: WSL from its environment.
+cai desktop-eci WSL_DISTRO_NAME=Ubuntu -- doctor --json
+expect_eq "wsl: platform" "$(json_field platform)" '"wsl"'
+expect_eq "wsl: mode eci" "$(json_field isolation.mode)" '"eci"'
+
+# Every docker call is pinned to the one context resolved at start.
+cai sysbox CAI_FAKE_CONTEXT=ctx-a -- run --dry-run
+expect_eq "pinned: every call names the context" \
+	"$(grep '^docker' "$LOG" | grep -vc '^docker context\|^docker --context ctx-a ')" 0
+cai sysbox DOCKER_HOST=tcp://127.0.0.1:1 -- run --dry-run
+expect_eq "pinned: DOCKER_HOST becomes -H" "$(grep '^docker' "$LOG" | grep -vc '^docker -H tcp://127.0.0.1:1 ')" 0
+expect_match "pinned: run command uses -H" "$OUT" '^docker -H tcp://127.0.0.1:1 run '
+cai sysbox DOCKER_CONTEXT=from-env -- run --dry-run --context from-flag
+expect_match "pinned: --context beats DOCKER_CONTEXT" "$OUT" '^docker --context from-flag run '
+
+# A hanging CLI: the deadline holds and kills it; the verdict is "none".
+start=$(date +%s%N)
+cai hang CONTAINAI_TIMEOUT=1 -- doctor --json
+el=$((($(date +%s%N) - start) / 1000000))
+expect_eq "hang: mode none" "$(json_field isolation.mode)" '"none"'
+expect_match "hang: reason says no answer" "$(json_field docker.reason)" 'no answer within 1000 ms'
+check "hang: doctor finished within 3 s (took ${el} ms)" test "$el" -lt 3000
+cai hang-child CONTAINAI_TIMEOUT=1 -- doctor --json
+expect_eq "hang with leftover child: mode none" "$(json_field isolation.mode)" '"none"'
+check "hang: the CLI's leftover child was killed with its group" test -z "$(pgrep -f '^/bin/sleep 1000$' || true)"
+# Ctrl-C while a probe hangs: the probe's group dies with the launcher.
+(cd "$WS" && exec env -i HOME="$HOMEDIR" PATH="$(bin_for hang)" CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" \
+	CAI_FAKE_SCENARIO=hang CONTAINAI_TIMEOUT=60 "$LAUNCHER" doctor >/dev/null 2>&1) &
+lpid=$!
+for _ in $(seq 1 50); do pgrep -f '^/bin/sleep 1000$' >/dev/null && break; sleep 0.1; done
+kill -INT "$lpid"
+for _ in $(seq 1 50); do kill -0 "$lpid" 2>/dev/null || break; sleep 0.1; done
+check "interrupted: the launcher ended" test -z "$(kill -0 "$lpid" 2>/dev/null && echo alive)"
+wait "$lpid"
+expect_eq "interrupted: it died of SIGINT" "$?" 130
+check "interrupted: no probe left running" test -z "$(pgrep -f '^/bin/sleep 1000$' || true)"
+
+cai flood CONTAINAI_TIMEOUT=2 -- doctor --json
+expect_eq "endless output: mode none" "$(json_field isolation.mode)" '"none"'
+
+# Dry runs print the state-changing commands, shell-quoted, and run none.
+# shellcheck disable=SC2016 # the $HOME is for the sandbox's shell
+cai sysbox -- run --dry-run --env 'GREETING=it'"'"'s here' -- sh -c 'echo "$HOME"'
+expect_eq "sysbox dry run: status" "$RC" 0
+expect_match "sysbox dry run: runtime, labels, volume, workspace" "$OUT" \
+	"^docker --context default run --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e 'GREETING=it'\\\\''s here' -i containai:latest sh -c 'echo \"\\\$HOME\"'\$"
+expect_eq "sysbox dry run: one command" "$(printf '%s\n' "$OUT" | wc -l)" 1
+expect_no_match "sysbox dry run: nothing ran" "$(sandbox_calls)" ' run --name '
+expect_no_match "no socket and no credentials by default" "$OUT" 'docker.sock|\.ssh|\.gitconfig|\.config/gh'
+# The printed line is a real shell command: it splits back into the same words.
+words=$(eval "set -- $OUT"; for w in "$@"; do printf '<%s>' "$w"; done)
+expect_match "dry run: quoting round-trips" "$words" "<-e><GREETING=it's here>.*<sh><-c><echo \"\\\$HOME\">\$"
+
+cai desktop-eci -- run --dry-run -- --continue
+expect_match "eci dry run: docker sandbox run with template" "$OUT" \
+	"^docker --context default sandbox run --name containai-my-project-[0-9a-f]{8} --template containai:latest --pull-template=never claude $WS -- --continue\$"
+cai desktop-minimal -- run --dry-run
+expect_match "eci plugin without --template: refused" "$ERR" 'has no --template'
+cai sbx-ok -- run --dry-run -- --resume
+expect_match "sbx dry run" "$OUT" "^sbx run --name containai-my-project-[0-9a-f]{8} --template containai:latest claude $WS -- --resume\$"
+cai sbx-ok CONTAINAI_AGENT=codex -- run --dry-run --image my/img:2
+expect_match "sbx dry run: agent and image from env and flag" "$OUT" "--template my/img:2 codex "
+
+# Re-entry and names held by others.
+cai sysbox CAI_FAKE_EXISTING=ours-running -- run --dry-run
+expect_match "re-enter running: exec as agent with its command" "$OUT" \
+	'^docker --context default exec -i --user agent -w /home/agent/workspace 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef claude$'
+cai sysbox CAI_FAKE_EXISTING=ours-stopped -- run --dry-run
+expect_match "re-enter stopped: start" "$OUT" '^docker --context default start -ai 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef$'
+cai sysbox CAI_FAKE_EXISTING=ours-stopped -- run --dry-run -- bash
+expect_match "re-enter stopped with a command: start then exec" "$OUT" \
+	$'^docker --context default start [0-9a-f]{64}\ndocker --context default exec'
+cai sysbox CAI_FAKE_EXISTING=foreign -- run --dry-run
+expect_eq "foreign name: refused" "$RC" 3
+expect_match "foreign name: said so" "$ERR" 'held by a container that containai did not create'
+cai sysbox CAI_FAKE_EXISTING=ours-other-image -- run --dry-run
+expect_match "other image: refused with --restart hint" "$ERR" 'runs image other:1.*--restart'
+cai sysbox CAI_FAKE_EXISTING=ours-other-image -- run --dry-run --restart
+expect_match "--restart: rm then run" "$OUT" $'^docker --context default rm -f [0-9a-f]{64}\ndocker --context default run '
+cai sysbox CAI_FAKE_EXISTING=ours-runc -- run --dry-run
+expect_match "sysbox mode: our container under runc is not re-entered" "$ERR" "runtime 'runc', not sysbox-runc"
+cai linux CAI_FAKE_EXISTING=ours-running -- run --dry-run --force
+expect_match "forced re-entry of a runc container" "$OUT" ' exec '
+cai sysbox CAI_FAKE_EXISTING=ours-running -- stop
+expect_eq "stop: ours is stopped" "$RC" 0
+expect_match "stop: docker stop NAME" "$(cat "$LOG")" 'docker --context default stop [0-9a-f]{64}'
+cai sbx-ok -- stop
+expect_match "stop in sbx mode: sbx stop NAME" "$(cat "$LOG")" $'\nsbx stop containai-my-project-[0-9a-f]{8}$'
+cai desktop-eci -- stop
+expect_match "stop in eci mode: docker sandbox stop NAME" "$(cat "$LOG")" \
+	'docker --context default sandbox stop containai-my-project-[0-9a-f]{8}'
+cai sysbox CAI_FAKE_EXISTING=foreign -- stop
+expect_match "stop: refuses a foreign container" "$ERR" 'not a container containai created'
+
+# Names: repository and branch in a git work tree, from any subdirectory.
+REPO=$T/work/Repo_X
+mkdir -p "$REPO/sub"
+git -C "$REPO" init -q -b 'feature/Cool_Thing' 2>/dev/null || {
+	git -C "$REPO" init -q && git -C "$REPO" checkout -q -b 'feature/Cool_Thing'
+}
+cai sysbox -- run --dry-run --workspace "$REPO/sub"
+expect_match "git work tree: name from repository and branch" "$OUT" ' run --name containai-repo-x-feature-cool-thing '
+expect_match "git work tree: the given directory is mounted" "$OUT" "source=$REPO/sub,target="
+
+# Workspaces that would expose credentials are never mounted.
+for bad in / "$HOMEDIR" "$HOMEDIR/.ssh"; do
+	mkdir -p "$bad"
+	cai sysbox -- run --dry-run --workspace "$bad"
+	expect_eq "workspace $bad refused" "$RC" 1
+done
+
+# Gates: every combination of unsafe flags and acknowledgements in each mode.
+flags=(--allow-host-credentials --i-understand-this-exposes-host-credentials
+	--allow-host-docker-socket --i-understand-this-grants-root-access)
+for sc in sbx-ok desktop-eci sysbox linux; do
+	for bits in $(seq 0 15); do
+		args=()
+		for k in 0 1 2 3; do (((bits >> k) & 1)) && args+=("${flags[$k]}"); done
+		[ "$sc" = linux ] && args+=(--force)
+		cai "$sc" -- run --dry-run "${args[@]}"
+		c=$((bits & 1)) ca=$(((bits >> 1) & 1)) s=$(((bits >> 2) & 1)) sa=$(((bits >> 3) & 1))
+		label="gate $sc ${args[*]:-(none)}"
+		if [ $c != $ca ] || [ $s != $sa ]; then
+			expect_eq "$label: refused (ack mismatch)" "$RC" 1
+			expect_match "$label: names the missing half" "$ERR" 'needs --i-understand|without --allow'
+		elif [ $c = 0 ] && [ $s = 0 ]; then
+			expect_eq "$label: allowed" "$RC" 0
+		elif [ "$sc" = desktop-eci ]; then
+			expect_eq "$label: allowed in eci" "$RC" 0
+			[ $s = 1 ] && expect_match "$label: socket only when asked" "$OUT" '--mount-docker-socket'
+			[ $c = 1 ] && expect_match "$label: credentials only when asked" "$OUT" '--credentials=host'
+		else
+			expect_eq "$label: refused outside eci" "$RC" 1
+			expect_match "$label: says eci only" "$ERR" 'only available in ECI mode'
+		fi
+	done
+done
+cai desktop-eci -- run --dry-run
+expect_no_match "eci without opt-ins: no socket, no host credentials" "$OUT" 'docker-socket|credentials'
+
+# Strict mode: --force is ineffective; isolation still works.
+cai linux CONTAINAI_REQUIRE_ISOLATION=1 -- run --force --dry-run
+expect_eq "strict: --force refused" "$RC" 1
+expect_match "strict: says why" "$ERR" 'CONTAINAI_REQUIRE_ISOLATION=1 makes --force ineffective'
+expect_no_match "strict: nothing created" "$(sandbox_calls)" ' run '
+cai sysbox CONTAINAI_REQUIRE_ISOLATION=1 -- run --force --dry-run
+expect_eq "strict with isolation: runs" "$RC" 0
+cai linux -- run --force --dry-run
+expect_eq "--force without strict: proceeds" "$RC" 0
+expect_match "--force warns" "$ERR" 'WITHOUT isolation'
+
+# Config: per-workspace sections, precedence and refused opt-ins.
+mkdir -p "$T/xdg/containai"
+cfg=$T/xdg/containai/config.ini
+printf '[default]\nimage = from-default:1\ndata_volume = vol-default\n[workspace %s]\nimage = from-ws:1\n[workspace /elsewhere]\nimage = other:1\n' "$WS" >"$cfg"
+cai sysbox -- run --dry-run
+expect_match "config: workspace section beats [default]" "$OUT" ' from-ws:1$'
+expect_match "config: [default] applies" "$OUT" 'source=vol-default,'
+cai sysbox CONTAINAI_IMAGE=from-env:1 -- run --dry-run
+expect_match "config: environment beats config" "$OUT" ' from-env:1$'
+cai sysbox CONTAINAI_IMAGE=from-env:1 -- run --dry-run --image from-flag:1
+expect_match "config: flag beats environment" "$OUT" ' from-flag:1$'
+for key in allow_host_credentials allow_host_docker_socket i_understand_this_grants_root_access force; do
+	printf '[default]\nimage = x:1\n%s = true\n' "$key" >"$cfg"
+	cai desktop-eci -- run --dry-run
+	expect_eq "config opt-in $key: refused" "$RC" 2
+	expect_match "config opt-in $key: FILE:LINE" "$ERR" "config.ini:3: '$key' cannot be set in a config file"
+done
+printf '[default]\nrequire_isolation = true\n' >"$cfg"
+cai linux -- run --force --dry-run
+expect_eq "config: require_isolation from file" "$RC" 1
+printf '[default]\nimage = -evil\n' >"$cfg"
+cai linux -- doctor
+expect_match "config: option-like value refused" "$ERR" "config.ini:2: image: '-evil' starts with '-'"
+printf '[sandbox]\nimage = x\n' >"$cfg"
+cai linux -- doctor
+expect_match "config: unknown section" "$ERR" 'config.ini:1: unknown section \[sandbox\]'
+rm -f "$cfg"
+
+# Command line.
+cai linux -- run --bogus
+expect_eq "usage: unknown option" "$RC" 2
+cai linux -- run --env NOTKEYVALUE
+expect_eq "usage: --env needs KEY=VALUE" "$RC" 2
+cai linux -- run --name 'bad name' --force --dry-run
+expect_eq "usage: bad --name" "$RC" 2
+cai linux -- version
+expect_match "version" "$OUT" '^containai [0-9]+\.[0-9]+'
+check "cai alias exists" test -L "$CAI_BUILD/cai"
