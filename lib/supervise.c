@@ -95,8 +95,6 @@ int exec_command(char **argv, char **envp)
 	return EXIT_CANNOT_EXEC;
 }
 
-/* The child: its own process group, the terminal's foreground, the
- * preparation hooks, then the signal mask the init inherited, then exec. */
 /* Wait until PID 1 has shed its own privileges (harden_self), so the
  * command never runs beside a still-privileged init.  Anything but the
  * one "go" byte - PID 1 failed or died - means the command must not start. */
@@ -109,12 +107,14 @@ static void child_wait_for_go(int gate)
 		n = read(gate, &go, 1);
 	while (n < 0 && errno == EINTR);
 	close(gate);
-	if (n != 1 || go != 'g') {
-		log_error("the init failed before the command could start");
+	/* PID 1 has already said why: one line, not two. */
+	if (n != 1 || go != 'g')
 		_exit(EXIT_INIT_FAILED);
-	}
 }
 
+/* The child: the go from PID 1, its own process group, the terminal's
+ * foreground, the preparation hooks, then the signal mask the init
+ * inherited, then exec. */
 static void child_run(const struct supervise_spec *spec, const sigset_t *orig_mask, int gate)
 {
 	struct cai_err err = { 0 };
@@ -316,6 +316,16 @@ static void shutdown_leftovers(struct supervisor *s)
 	}
 }
 
+/* The init cannot go on: end the command (it has not started, or cannot
+ * be supervised), reap everything and report our own failure. */
+static int abort_child(struct supervisor *s)
+{
+	kill(s->child, SIGKILL);
+	while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
+		;
+	return EXIT_INIT_FAILED;
+}
+
 static int shed_text_segment(struct dl_phdr_info *info, size_t size, void *data)
 {
 	long page = sysconf(_SC_PAGESIZE);
@@ -390,24 +400,19 @@ int supervise_run(const struct supervise_spec *spec)
 	if (spec->harden_self && spec->harden_self(spec->ctx, &err) < 0) {
 		log_error_err(&err);
 		close(gate[1]);
-		kill(s.child, SIGKILL);
-		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-			;
-		return EXIT_INIT_FAILED;
+		return abort_child(&s);
 	}
 	if (write(gate[1], "g", 1) != 1) {
 		log_error("starting the command: %s", strerror(errno));
-		kill(s.child, SIGKILL);
+		close(gate[1]);
+		return abort_child(&s);
 	}
 	if (fd_close_from(3, &err) < 0)
 		log_warn("%s", err.msg);
 	s.sfd = signalfd(-1, &all, SFD_CLOEXEC);
 	if (s.sfd < 0) {
 		log_error("signalfd: %s", strerror(errno));
-		kill(s.child, SIGKILL);
-		while (waitpid(-1, NULL, 0) > 0 || errno == EINTR)
-			;
-		return EXIT_INIT_FAILED;
+		return abort_child(&s);
 	}
 	shed_startup_text();
 	while (!s.child_done) {

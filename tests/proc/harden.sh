@@ -249,3 +249,15 @@ expect_match "a stale saved program: warned, policy compiled instead" "$RC $(pro
 	"^0 1 .*pre.policy.bpf: stale.*compiling the policy instead"
 "$INIT" -c "$D/pre.ini" --check 2>"$D/err"
 expect_match "--check refuses a stale saved program" "$? $(cat "$D/err")" "^125 .*pre.policy.bpf: stale"
+
+# --- the start gate: no command beside a PID 1 that kept its privileges -----
+
+# Without CAP_SETPCAP PID 1 cannot drop its own bounding set: it must refuse,
+# and the command (which would otherwise be ready to run) must never start.
+rm -f "$D/gate-ran"
+OUT=$(setpriv --bounding-set -setpcap --inh-caps -setpcap "$INIT" -c "$D/base.ini" -- sh -c "touch $D/gate-ran" 2>&1)
+RC=$?
+expect_eq "start gate: PID 1 unable to shed its privileges exits 125" "$RC" 125
+check "start gate: the command never ran" test ! -e "$D/gate-ran"
+expect_match "start gate: one line says why" "$OUT" "^containai-init: error: [^
+]*$"
