@@ -259,5 +259,5 @@ OUT=$(setpriv --bounding-set -setpcap --inh-caps -setpcap "$INIT" -c "$D/base.in
 RC=$?
 expect_eq "start gate: PID 1 unable to shed its privileges exits 125" "$RC" 125
 check "start gate: the command never ran" test ! -e "$D/gate-ran"
-expect_match "start gate: one line says why" "$OUT" "^containai-init: error: [^
-]*$"
+expect_match "start gate: the line says why" "$OUT" "^containai-init: error: PID 1: "
+expect_eq "start gate: one line, not two" "$(printf '%s\n' "$OUT" | wc -l)" 1
