@@ -4,6 +4,9 @@
 # right, every uncertain one fails closed, and the run gates hold.
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
+# A sleep of a length no other process on the machine has, so the checks
+# below see only the fake CLI's own leftovers.
+export CAI_FAKE_SLEEP=1000$$
 
 FAKES=$CAI_ROOT/tests/fakes
 export CAI_FAKE_FIXTURES=$CAI_ROOT/tests/fixtures/launcher
@@ -133,18 +136,18 @@ expect_match "hang: reason says no answer" "$(json_field docker.reason)" 'no ans
 check "hang: doctor finished within 3 s (took ${el} ms)" test "$el" -lt 3000
 cai hang-child CONTAINAI_TIMEOUT=1 -- doctor --json
 expect_eq "hang with leftover child: mode none" "$(json_field isolation.mode)" '"none"'
-check "hang: the CLI's leftover child was killed with its group" test -z "$(pgrep -f '^/bin/sleep 1000$' || true)"
+check "hang: the CLI's leftover child was killed with its group" test -z "$(pgrep -f "^/bin/sleep $CAI_FAKE_SLEEP$" || true)"
 # Ctrl-C while a probe hangs: the probe's group dies with the launcher.
 (cd "$WS" && exec env -i HOME="$HOMEDIR" PATH="$(bin_for hang)" CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" \
 	CAI_FAKE_SCENARIO=hang CONTAINAI_TIMEOUT=60 "$LAUNCHER" doctor >/dev/null 2>&1) &
 lpid=$!
-for _ in $(seq 1 50); do pgrep -f '^/bin/sleep 1000$' >/dev/null && break; sleep 0.1; done
+for _ in $(seq 1 50); do pgrep -f "^/bin/sleep $CAI_FAKE_SLEEP$" >/dev/null && break; sleep 0.1; done
 kill -INT "$lpid"
 for _ in $(seq 1 50); do kill -0 "$lpid" 2>/dev/null || break; sleep 0.1; done
 check "interrupted: the launcher ended" test -z "$(kill -0 "$lpid" 2>/dev/null && echo alive)"
 wait "$lpid"
 expect_eq "interrupted: it died of SIGINT" "$?" 130
-check "interrupted: no probe left running" test -z "$(pgrep -f '^/bin/sleep 1000$' || true)"
+check "interrupted: no probe left running" test -z "$(pgrep -f "^/bin/sleep $CAI_FAKE_SLEEP$" || true)"
 
 cai flood CONTAINAI_TIMEOUT=2 -- doctor --json
 expect_eq "endless output: mode none" "$(json_field isolation.mode)" '"none"'
