@@ -218,6 +218,11 @@ static void plan_docker_run(const struct session *s, const struct lcli *o, const
 	argv_pushf(a, SANDBOX_LABEL_WORKSPACE "=%s", s->workspace);
 	argv_push(a, "--label");
 	argv_pushf(a, SANDBOX_LABEL_MODE "=%s", detect_mode_name(s->det.mode));
+	/* Every process of the sandbox, also one re-entered with `docker exec`
+	 * (which bypasses containai-init's hardening), can never gain
+	 * privileges through a set-id or file-capability program. */
+	argv_push(a, "--security-opt");
+	argv_push(a, "no-new-privileges");
 	argv_push(a, "--mount");
 	argv_pushf(a, "type=volume,source=%s,target=" SANDBOX_DATA_DIR, s->cfg.data_volume);
 	argv_push(a, "--mount");

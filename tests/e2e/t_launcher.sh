@@ -150,6 +150,8 @@ expect_eq "local engine: no docker socket mounted" \
 
 cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" -- id -u
 expect_eq "local engine: re-entering a running sandbox execs as the agent" "$OUT" 1000
+cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" -- grep NoNewPrivs /proc/self/status
+expect_match "local engine: a re-entered process cannot gain privileges" "$OUT" 'NoNewPrivs:[[:space:]]+1'
 cai run --force --image other:none --name "$P-force" --data-volume "$P-vol" -- true
 expect_match "local engine: re-entry with another image refused" "$ERR" 'runs image .*--restart'
 

@@ -157,7 +157,7 @@ expect_eq "endless output: mode none" "$(json_field isolation.mode)" '"none"'
 cai sysbox -- run --dry-run --env 'GREETING=it'"'"'s here' -- sh -c 'echo "$HOME"'
 expect_eq "sysbox dry run: status" "$RC" 0
 expect_match "sysbox dry run: runtime, labels, volume, workspace" "$OUT" \
-	"^docker --context default run --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e 'GREETING=it'\\\\''s here' -i containai:latest sh -c 'echo \"\\\$HOME\"'\$"
+	"^docker --context default run --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --security-opt no-new-privileges --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e 'GREETING=it'\\\\''s here' -i containai:latest sh -c 'echo \"\\\$HOME\"'\$"
 expect_eq "sysbox dry run: one command" "$(printf '%s\n' "$OUT" | wc -l)" 1
 expect_no_match "sysbox dry run: nothing ran" "$(sandbox_calls)" ' run --name '
 expect_no_match "no socket and no credentials by default" "$OUT" 'docker.sock|\.ssh|\.gitconfig|\.config/gh'
