@@ -176,6 +176,29 @@ expect_match "ws_symlinked_parent_why" "$ERR" "component 'home' is a symlink"
 rm "$S/home"
 mv "$S/home-real" "$S/home"
 
+# A hard link renamed over the temporary symlink between its creation and
+# its owner change: root must never change the owner of the linked file
+# (any file on the home's file system).  The init is PID 1 of its own PID
+# namespace, so the child making the link is PID 2 and the racer knows the
+# temporary name.  A race, so bounded in runs and time; without the check
+# on the descriptor it is usually lost within a few thousand runs.
+reset_home
+rmdir "$LINK"
+: >"$S/home/victim"
+"$HELPERS/linkracer" "$S/home/agent" .workspace.tmp.2 "$S/home/victim" &
+racer=$!
+end=$(($(date +%s) + 10))
+runs=0
+while [ "$runs" -lt 4000 ] && [ "$(date +%s)" -lt "$end" ] && [ "$(stat -c %u "$S/home/victim")" = 0 ]; do
+	rm -f "$LINK"
+	timeout 20 unshare --pid --fork "$INIT" -q -c "$S/ws.ini" -- true 2>/dev/null
+	runs=$((runs + 1))
+done
+kill "$racer"
+wait "$racer"
+expect_eq "ws_link_owner_never_changes_a_hard_link_swapped_in" "$(stat -c %u:%g "$S/home/victim")" "0:0"
+rm -f "$S/home/victim"
+
 # Neither layout.
 umount "$S/host/proj"
 reset_home
