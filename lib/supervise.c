@@ -272,6 +272,14 @@ static int read_signal(int sfd, struct signalfd_siginfo *si)
 	}
 }
 
+/* A signal the init raised on itself (SIGPIPE from a log line to a closed
+ * stderr) is nobody's to receive: passing it on would kill processes no
+ * one meant to signal. */
+static int raised_by_us(const struct signalfd_siginfo *si)
+{
+	return si->ssi_pid == (uint32_t)getpid();
+}
+
 /* Reap until no child is left (1) or `ms` pass without that (0). */
 static int reap_for(struct supervisor *s, int ms)
 {
@@ -322,7 +330,8 @@ static void shutdown_leftovers(struct supervisor *s)
 				if (pfd[1].revents)
 					break;
 				struct signalfd_siginfo si;
-				if (pfd[0].revents && read_signal(s->sfd, &si) == 0 && si.ssi_signo != SIGCHLD)
+				if (pfd[0].revents && read_signal(s->sfd, &si) == 0 &&
+				    si.ssi_signo != SIGCHLD && !raised_by_us(&si))
 					signal_everyone(s, (int)si.ssi_signo);
 			}
 		}
@@ -461,9 +470,7 @@ int supervise_run(const struct supervise_spec *spec)
 		}
 		if (si.ssi_signo == SIGCHLD)
 			reap(&s);
-		else if (si.ssi_pid != (uint32_t)getpid())
-			/* Not one we raised ourselves (SIGPIPE from a log line
-			 * to a closed stderr): that is not the command's business. */
+		else if (!raised_by_us(&si))
 			forward(&s, (int)si.ssi_signo);
 	}
 	shutdown_leftovers(&s);
