@@ -145,7 +145,10 @@ static int dotenv_parse_line(struct dotenv_parser *ps, unsigned line, const char
 		return 0;
 	}
 	if (!dotenv_key_valid(s, klen)) {
-		dotenv_report_key(ps, line, DOTENV_BAD_KEY, s, klen);
+		/* What stands before the '=' may be a secret too ("TOKEN: c2Vj==",
+		 * a pasted base64 value): show nothing of it. */
+		if (ps->report)
+			ps->report(ps->ctx, line, DOTENV_BAD_KEY, NULL);
 		return 0;
 	}
 	if (keyset_has(&ps->names, s, klen)) {
@@ -200,7 +203,7 @@ void dotenv_problem_format(enum dotenv_problem p, const char *key, char *buf, si
 		snprintf(buf, size, "no '=' on the line, skipped");
 		break;
 	case DOTENV_BAD_KEY:
-		snprintf(buf, size, "'%s' is not a valid variable name, line skipped", k);
+		snprintf(buf, size, "what precedes the first '=' is not a valid variable name, line skipped");
 		break;
 	case DOTENV_DUPLICATE:
 		snprintf(buf, size, "'%s' is already set on an earlier line, this one is ignored", k);

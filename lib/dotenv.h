@@ -16,7 +16,8 @@
  * written for another dialect (wrapped in quotes, " #", "${", "$(") and a
  * byte-order mark (which then makes the first NAME invalid).  Reports
  * carry the line number and at most the NAME, rendered printable and
- * bounded - never a value, never a line without '='.
+ * bounded - never a value, never a line without '=' or with a bad NAME
+ * (what precedes the '=' may then be a secret as well).
  * A file that is not a regular file, has more than one hard link or is
  * larger than DOTENV_MAX_SIZE is refused whole.
  */

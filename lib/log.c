@@ -34,6 +34,43 @@ int log_level_parse(const char *s)
 	return -1;
 }
 
+/* The UTF-8 sequence length a lead byte announces; 0 for a byte that
+ * cannot start one. */
+static size_t utf8_len(unsigned char c)
+{
+	if (c < 0x80)
+		return 1;
+	if (c >= 0xc2 && c <= 0xdf)
+		return 2;
+	if (c >= 0xe0 && c <= 0xef)
+		return 3;
+	if (c >= 0xf0 && c <= 0xf4)
+		return 4;
+	return 0;
+}
+
+/* Replace control characters with '?': a hostile file name must not forge
+ * a second log line or drive the terminal.  That covers the C1 controls
+ * too (CSI, OSC: screen, title, clipboard), which terminals read both in
+ * their UTF-8 form (C2 80..9F) and, in 8-bit mode, as single bytes - so
+ * any byte outside a well-formed UTF-8 sequence goes as well. */
+static void log_sanitize(char *s, size_t n)
+{
+	for (size_t i = 0; i < n;) {
+		unsigned char c = (unsigned char)s[i];
+		size_t len = utf8_len(c), k = 1;
+
+		while (k < len && i + k < n && ((unsigned char)s[i + k] & 0xc0) == 0x80)
+			k++;
+		if (len == 0 || k < len || (c == 0xc2 && (unsigned char)s[i + 1] < 0xa0) ||
+		    (len == 1 && (c < 0x20 || c == 0x7f))) {
+			s[i++] = '?';   /* a C1's second byte is then a lone one: '?' too */
+			continue;
+		}
+		i += len;
+	}
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	char line[2048];
@@ -51,11 +88,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 	va_end(ap);
 	if (m > 0)
 		n += (size_t)m < sizeof(line) - n ? (size_t)m : sizeof(line) - n - 1;
-	/* Replace control characters: a hostile file name must not forge a
-	 * second log line or drive the terminal. */
-	for (size_t i = 0; i < n; i++)
-		if ((unsigned char)line[i] < 0x20 || line[i] == 0x7f)
-			line[i] = '?';
+	log_sanitize(line, n);
 	if (n >= sizeof(line) - 1)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';

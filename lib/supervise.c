@@ -18,6 +18,7 @@
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <termios.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fd.h"
@@ -26,6 +27,9 @@
 extern char **environ;
 
 #define DEFAULT_PATH "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin"
+/* The final SIGKILL: rounds of kill-then-reap, each up to this long. */
+#define KILL_ROUNDS 100
+#define KILL_ROUND_MS 20
 
 int exit_status_from_wait(int wstatus)
 {
@@ -268,6 +272,38 @@ static int read_signal(int sfd, struct signalfd_siginfo *si)
 	}
 }
 
+/* A signal the init raised on itself (SIGPIPE from a log line to a closed
+ * stderr) is nobody's to receive: passing it on would kill processes no
+ * one meant to signal. */
+static int raised_by_us(const struct signalfd_siginfo *si)
+{
+	return si->ssi_pid == (uint32_t)getpid();
+}
+
+/* Reap until no child is left (1) or `ms` pass without that (0). */
+static int reap_for(struct supervisor *s, int ms)
+{
+	struct pollfd pfd = { .fd = s->sfd, .events = POLLIN };
+	struct timespec end, now;
+
+	clock_gettime(CLOCK_MONOTONIC, &end);
+	end.tv_nsec += (long)ms * 1000000L;
+	end.tv_sec += end.tv_nsec / 1000000000L;
+	end.tv_nsec %= 1000000000L;
+	for (;;) {
+		if (reap(s))
+			return 1;
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		long left = (end.tv_sec - now.tv_sec) * 1000L + (end.tv_nsec - now.tv_nsec) / 1000000L;
+		if (left <= 0)
+			return 0;
+		/* SIGCHLD (or anything else, dropped: the end is decided) wakes us. */
+		struct signalfd_siginfo si;
+		if (poll(&pfd, 1, (int)left) > 0 && (pfd.revents & POLLIN))
+			read_signal(s->sfd, &si);
+	}
+}
+
 /* The command is gone: TERM everyone left, keep reaping for the grace
  * period, then KILL what is still there. */
 static void shutdown_leftovers(struct supervisor *s)
@@ -294,7 +330,8 @@ static void shutdown_leftovers(struct supervisor *s)
 				if (pfd[1].revents)
 					break;
 				struct signalfd_siginfo si;
-				if (pfd[0].revents && read_signal(s->sfd, &si) == 0 && si.ssi_signo != SIGCHLD)
+				if (pfd[0].revents && read_signal(s->sfd, &si) == 0 &&
+				    si.ssi_signo != SIGCHLD && !raised_by_us(&si))
 					signal_everyone(s, (int)si.ssi_signo);
 			}
 		}
@@ -304,16 +341,17 @@ static void shutdown_leftovers(struct supervisor *s)
 			return;
 		log_warn("leftover processes still running after %u s; sending SIGKILL", s->spec->grace);
 	}
-	/* Repeat: a process may fork between our scan and its death. */
-	for (int round = 0; round < 100; round++) {
+	/* Repeat: as a subreaper, a process may fork between our scan of
+	 * /proc and its death; the child it leaves is then ours and alive.
+	 * Never a blocking wait: that child would hold the init forever.  A
+	 * bounded number of rounds, each waiting briefly for the killed to
+	 * become zombies; as PID 1 the first round normally ends it. */
+	for (int round = 0; round < KILL_ROUNDS; round++) {
 		signal_everyone(s, SIGKILL);
-		int st;
-		pid_t pid;
-		while ((pid = waitpid(-1, &st, 0)) > 0 || (pid < 0 && errno == EINTR))
-			;
-		if (s->is_pid1 || signal_descendants(getpid(), 0) == 0)
+		if (reap_for(s, KILL_ROUND_MS))
 			return;
 	}
+	log_warn("processes still left after %d rounds of SIGKILL", KILL_ROUNDS);
 }
 
 /* The init cannot go on: end the command (it has not started, or cannot
@@ -437,9 +475,7 @@ int supervise_run(const struct supervise_spec *spec)
 		}
 		if (si.ssi_signo == SIGCHLD)
 			reap(&s);
-		else if (si.ssi_pid != (uint32_t)getpid())
-			/* Not one we raised ourselves (SIGPIPE from a log line
-			 * to a closed stderr): that is not the command's business. */
+		else if (!raised_by_us(&si))
 			forward(&s, (int)si.ssi_signo);
 	}
 	shutdown_leftovers(&s);

@@ -234,6 +234,22 @@ static int workspace_clear(int dir_fd, const char *link, const char *name, struc
 	return workspace_move_aside(dir_fd, link, name, err);
 }
 
+/* The symlink just made at `name`, as an O_PATH descriptor; -1 with errno
+ * EEXIST when something else has taken its place. */
+static int workspace_open_symlink(int dir_fd, const char *name)
+{
+	_cleanup_close_ int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -1;
+	if (!S_ISLNK(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	return fd_take(&fd);
+}
+
 static int workspace_link(int dir_fd, const char *link, const char *name, const char *target,
 			  struct cai_err *err)
 {
@@ -252,8 +268,12 @@ static int workspace_link(int dir_fd, const char *link, const char *name, const 
 		    symlinkat(target, dir_fd, tmp) < 0)
 			return err_set(err, errno, "%s: create symlink", link);
 	}
-	/* Owned like its directory (the agent's home), not by root. */
-	if (fchownat(dir_fd, tmp, dst.st_uid, dst.st_gid, AT_SYMLINK_NOFOLLOW) < 0 ||
+	/* Owned like its directory (the agent's home), not by root.  Through a
+	 * descriptor checked to be a symlink: by name, a hard link renamed
+	 * over the temporary name meanwhile would have its owner changed - a
+	 * file anywhere on the home's file system. */
+	_cleanup_close_ int lfd = workspace_open_symlink(dir_fd, tmp);
+	if (lfd < 0 || fchownat(lfd, "", dst.st_uid, dst.st_gid, AT_EMPTY_PATH) < 0 ||
 	    renameat(dir_fd, tmp, dir_fd, name) < 0) {
 		int e = errno;
 		unlinkat(dir_fd, tmp, 0);

@@ -64,12 +64,12 @@ expect_eq "a FIFO .env does not hang start-up" "$rc:$out" "0:started"
 if [ $(($(date +%s) - start)) -lt 30 ]; then pass "a FIFO .env: start-up is quick"; else fail "a FIFO .env: start-up is quick" "too slow"; fi
 expect_match "a FIFO .env is warned about" "$(cat "$CFG/fifo.err")" "not a regular file, skipped"
 
-in_volume 'rm -f /mnt/agent-data/.env && printf "OK=1\nsk-live-SECRETONE\nBAD-KEY=SECRETTWO\n NAME=SECRETTHREE\n" >/mnt/agent-data/.env'
+in_volume 'rm -f /mnt/agent-data/.env && printf "OK=1\nsk-live-SECRETONE\nBAD-KEY=SECRETTWO\n NAME=SECRETTHREE\nTOKEN: SECRETFOUR==\n" >/mnt/agent-data/.env'
 docker run --name "$PFX-logs" --pull=never -v "$CFG:/cfg:ro" -v "$VOL:/mnt/agent-data" \
 	--entrypoint /usr/sbin/containai-init "$IMG" -c /cfg/env.ini -- sh -c 'echo "ok=$OK"' >/dev/null 2>&1
 logs=$(docker logs "$PFX-logs" 2>&1)
 expect_match "a line without = is warned with its line number" "$logs" "\\.env:2: no '=' on the line"
-expect_match "a bad name is warned with its line number" "$logs" "\\.env:3: 'BAD-KEY' is not a valid"
+expect_match "a bad name is warned with its line number" "$logs" "\\.env:3: what precedes the first '=' is not a valid"
 expect_no_match "a secret on a malformed line never appears in the logs" "$logs" 'SECRET'
 expect_match "the good line still counts" "$logs" 'ok=1'
 in_volume 'rm -f /mnt/agent-data/.env'

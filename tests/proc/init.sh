@@ -182,6 +182,29 @@ for mode in subreaper pid1; do
 	expect_match "grace ($mode): the KILL is logged" "$(cat "$T/grace.err")" "sending SIGKILL"
 done
 
+# The init's own log lines to a closed stderr raise SIGPIPE on itself; it
+# must not pass that on to the leftovers during the grace period (it would
+# end a TERM-ignoring one at once, not after the grace period).
+for mode in subreaper pid1; do
+	runner=""
+	[ $mode = pid1 ] && runner="unshare --pid --fork --mount-proc"
+	start=$(date +%s%N)
+	$runner "$INIT" -v --grace 2 -- sh -c 'sh -c "trap \"\" TERM; exec sleep 30" & sleep 0.3; exit 0' 2> >(exit 0)
+	ms=$(( ($(date +%s%N) - start) / 1000000 ))
+	[ "$ms" -ge 2000 ] && pass "grace ($mode): the init's own SIGPIPE is not passed on to leftovers (${ms} ms)" \
+		|| fail "grace ($mode): the init's own SIGPIPE is not passed on to leftovers" "${ms} ms"
+done
+
+# A leftover that keeps forking: as a subreaper the init finds processes by
+# scanning /proc, so children forked after a scan become its own and are
+# still alive; the KILL must go round again, never wait on them.  In a PID
+# namespace of its own (the init is not its PID 1) so nothing escapes.
+out=$(unshare --pid --fork --mount-proc bash -c '
+	timeout -s KILL 20 "$1" --grace 0 -- sh -c "\"$2\" 500 100 & sleep 0.05; exit 0"
+	echo "rc=$? left=$(ps -eo stat=,comm= | grep -v "^Z" | grep -c forkloop)"' \
+	sh "$INIT" "$HELPERS/forkloop")
+expect_eq "grace (subreaper): a leftover forking during the KILL is killed, no hang" "$out" "rc=0 left=0"
+
 # SIGTERM to the init: forwarded, then the same sequence.
 "$INIT" --grace 5 -- sh -c "trap 'exit 0' TERM; sh -c 'trap \"echo yes >$T/trapped2; exit 0\" TERM; while :; do sleep 0.05; done' & while :; do sleep 0.05; done" &
 ipid=$!
