@@ -4,7 +4,8 @@
 #    created, run --force starts a real sandbox with containai-init as PID 1;
 #  - a second engine started here with userns-remap and a runtime named
 #    sysbox-runc (really runc), registered as a docker context: mode
-#    sysbox, and a sandbox starts under it with root remapped;
+#    sysbox, and a sandbox starts under it with root remapped - the test
+#    image, and the real sandbox image with its agent's hardened view;
 #  - the same runtime name without userns-remap: refused.
 # Everything created carries the prefix "launcher-" and is removed again.
 # shellcheck source=tests/lib.sh
@@ -210,6 +211,25 @@ expect_eq "remapped engine: PID 1 runs as host uid 100000" \
 	"$(ps -o uid= -p "$hostpid" 2>/dev/null | tr -d ' ')" 100000
 expect_eq "remapped engine: the local engine got nothing" \
 	"$(docker ps -aq --filter "name=^$P-sysbox\$")" ""
+
+# The real sandbox image, started through the launcher on the remapped
+# engine: containai-init prepares the volume and hardens the agent inside a
+# user namespace too.
+REAL=$P-real:latest
+if docker image inspect containai:latest >/dev/null 2>&1 ||
+	build_sandbox_image containai:latest >"$T/real-build.log" 2>&1; then
+	docker tag containai:latest "$REAL"
+	docker save "$REAL" | docker -H "$E2SOCK" load >/dev/null
+	docker rmi "$REAL" >/dev/null
+	cai run --context "$P-sysbox" --image "$REAL" --name "$P-real" --data-volume "$P-realvol" -- \
+		sh -c 'id -u; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; stat -c "%u %a" /mnt/agent-data/claude/credentials.json'
+	expect_eq "remapped engine, real image: runs through the launcher" "$RC" 0
+	expect_eq "remapped engine, real image: the agent's view" "$(printf '%s\n' "$OUT" | tr -s ' \t' ' ')" \
+		"$(printf '1000\nCapEff: 0000000000000000\nNoNewPrivs: 1\nSeccomp: 2\n1000 600')"
+	docker -H "$E2SOCK" rm -f "$P-real" >/dev/null 2>&1
+else
+	fail "remapped engine, real image" "containai:latest could not be built: $(tail -n 3 "$T/real-build.log")"
+fi
 engine2_stop
 
 # ---- the same runtime name without userns-remap -------------------------------
