@@ -24,7 +24,9 @@ static int env_word_ok(const char *w)
 	for (const char *p = w; p < eq; p++)
 		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
 			return 0;
-	return 1;
+	/* Values reach docker as lines of an env file: a line break would
+	 * end the value early or start another variable. */
+	return !strpbrk(eq, "\r\n");
 }
 
 /* Options that take a value, and which subcommands accept them. */
@@ -92,7 +94,7 @@ static int lcli_option(struct lcli *o, int argc, char **argv, int *i, struct cai
 	if (o->cmd == LCMD_RUN && (!strncmp(a, "--env", n) && n == 5)) {
 		const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
 		if (!v || !env_word_ok(v))
-			return err_set(err, 0, "--env needs KEY=VALUE with KEY made of letters, digits and '_'");
+			return err_set(err, 0, "--env needs KEY=VALUE with KEY made of letters, digits and '_' and a VALUE on one line");
 		const char **grown = realloc(o->env, (o->nenv + 1) * sizeof(*grown));
 		if (!grown)
 			return err_set(err, ENOMEM, "--env");

@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "argv.h"
+#include "fd.h"
 #include "gates.h"
 #include "log.h"
 #include "proc_run.h"
@@ -18,6 +19,9 @@
 
 /* The commands of one invocation: all but the last are run and waited
  * for; the last replaces the launcher so the agent owns the terminal. */
+/* Below a pipe's default capacity (64 KiB). */
+#define ENV_PIPE_MAX (60 * 1024)
+
 struct plan {
 	struct argv step[MAX_STEPS];
 	size_t n;
@@ -194,16 +198,54 @@ static int interactive(void)
 	return isatty(0) && isatty(1);
 }
 
-static void push_env(struct argv *a, const struct lcli *o)
+/* The --env values: through env_fd when there is one, else (--dry-run)
+ * as the equivalent -e KEY=VAL words. */
+static void push_env(struct argv *a, const struct lcli *o, int env_fd)
 {
+	if (env_fd >= 0) {
+		argv_push(a, "--env-file");
+		argv_pushf(a, "/dev/fd/%d", env_fd);
+		return;
+	}
 	for (size_t i = 0; i < o->nenv; i++) {
 		argv_push(a, "-e");
 		argv_push(a, o->env[i]);
 	}
 }
 
+/* The --env values on a pipe that docker reads as --env-file /dev/fd/N:
+ * on its command line they would be in the process list, readable by
+ * every user of the host.  -1 when there are none. */
+static int env_pipe(const struct lcli *o, struct cai_err *err)
+{
+	size_t total = 0;
+	int p[2];
+
+	if (!o->nenv)
+		return -1;
+	for (size_t i = 0; i < o->nenv; i++)
+		total += strlen(o->env[i]) + 1;
+	/* All of it fits the pipe, so writing never waits for a reader. */
+	if (total > ENV_PIPE_MAX)
+		return err_set(err, 0, "--env values larger than %d bytes in all", ENV_PIPE_MAX);
+	if (pipe(p) < 0)
+		return err_set(err, errno, "--env: pipe");
+	for (size_t i = 0; i < o->nenv; i++) {
+		if (fd_write_all(p[1], o->env[i], strlen(o->env[i])) < 0 ||
+		    fd_write_all(p[1], "\n", 1) < 0) {
+			int e = errno;
+			close(p[0]);
+			close(p[1]);
+			return err_set(err, e, "--env: pipe");
+		}
+	}
+	close(p[1]);
+	/* Not close-on-exec: docker, which replaces the launcher, reads it. */
+	return p[0];
+}
+
 static void plan_docker_run(const struct session *s, const struct lcli *o, const char *name,
-			    struct argv *a)
+			    int env_fd, struct argv *a)
 {
 	docker_argv(&s->docker, a);
 	argv_push(a, "run");
@@ -229,14 +271,14 @@ static void plan_docker_run(const struct session *s, const struct lcli *o, const
 	argv_pushf(a, "type=bind,source=%s,target=" SANDBOX_WORKSPACE_DIR, s->workspace);
 	argv_push(a, "-w");
 	argv_push(a, SANDBOX_WORKSPACE_DIR);
-	push_env(a, o);
+	push_env(a, o, env_fd);
 	argv_push(a, o->detach ? "-d" : interactive() ? "-it" : "-i");
 	argv_push(a, s->cfg.image);
 	argv_push_all(a, o->command, o->ncommand);
 }
 
 static void plan_docker_exec(const struct session *s, const struct lcli *o,
-			     const struct existing *ex, struct argv *a)
+			     const struct existing *ex, int env_fd, struct argv *a)
 {
 	docker_argv(&s->docker, a);
 	argv_push(a, "exec");
@@ -247,7 +289,7 @@ static void plan_docker_exec(const struct session *s, const struct lcli *o,
 	argv_push(a, "agent");
 	argv_push(a, "-w");
 	argv_push(a, SANDBOX_WORKSPACE_DIR);
-	push_env(a, o);
+	push_env(a, o, env_fd);
 	argv_push(a, ex->id);
 	if (o->ncommand) {
 		argv_push_all(a, o->command, o->ncommand);
@@ -260,7 +302,7 @@ static void plan_docker_exec(const struct session *s, const struct lcli *o,
 }
 
 static int plan_docker(const struct session *s, const struct lcli *o, const char *name,
-		       struct plan *p, struct cai_err *err)
+		       int env_fd, struct plan *p, struct cai_err *err)
 {
 	struct existing ex;
 	char why[512];
@@ -282,7 +324,7 @@ static int plan_docker(const struct session *s, const struct lcli *o, const char
 		ex.found = 0;
 	}
 	if (!ex.found) {
-		plan_docker_run(s, o, name, plan_add(p));
+		plan_docker_run(s, o, name, env_fd, plan_add(p));
 		rc = 0;
 		goto out;
 	}
@@ -307,7 +349,7 @@ static int plan_docker(const struct session *s, const struct lcli *o, const char
 				"give one after --", name);
 		goto out;
 	}
-	plan_docker_exec(s, o, &ex, plan_add(p));
+	plan_docker_exec(s, o, &ex, env_fd, plan_add(p));
 	rc = 0;
 out:
 	json_decref(ex.cmd);
@@ -440,7 +482,7 @@ int sandbox_run(const struct session *s, const struct lcli *o, int *exit_code, s
 	};
 	struct plan p = { 0 };
 	char name[WSNAME_MAX + 1];
-	int unisolated, rc = -1;
+	int unisolated, env_fd = -1, rc = -1;
 
 	*exit_code = EXIT_REFUSED;
 	if (gates_check(&in, &unisolated, err) < 0)
@@ -463,7 +505,10 @@ int sandbox_run(const struct session *s, const struct lcli *o, int *exit_code, s
 		break;
 	case MODE_SYSBOX:
 	case MODE_NONE:
-		rc = plan_docker(s, o, name, &p, err);
+		env_fd = o->dry_run ? -1 : env_pipe(o, err);
+		if (o->nenv && !o->dry_run && env_fd < 0)
+			break;
+		rc = plan_docker(s, o, name, env_fd, &p, err);
 		break;
 	}
 	if (rc == 0)
@@ -471,6 +516,8 @@ int sandbox_run(const struct session *s, const struct lcli *o, int *exit_code, s
 	if (rc == 0)
 		rc = o->dry_run ? plan_print(&p, err) : plan_execute(&p, s->cfg.timeout_s * 1000, 1, err);
 	plan_free(&p);
+	if (env_fd >= 0)
+		close(env_fd);
 	return rc;
 }
 

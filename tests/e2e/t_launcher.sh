@@ -156,6 +156,26 @@ expect_match "local engine: a re-entered process cannot gain privileges" "$OUT" 
 cai run --force --image other:none --name "$P-force" --data-volume "$P-vol" -- true
 expect_match "local engine: re-entry with another image refused" "$ERR" 'runs image .*--restart'
 
+# --env values reach the sandbox, and never the process list (where
+# every user of the host could read them): docker gets them on a pipe.
+SECRET=envsecret-$$-value
+cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" \
+	--env "CAI_SECRET=$SECRET" -- sh -c 'echo "$CAI_SECRET" >/tmp/seen; sleep 3' &
+envpid=$!
+sleep 1.5
+# (The test's own `timeout` wrapper carries it, as the user's shell would:
+# what must not is the docker CLI the launcher became.)
+dockers=$(pgrep -x docker | tr '\n' ' ')
+leaked=
+for pid in $dockers; do
+	grep -q -a -- "$SECRET" "/proc/$pid/cmdline" 2>/dev/null && leaked="$leaked $pid"
+done
+wait "$envpid"
+expect_match "local engine: the launcher became a docker CLI process" "$dockers" '[0-9]'
+expect_eq "local engine: an --env value is in no docker command line" "$leaked" ""
+expect_eq "local engine: an --env value reaches the sandbox" \
+	"$(docker exec "$P-force" cat /tmp/seen 2>/dev/null)" "$SECRET"
+
 cai stop --name "$P-force"
 expect_eq "local engine: stop" "$RC" 0
 expect_eq "local engine: stopped" "$(docker inspect --format '{{.State.Running}}' "$P-force")" false
