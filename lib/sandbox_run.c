@@ -356,6 +356,18 @@ out:
 	return rc;
 }
 
+/* What sbx and docker sandbox both take last: AGENT WORKSPACE [-- COMMAND]. */
+static void push_agent_workspace_command(struct argv *a, const struct session *s,
+					 const struct lcli *o)
+{
+	argv_push(a, s->cfg.agent);
+	argv_push(a, s->workspace);
+	if (o->ncommand) {
+		argv_push(a, "--");
+		argv_push_all(a, o->command, o->ncommand);
+	}
+}
+
 static int plan_eci(const struct session *s, const struct lcli *o, const char *name,
 		    struct plan *p, struct cai_err *err)
 {
@@ -396,12 +408,7 @@ static int plan_eci(const struct session *s, const struct lcli *o, const char *n
 		argv_push(a, "--mount-docker-socket");
 	if (o->allow_creds)
 		argv_push(a, "--credentials=host");
-	argv_push(a, s->cfg.agent);
-	argv_push(a, s->workspace);
-	if (o->ncommand) {
-		argv_push(a, "--");
-		argv_push_all(a, o->command, o->ncommand);
-	}
+	push_agent_workspace_command(a, s, o);
 	return 0;
 }
 
@@ -420,12 +427,7 @@ static int plan_sbx(const struct session *s, const struct lcli *o, const char *n
 	argv_push(a, name);
 	argv_push(a, "--template");
 	argv_push(a, s->cfg.image);
-	argv_push(a, s->cfg.agent);
-	argv_push(a, s->workspace);
-	if (o->ncommand) {
-		argv_push(a, "--");
-		argv_push_all(a, o->command, o->ncommand);
-	}
+	push_agent_workspace_command(a, s, o);
 	return 0;
 }
 

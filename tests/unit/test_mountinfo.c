@@ -7,22 +7,8 @@
 #include "fd.h"
 #include "log.h"
 #include "mountinfo.h"
+#include "fixture.h"
 #include "unit.h"
-
-static int load_fixture(const char *name, struct mount_table *t)
-{
-	char path[256];
-	struct cai_err err = { 0 };
-	_cleanup_free_ char *buf = NULL;
-	size_t len;
-
-	snprintf(path, sizeof(path), "tests/fixtures/mountinfo/%s", name);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fd_read_bounded(fd, 1 << 20, &buf, &len, &err) < 0)
-		return -1;
-	log_set_level(LOG_LVL_ERROR);
-	return mountinfo_parse(buf, len, name, t, &err);
-}
 
 static const struct mount_entry *by_point(const struct mount_table *t, const char *mp)
 {
@@ -35,7 +21,7 @@ static const struct mount_entry *by_point(const struct mount_table *t, const cha
 TEST(mountinfo_docker_bind_mounts)
 {
 	struct mount_table t = { 0 };
-	CHECK_INT(load_fixture("docker-linux.txt", &t), 0);
+	CHECK_INT(fixture_mountinfo("docker-linux.txt", &t), 0);
 	CHECK_INT(t.malformed, 0);
 	CHECK_INT(t.n, 33);
 	const struct mount_entry *root = &t.v[0];
@@ -72,7 +58,7 @@ TEST(mountinfo_docker_bind_mounts)
 TEST(mountinfo_escapes_and_optional_fields)
 {
 	struct mount_table t = { 0 };
-	CHECK_INT(load_fixture("host-escapes.txt", &t), 0);
+	CHECK_INT(fixture_mountinfo("host-escapes.txt", &t), 0);
 	CHECK_INT(t.malformed, 0);
 	CHECK_INT(t.n, 6);
 	CHECK_STR(t.v[5].root, "net:[4026532881]");
@@ -91,14 +77,14 @@ TEST(mountinfo_escapes_and_optional_fields)
 TEST(mountinfo_docker_desktop_sources)
 {
 	struct mount_table t = { 0 };
-	CHECK_INT(load_fixture("docker-desktop-virtiofs.txt", &t), 0);
+	CHECK_INT(fixture_mountinfo("docker-desktop-virtiofs.txt", &t), 0);
 	CHECK_INT(t.malformed, 0);
 	const struct mount_entry *e = by_point(&t, "/Users/dev/src/my app");
 	CHECK(e != NULL);
 	CHECK_STR(e->source, "/run/host_mark/Users");
 	CHECK_STR(e->fstype, "fakeowner");
 	mountinfo_free(&t);
-	CHECK_INT(load_fixture("docker-desktop-grpcfuse.txt", &t), 0);
+	CHECK_INT(fixture_mountinfo("docker-desktop-grpcfuse.txt", &t), 0);
 	CHECK_INT(t.malformed, 0);
 	CHECK_STR(t.v[2].fstype, "fuse.grpcfuse");
 	CHECK_STR(t.v[2].root, "/host_mnt/Users/dev/proj");
@@ -108,7 +94,7 @@ TEST(mountinfo_docker_desktop_sources)
 TEST(mountinfo_malformed_lines_skipped)
 {
 	struct mount_table t = { 0 };
-	CHECK_INT(load_fixture("malformed.txt", &t), 0);
+	CHECK_INT(fixture_mountinfo("malformed.txt", &t), 0);
 	CHECK_INT(t.n, 2);
 	CHECK_INT(t.malformed, 14);
 	CHECK_INT(t.v[0].mnt_id, 1);

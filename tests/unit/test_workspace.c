@@ -7,25 +7,11 @@
 #include "fd.h"
 #include "log.h"
 #include "mountinfo.h"
+#include "fixture.h"
 #include "unit.h"
 #include "workspace.h"
 
 #define LINK "/home/agent/workspace"
-
-static int load(const char *name, struct mount_table *t)
-{
-	char path[256];
-	struct cai_err err = { 0 };
-	_cleanup_free_ char *buf = NULL;
-	size_t len;
-
-	snprintf(path, sizeof(path), "tests/fixtures/mountinfo/%s", name);
-	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0 || fd_read_bounded(fd, 1 << 20, &buf, &len, &err) < 0)
-		return -1;
-	log_set_level(LOG_LVL_ERROR);
-	return mountinfo_parse(buf, len, name, t, &err);
-}
 
 /* The mount point chosen for LINK in the fixture, "" when none; the last
  * refused candidate in *refused ("" when none). */
@@ -36,7 +22,7 @@ static const char *choose(const char *fixture, const char **refused)
 	const struct mount_entry *r;
 
 	mountinfo_free(&t);
-	if (load(fixture, &t) < 0)
+	if (fixture_mountinfo(fixture, &t) < 0)
 		return "load failed";
 	const struct mount_entry *e = workspace_find_mirrored(&t, LINK, NULL, NULL, &r);
 	snprintf(out, sizeof(out), "%s", e ? e->mount_point : "");
@@ -152,7 +138,7 @@ TEST(workspace_unusable_candidate_skipped)
 	/* A mirrored file (or a hidden mount) is passed over for the next best. */
 	struct mount_table t = { 0 };
 	const struct mount_entry *r;
-	CHECK_INT(load("docker-desktop-virtiofs.txt", &t), 0);
+	CHECK_INT(fixture_mountinfo("docker-desktop-virtiofs.txt", &t), 0);
 	const struct mount_entry *e = workspace_find_mirrored(&t, LINK, not_deepest, NULL, &r);
 	CHECK(e != NULL);
 	CHECK_STR(e->mount_point, "/Volumes/ext/proj");
