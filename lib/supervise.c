@@ -183,13 +183,24 @@ static int reap(struct supervisor *s)
 	}
 }
 
+struct proc_link {
+	pid_t pid, ppid;
+};
+
+static int proc_link_cmp(const void *a, const void *b)
+{
+	pid_t x = ((const struct proc_link *)a)->pid, y = ((const struct proc_link *)b)->pid;
+	return (x > y) - (x < y);
+}
+
 /* As a subreaper (not PID 1), kill(-1) would reach processes that are not
- * ours: walk /proc for processes whose parent chain reaches us. */
+ * ours: walk /proc for processes whose parent chain reaches us.  Parents
+ * are found by binary search, so a fork bomb's thousands of processes do
+ * not make the scan quadratic. */
 static int signal_descendants(pid_t self, int sig)
 {
 	enum { MAXP = 65536 };
-	static pid_t pids[MAXP];
-	static pid_t ppids[MAXP];
+	static struct proc_link procs[MAXP];
 	size_t n = 0;
 	int sent = 0;
 	DIR *d = opendir("/proc");
@@ -219,26 +230,26 @@ static int signal_descendants(pid_t self, int sig)
 		char state;
 		if (!rp || sscanf(rp + 1, " %c %ld", &state, &ppid) != 2)
 			continue;
-		pids[n] = (pid_t)pid;
-		ppids[n] = (pid_t)ppid;
+		procs[n].pid = (pid_t)pid;
+		procs[n].ppid = (pid_t)ppid;
 		n++;
 	}
 	closedir(d);
+	qsort(procs, n, sizeof(procs[0]), proc_link_cmp);
 	for (size_t i = 0; i < n; i++) {
-		pid_t p = ppids[i];
+		pid_t p = procs[i].ppid;
 		/* Bounded walk up the recorded parents. */
 		for (size_t depth = 0; depth < n && p > 1; depth++) {
 			if (p == self) {
-				if (kill(pids[i], sig) == 0)
+				if (kill(procs[i].pid, sig) == 0)
 					sent++;
 				break;
 			}
-			size_t j;
-			for (j = 0; j < n && pids[j] != p; j++)
-				;
-			if (j == n)
+			struct proc_link key = { .pid = p };
+			const struct proc_link *up = bsearch(&key, procs, n, sizeof(procs[0]), proc_link_cmp);
+			if (!up)
 				break;
-			p = ppids[j];
+			p = up->ppid;
 		}
 	}
 	return sent;
