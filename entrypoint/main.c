@@ -15,6 +15,7 @@
 #include "config.h"
 #include "dotenv.h"
 #include "envbuild.h"
+#include "fd.h"
 #include "harden.h"
 #include "log.h"
 #include "supervise.h"
@@ -117,6 +118,10 @@ int main(int argc, char **argv)
 	struct cai_err err = { 0 };
 
 	log_init("containai-init");
+	if (fd_ensure_stdio(&err) < 0) {
+		log_error_err(&err);
+		return EXIT_INIT_FAILED;
+	}
 	if (cli_parse(argc, argv, &opts, &err) < 0) {
 		log_error_err(&err);
 		return EXIT_INIT_FAILED;

@@ -4,6 +4,7 @@
 #include <stdio.h>
 
 #include "doctor.h"
+#include "fd.h"
 #include "lcli.h"
 #include "log.h"
 #include "sandbox_run.h"
@@ -17,6 +18,10 @@ int main(int argc, char **argv)
 	int code = EXIT_USAGE;
 
 	log_init("containai");
+	if (fd_ensure_stdio(&err) < 0) {
+		log_error_err(&err);
+		return EXIT_FAILED;
+	}
 	if (lcli_parse(argc, argv, &o, &err) < 0) {
 		log_error_err(&err);
 		fputs(lcli_usage, stderr);

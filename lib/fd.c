@@ -110,6 +110,23 @@ int fd_read_file(const char *path, size_t max, char **out, size_t *len, struct c
 	return fd_read_regular(fd, path, max, out, len, err);
 }
 
+int fd_ensure_stdio(struct cai_err *err)
+{
+	for (int fd = 0; fd < 3; fd++) {
+		if (fcntl(fd, F_GETFD) >= 0 || errno != EBADF)
+			continue;
+		/* Not close-on-exec: it is the command's stdio as well. */
+		int n = open("/dev/null", O_RDWR | O_NOCTTY);
+		if (n < 0)
+			return err_set(err, errno, "descriptor %d is closed and /dev/null cannot be opened", fd);
+		if (n != fd) {
+			close(n);
+			return err_set(err, 0, "descriptor %d is closed, but /dev/null opened as %d", fd, n);
+		}
+	}
+	return 0;
+}
+
 static int fd_close_from_proc(int from, struct cai_err *err)
 {
 	DIR *d = opendir("/proc/self/fd");

@@ -47,6 +47,11 @@ int fd_read_regular(int fd, const char *name, size_t max, char **out, size_t *le
  * file and read it whole through fd_read_bounded. */
 int fd_read_file(const char *path, size_t max, char **out, size_t *len, struct cai_err *err);
 
+/* Put /dev/null on any of descriptors 0-2 that is closed, so that nothing
+ * we open later lands there and reaches a child as its stdin, stdout or
+ * stderr (a config file, a pipe end, the signalfd). */
+int fd_ensure_stdio(struct cai_err *err);
+
 /* Close every descriptor >= `from`: close_range(2), falling back to
  * walking /proc/self/fd where close_range is missing or filtered.
  * Returns -1 with err set when descriptors may remain open. */

@@ -228,6 +228,19 @@ sw2=$(awk '/^voluntary_ctxt_switches/ {print $2}' "/proc/$ipid/status")
 expect_eq "no periodic wake-ups while idle" "$sw2" "$sw1"
 wait "$ipid"
 
+# Started with stdio closed, the init must not let its own descriptors
+# (config, pipes, signalfd) become the command's stdin, stdout or stderr.
+out=$("$INIT" -- readlink /proc/self/fd/0 <&-)
+expect_eq "closed stdin: the command's stdin is /dev/null" "$out" /dev/null
+out=$("$INIT" -- sh -c 'readlink /proc/self/fd/2' 2>&-)
+expect_eq "closed stderr: the command's stderr is /dev/null" "$out" /dev/null
+"$INIT" -- sh -c 'sleep 1' <&- &
+ipid=$!
+sleep 0.5
+expect_eq "closed stdin: the init's signalfd is not on descriptor 0" \
+	"$(readlink "/proc/$ipid/fd/0")" /dev/null
+wait "$ipid"
+
 # --- terminal --------------------------------------------------------------------
 
 out=$("$HELPERS/ptyctl" "$INIT" -- sh -c 'echo ready; exec sleep 10')
