@@ -3,6 +3,7 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -489,7 +490,11 @@ int sandbox_run(const struct session *s, const struct lcli *o, int *exit_code, s
 	*exit_code = EXIT_REFUSED;
 	if (gates_check(&in, &unisolated, err) < 0)
 		return -1;
-	if (gates_workspace_check(s->workspace, getenv("HOME"), err) < 0)
+	/* Both: $HOME can be unset or point elsewhere while ~/.ssh stays
+	 * where the passwd entry says. */
+	struct passwd *pw = getpwuid(getuid());
+	const char *homes[] = { getenv("HOME"), pw ? pw->pw_dir : NULL, NULL };
+	if (gates_workspace_check(s->workspace, homes[0] ? homes : homes + 1, err) < 0)
 		return -1;
 	if (unisolated)
 		log_warn("--force: starting the sandbox WITHOUT isolation (mode none); "
