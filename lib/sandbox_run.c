@@ -4,6 +4,7 @@
 #include <errno.h>
 #include <jansson.h>
 #include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -93,6 +94,7 @@ struct existing {
 	int found, ours, running;
 	char id[65];                 /* later commands name it by id, not by name */
 	char image[256], runtime[64], volume[256];
+	char unsafe[320];            /* why it is not shaped as we create it, or "" */
 	json_t *cmd;                 /* Config.Cmd, for exec without a command */
 };
 
@@ -102,6 +104,72 @@ static const char *jstr(json_t *obj, const char *k1, const char *k2)
 	if (k2)
 		v = json_object_get(v, k2);
 	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static int json_array_has(json_t *arr, const char *a, const char *b)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(arr, i, v)
+		if (json_is_string(v) && (!strcmp(json_string_value(v), a) || !strcmp(json_string_value(v), b)))
+			return 1;
+	return 0;
+}
+
+static int shape_why(char *buf, size_t bufsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int shape_why(char *buf, size_t bufsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, bufsz, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/* Our labels prove nothing: anyone who can create containers can set them.
+ * What is entered must also be shaped as plan_docker_run creates it: the
+ * workspace bound from this workspace, no other host path, none of the
+ * options that hand the host to the container.  1 with buf saying why not. */
+static int unsafe_shape(json_t *root, const char *ws, char *buf, size_t bufsz)
+{
+	json_t *hc = json_object_get(root, "HostConfig"), *m;
+	/* UsernsMode=host would undo an engine's userns-remap. */
+	static const char *const host_modes[] = { "PidMode", "NetworkMode", "IpcMode", "UsernsMode" };
+	int ws_bound = 0;
+	size_t i;
+
+	if (!json_is_object(hc))
+		return shape_why(buf, bufsz, "it has no HostConfig");
+	if (!json_is_false(json_object_get(hc, "Privileged")))
+		return shape_why(buf, bufsz, "it is privileged");
+	if (json_array_size(json_object_get(hc, "CapAdd")) || json_array_size(json_object_get(hc, "Devices")))
+		return shape_why(buf, bufsz, "it has added capabilities or devices");
+	for (i = 0; i < sizeof(host_modes) / sizeof(host_modes[0]); i++)
+		if (!strcmp(jstr(hc, host_modes[i], NULL), "host"))
+			return shape_why(buf, bufsz, "it shares the host's namespace (%s=host)", host_modes[i]);
+	if (!json_array_has(json_object_get(hc, "SecurityOpt"), "no-new-privileges",
+			    "no-new-privileges:true"))
+		return shape_why(buf, bufsz, "it lacks no-new-privileges");
+	json_array_foreach(json_object_get(root, "Mounts"), i, m) {
+		const char *type = jstr(m, "Type", NULL), *dst = jstr(m, "Destination", NULL);
+		/* Only the data volume (its name is checked by the caller): a
+		 * local volume can be a bind of any host directory. */
+		if (!strcmp(type, "volume") && !strcmp(dst, SANDBOX_DATA_DIR))
+			continue;
+		if (!strcmp(type, "bind") && !strcmp(dst, SANDBOX_WORKSPACE_DIR) &&
+		    !strcmp(jstr(m, "Source", NULL), ws)) {
+			ws_bound = 1;
+			continue;
+		}
+		return shape_why(buf, bufsz, "it mounts %s '%.100s' at %.100s", type,
+				jstr(m, "Source", NULL), dst);
+	}
+	if (!ws_bound)
+		return shape_why(buf, bufsz, "it does not mount this workspace at " SANDBOX_WORKSPACE_DIR);
+	return 0;
 }
 
 static int inspect_existing(const struct session *s, const char *name, struct existing *ex,
@@ -166,6 +234,8 @@ static int inspect_existing(const struct session *s, const char *name, struct ex
 		    !strcmp(jstr(m, "Type", NULL), "volume"))
 			snprintf(ex->volume, sizeof(ex->volume), "%s", jstr(m, "Name", NULL));
 	}
+	if (ex->ours)
+		unsafe_shape(root, s->workspace, ex->unsafe, sizeof(ex->unsafe));
 	ex->cmd = json_incref(json_object_get(json_object_get(root, "Config"), "Cmd"));
 	rc = 0;
 out_job:
@@ -180,7 +250,9 @@ out:
 static const char *reentry_mismatch(const struct session *s, const struct existing *ex, char *buf,
 				    size_t bufsz)
 {
-	if (strcmp(ex->image, s->cfg.image))
+	if (ex->unsafe[0])
+		snprintf(buf, bufsz, "%s", ex->unsafe);
+	else if (strcmp(ex->image, s->cfg.image))
 		snprintf(buf, bufsz, "it runs image %s, not %s", ex->image, s->cfg.image);
 	else if (strcmp(ex->volume, s->cfg.data_volume))
 		snprintf(buf, bufsz, "its data volume is '%s', not %s", ex->volume, s->cfg.data_volume);

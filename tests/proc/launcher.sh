@@ -195,6 +195,16 @@ cai sysbox CAI_FAKE_EXISTING=ours-runc -- run --dry-run
 expect_match "sysbox mode: our container under runc is not re-entered" "$ERR" "runtime 'runc', not sysbox-runc"
 cai linux CAI_FAKE_EXISTING=ours-running -- run --dry-run --force
 expect_match "forced re-entry of a runc container" "$OUT" ' exec '
+# Labels can be set by anyone who can create containers: a container that
+# carries ours but is shaped otherwise is never entered.
+for ex in privileged hostpid home-bind socket bind-volume; do
+	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- run --dry-run
+	expect_eq "re-entry of our labels on a $ex container: refused" "$RC" 3
+	expect_no_match "re-entry of our labels on a $ex container: no exec" "$OUT" ' exec '
+done
+expect_match "re-entry refusal says what is wrong" "$ERR" "mounts volume '/var/lib/docker/volumes/homevol/_data' at /mnt/home"
+cai sysbox CAI_FAKE_EXISTING=ours-home-bind -- run --dry-run
+expect_match "re-entry refusal: a workspace bound from elsewhere" "$ERR" "mounts bind '$HOMEDIR' at /home/agent/workspace"
 cai sysbox CAI_FAKE_EXISTING=ours-running -- stop
 expect_eq "stop: ours is stopped" "$RC" 0
 expect_match "stop: docker stop NAME" "$(cat "$LOG")" 'docker --context default stop [0-9a-f]{64}'
