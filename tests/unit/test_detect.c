@@ -62,6 +62,21 @@ TEST(uid_map_classification)
 	CHECK_INT(detect_uid_map_remapped("0 100000 0\n"), TRI_UNKNOWN);
 }
 
+/* A lying probe's numbers: a "yes" must come from a map a kernel could
+ * print, not from how strtoull reads signs and overflow. */
+TEST(uid_map_refuses_what_no_kernel_prints)
+{
+	CHECK_INT(detect_uid_map_remapped("0 -1 1\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 +100000 65536\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 4294967296 65536\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 18446744073709551616 1\n"), TRI_UNKNOWN);
+	/* 100000 + 4294967295 wraps through host uid 0. */
+	CHECK_INT(detect_uid_map_remapped("0 100000 4294967295\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 100000 65536\n4294967295 200000 2\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 0x186a0 65536\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 1 4294967295\n"), TRI_YES);
+}
+
 TEST(platform_classification)
 {
 	CHECK_INT(detect_platform_classify("Darwin", NULL, 0, NULL), PLATFORM_MACOS);
