@@ -293,6 +293,8 @@ done
 printf '[default]\nrequire_isolation = true\n' >"$cfg"
 cai linux -- run --force --dry-run
 expect_eq "config: require_isolation from file" "$RC" 1
+cai linux CONTAINAI_REQUIRE_ISOLATION=0 -- run --force --dry-run
+expect_eq "config: strict mode from file survives CONTAINAI_REQUIRE_ISOLATION=0" "$RC" 1
 printf '[default]\nimage = -evil\n' >"$cfg"
 cai linux -- doctor
 expect_match "config: option-like value refused" "$ERR" "config.ini:2: image: '-evil' starts with '-'"
