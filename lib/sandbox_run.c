@@ -84,6 +84,12 @@ int sandbox_name(const struct session *s, const struct lcli *o, char *out, size_
 	git_info(s->workspace, s->cfg.timeout_s * 1000, top, sizeof(top), branch, sizeof(branch));
 	char name[WSNAME_MAX + 1];
 	wsname_derive(s->workspace, top[0] ? top : NULL, branch[0] ? branch : NULL, name);
+	/* docker sandbox run re-enters a sandbox of the same name as it was
+	 * created: one made with the host's socket or credentials must never
+	 * be what a run without them (or with only the other) enters. */
+	if (o->allow_sock || o->allow_creds)
+		wsname_add_variant(name, o->allow_sock && o->allow_creds ? "host-socket-credentials"
+					 : o->allow_sock ? "host-socket" : "host-credentials");
 	snprintf(out, outsz, "%s", name);
 	return 0;
 }
@@ -460,6 +466,11 @@ static int plan_eci(const struct session *s, const struct lcli *o, const char *n
 		return err_set(err, 0, "the installed docker sandbox plugin has no --mount-docker-socket");
 	if (o->allow_creds && !f->credentials)
 		return err_set(err, 0, "the installed docker sandbox plugin has no --credentials");
+	/* Without --name the plugin picks its own name, the same with and
+	 * without the opt-ins: a later plain run would enter this sandbox. */
+	if ((o->allow_sock || o->allow_creds) && !f->name)
+		return err_set(err, 0, "the installed docker sandbox plugin has no --name; "
+				       "the host's socket or credentials cannot be kept to a sandbox of their own");
 	docker_argv(&s->docker, a);
 	argv_push(a, "sandbox");
 	argv_push(a, "run");

@@ -261,6 +261,18 @@ for sc in sbx-ok desktop-eci sysbox linux; do
 done
 cai desktop-eci -- run --dry-run
 expect_no_match "eci without opt-ins: no socket, no host credentials" "$OUT" 'docker-socket|credentials'
+# docker sandbox run re-enters a same-named sandbox as it was created: the
+# one with the host's socket or credentials has a name of its own.
+plain=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+cai desktop-eci -- run --dry-run --allow-host-docker-socket --i-understand-this-grants-root-access
+expect_match "eci with the socket: a sandbox name of its own" "$OUT" " --name $plain-host-socket "
+cai desktop-eci -- run --dry-run --allow-host-credentials --i-understand-this-exposes-host-credentials
+expect_match "eci with credentials: a sandbox name of its own" "$OUT" " --name $plain-host-credentials "
+cai desktop-noname -- run --dry-run --allow-host-docker-socket --i-understand-this-grants-root-access
+expect_eq "eci plugin without --name: the socket is refused" "$RC" 3
+expect_match "eci plugin without --name: says why" "$ERR" 'has no --name'
+cai desktop-noname -- run --dry-run
+expect_eq "eci plugin without --name: a plain run still works" "$RC" 0
 
 # Strict mode: --force is ineffective; isolation still works.
 cai linux CONTAINAI_REQUIRE_ISOLATION=1 -- run --force --dry-run
