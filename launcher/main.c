@@ -1,11 +1,13 @@
 /* containai: the host launcher (wiring only).
- * Parse the command line, open the session (workspace, config, pinned
- * engine, isolation detection), then hand over to doctor or sandbox_run. */
+ * Keep program lookups out of the current directory, parse the command
+ * line, open the session (workspace, config, pinned engine, isolation
+ * detection), then hand over to doctor or sandbox_run. */
 #include <stdio.h>
 
 #include "doctor.h"
 #include "lcli.h"
 #include "log.h"
+#include "proc_run.h"
 #include "sandbox_run.h"
 #include "session.h"
 
@@ -17,6 +19,10 @@ int main(int argc, char **argv)
 	int code = EXIT_USAGE;
 
 	log_init("containai");
+	if (proc_path_absolute_only(&err) < 0) {
+		log_error_err(&err);
+		return EXIT_FAILED;
+	}
 	if (lcli_parse(argc, argv, &o, &err) < 0) {
 		log_error_err(&err);
 		fputs(lcli_usage, stderr);

@@ -127,6 +127,18 @@ expect_match "pinned: run command uses -H" "$OUT" '^docker -H tcp://127.0.0.1:1 
 cai sysbox DOCKER_CONTEXT=from-env -- run --dry-run --context from-flag
 expect_match "pinned: --context beats DOCKER_CONTEXT" "$OUT" '^docker --context from-flag run '
 
+# PATH with a trailing ':' (the current directory - here the workspace):
+# the workspace's own sbx, docker or git never runs.
+for prog in sbx docker git; do
+	printf '#!/bin/sh\n: >"%s/ran-%s"\necho "0 100000 65536"\n' "$T" "$prog" >"$WS/$prog"
+	chmod +x "$WS/$prog"
+done
+(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$(bin_for linux):" XDG_CONFIG_HOME="$T/xdg" \
+	CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" \
+	"$LAUNCHER" run --dry-run --force >/dev/null 2>&1)
+check "PATH's empty entry: the workspace's programs never ran" test -z "$(compgen -G "$T/ran-*" || true)"
+rm -f "$WS/sbx" "$WS/docker" "$WS/git" "$T"/ran-*
+
 # A hanging CLI: the deadline holds and kills it; the verdict is "none".
 start=$(date +%s%N)
 cai hang CONTAINAI_TIMEOUT=1 -- doctor --json
