@@ -112,6 +112,13 @@ expect_match "named-only sysbox: reported as an error" "$OUT" '\[ERROR\] sysbox:
 cai probe-missing -- doctor
 expect_match "probe image missing: said so" "$OUT" 'probe image containai:latest is not present'
 
+# An engine's names reach the terminal only as printable text: no escape
+# sequence, no line break that forges an [OK] line of its own.
+cai hostile-names -- doctor
+expect_eq "hostile engine names: still mode none" "$RC" 1
+expect_no_match "hostile engine names: no forged line" "$OUT" '^\[OK\] isolation'
+check "hostile engine names: no control characters" test -z "$(printf '%s' "$OUT" | LC_ALL=C tr -d '\n' | LC_ALL=C tr -d '\040-\176')"
+
 # Platform: WSL from its environment.
 cai desktop-eci WSL_DISTRO_NAME=Ubuntu -- doctor --json
 expect_eq "wsl: platform" "$(json_field platform)" '"wsl"'
