@@ -252,6 +252,31 @@ for bad in / "$HOMEDIR" "$HOMEDIR/.ssh"; do
 	expect_eq "workspace $bad refused" "$RC" 1
 done
 
+# A workspace reached through a symlink is judged where it really is.
+ln -s "$HOMEDIR" "$T/work/home-link"
+mkdir -p "$HOMEDIR/.aws"
+ln -s "$HOMEDIR/.aws" "$T/work/aws-link"
+for bad in "$T/work/home-link" "$T/work/aws-link"; do
+	cai sysbox -- run --dry-run --workspace "$bad"
+	expect_eq "workspace symlink ${bad##*/} refused" "$RC" 1
+done
+# Hostile directory names: one word each, never an option, never a second
+# mount option; '"' and ',' (CSV in --mount) are refused.
+HOSTILE="$T/work/--privileged \$(id) ;x=y 'q'"
+mkdir -p "$HOSTILE"
+cai sysbox -- run --dry-run --workspace "$HOSTILE"
+expect_eq "hostile directory name: accepted" "$RC" 0
+words=$(eval "set -- $OUT"; for w in "$@"; do printf '<%s>\n' "$w"; done)
+expect_match "hostile directory name: the mount is one word" "$words" \
+	"^<type=bind,source=$T/work/--privileged \\\$\\(id\\) ;x=y 'q',target=/home/agent/workspace>\$"
+expect_no_match "hostile directory name: no option of its own" "$words" '^<--privileged'
+expect_match "hostile directory name: a sanitised name" "$OUT" ' --name containai-privileged-id-x-y-q-[0-9a-f]{8} '
+for bad in "$T/work/a,readonly=false" "$T/work/a\"b"; do
+	mkdir -p "$bad"
+	cai sysbox -- run --dry-run --workspace "$bad"
+	expect_eq "workspace ${bad##*/}: refused" "$RC" 1
+done
+
 # Gates: every combination of unsafe flags and acknowledgements in each mode.
 flags=(--allow-host-credentials --i-understand-this-exposes-host-credentials
 	--allow-host-docker-socket --i-understand-this-grants-root-access)
