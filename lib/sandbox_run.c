@@ -112,15 +112,22 @@ static const char *jstr(json_t *obj, const char *k1, const char *k2)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
-static int json_array_has(json_t *arr, const char *a, const char *b)
+/* SecurityOpt is exactly what plan_docker_run gives: no-new-privileges and
+ * nothing else (not seccomp=unconfined, apparmor=unconfined, ...). */
+static int security_opts_ours(json_t *arr)
 {
 	size_t i;
 	json_t *v;
 
-	json_array_foreach(arr, i, v)
-		if (json_is_string(v) && (!strcmp(json_string_value(v), a) || !strcmp(json_string_value(v), b)))
-			return 1;
-	return 0;
+	if (!json_array_size(arr))
+		return 0;
+	json_array_foreach(arr, i, v) {
+		const char *o = json_is_string(v) ? json_string_value(v) : "";
+		if (strcmp(o, "no-new-privileges") && strcmp(o, "no-new-privileges:true") &&
+		    strcmp(o, "no-new-privileges=true"))
+			return 0;
+	}
+	return 1;
 }
 
 static int shape_why(char *buf, size_t bufsz, const char *fmt, ...)
@@ -156,9 +163,8 @@ static int unsafe_shape(json_t *root, const char *ws, char *buf, size_t bufsz)
 	for (i = 0; i < sizeof(host_modes) / sizeof(host_modes[0]); i++)
 		if (!strcmp(jstr(hc, host_modes[i], NULL), "host"))
 			return shape_why(buf, bufsz, "it shares the host's namespace (%s=host)", host_modes[i]);
-	if (!json_array_has(json_object_get(hc, "SecurityOpt"), "no-new-privileges",
-			    "no-new-privileges:true"))
-		return shape_why(buf, bufsz, "it lacks no-new-privileges");
+	if (!security_opts_ours(json_object_get(hc, "SecurityOpt")))
+		return shape_why(buf, bufsz, "its security options are not just no-new-privileges");
 	json_array_foreach(json_object_get(root, "Mounts"), i, m) {
 		const char *type = jstr(m, "Type", NULL), *dst = jstr(m, "Destination", NULL);
 		/* Only the data volume (its name is checked by the caller): a

@@ -216,7 +216,7 @@ cai linux CAI_FAKE_EXISTING=ours-running -- run --dry-run --force
 expect_match "forced re-entry of a runc container" "$OUT" ' exec '
 # Labels can be set by anyone who can create containers: a container that
 # carries ours but is shaped otherwise is never entered.
-for ex in privileged hostpid home-bind socket bind-volume; do
+for ex in privileged hostpid unconfined home-bind socket bind-volume; do
 	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- run --dry-run
 	expect_eq "re-entry of our labels on a $ex container: refused" "$RC" 3
 	expect_no_match "re-entry of our labels on a $ex container: no exec" "$OUT" ' exec '
