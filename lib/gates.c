@@ -37,11 +37,14 @@ int gates_check(const struct gate_input *in, int *unisolated, struct cai_err *er
 	return 0;
 }
 
-/* Host paths that hold credentials or grant root; relative ones are under $HOME. */
+/* Host paths that hold credentials or grant root; relative ones are under
+ * $HOME.  .config/containai: an agent that could rewrite the launcher's
+ * own config would choose the next sandbox's image and engine. */
 static const char *const secret_paths[] = {
 	".ssh", ".gnupg", ".gitconfig", ".git-credentials", ".config/gh", ".aws", ".azure",
-	".config/gcloud", ".kube", ".docker", ".netrc", "/var/run/docker.sock", "/run/docker.sock",
-	NULL,
+	".config/gcloud", ".kube", ".docker", ".netrc", ".config/containai", ".local/share/keyrings",
+	".password-store", ".npmrc", ".pypirc", ".cargo/credentials", ".cargo/credentials.toml",
+	".vault-token", ".config/op", "/var/run/docker.sock", "/run/docker.sock", NULL,
 };
 
 /* a is b, or a lies under b. */

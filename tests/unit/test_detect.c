@@ -163,6 +163,12 @@ TEST(workspace_gate)
 	CHECK_INT(gates_workspace_check("/home/u/.config", u, &err), -1);
 	CHECK_CONTAINS(err.msg, ".config/gh");
 	CHECK_INT(gates_workspace_check("/home/u/.sshx", u, &err), 0);
+	/* The launcher's own config, keyrings and package-registry tokens. */
+	CHECK_INT(gates_workspace_check("/home/u/.config/containai", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/home/u/.local", u, &err), -1);
+	CHECK_CONTAINS(err.msg, ".local/share/keyrings");
+	CHECK_INT(gates_workspace_check("/home/u/.cargo", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/home/u/.password-store/x", u, &err), -1);
 	CHECK_INT(gates_workspace_check("/var/run", u, &err), -1);
 	CHECK_INT(gates_workspace_check("/a,b", u, &err), -1);
 	CHECK_INT(gates_workspace_check("/a:ro", u, &err), -1);
