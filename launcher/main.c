@@ -1,12 +1,15 @@
 /* containai: the host launcher (wiring only).
- * Parse the command line, open the session (workspace, config, pinned
- * engine, isolation detection), then hand over to doctor or sandbox_run. */
+ * Put /dev/null on closed stdio, keep program lookups out of the current
+ * directory, parse the command
+ * line, open the session (workspace, config, pinned engine, isolation
+ * detection), then hand over to doctor or sandbox_run. */
 #include <stdio.h>
 
 #include "doctor.h"
 #include "fd.h"
 #include "lcli.h"
 #include "log.h"
+#include "proc_run.h"
 #include "sandbox_run.h"
 #include "session.h"
 
@@ -18,7 +21,7 @@ int main(int argc, char **argv)
 	int code = EXIT_USAGE;
 
 	log_init("containai");
-	if (fd_ensure_stdio(&err) < 0) {
+	if (fd_ensure_stdio(&err) < 0 || proc_path_absolute_only(&err) < 0) {
 		log_error_err(&err);
 		return EXIT_FAILED;
 	}

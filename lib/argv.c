@@ -80,7 +80,10 @@ int shell_quote(const char *word, char *out, size_t outsz)
 
 	for (i = 0; i < len; i++) {
 		unsigned char c = (unsigned char)word[i];
-		if (c < 0x20 || c == 0x7f)
+		/* Bytes above 0x7f too: a C1 control (CSI is 0x9b, or c2 9b in
+		 * UTF-8) drives a terminal as much as ESC does, and a
+		 * directory name is anyone's to choose. */
+		if (c < 0x20 || c >= 0x7f)
 			control = 1;
 		if (!shell_safe(c) || (c == '=' && i == 0))
 			needs = 1;
@@ -115,7 +118,7 @@ int shell_quote(const char *word, char *out, size_t outsz)
 			if (c == '\'' || c == '\\') {
 				PUT('\\');
 				PUT((char)c);
-			} else if (c < 0x20 || c == 0x7f) {
+			} else if (c < 0x20 || c >= 0x7f) {
 				char esc[5];
 				snprintf(esc, sizeof(esc), "\\%03o", c);
 				for (int k = 0; esc[k]; k++)

@@ -5,8 +5,9 @@
  * --dry-run, so a user can paste it into a POSIX shell and get exactly the
  * same words.
  * Refuses: nothing is ever passed through a shell; quoting exists only for
- * display.  A word with a newline or another control byte is quoted with
- * $'...' so the printed command stays on one line.
+ * display.  A word with a newline, another control byte or a byte above
+ * 0x7f is quoted with $'...' and octal escapes, so the printed command
+ * stays on one line and sends the terminal no control sequence.
  */
 #ifndef CAI_ARGV_H
 #define CAI_ARGV_H

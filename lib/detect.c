@@ -44,6 +44,25 @@ enum platform detect_platform(void)
 					access("/proc/sys/fs/binfmt_misc/WSLInterop", F_OK) == 0, ver);
 }
 
+/* One field of a uid_map line: blanks, then decimal digits only (no sign:
+ * strtoull would turn "-1" into a huge uid) of at most 32 bits. */
+static int uid_map_field(const char **p, unsigned long long *v)
+{
+	const char *s = *p;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (*v = 0; isdigit((unsigned char)*s); s++) {
+		*v = *v * 10 + (unsigned)(*s - '0');
+		if (*v > 0xffffffffull)
+			return -1;
+	}
+	*p = s;
+	return 0;
+}
+
 enum tri detect_uid_map_remapped(const char *text)
 {
 	const char *p = text;
@@ -51,15 +70,19 @@ enum tri detect_uid_map_remapped(const char *text)
 
 	while (*p) {
 		unsigned long long in, out, count;
-		int used = 0;
 
 		while (*p == '\n')
 			p++;
 		if (!*p)
 			break;
-		if (sscanf(p, " %llu %llu %llu%n", &in, &out, &count, &used) != 3 || count == 0)
+		if (uid_map_field(&p, &in) < 0 || uid_map_field(&p, &out) < 0 ||
+		    uid_map_field(&p, &count) < 0 || count == 0)
 			return TRI_UNKNOWN;
-		p += used;
+		/* A range past the 32-bit uid space wraps to host uid 0 as far as
+		 * anyone reading the numbers can tell: not something a kernel
+		 * prints, so not proof of anything. */
+		if (in + count > 0x100000000ull || out + count > 0x100000000ull)
+			return TRI_UNKNOWN;
 		while (*p == ' ' || *p == '\t')
 			p++;
 		if (*p && *p != '\n')

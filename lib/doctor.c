@@ -2,9 +2,12 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 
 #include "lconfig.h"
+#include "log.h"
 
 const char *doctor_recommended_action(const struct detect_result *r)
 {
@@ -44,12 +47,26 @@ static const char *tri_word(enum tri t)
 	return t == TRI_YES ? "yes" : t == TRI_NO ? "no" : "unknown";
 }
 
-#define LINE(tag, ...)                             \
-	do {                                       \
-		fprintf(out, "[%s] ", tag);        \
-		fprintf(out, __VA_ARGS__);         \
-		fputc('\n', out);                  \
-	} while (0)
+/* One report line.  Versions, names and reasons come from the engine and
+ * its CLIs: a lying engine must not clear the screen or add an "[OK]"
+ * line of its own. */
+static void doctor_line(FILE *out, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void doctor_line(FILE *out, const char *tag, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	log_sanitize(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	fprintf(out, "[%s] %s\n", tag, line);
+}
+
+#define LINE(tag, ...) doctor_line(out, tag, __VA_ARGS__)
 
 int doctor_print_text(const struct session *s, FILE *out, struct cai_err *err)
 {

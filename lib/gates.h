@@ -31,7 +31,9 @@ struct gate_input {
  * with err set to refuse. */
 int gates_check(const struct gate_input *in, int *unisolated, struct cai_err *err);
 
-/* workspace: an absolute, resolved path; home: $HOME or NULL. */
-int gates_workspace_check(const char *workspace, const char *home, struct cai_err *err);
+/* workspace: an absolute, resolved path; homes: NULL-terminated list of
+ * the user's home directories ($HOME, the passwd entry), relative or empty
+ * ones skipped; refused when none is usable. */
+int gates_workspace_check(const char *workspace, const char *const *homes, struct cai_err *err);
 
 #endif

@@ -92,8 +92,14 @@ int lconfig_set(struct lconfig *c, const char *key, const char *v, struct cai_er
 		return 0;
 	}
 	if (!strcmp(key, "require_isolation")) {
-		if (inifile_bool(v, &c->require_isolation, err) < 0)
+		int on;
+		if (inifile_bool(v, &on, err) < 0)
 			return err_prefix(err, "%s", key);
+		/* Strict mode only tightens: once any source asks for it, a
+		 * later one (CONTAINAI_REQUIRE_ISOLATION=0 left in an
+		 * environment, a workspace section) cannot quietly make
+		 * --force effective again. */
+		c->require_isolation |= on;
 		return 0;
 	}
 	return err_set(err, 0, "unknown key '%s'", key);

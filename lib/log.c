@@ -54,7 +54,7 @@ static size_t utf8_len(unsigned char c)
  * too (CSI, OSC: screen, title, clipboard), which terminals read both in
  * their UTF-8 form (C2 80..9F) and, in 8-bit mode, as single bytes - so
  * any byte outside a well-formed UTF-8 sequence goes as well. */
-static void log_sanitize(char *s, size_t n)
+void log_sanitize(char *s, size_t n)
 {
 	for (size_t i = 0; i < n;) {
 		unsigned char c = (unsigned char)s[i];

@@ -23,6 +23,10 @@ void log_msg(enum log_level level, const char *fmt, ...)
 /* One line for a failed step: "PROG: error: MSG". */
 void log_error_err(const struct cai_err *err);
 
+/* Control characters (C0, DEL, C1) and bytes outside well-formed UTF-8
+ * in s[0..n) become '?': for other text bound for a terminal too. */
+void log_sanitize(char *s, size_t n);
+
 #define log_error(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)
 #define log_warn(...)  log_msg(LOG_LVL_WARN, __VA_ARGS__)
 #define log_info(...)  log_msg(LOG_LVL_INFO, __VA_ARGS__)

@@ -404,3 +404,31 @@ int proc_exec(char *const *argv, struct cai_err *err)
 	execvp(argv[0], argv);
 	return err_set(err, errno, "%s", argv[0]);
 }
+
+int proc_path_absolute_only(struct cai_err *err)
+{
+	const char *path = getenv("PATH");
+	size_t o = 0;
+
+	if (!path)
+		return 0;
+	_cleanup_free_ char *kept = malloc(strlen(path) + 1);
+	if (!kept)
+		return err_set(err, ENOMEM, "PATH");
+	for (const char *p = path; *p;) {
+		size_t n = strcspn(p, ":");
+		if (p[0] == '/') {
+			if (o)
+				kept[o++] = ':';
+			memcpy(kept + o, p, n);
+			o += n;
+		}
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	kept[o] = '\0';
+	if (!o)
+		return unsetenv("PATH") < 0 ? err_set(err, errno, "PATH") : 0;
+	return setenv("PATH", kept, 1) < 0 ? err_set(err, errno, "PATH") : 0;
+}

@@ -10,6 +10,8 @@
  * truncated, so a caller never parses half a document as if it were whole).
  * SIGINT, SIGTERM or SIGHUP while jobs run kills every job's group first,
  * then takes its usual effect on the launcher: no probe outlives it.
+ * Also refuses to look programs up in the current directory (see
+ * proc_path_absolute_only).
  */
 #ifndef CAI_PROC_RUN_H
 #define CAI_PROC_RUN_H
@@ -62,5 +64,11 @@ void proc_job_release(struct proc_job *job);
 /* Replace the launcher with argv (PATH lookup, no shell).  Returns only
  * on failure. */
 int proc_exec(char *const *argv, struct cai_err *err);
+
+/* Drops the empty and relative entries from PATH (unsets it when none is
+ * left, so the C library's default applies).  The launcher usually runs
+ * inside the workspace: with "PATH=/usr/bin:" (a trailing ':' means the
+ * current directory) the workspace's own ./docker or ./sbx would run. */
+int proc_path_absolute_only(struct cai_err *err);
 
 #endif

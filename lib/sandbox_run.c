@@ -3,6 +3,8 @@
 
 #include <errno.h>
 #include <jansson.h>
+#include <pwd.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -82,6 +84,12 @@ int sandbox_name(const struct session *s, const struct lcli *o, char *out, size_
 	git_info(s->workspace, s->cfg.timeout_s * 1000, top, sizeof(top), branch, sizeof(branch));
 	char name[WSNAME_MAX + 1];
 	wsname_derive(s->workspace, top[0] ? top : NULL, branch[0] ? branch : NULL, name);
+	/* docker sandbox run re-enters a sandbox of the same name as it was
+	 * created: one made with the host's socket or credentials must never
+	 * be what a run without them (or with only the other) enters. */
+	if (o->allow_sock || o->allow_creds)
+		wsname_add_variant(name, o->allow_sock && o->allow_creds ? "host-socket-credentials"
+					 : o->allow_sock ? "host-socket" : "host-credentials");
 	snprintf(out, outsz, "%s", name);
 	return 0;
 }
@@ -92,6 +100,7 @@ struct existing {
 	int found, ours, running;
 	char id[65];                 /* later commands name it by id, not by name */
 	char image[256], runtime[64], volume[256];
+	char unsafe[320];            /* why it is not shaped as we create it, or "" */
 	json_t *cmd;                 /* Config.Cmd, for exec without a command */
 };
 
@@ -101,6 +110,78 @@ static const char *jstr(json_t *obj, const char *k1, const char *k2)
 	if (k2)
 		v = json_object_get(v, k2);
 	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+/* SecurityOpt is exactly what plan_docker_run gives: no-new-privileges and
+ * nothing else (not seccomp=unconfined, apparmor=unconfined, ...). */
+static int security_opts_ours(json_t *arr)
+{
+	size_t i;
+	json_t *v;
+
+	if (!json_array_size(arr))
+		return 0;
+	json_array_foreach(arr, i, v) {
+		const char *o = json_is_string(v) ? json_string_value(v) : "";
+		if (strcmp(o, "no-new-privileges") && strcmp(o, "no-new-privileges:true") &&
+		    strcmp(o, "no-new-privileges=true"))
+			return 0;
+	}
+	return 1;
+}
+
+static int shape_why(char *buf, size_t bufsz, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static int shape_why(char *buf, size_t bufsz, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, bufsz, fmt, ap);
+	va_end(ap);
+	return 1;
+}
+
+/* Our labels prove nothing: anyone who can create containers can set them.
+ * What is entered must also be shaped as plan_docker_run creates it: the
+ * workspace bound from this workspace, no other host path, none of the
+ * options that hand the host to the container.  1 with buf saying why not. */
+static int unsafe_shape(json_t *root, const char *ws, char *buf, size_t bufsz)
+{
+	json_t *hc = json_object_get(root, "HostConfig"), *m;
+	/* UsernsMode=host would undo an engine's userns-remap. */
+	static const char *const host_modes[] = { "PidMode", "NetworkMode", "IpcMode", "UsernsMode" };
+	int ws_bound = 0;
+	size_t i;
+
+	if (!json_is_object(hc))
+		return shape_why(buf, bufsz, "it has no HostConfig");
+	if (!json_is_false(json_object_get(hc, "Privileged")))
+		return shape_why(buf, bufsz, "it is privileged");
+	if (json_array_size(json_object_get(hc, "CapAdd")) || json_array_size(json_object_get(hc, "Devices")))
+		return shape_why(buf, bufsz, "it has added capabilities or devices");
+	for (i = 0; i < sizeof(host_modes) / sizeof(host_modes[0]); i++)
+		if (!strcmp(jstr(hc, host_modes[i], NULL), "host"))
+			return shape_why(buf, bufsz, "it shares the host's namespace (%s=host)", host_modes[i]);
+	if (!security_opts_ours(json_object_get(hc, "SecurityOpt")))
+		return shape_why(buf, bufsz, "its security options are not just no-new-privileges");
+	json_array_foreach(json_object_get(root, "Mounts"), i, m) {
+		const char *type = jstr(m, "Type", NULL), *dst = jstr(m, "Destination", NULL);
+		/* Only the data volume (its name is checked by the caller): a
+		 * local volume can be a bind of any host directory. */
+		if (!strcmp(type, "volume") && !strcmp(dst, SANDBOX_DATA_DIR))
+			continue;
+		if (!strcmp(type, "bind") && !strcmp(dst, SANDBOX_WORKSPACE_DIR) &&
+		    !strcmp(jstr(m, "Source", NULL), ws)) {
+			ws_bound = 1;
+			continue;
+		}
+		return shape_why(buf, bufsz, "it mounts %s '%.100s' at %.100s", type,
+				jstr(m, "Source", NULL), dst);
+	}
+	if (!ws_bound)
+		return shape_why(buf, bufsz, "it does not mount this workspace at " SANDBOX_WORKSPACE_DIR);
+	return 0;
 }
 
 static int inspect_existing(const struct session *s, const char *name, struct existing *ex,
@@ -165,6 +246,8 @@ static int inspect_existing(const struct session *s, const char *name, struct ex
 		    !strcmp(jstr(m, "Type", NULL), "volume"))
 			snprintf(ex->volume, sizeof(ex->volume), "%s", jstr(m, "Name", NULL));
 	}
+	if (ex->ours)
+		unsafe_shape(root, s->workspace, ex->unsafe, sizeof(ex->unsafe));
 	ex->cmd = json_incref(json_object_get(json_object_get(root, "Config"), "Cmd"));
 	rc = 0;
 out_job:
@@ -179,7 +262,9 @@ out:
 static const char *reentry_mismatch(const struct session *s, const struct existing *ex, char *buf,
 				    size_t bufsz)
 {
-	if (strcmp(ex->image, s->cfg.image))
+	if (ex->unsafe[0])
+		snprintf(buf, bufsz, "%s", ex->unsafe);
+	else if (strcmp(ex->image, s->cfg.image))
 		snprintf(buf, bufsz, "it runs image %s, not %s", ex->image, s->cfg.image);
 	else if (strcmp(ex->volume, s->cfg.data_volume))
 		snprintf(buf, bufsz, "its data volume is '%s', not %s", ex->volume, s->cfg.data_volume);
@@ -387,6 +472,11 @@ static int plan_eci(const struct session *s, const struct lcli *o, const char *n
 		return err_set(err, 0, "the installed docker sandbox plugin has no --mount-docker-socket");
 	if (o->allow_creds && !f->credentials)
 		return err_set(err, 0, "the installed docker sandbox plugin has no --credentials");
+	/* Without --name the plugin picks its own name, the same with and
+	 * without the opt-ins: a later plain run would enter this sandbox. */
+	if ((o->allow_sock || o->allow_creds) && !f->name)
+		return err_set(err, 0, "the installed docker sandbox plugin has no --name; "
+				       "the host's socket or credentials cannot be kept to a sandbox of their own");
 	docker_argv(&s->docker, a);
 	argv_push(a, "sandbox");
 	argv_push(a, "run");
@@ -489,7 +579,11 @@ int sandbox_run(const struct session *s, const struct lcli *o, int *exit_code, s
 	*exit_code = EXIT_REFUSED;
 	if (gates_check(&in, &unisolated, err) < 0)
 		return -1;
-	if (gates_workspace_check(s->workspace, getenv("HOME"), err) < 0)
+	/* Both: $HOME can be unset or point elsewhere while ~/.ssh stays
+	 * where the passwd entry says. */
+	struct passwd *pw = getpwuid(getuid());
+	const char *homes[] = { getenv("HOME"), pw ? pw->pw_dir : NULL, NULL };
+	if (gates_workspace_check(s->workspace, homes[0] ? homes : homes + 1, err) < 0)
 		return -1;
 	if (unisolated)
 		log_warn("--force: starting the sandbox WITHOUT isolation (mode none); "

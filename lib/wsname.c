@@ -46,6 +46,21 @@ static const char *base_name(const char *path)
 	return slash && slash[1] ? slash + 1 : path;
 }
 
+/* full as it is when it fits, else cut, with a hash of raw at the end to
+ * keep two names that share a prefix apart. */
+static void fit(const char *full, const char *raw, char *out)
+{
+	if (strlen(full) <= WSNAME_MAX) {
+		snprintf(out, WSNAME_MAX + 1, "%s", full);
+		return;
+	}
+	size_t keep = WSNAME_MAX - 9;
+	while (keep && (full[keep - 1] == '-' || full[keep - 1] == '.'))
+		keep--;
+	snprintf(out, WSNAME_MAX + 1, "%.*s-%08x", (int)keep, full,
+		 (unsigned)(wsname_hash(raw) & 0xffffffffu));
+}
+
 void wsname_derive(const char *workspace, const char *repo_top, const char *branch, char *out)
 {
 	char raw[1024], part[WSNAME_MAX + 1], part2[WSNAME_MAX + 1];
@@ -63,16 +78,17 @@ void wsname_derive(const char *workspace, const char *repo_top, const char *bran
 			 (unsigned)(wsname_hash(workspace) & 0xffffffffu));
 		snprintf(raw, sizeof(raw), "%s", workspace);
 	}
-	if (strlen(full) <= WSNAME_MAX) {
-		snprintf(out, WSNAME_MAX + 1, "%s", full);
-		return;
-	}
-	/* Cut, then keep the two names that share a prefix apart. */
-	size_t keep = WSNAME_MAX - 9;
-	while (keep && (full[keep - 1] == '-' || full[keep - 1] == '.'))
-		keep--;
-	snprintf(out, WSNAME_MAX + 1, "%.*s-%08x", (int)keep, full,
-		 (unsigned)(wsname_hash(raw) & 0xffffffffu));
+	fit(full, raw, out);
+}
+
+void wsname_add_variant(char *name, const char *variant)
+{
+	char full[2 * (WSNAME_MAX + 1)];
+
+	snprintf(full, sizeof(full), "%s-%s", name, variant);
+	/* name is already unique per workspace: hashing it with the variant
+	 * keeps a cut name unique too. */
+	fit(full, full, name);
 }
 
 int wsname_check(const char *name, struct cai_err *err)

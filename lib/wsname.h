@@ -30,6 +30,10 @@ uint64_t wsname_hash(const char *s);
  * HEAD).  out must hold WSNAME_MAX + 1 bytes. */
 void wsname_derive(const char *workspace, const char *repo_top, const char *branch, char *out);
 
+/* Appends "-VARIANT" (already in [a-z0-9-]) to a derived name, cut and
+ * hashed as above when it no longer fits. */
+void wsname_add_variant(char *name, const char *variant);
+
 int wsname_check(const char *name, struct cai_err *err);
 
 #endif

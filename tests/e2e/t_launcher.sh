@@ -15,7 +15,8 @@
 # shellcheck source=tests/e2e/images.sh
 . "$(dirname "$0")/images.sh"
 
-P=launcher-e2e
+# Overridable so that two checkouts can run the suite on one engine.
+P=${CAI_LAUNCHER_E2E_PREFIX:-launcher-e2e}
 : "${CAI_TEST_IMAGE:=launcher-test:scratch}"
 SCRATCH_IMAGE=$CAI_TEST_IMAGE
 T=$(scratch_dir)

@@ -112,6 +112,13 @@ expect_match "named-only sysbox: reported as an error" "$OUT" '\[ERROR\] sysbox:
 cai probe-missing -- doctor
 expect_match "probe image missing: said so" "$OUT" 'probe image containai:latest is not present'
 
+# An engine's names reach the terminal only as printable text: no escape
+# sequence, no line break that forges an [OK] line of its own.
+cai hostile-names -- doctor
+expect_eq "hostile engine names: still mode none" "$RC" 1
+expect_no_match "hostile engine names: no forged line" "$OUT" '^\[OK\] isolation'
+check "hostile engine names: no control characters" test -z "$(printf '%s' "$OUT" | LC_ALL=C tr -d '\n' | LC_ALL=C tr -d '\040-\176')"
+
 # Platform: WSL from its environment.
 cai desktop-eci WSL_DISTRO_NAME=Ubuntu -- doctor --json
 expect_eq "wsl: platform" "$(json_field platform)" '"wsl"'
@@ -126,6 +133,18 @@ expect_eq "pinned: DOCKER_HOST becomes -H" "$(grep '^docker' "$LOG" | grep -vc '
 expect_match "pinned: run command uses -H" "$OUT" '^docker -H tcp://127.0.0.1:1 run '
 cai sysbox DOCKER_CONTEXT=from-env -- run --dry-run --context from-flag
 expect_match "pinned: --context beats DOCKER_CONTEXT" "$OUT" '^docker --context from-flag run '
+
+# PATH with a trailing ':' (the current directory - here the workspace):
+# the workspace's own sbx, docker or git never runs.
+for prog in sbx docker git; do
+	printf '#!/bin/sh\n: >"%s/ran-%s"\necho "0 100000 65536"\n' "$T" "$prog" >"$WS/$prog"
+	chmod +x "$WS/$prog"
+done
+(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$(bin_for linux):" XDG_CONFIG_HOME="$T/xdg" \
+	CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" \
+	"$LAUNCHER" run --dry-run --force >/dev/null 2>&1)
+check "PATH's empty entry: the workspace's programs never ran" test -z "$(compgen -G "$T/ran-*" || true)"
+rm -f "$WS/sbx" "$WS/docker" "$WS/git" "$T"/ran-*
 
 # A hanging CLI: the deadline holds and kills it; the verdict is "none".
 start=$(date +%s%N)
@@ -195,6 +214,16 @@ cai sysbox CAI_FAKE_EXISTING=ours-runc -- run --dry-run
 expect_match "sysbox mode: our container under runc is not re-entered" "$ERR" "runtime 'runc', not sysbox-runc"
 cai linux CAI_FAKE_EXISTING=ours-running -- run --dry-run --force
 expect_match "forced re-entry of a runc container" "$OUT" ' exec '
+# Labels can be set by anyone who can create containers: a container that
+# carries ours but is shaped otherwise is never entered.
+for ex in privileged hostpid unconfined home-bind socket bind-volume; do
+	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- run --dry-run
+	expect_eq "re-entry of our labels on a $ex container: refused" "$RC" 3
+	expect_no_match "re-entry of our labels on a $ex container: no exec" "$OUT" ' exec '
+done
+expect_match "re-entry refusal says what is wrong" "$ERR" "mounts volume '/var/lib/docker/volumes/homevol/_data' at /mnt/home"
+cai sysbox CAI_FAKE_EXISTING=ours-home-bind -- run --dry-run
+expect_match "re-entry refusal: a workspace bound from elsewhere" "$ERR" "mounts bind '$HOMEDIR' at /home/agent/workspace"
 cai sysbox CAI_FAKE_EXISTING=ours-running -- stop
 expect_eq "stop: ours is stopped" "$RC" 0
 expect_match "stop: docker stop NAME" "$(cat "$LOG")" 'docker --context default stop [0-9a-f]{64}'
@@ -221,6 +250,31 @@ for bad in / "$HOMEDIR" "$HOMEDIR/.ssh"; do
 	mkdir -p "$bad"
 	cai sysbox -- run --dry-run --workspace "$bad"
 	expect_eq "workspace $bad refused" "$RC" 1
+done
+
+# A workspace reached through a symlink is judged where it really is.
+ln -s "$HOMEDIR" "$T/work/home-link"
+mkdir -p "$HOMEDIR/.aws"
+ln -s "$HOMEDIR/.aws" "$T/work/aws-link"
+for bad in "$T/work/home-link" "$T/work/aws-link"; do
+	cai sysbox -- run --dry-run --workspace "$bad"
+	expect_eq "workspace symlink ${bad##*/} refused" "$RC" 1
+done
+# Hostile directory names: one word each, never an option, never a second
+# mount option; '"' and ',' (CSV in --mount) are refused.
+HOSTILE="$T/work/--privileged \$(id) ;x=y 'q'"
+mkdir -p "$HOSTILE"
+cai sysbox -- run --dry-run --workspace "$HOSTILE"
+expect_eq "hostile directory name: accepted" "$RC" 0
+words=$(eval "set -- $OUT"; for w in "$@"; do printf '<%s>\n' "$w"; done)
+expect_match "hostile directory name: the mount is one word" "$words" \
+	"^<type=bind,source=$T/work/--privileged \\\$\\(id\\) ;x=y 'q',target=/home/agent/workspace>\$"
+expect_no_match "hostile directory name: no option of its own" "$words" '^<--privileged'
+expect_match "hostile directory name: a sanitised name" "$OUT" ' --name containai-privileged-id-x-y-q-[0-9a-f]{8} '
+for bad in "$T/work/a,readonly=false" "$T/work/a\"b"; do
+	mkdir -p "$bad"
+	cai sysbox -- run --dry-run --workspace "$bad"
+	expect_eq "workspace ${bad##*/}: refused" "$RC" 1
 done
 
 # Gates: every combination of unsafe flags and acknowledgements in each mode.
@@ -251,6 +305,18 @@ for sc in sbx-ok desktop-eci sysbox linux; do
 done
 cai desktop-eci -- run --dry-run
 expect_no_match "eci without opt-ins: no socket, no host credentials" "$OUT" 'docker-socket|credentials'
+# docker sandbox run re-enters a same-named sandbox as it was created: the
+# one with the host's socket or credentials has a name of its own.
+plain=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+cai desktop-eci -- run --dry-run --allow-host-docker-socket --i-understand-this-grants-root-access
+expect_match "eci with the socket: a sandbox name of its own" "$OUT" " --name $plain-host-socket "
+cai desktop-eci -- run --dry-run --allow-host-credentials --i-understand-this-exposes-host-credentials
+expect_match "eci with credentials: a sandbox name of its own" "$OUT" " --name $plain-host-credentials "
+cai desktop-noname -- run --dry-run --allow-host-docker-socket --i-understand-this-grants-root-access
+expect_eq "eci plugin without --name: the socket is refused" "$RC" 3
+expect_match "eci plugin without --name: says why" "$ERR" 'has no --name'
+cai desktop-noname -- run --dry-run
+expect_eq "eci plugin without --name: a plain run still works" "$RC" 0
 
 # Strict mode: --force is ineffective; isolation still works.
 cai linux CONTAINAI_REQUIRE_ISOLATION=1 -- run --force --dry-run
@@ -283,6 +349,8 @@ done
 printf '[default]\nrequire_isolation = true\n' >"$cfg"
 cai linux -- run --force --dry-run
 expect_eq "config: require_isolation from file" "$RC" 1
+cai linux CONTAINAI_REQUIRE_ISOLATION=0 -- run --force --dry-run
+expect_eq "config: strict mode from file survives CONTAINAI_REQUIRE_ISOLATION=0" "$RC" 1
 printf '[default]\nimage = -evil\n' >"$cfg"
 cai linux -- doctor
 expect_match "config: option-like value refused" "$ERR" "config.ini:2: image: '-evil' starts with '-'"

@@ -35,6 +35,15 @@ TEST(shell_quote_control_bytes_stay_on_one_line)
 	CHECK_STR(q("x'\\\t"), "$'x\\'\\\\\\011'");
 }
 
+/* A C1 control in UTF-8 (c2 9b: CSI) or as a lone byte never reaches the
+ * terminal raw; other non-ASCII bytes are escaped alike and round-trip. */
+TEST(shell_quote_high_bytes_are_escaped)
+{
+	CHECK_STR(q("a\xc2\x9b" "2J"), "$'a\\302\\2332J'");
+	CHECK_STR(q("\x9b"), "$'\\233'");
+	CHECK_STR(q("jos\xc3\xa9"), "$'jos\\303\\251'");
+}
+
 TEST(shell_quote_overflow_is_an_error)
 {
 	char small[4];

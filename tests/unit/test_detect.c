@@ -1,3 +1,8 @@
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include "detect.h"
 #include "gates.h"
 #include "unit.h"
@@ -55,6 +60,21 @@ TEST(uid_map_classification)
 	CHECK_INT(detect_uid_map_remapped("0 100000\n"), TRI_UNKNOWN);
 	CHECK_INT(detect_uid_map_remapped("0 100000 65536 extra\n"), TRI_UNKNOWN);
 	CHECK_INT(detect_uid_map_remapped("0 100000 0\n"), TRI_UNKNOWN);
+}
+
+/* A lying probe's numbers: a "yes" must come from a map a kernel could
+ * print, not from how strtoull reads signs and overflow. */
+TEST(uid_map_refuses_what_no_kernel_prints)
+{
+	CHECK_INT(detect_uid_map_remapped("0 -1 1\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 +100000 65536\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 4294967296 65536\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 18446744073709551616 1\n"), TRI_UNKNOWN);
+	/* 100000 + 4294967295 wraps through host uid 0. */
+	CHECK_INT(detect_uid_map_remapped("0 100000 4294967295\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 100000 65536\n4294967295 200000 2\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 0x186a0 65536\n"), TRI_UNKNOWN);
+	CHECK_INT(detect_uid_map_remapped("0 1 4294967295\n"), TRI_YES);
 }
 
 TEST(platform_classification)
@@ -133,17 +153,72 @@ TEST(gates_table)
 TEST(workspace_gate)
 {
 	struct cai_err err;
+	const char *const u[] = { "/home/u", NULL };
 
-	CHECK_INT(gates_workspace_check("/home/u/src/p", "/home/u", &err), 0);
-	CHECK_INT(gates_workspace_check("/", "/home/u", &err), -1);
-	CHECK_INT(gates_workspace_check("/home/u", "/home/u", &err), -1);
-	CHECK_INT(gates_workspace_check("/home", "/home/u", &err), -1);
-	CHECK_INT(gates_workspace_check("/home/u/.ssh", "/home/u", &err), -1);
-	CHECK_INT(gates_workspace_check("/home/u/.config", "/home/u", &err), -1);
+	CHECK_INT(gates_workspace_check("/home/u/src/p", u, &err), 0);
+	CHECK_INT(gates_workspace_check("/", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/home/u", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/home", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/home/u/.ssh", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/home/u/.config", u, &err), -1);
 	CHECK_CONTAINS(err.msg, ".config/gh");
-	CHECK_INT(gates_workspace_check("/home/u/.sshx", "/home/u", &err), 0);
-	CHECK_INT(gates_workspace_check("/var/run", "/home/u", &err), -1);
-	CHECK_INT(gates_workspace_check("/a,b", NULL, &err), -1);
-	CHECK_INT(gates_workspace_check("/a:ro", NULL, &err), -1);
-	CHECK_INT(gates_workspace_check("rel", NULL, &err), -1);
+	CHECK_INT(gates_workspace_check("/home/u/.sshx", u, &err), 0);
+	/* The launcher's own config, keyrings and package-registry tokens. */
+	CHECK_INT(gates_workspace_check("/home/u/.config/containai", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/home/u/.local", u, &err), -1);
+	CHECK_CONTAINS(err.msg, ".local/share/keyrings");
+	CHECK_INT(gates_workspace_check("/home/u/.cargo", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/home/u/.password-store/x", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/var/run", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/a,b", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/a:ro", u, &err), -1);
+	CHECK_INT(gates_workspace_check("/a\"b", u, &err), -1);
+	CHECK_INT(gates_workspace_check("rel", u, &err), -1);
+}
+
+/* The workspace is resolved; a home or credential directory reached
+ * through a symlink must be resolved as well, or its real path passes. */
+TEST(workspace_gate_resolves_symlinked_home_and_secrets)
+{
+	char dir[] = "/tmp/cai-gates-XXXXXX", p[256], q[256], link[256];
+	struct cai_err err;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(p, sizeof(p), "%s/realhome", dir);
+	CHECK_INT(mkdir(p, 0700), 0);
+	snprintf(link, sizeof(link), "%s/home", dir);
+	CHECK_INT(symlink(p, link), 0);
+	const char *const h[] = { link, NULL };
+	CHECK_INT(gates_workspace_check(p, h, &err), -1);
+	CHECK_CONTAINS(err.msg, "contains your home");
+
+	/* ~/.aws kept in a dotfiles directory outside $HOME. */
+	snprintf(q, sizeof(q), "%s/dotfiles", dir);
+	CHECK_INT(mkdir(q, 0700), 0);
+	snprintf(q, sizeof(q), "%s/dotfiles/aws", dir);
+	CHECK_INT(mkdir(q, 0700), 0);
+	snprintf(p, sizeof(p), "%s/realhome/.aws", dir);
+	CHECK_INT(symlink(q, p), 0);
+	snprintf(q, sizeof(q), "%s/dotfiles", dir);
+	CHECK_INT(gates_workspace_check(q, h, &err), -1);
+	CHECK_CONTAINS(err.msg, ".aws");
+
+	snprintf(p, sizeof(p), "rm -rf '%s'", dir);
+	CHECK_INT(system(p), 0);
+}
+
+/* HOME unset or relative: the passwd entry's home still counts, and with
+ * no home at all nothing can be ruled out. */
+TEST(workspace_gate_without_home)
+{
+	struct cai_err err;
+	const char *const none[] = { NULL };
+	const char *const rel[] = { "relative", NULL };
+	const char *const two[] = { "relative", "/home/u", NULL };
+
+	CHECK_INT(gates_workspace_check("/srv/p", none, &err), -1);
+	CHECK_CONTAINS(err.msg, "no home directory");
+	CHECK_INT(gates_workspace_check("/srv/p", rel, &err), -1);
+	CHECK_INT(gates_workspace_check("/home/u/.ssh", two, &err), -1);
+	CHECK_INT(gates_workspace_check("/srv/p", two, &err), 0);
 }

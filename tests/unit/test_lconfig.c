@@ -44,9 +44,29 @@ TEST(lconfig_precedence_env_over_file_flag_over_env)
 	CHECK_INT(lconfig_apply_env(&c, &err), 0);
 	CHECK_STR(c.image, "env:1");
 	CHECK_INT(c.timeout_s, 5);
-	CHECK_INT(c.require_isolation, 0);
 	CHECK_INT(lconfig_set(&c, "image", "flag:1", &err), 0);
 	CHECK_STR(c.image, "flag:1");
+	unsetenv("CONTAINAI_IMAGE");
+	unsetenv("CONTAINAI_REQUIRE_ISOLATION");
+}
+
+/* Strict mode is the exception to precedence: no source can switch off
+ * what another switched on. */
+TEST(lconfig_require_isolation_only_tightens)
+{
+	struct lconfig c;
+	struct cai_err err;
+
+	CHECK_INT(load(&c, "[default]\nrequire_isolation = true\n", NULL, &err), 0);
+	setenv("CONTAINAI_REQUIRE_ISOLATION", "0", 1);
+	CHECK_INT(lconfig_apply_env(&c, &err), 0);
+	unsetenv("CONTAINAI_REQUIRE_ISOLATION");
+	CHECK_INT(c.require_isolation, 1);
+	CHECK_INT(load(&c, "[default]\nrequire_isolation = true\n[workspace /w]\nrequire_isolation = false\n",
+		       "/w", &err), 0);
+	CHECK_INT(c.require_isolation, 1);
+	CHECK_INT(load(&c, "[workspace /w]\nrequire_isolation = true\n", "/w", &err), 0);
+	CHECK_INT(c.require_isolation, 1);
 }
 
 TEST(lconfig_unsafe_opt_ins_are_errors_with_line)

@@ -1,4 +1,6 @@
 #include <errno.h>
+#include <stdlib.h>
+#include <string.h>
 #include <time.h>
 
 #include "proc_run.h"
@@ -81,4 +83,23 @@ TEST(proc_run_jobs_run_concurrently)
 		CHECK(proc_ok(&j[i]));
 		proc_job_release(&j[i]);
 	}
+}
+
+/* A trailing ':' or a "." in PATH means the current directory, usually the
+ * workspace: only absolute entries stay. */
+TEST(proc_path_keeps_absolute_entries_only)
+{
+	struct cai_err err;
+	const char *saved = getenv("PATH");
+	char *keep = saved ? strdup(saved) : NULL;
+
+	setenv("PATH", ":/usr/bin:.:bin::/bin:", 1);
+	CHECK_INT(proc_path_absolute_only(&err), 0);
+	CHECK_STR(getenv("PATH"), "/usr/bin:/bin");
+	setenv("PATH", "::.", 1);
+	CHECK_INT(proc_path_absolute_only(&err), 0);
+	CHECK(getenv("PATH") == NULL);
+	if (keep)
+		setenv("PATH", keep, 1);
+	free(keep);
 }

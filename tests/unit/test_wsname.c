@@ -75,6 +75,26 @@ TEST(wsname_long_names_cut_to_63_and_stay_apart)
 	CHECK(docker_name_ok(b));
 }
 
+TEST(wsname_variant_is_a_different_name_that_still_fits)
+{
+	char a[WSNAME_MAX + 1], b[WSNAME_MAX + 1];
+	const char *br1 = "feature/a-very-long-branch-name-that-goes-on-and-on-and-on-one";
+	const char *br2 = "feature/a-very-long-branch-name-that-goes-on-and-on-and-on-two";
+
+	wsname_derive("/home/u/proj", NULL, NULL, a);
+	snprintf(b, sizeof(b), "%s", a);
+	wsname_add_variant(b, "host-socket");
+	CHECK(!strncmp(b, a, strlen(a)));
+	CHECK_STR(b + strlen(a), "-host-socket");
+	wsname_derive("/r", "/r/repository-name", br1, a);
+	wsname_derive("/r", "/r/repository-name", br2, b);
+	wsname_add_variant(a, "host-socket-credentials");
+	wsname_add_variant(b, "host-socket-credentials");
+	CHECK_INT(strlen(a), WSNAME_MAX);
+	CHECK(strcmp(a, b));
+	CHECK(docker_name_ok(a));
+}
+
 TEST(wsname_empty_sanitized_parts)
 {
 	char out[WSNAME_MAX + 1];
