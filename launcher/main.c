@@ -1,8 +1,8 @@
 /* containai: the host launcher (wiring only).
  * Put /dev/null on closed stdio, keep program lookups out of the current
- * directory, parse the command
- * line, open the session (workspace, config, pinned engine, isolation
- * detection), then hand over to doctor or sandbox_run. */
+ * directory, parse the command line, open the session (workspace, config,
+ * pinned engine, isolation detection), then hand over to doctor or
+ * sandbox_run. */
 #include <stdio.h>
 
 #include "doctor.h"
