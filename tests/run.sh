@@ -3,6 +3,10 @@
 #   tests/run.sh                 every suite
 #   tests/run.sh unit proc/init  only suites whose name starts with these
 set -u
+# No test reads the terminal.  And with stdin closed, the pipe of a
+# $(...) would take descriptor 0 and become the stdin of what runs inside
+# it (docker -i would then read back its own output).
+exec </dev/null
 cd "$(dirname "$0")/.."
 export CAI_ROOT=$PWD CAI_BUILD=$PWD/build
 mkdir -p build/test-logs
