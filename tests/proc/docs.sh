@@ -79,40 +79,37 @@ def case_in(case, text):
             return True
     return False
 
+def cited_files(ident, cell, path_re):
+    """Each `FILE` a cell's ;-separated parts start with, with the rest of
+    that part and the file's text; a missing file is a problem."""
+    for seg in cell.split(";"):
+        m = re.match(r"\s*`(%s)`(.*)" % path_re, seg)
+        if not m:
+            continue
+        full = os.path.join(root, m.group(1))
+        if not os.path.isfile(full):
+            problems.append(f"{ident}: {m.group(1)} does not exist")
+            continue
+        yield m.group(1), m.group(2), open(full).read()
+
 for line in open(os.path.join(root, "docs/security.md")):
     cells = [c.strip() for c in line.strip().strip("|").split(" | ")]
     if len(cells) != 5 or not cells[4].startswith("kept"):
         continue
     rows += 1
     ident, _, code, proof, _ = cells
-    for seg in code.split(";"):
-        m = re.match(r"\s*`([\w./-]+)`(.*)", seg)
-        if not m:
-            continue
-        path = os.path.join(root, m.group(1))
-        if not os.path.isfile(path):
-            problems.append(f"{ident}: {m.group(1)} does not exist")
-            continue
-        text = open(path).read()
-        for fn in re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)`", m.group(2)):
+    for path, rest, text in cited_files(ident, code, r"[\w./-]+"):
+        for fn in re.findall(r"`([A-Za-z_][A-Za-z0-9_]*)`", rest):
             if not re.search(r"\b%s\b" % fn, text):
-                problems.append(f"{ident}: {fn} not in {m.group(1)}")
-    for seg in proof.split(";"):
-        m = re.match(r"\s*`(tests/[\w./-]+)`(.*)", seg)
-        if not m:
-            continue
-        path = os.path.join(root, m.group(1))
-        if not os.path.isfile(path):
-            problems.append(f"{ident}: {m.group(1)} does not exist")
-            continue
-        text = open(path).read()
-        for case in re.findall(r'"([^"]+)"', m.group(2)):
+                problems.append(f"{ident}: {fn} not in {path}")
+    for path, rest, text in cited_files(ident, proof, r"tests/[\w./-]+"):
+        for case in re.findall(r'"([^"]+)"', rest):
             if not case_in(case, text):
-                problems.append(f"{ident}: case '{case}' not in {m.group(1)}")
+                problems.append(f"{ident}: case '{case}' not in {path}")
         # unit tests are named `like_this`: TEST(like_this) or BOTH(like_this)
-        for case in re.findall(r"`([a-z_][a-z0-9_]*)`", m.group(2)):
+        for case in re.findall(r"`([a-z_][a-z0-9_]*)`", rest):
             if not re.search(r"\b(TEST|BOTH)\(%s\)" % case, text):
-                problems.append(f"{ident}: unit test {case} not in {m.group(1)}")
+                problems.append(f"{ident}: unit test {case} not in {path}")
 if rows == 0:
     problems.append("no kept row found (table format changed?)")
 print("\n".join(problems))
