@@ -23,24 +23,15 @@
 enum { OPENAT2_UNPROBED = 0, OPENAT2_USABLE, OPENAT2_MISSING };
 static int openat2_state;
 
-/* A refusal keeps its errno for callers but reads as a sentence, not as
- * "Too many levels of symbolic links". */
-static int refuse(struct cai_err *err, int errnum, const char *rel, const char *why)
-{
-	err_set(err, 0, "%s: %s (refused)", rel, why);
-	err->errnum = errnum;
-	return -1;
-}
-
 static int lookup_error(struct cai_err *err, int errnum, const char *rel)
 {
 	switch (errnum) {
 	case ELOOP:
-		return refuse(err, errnum, rel, "a symlink is in the path");
+		return err_refuse(err, errnum, rel, "a symlink is in the path");
 	case EXDEV:
-		return refuse(err, errnum, rel, "leaves the volume or crosses a mount");
+		return err_refuse(err, errnum, rel, "leaves the volume or crosses a mount");
 	case EAGAIN:
-		return refuse(err, errnum, rel, "kept changing during lookup");
+		return err_refuse(err, errnum, rel, "kept changing during lookup");
 	default:
 		return err_set(err, errnum, "%s", rel);
 	}
@@ -138,7 +129,7 @@ int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
 		if (fstat(next, &st) < 0)
 			return err_set(err, errno, "%s", path);
 		if (S_ISLNK(st.st_mode))
-			return refuse(err, ELOOP, path, "a symlink is in the path");
+			return err_refuse(err, ELOOP, path, "a symlink is in the path");
 		if (!S_ISDIR(st.st_mode))
 			return err_set(err, ENOTDIR, "%s", path);
 		close(cur);
@@ -169,9 +160,9 @@ int beneath_verify_root(const struct beneath *b, struct cai_err *err)
 	if (fd_identify(b->root_fd, &id) < 0)
 		return err_set(err, errno, "%s: statx", b->path);
 	if (id.dev != b->dev || id.ino != b->ino || id.mnt_id != b->mnt_id)
-		return refuse(err, EXDEV, b->path, "root changed since it was opened");
+		return err_refuse(err, EXDEV, b->path, "root changed since it was opened");
 	if (id.nlink == 0)
-		return refuse(err, ENOENT, b->path, "root was removed");
+		return err_refuse(err, ENOENT, b->path, "root was removed");
 	return 0;
 }
 
@@ -193,7 +184,7 @@ int beneath_check_mount(const struct beneath *b, int fd, const char *what, struc
 	if (fd_identify(fd, &id) < 0)
 		return err_set(err, errno, "%s: statx", what);
 	if (id.mnt_id != b->mnt_id)
-		return refuse(err, EXDEV, what, "leaves the volume or crosses a mount");
+		return err_refuse(err, EXDEV, what, "leaves the volume or crosses a mount");
 	return 0;
 }
 

@@ -40,6 +40,14 @@ int err_prefix(struct cai_err *err, const char *fmt, ...)
 	return -1;
 }
 
+int err_refuse(struct cai_err *err, int errnum, const char *what, const char *why)
+{
+	err_set(err, 0, "%s: %s (refused)", what, why);
+	if (err)
+		err->errnum = errnum;
+	return -1;
+}
+
 void err_clear(struct cai_err *err)
 {
 	err->errnum = 0;

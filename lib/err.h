@@ -29,6 +29,11 @@ int err_set(struct cai_err *err, int errnum, const char *fmt, ...)
 int err_prefix(struct cai_err *err, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
+/* A refusal: "WHAT: WHY (refused)", keeping errnum for callers (ELOOP,
+ * EXDEV...) without appending its strerror, so it reads as a sentence and
+ * not as "Too many levels of symbolic links".  Returns -1. */
+int err_refuse(struct cai_err *err, int errnum, const char *what, const char *why);
+
 /* Reset to "no error". */
 void err_clear(struct cai_err *err);
 

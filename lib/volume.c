@@ -15,13 +15,6 @@
  * well below any descriptor limit PID 1 may be given. */
 #define VOLUME_MAX_DEPTH 128
 
-static int refuse(struct cai_err *err, int errnum, const char *rel, const char *why)
-{
-	err_set(err, 0, "%s: %s (refused)", rel, why);
-	err->errnum = errnum;
-	return -1;
-}
-
 /* Owner and mode through the descriptor, and only when they differ, so a
  * second run leaves even ctime alone. */
 static int chown_if_needed(int fd, const struct stat *st, uid_t uid, gid_t gid, const char *rel,
@@ -59,7 +52,7 @@ static int ensure_dir(const struct beneath *b, const struct manifest_entry *e, u
 	}
 	if (fd < 0) {
 		if (err->errnum == ENOTDIR)
-			return refuse(err, ENOTDIR, e->path, "a directory is expected, something else is there");
+			return err_refuse(err, ENOTDIR, e->path, "a directory is expected, something else is there");
 		return -1;
 	}
 	if (fstat(fd, &st) < 0)
@@ -75,15 +68,15 @@ static int check_file(const struct beneath *b, const struct stat *st, const char
 		      struct cai_err *err)
 {
 	if (S_ISDIR(st->st_mode))
-		return refuse(err, EISDIR, rel, "a file is expected, a directory is there");
+		return err_refuse(err, EISDIR, rel, "a file is expected, a directory is there");
 	if (!S_ISREG(st->st_mode))
-		return refuse(err, EINVAL, rel, "not a regular file (FIFO, socket or device node)");
+		return err_refuse(err, EINVAL, rel, "not a regular file (FIFO, socket or device node)");
 	/* A second name for the inode may be outside the volume: changing its
 	 * owner or mode would change that file too. */
 	if (st->st_nlink != 1)
-		return refuse(err, EMLINK, rel, "has more than one hard link");
+		return err_refuse(err, EMLINK, rel, "has more than one hard link");
 	if (st->st_dev != b->dev)
-		return refuse(err, EXDEV, rel, "on another device than the volume");
+		return err_refuse(err, EXDEV, rel, "on another device than the volume");
 	return 0;
 }
 
@@ -144,7 +137,7 @@ static int ensure_file(const struct beneath *b, const struct manifest_entry *e, 
 	if (fstat(fd, &st) < 0)
 		return err_set(err, errno, "%s", e->path);
 	if (st.st_dev != probe_st.st_dev || st.st_ino != probe_st.st_ino)
-		return refuse(err, EAGAIN, e->path, "replaced while being checked");
+		return err_refuse(err, EAGAIN, e->path, "replaced while being checked");
 	if (check_file(b, &st, e->path, err) < 0)
 		return -1;
 	return finish_file(fd, &st, e, uid, gid, err);
@@ -181,7 +174,7 @@ static int fix_entry(struct owner_walk *w, int dirfd, const char *name, size_t r
 		return err_set(err, errno, "%s", w->rel);
 	}
 	if (stx.stx_mnt_id != w->b->mnt_id)
-		return refuse(err, EXDEV, w->rel, "a mount inside the volume");
+		return err_refuse(err, EXDEV, w->rel, "a mount inside the volume");
 	int is_dir = S_ISDIR(stx.stx_mode);
 	if (!is_dir && !(S_ISREG(stx.stx_mode) && stx.stx_nlink == 1)) {
 		w->left_alone++;
@@ -198,7 +191,7 @@ static int fix_entry(struct owner_walk *w, int dirfd, const char *name, size_t r
 		if (errno == ENOENT)
 			return 0;
 		if (errno == ELOOP || errno == ENOTDIR || errno == ENXIO)
-			return refuse(err, errno, w->rel, "replaced while the owner was being fixed");
+			return err_refuse(err, errno, w->rel, "replaced while the owner was being fixed");
 		return err_set(err, errno, "%s", w->rel);
 	}
 	if (beneath_check_mount(w->b, fd, w->rel, err) < 0)
@@ -206,7 +199,7 @@ static int fix_entry(struct owner_walk *w, int dirfd, const char *name, size_t r
 	if (fstat(fd, &st) < 0)
 		return err_set(err, errno, "%s", w->rel);
 	if (is_dir ? !S_ISDIR(st.st_mode) : !(S_ISREG(st.st_mode) && st.st_nlink == 1))
-		return refuse(err, EAGAIN, w->rel, "replaced while the owner was being fixed");
+		return err_refuse(err, EAGAIN, w->rel, "replaced while the owner was being fixed");
 	if (chown_if_needed(fd, &st, w->uid, w->gid, w->rel, err) < 0)
 		return -1;
 	if (!is_dir)
