@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # The ContainAI sandbox image.
 #
 #   make image                       containai:latest, offline, no agent CLI
@@ -13,7 +14,7 @@
 FROM debian:bookworm AS builder
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	gcc make libc6-dev libseccomp-dev libcap-dev libinih-dev libjansson-dev \
+	gcc make libc6-dev libseccomp-dev libcap-dev libinih-dev \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Makefile VERSION ./

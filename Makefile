@@ -1,4 +1,11 @@
+# SPDX-License-Identifier: MIT
 # ContainAI build.  `make` builds the two binaries; see README.md for the rest.
+#
+# Two programs, one boundary: lib/ holds only what both share; each
+# program's modules live in its own folder and compile with its own include
+# path (its folder and lib/), so an init module that includes a launcher
+# header - or the reverse - does not compile.  lib/ itself sees only lib/.
+# Every object a binary links is listed here, by module.
 
 CC       ?= gcc
 CLANG    ?= clang
@@ -7,74 +14,129 @@ DESTDIR  ?=
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 B        := build
 
-WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter -Wno-format-truncation
+LIB_MODULES      := err fd inifile log
+INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
+                    landlock manifest mountinfo seccomp_policy supervise volume workspace
+LAUNCHER_MODULES := argv cli detect docker doctor gates proc_run sandbox_run session \
+                    settings wsname
+
+WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
             -fcf-protection -fPIE
 CFLAGS   ?= -O2
-ALL_CFLAGS := -std=gnu11 $(CFLAGS) $(WARN) $(HARDEN) -Ilib -DCAI_VERSION='"$(VERSION)"'
-RELRO    := -Wl,-z,relro,-z,now -Wl,-z,noexecstack -s
-INIT_LIBS := -lseccomp -lcap -linih
+BASE_CFLAGS := -std=gnu11 $(WARN) -DCAI_VERSION='"$(VERSION)"'
+ALL_CFLAGS  := $(BASE_CFLAGS) $(CFLAGS) $(HARDEN)
+DEPFLAGS := -MMD -MP
+RELRO    := -Wl,-z,relro,-z,now -Wl,-z,noexecstack
+STRIP    := -s
+INIT_LIBS     := -lseccomp -lcap -linih
 LAUNCHER_LIBS := -linih -ljansson
 
-LIB_SRCS := $(sort $(wildcard lib/*.c))
-LIB_OBJS := $(LIB_SRCS:lib/%.c=$(B)/obj/lib/%.o)
-INIT_SRCS := $(sort $(wildcard entrypoint/*.c))
-INIT_OBJS := $(INIT_SRCS:entrypoint/%.c=$(B)/obj/entrypoint/%.o)
-LAUNCHER_SRCS := $(sort $(wildcard launcher/*.c))
-LAUNCHER_OBJS := $(LAUNCHER_SRCS:launcher/%.c=$(B)/obj/launcher/%.o)
-UNIT_SRCS := $(sort $(wildcard tests/unit/*.c))
+LIB_INC      := -Ilib
+INIT_INC     := -Ientrypoint -Ilib
+LAUNCHER_INC := -Ilauncher -Ilib
+
+LIB_SRCS      := $(LIB_MODULES:%=lib/%.c)
+INIT_SRCS     := $(INIT_MODULES:%=entrypoint/%.c)
+LAUNCHER_SRCS := $(LAUNCHER_MODULES:%=launcher/%.c)
+
+LIB_OBJS      := $(LIB_SRCS:%.c=$(B)/obj/%.o)
+INIT_OBJS     := $(INIT_SRCS:%.c=$(B)/obj/%.o)
+LAUNCHER_OBJS := $(LAUNCHER_SRCS:%.c=$(B)/obj/%.o)
+
+# Unit tests: one binary per side (and one for lib/), each linking only
+# what that side links, built again with ASan and UBSan.
+UNIT_MAIN           := tests/unit/unit_main.c
+UNIT_LIB_TESTS      := $(sort $(wildcard tests/unit/lib/*.c))
+UNIT_INIT_TESTS     := $(sort $(wildcard tests/unit/entrypoint/*.c))
+UNIT_LAUNCHER_TESTS := $(sort $(wildcard tests/unit/launcher/*.c))
+UNITS := $(B)/unit/lib_unittest $(B)/unit/containai-init_unittest $(B)/unit/containai_unittest
+
 HELPER_SRCS := $(sort $(wildcard tests/helpers/*.c))
 HELPERS := $(HELPER_SRCS:tests/helpers/%.c=$(B)/helpers/%)
-FUZZ_SRCS := $(sort $(wildcard tests/fuzz/fuzz_*.c))
-FUZZERS := $(FUZZ_SRCS:tests/fuzz/%.c=$(B)/fuzz/%)
+INIT_FUZZ     := config dotenv identity manifest mountinfo seccomp_policy
+LAUNCHER_FUZZ := launcher_parse
+FUZZERS := $(INIT_FUZZ:%=$(B)/fuzz/fuzz_%) $(LAUNCHER_FUZZ:%=$(B)/fuzz/fuzz_%)
 MAN_SRCS := $(sort $(wildcard docs/*.scd))
 MANS := $(MAN_SRCS:docs/%.scd=$(B)/man/%)
 
 SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+UNIT_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS) -Itests/unit
+FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -DCAI_VERSION='"$(VERSION)"'
 
 .PHONY: all check demo bench fuzz install image deps unit helpers man clean
 .DEFAULT_GOAL := all
 
 all: $(B)/containai-init $(B)/containai $(B)/cai $(MANS)
 
-$(B)/obj/%.o: %.c $(wildcard lib/*.h)
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+# compile_rule OBJDIR,SRCDIR,COMPILER,FLAGS: the objects of one folder, with
+# that folder's include path and compiler-generated header dependencies.
+define compile_rule
+$(B)/$(1)/$(2)/%.o: $(2)/%.c
+	@mkdir -p $$(dir $$@)
+	$(3) $(4) $(DEPFLAGS) -c $$< -o $$@
+endef
 
-$(B)/libcai.a: $(LIB_OBJS)
-	@rm -f $@
-	ar rcs $@ $^
+# obj: the shipped binaries; san: unit tests (sanitizers); fz: fuzzers.
+$(eval $(call compile_rule,obj,lib,$(CC),$(ALL_CFLAGS) $(LIB_INC)))
+$(eval $(call compile_rule,obj,entrypoint,$(CC),$(ALL_CFLAGS) $(INIT_INC)))
+$(eval $(call compile_rule,obj,launcher,$(CC),$(ALL_CFLAGS) $(LAUNCHER_INC)))
+$(eval $(call compile_rule,san,lib,$(CC),$(UNIT_CFLAGS) $(LIB_INC)))
+$(eval $(call compile_rule,san,entrypoint,$(CC),$(UNIT_CFLAGS) $(INIT_INC)))
+$(eval $(call compile_rule,san,launcher,$(CC),$(UNIT_CFLAGS) $(LAUNCHER_INC)))
+$(eval $(call compile_rule,san,tests/unit,$(CC),$(UNIT_CFLAGS)))
+$(eval $(call compile_rule,san,tests/unit/lib,$(CC),$(UNIT_CFLAGS) $(LIB_INC)))
+$(eval $(call compile_rule,san,tests/unit/entrypoint,$(CC),$(UNIT_CFLAGS) $(INIT_INC)))
+$(eval $(call compile_rule,san,tests/unit/launcher,$(CC),$(UNIT_CFLAGS) $(LAUNCHER_INC)))
+$(eval $(call compile_rule,fz,lib,$(CLANG),$(FUZZ_CFLAGS) $(LIB_INC)))
+$(eval $(call compile_rule,fz,entrypoint,$(CLANG),$(FUZZ_CFLAGS) $(INIT_INC)))
+$(eval $(call compile_rule,fz,launcher,$(CLANG),$(FUZZ_CFLAGS) $(LAUNCHER_INC)))
+$(eval $(call compile_rule,fz/init,tests/fuzz,$(CLANG),$(FUZZ_CFLAGS) $(INIT_INC)))
+$(eval $(call compile_rule,fz/launcher,tests/fuzz,$(CLANG),$(FUZZ_CFLAGS) $(LAUNCHER_INC)))
 
 # PID 1 is static: the image needs no libc of its own for it, and nothing
 # in the container's library path can be swapped under it.
-$(B)/containai-init: $(INIT_OBJS) $(B)/libcai.a
-	$(CC) $(ALL_CFLAGS) -static-pie $(RELRO) -o $@ $(INIT_OBJS) $(B)/libcai.a $(INIT_LIBS)
+$(B)/containai-init: $(B)/obj/entrypoint/main.o $(INIT_OBJS) $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) -static-pie $(RELRO) $(STRIP) -o $@ $^ $(INIT_LIBS)
 
-$(B)/containai: $(LAUNCHER_OBJS) $(B)/libcai.a
-	$(CC) $(ALL_CFLAGS) -pie $(RELRO) -o $@ $(LAUNCHER_OBJS) $(B)/libcai.a $(LAUNCHER_LIBS)
+$(B)/containai: $(B)/obj/launcher/main.o $(LAUNCHER_OBJS) $(LIB_OBJS)
+	$(CC) $(ALL_CFLAGS) -pie $(RELRO) $(STRIP) -o $@ $^ $(LAUNCHER_LIBS)
 
 $(B)/cai: $(B)/containai
 	ln -sf containai $@
 
-# Unit tests link every module, built again with ASan and UBSan.
-$(B)/unit-tests: $(UNIT_SRCS) $(LIB_SRCS) $(wildcard lib/*.h) $(wildcard tests/unit/*.h)
-	@mkdir -p $(B)
-	$(CC) -std=gnu11 -O1 -g $(WARN) -Ilib -Itests/unit $(SAN_FLAGS) -DCAI_VERSION='"$(VERSION)"' \
-		-o $@ $(UNIT_SRCS) $(LIB_SRCS) $(INIT_LIBS) $(LAUNCHER_LIBS)
+san = $(1:%.c=$(B)/san/%.o)
 
-unit: $(B)/unit-tests
+$(B)/unit/lib_unittest: $(call san,$(UNIT_MAIN) $(UNIT_LIB_TESTS) $(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $^ -linih
+
+$(B)/unit/containai-init_unittest: $(call san,$(UNIT_MAIN) $(UNIT_INIT_TESTS) $(INIT_SRCS) $(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $^ $(INIT_LIBS)
+
+$(B)/unit/containai_unittest: $(call san,$(UNIT_MAIN) $(UNIT_LAUNCHER_TESTS) $(LAUNCHER_SRCS) $(LIB_SRCS))
+	@mkdir -p $(dir $@)
+	$(CC) $(UNIT_CFLAGS) -o $@ $^ $(LAUNCHER_LIBS)
+
+unit: $(UNITS)
 
 # Test helpers are static so they run inside FROM-scratch test images.
 $(B)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(B)/helpers
-	$(CC) -std=gnu11 -O2 $(WARN) -Ilib -static -o $@ $< $(if $(findstring seccomp,$*),-lseccomp,)
+	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< $(if $(findstring seccomp,$*),-lseccomp,)
 
 helpers: $(HELPERS)
 
-$(B)/fuzz/%: tests/fuzz/%.c $(LIB_SRCS) $(wildcard lib/*.h)
+fz = $(1:%.c=$(B)/fz/%.o)
+
+$(INIT_FUZZ:%=$(B)/fuzz/fuzz_%): $(B)/fuzz/fuzz_%: $(B)/fz/init/tests/fuzz/fuzz_%.o $(call fz,$(INIT_SRCS) $(LIB_SRCS))
 	@mkdir -p $(B)/fuzz
-	$(CLANG) -std=gnu11 -O1 -g -Ilib -fsanitize=fuzzer,address,undefined -DCAI_VERSION='"$(VERSION)"' \
-		-o $@ $< $(LIB_SRCS) $(INIT_LIBS) $(LAUNCHER_LIBS)
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^ $(INIT_LIBS)
+
+$(LAUNCHER_FUZZ:%=$(B)/fuzz/fuzz_%): $(B)/fuzz/fuzz_%: $(B)/fz/launcher/tests/fuzz/fuzz_%.o $(call fz,$(LAUNCHER_SRCS) $(LIB_SRCS))
+	@mkdir -p $(B)/fuzz
+	$(CLANG) $(FUZZ_CFLAGS) -o $@ $^ $(LAUNCHER_LIBS)
 
 $(B)/man/%: docs/%.scd
 	@mkdir -p $(B)/man
@@ -112,3 +174,5 @@ install: all
 
 clean:
 	rm -rf $(B)
+
+-include $(shell find $(B) -name '*.d' 2>/dev/null)

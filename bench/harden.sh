@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # How much the hardening sequence adds to start-up.  Prints
 # `name: value (ratio)` lines.  Target: at most 500 us added.
 #  - harden.sequence_*_us: what containai-init itself measures from the first

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # containai-init against tini-static, dumb-init and catatonit, side by side:
 #   start   wall time of `INIT -- /bin/true` (hyperfine median)
 #   rss     VmRSS of PID 1 while it supervises a sleeping child

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Wall time and docker CLI calls of `containai doctor` and
 # `containai run --dry-run` on the local engine.  The reference is the
 # original shell launcher's doctor on a plain Linux engine: about 0.1 s.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make bench`: every benchmark in bench/, one after the other.  Each prints
 # `name: value (ratio)` lines; a failing one is reported and the others run.
 set -uo pipefail

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Data-volume preparation, next to the shell implementation's equivalent:
 #   start.*   mean wall time per start of `containai-init -c CFG -- /bin/true`
 #             with the shipped manifest on an already prepared volume (every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* containai-init: PID 1 of the ContainAI sandbox.
  *
  * Wiring only: parse the command line and config, then hand the command to

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* containai: the host launcher (wiring only).
  * Put /dev/null on closed stdio, keep program lookups out of the current
  * directory, parse the command line, open the session (workspace, config,
@@ -5,9 +6,9 @@
  * sandbox_run. */
 #include <stdio.h>
 
+#include "cli.h"
 #include "doctor.h"
 #include "fd.h"
-#include "lcli.h"
 #include "log.h"
 #include "proc_run.h"
 #include "sandbox_run.h"
@@ -16,7 +17,7 @@
 int main(int argc, char **argv)
 {
 	struct cai_err err = { 0 };
-	struct lcli o;
+	struct cli o;
 	static struct session s;
 	int code = EXIT_USAGE;
 
@@ -25,34 +26,34 @@ int main(int argc, char **argv)
 		log_error_err(&err);
 		return EXIT_FAILED;
 	}
-	if (lcli_parse(argc, argv, &o, &err) < 0) {
+	if (cli_parse(argc, argv, &o, &err) < 0) {
 		log_error_err(&err);
-		fputs(lcli_usage, stderr);
-		lcli_free(&o);
+		fputs(cli_usage, stderr);
+		cli_free(&o);
 		return EXIT_USAGE;
 	}
-	if (o.cmd == LCMD_HELP) {
-		fputs(lcli_usage, stdout);
+	if (o.cmd == CMD_HELP) {
+		fputs(cli_usage, stdout);
 		return 0;
 	}
-	if (o.cmd == LCMD_VERSION) {
+	if (o.cmd == CMD_VERSION) {
 		puts("containai " CAI_VERSION);
 		return 0;
 	}
-	if (session_open(&s, &o, o.cmd != LCMD_DOCTOR, &err) < 0)
+	if (session_open(&s, &o, o.cmd != CMD_DOCTOR, &err) < 0)
 		goto fail;
 	switch (o.cmd) {
-	case LCMD_DOCTOR:
+	case CMD_DOCTOR:
 		if ((o.json ? doctor_print_json : doctor_print_text)(&s, stdout, &err) < 0)
 			goto fail;
 		code = s.det.mode != MODE_NONE ? 0 : EXIT_REFUSED;
 		break;
-	case LCMD_RUN:
+	case CMD_RUN:
 		if (sandbox_run(&s, &o, &code, &err) < 0)
 			goto fail;
 		code = 0;
 		break;
-	case LCMD_STOP:
+	case CMD_STOP:
 		if (sandbox_stop(&s, &o, &code, &err) < 0)
 			goto fail;
 		code = 0;
@@ -60,12 +61,12 @@ int main(int argc, char **argv)
 	default:
 		break;
 	}
-	lcli_free(&o);
+	cli_free(&o);
 	return code;
 fail:
 	log_error_err(&err);
-	if (o.cmd == LCMD_RUN && code == EXIT_REFUSED)
+	if (o.cmd == CMD_RUN && code == EXIT_REFUSED)
 		log_error("run `containai doctor` to see why");
-	lcli_free(&o);
+	cli_free(&o);
 	return code;
 }

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #include "err.h"
 
 #include <stdarg.h>
@@ -24,10 +25,22 @@ int err_set(struct cai_err *err, int errnum, const char *fmt, ...)
 	return -1;
 }
 
+/* A message is one bounded line: what does not fit is cut here, on
+ * purpose, never by a silently failing format. */
+static void msg_append(struct cai_err *err, size_t *len, const char *s)
+{
+	size_t n = strnlen(s, sizeof(err->msg) - 1 - *len);
+
+	memcpy(err->msg + *len, s, n);
+	*len += n;
+	err->msg[*len] = '\0';
+}
+
 int err_prefix(struct cai_err *err, const char *fmt, ...)
 {
 	char head[CAI_ERR_MAX];
 	char old[CAI_ERR_MAX];
+	size_t len = 0;
 	va_list ap;
 
 	if (!err)
@@ -36,7 +49,10 @@ int err_prefix(struct cai_err *err, const char *fmt, ...)
 	vsnprintf(head, sizeof(head), fmt, ap);
 	va_end(ap);
 	memcpy(old, err->msg, sizeof(old));
-	snprintf(err->msg, sizeof(err->msg), "%s: %s", head, old);
+	old[sizeof(old) - 1] = '\0';
+	msg_append(err, &len, head);
+	msg_append(err, &len, ": ");
+	msg_append(err, &len, old);
 	return -1;
 }
 

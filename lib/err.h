@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* err: the one error convention of ContainAI.
  *
  * Owns: struct cai_err and the helpers that fill it.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* fd: descriptor helpers shared by every module.
  *
  * Owns: scope-bound cleanup (`_cleanup_close_`, `_cleanup_free_`), full

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* inifile: strict INI loading on top of inih, for every config we read.
  *
  * Owns: reading a config through a descriptor with a size bound, feeding

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* log: every diagnostic line, on stderr only.
  *
  * Owns: the program prefix ("containai-init:" or "containai:") and the level.

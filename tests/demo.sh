@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make demo`: the main job on this machine, end to end.
 #   engine up -> sandbox image -> `containai doctor` -> a sandbox started with
 #   `containai run --force` whose command prints what the agent sees.

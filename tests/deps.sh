@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: MIT
 # Installs the Debian packages the build and the tests need, when missing.
 # Idempotent and quick when everything is there.
 set -eu

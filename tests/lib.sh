@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Shared by every shell test suite.  A suite reports each case with
 # `pass NAME` or `fail NAME REASON`; tests/run.sh counts them.
 # shellcheck shell=bash

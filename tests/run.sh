@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Runs the test suites and prints `N passed, N failed` as its last line.
 #   tests/run.sh                 every suite
 #   tests/run.sh unit proc/init  only suites whose name starts with these
@@ -42,7 +43,9 @@ run_suite() {
 
 # The unit runner prints ok/not ok lines itself; record them.  (timeout
 # cannot run a shell function, hence bash -c.)
-run_suite unit 600 bash -c 'build/unit-tests | tee -a "$CAI_RESULTS"; exit "${PIPESTATUS[0]}"'
+for u in lib containai-init containai; do
+	run_suite "unit/$u" 600 bash -c 'build/unit/'"$u"'_unittest | tee -a "$CAI_RESULTS"; exit "${PIPESTATUS[0]}"'
+done
 
 for f in tests/proc/*.sh; do
 	[ -e "$f" ] || continue

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Docker engine bootstrap for the e2e suites (sourced).
 # engine_up: make sure `docker info` answers, starting dockerd if needed.
 # engine_down: stop the engine again if engine_up started it.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make image`: builds the sandbox image offline.
 #   IMAGE   tag to build (default containai:latest)
 #   AGENTS  space-separated npm packages to add, e.g. "@anthropic-ai/claude-code"

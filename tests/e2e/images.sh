@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: MIT
 # Test images, built offline (sourced by e2e suites).
 # ensure_scratch_image: containai-test:scratch - FROM scratch with the
 #   static init, Debian's busybox-static and the static test helpers.

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make demo` runs to completion and shows the agent's view; it leaves no
 # container or volume behind.
 # shellcheck source=tests/lib.sh

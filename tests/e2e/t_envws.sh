@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck disable=SC2016
 # commands run in the sandbox expand their own $VARS
 # .env from a named volume and the workspace layouts, on a real engine with

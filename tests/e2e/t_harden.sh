@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Hardening on the real engine: the FROM-scratch test image, [user] by name
 # from the image's own passwd, the shipped policy, and the engine's own
 # seccomp profile switched off so that only our filter is seen.

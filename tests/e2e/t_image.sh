@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The sandbox image: built offline the way `make image` builds it, its
 # --check step guards the build, and a container from it runs the command
 # hardened, as the agent user, under containai-init.

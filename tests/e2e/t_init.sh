@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # containai-init as the ENTRYPOINT of a real container on a real engine.
 . "$(dirname "$0")/../lib.sh"
 . "$(dirname "$0")/images.sh"

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # containai against real engines:
 #  - the plain local engine (runc): mode none, run refused and nothing
 #    created, run --force starts a real sandbox with containai-init as PID 1;

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # A named Docker volume at /mnt/agent-data in the FROM-scratch image,
 # prepared by containai-init: the shipped layout with its owners and modes
 # seen from inside, the same result as on a host directory, kept across

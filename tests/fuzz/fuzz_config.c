@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* init.ini parsing: any input either parses or yields an error message,
  * without a crash, leak or undefined behaviour. */
 #include <stddef.h>

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: the .env parser and the environment merge.  Besides memory
  * errors it checks what the module promises: every variable is
  * "NAME=value" with a valid NAME, no newline and no NUL; names are unique;

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: the image's /etc/passwd and /etc/group readers.  Besides
  * memory errors it checks their promises: a found entry has a name and a
  * home within bounds, and the group list starts with the primary group and

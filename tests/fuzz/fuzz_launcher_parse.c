@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* The launcher's parsers of untrusted text: what a docker CLI (or a fake
  * of one) prints, the config file, and the words --dry-run quotes.  The
  * first byte picks the parser; the rest is its input. */
@@ -7,7 +8,7 @@
 
 #include "argv.h"
 #include "detect.h"
-#include "lconfig.h"
+#include "settings.h"
 #include "wsname.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -40,10 +41,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 3: {
-		struct lconfig c;
+		struct settings c;
 		struct cai_err err;
-		lconfig_defaults(&c);
-		lconfig_load_buf(&c, s, strlen(s), "fuzz.ini", "/w", &err);
+		settings_defaults(&c);
+		settings_load_buf(&c, s, strlen(s), "fuzz.ini", "/w", &err);
 		break;
 	}
 	case 4: {

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* volume.ini parsing: any input either yields a manifest whose every path
  * beneath_open would accept, listed parents first without duplicates, or
  * an error naming the file - without a crash, leak or undefined behaviour. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer: the mountinfo parser and workspace discovery on what it
  * parsed.  Checks: every entry has a root and an absolute mount point;
  * the chosen workspace is mirrored and never refused. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* libFuzzer target: the seccomp policy parser, and for what it accepts,
  * the libseccomp build.  An accepted policy may still be refused there
  * (a program beyond BPF_MAXINSNS), but never without saying why. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make fuzz`: each libFuzzer target given on the command line, for a
 # bounded time, with its seed corpus tests/fuzz/corpus/NAME/ when present
 # (NAME is the target without its fuzz_ prefix).  New inputs go to a

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* forkloop N INTERVAL_US: keep making processes while the init shuts down.
  *
  * Ignores SIGTERM, then forks N children, one every INTERVAL_US

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* linkracer DIR NAME VICTIM: keep putting a hard link to VICTIM at DIR/NAME
  * and taking it away again, until killed - the race against a privileged
  * process that creates DIR/NAME and then changes its owner by name.

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* orphan_burst N [TIMEOUT_S]: leave N orphans to PID 1 and time their reaping.
  *
  * Forks N children; each forks a grandchild and exits at once, so every

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* orphans N: make N orphans - each child forks a grandchild and exits at
  * once, so the grandchild is re-parented to the init, which must reap it.
  * Waits for its own children only; prints nothing. */

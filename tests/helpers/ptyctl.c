@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* ptyctl CMD...: run CMD on a new pseudo-terminal as its session leader
  * (like `docker run -it`), wait until it prints "ready", type Ctrl-C, then
  * print what CMD wrote before "ready" and, on the last line, CMD's exit

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* seccomp_probe: what the command sees of containai-init's hardening.
  *
  *   seccomp_probe deny    each call the shipped policy denies, one line

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* sigtool: signal fixtures for the supervisor tests.
  *   sigtool status              print SigBlk and SigIgn of this process
  *   sigtool raise N             die of signal N (default action, unblocked)

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* swapper A B: exchange the names A and B (renameat2 RENAME_EXCHANGE) in a
  * tight loop until killed - the race a hostile process sharing the volume
  * runs against containai-init.  Prints the number of swaps on SIGTERM. */

@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Man pages: one for every binary the build makes, rendered by man(1)
 # without a warning, and describing every option the binary's --help lists.
 # shellcheck source=tests/lib.sh

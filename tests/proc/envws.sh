@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # shellcheck disable=SC2016
 # commands run in the sandbox expand their own $VARS
 # .env loading, workspace linking and the volume root, with the real
@@ -221,7 +222,7 @@ rmdir "$sysdir"
 # --- volume identity ----------------------------------------------------
 # The volume root must be a mount point unless the config allows a plain
 # directory.  (Its identity check after the steps is tested on descriptors
-# in tests/unit/test_beneath.c.)
+# in tests/unit/entrypoint/test_beneath.c.)
 rm -f "$S/vol/.env"
 umount "$S/vol"
 rm -rf "$S/plainvol"

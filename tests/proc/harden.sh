@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Hardening before exec, on the real binary as root: identity, capabilities,
 # no_new_privs, the seccomp policy, Landlock, descriptors - and what PID 1
 # keeps for itself.

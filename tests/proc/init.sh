@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # The supervisor, as a subreaper and as PID 1 of a new PID namespace.
 . "$(dirname "$0")/../lib.sh"
 

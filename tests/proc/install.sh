@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # `make install` honours PREFIX and DESTDIR and installs the binaries, the
 # `cai` alias, the shipped policy and the man pages - and nothing outside
 # DESTDIR.

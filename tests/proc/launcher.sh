@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # containai against fake docker and sbx CLIs (tests/fakes) that answer from
 # recorded outputs: every host kind this machine cannot have is classified
 # right, every uncertain one fails closed, and the run gates hold.

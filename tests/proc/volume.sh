@@ -1,4 +1,5 @@
 #!/usr/bin/env bash
+# SPDX-License-Identifier: MIT
 # Data-volume preparation by the real containai-init against tmpfs volumes:
 # the shipped layout, idempotence, user data kept, every attack refused
 # with exit 125 and nothing outside the volume touched, and a rename race.

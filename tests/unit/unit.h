@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 /* A small unit-test runner: each TEST runs in its own process, so a crash
  * or a sanitizer report fails that test alone and global state never
  * leaks from one test into the next. */

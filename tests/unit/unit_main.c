@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: MIT */
 #define _GNU_SOURCE
 #include <stdarg.h>
 #include <stdlib.h>
@@ -30,10 +31,12 @@ void unit_fail(const char *file, int line, const char *fmt, ...)
 	_exit(1);
 }
 
+/* "tests/unit/launcher/test_cli.c" -> "launcher/test_cli.c": both sides
+ * have a cli module, so the folder is part of a test's name. */
 static const char *base(const char *path)
 {
-	const char *s = strrchr(path, '/');
-	return s ? s + 1 : path;
+	const char *s = strstr(path, "tests/unit/");
+	return s ? s + strlen("tests/unit/") : path;
 }
 
 int main(int argc, char **argv)

@@ -1,0 +1,378 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "beneath.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/openat2.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "fd.h"
+#include "log.h"
+
+#define BENEATH_RESOLVE (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV)
+/* openat2 returns EAGAIN when a rename anywhere on the system might have
+ * moved a path under it; a few tries absorb that without letting a hostile
+ * renamer keep PID 1 busy forever. */
+#define BENEATH_EAGAIN_TRIES 32
+
+enum { OPENAT2_UNPROBED = 0, OPENAT2_USABLE, OPENAT2_MISSING };
+static int openat2_state;
+
+static int lookup_error(struct cai_err *err, int errnum, const char *rel)
+{
+	switch (errnum) {
+	case ELOOP:
+		return err_refuse(err, errnum, rel, "a symlink is in the path");
+	case EXDEV:
+		return err_refuse(err, errnum, rel, "leaves the volume or crosses a mount");
+	case EAGAIN:
+		return err_refuse(err, errnum, rel, "kept changing during lookup");
+	default:
+		return err_set(err, errnum, "%s", rel);
+	}
+}
+
+struct fd_identity {
+	mode_t mode;
+	dev_t dev;
+	ino_t ino;
+	uint64_t nlink;
+	uint64_t mnt_id;
+	int is_mount_root;
+};
+
+static int fd_identify(int fd, struct fd_identity *id)
+{
+	struct statx stx;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID, &stx) < 0)
+		return -1;
+	/* Without a mount id a bind mount of the same filesystem inside the
+	 * volume is invisible; refuse rather than check half. */
+	if (!(stx.stx_mask & STATX_MNT_ID) || !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)) {
+		errno = ENOSYS;
+		return -1;
+	}
+	id->mode = stx.stx_mode;
+	id->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
+	id->ino = stx.stx_ino;
+	id->nlink = stx.stx_nlink;
+	id->mnt_id = stx.stx_mnt_id;
+	id->is_mount_root = !!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	return 0;
+}
+
+int beneath_check_rel(const char *rel, struct cai_err *err)
+{
+	size_t len = strlen(rel);
+
+	if (len == 0)
+		return err_set(err, EINVAL, "empty path");
+	if (len >= PATH_MAX)
+		return err_set(err, ENAMETOOLONG, "%.40s...", rel);
+	if (rel[0] == '/')
+		return err_set(err, 0, "%s: absolute path (must be relative to the volume root)", rel);
+	for (const char *p = rel; p;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		if (n == 0)
+			return err_set(err, 0, "%s: empty path component", rel);
+		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
+			return err_set(err, 0, "%s: '%.*s' component not allowed", rel, (int)n, p);
+		p = slash ? slash + 1 : NULL;
+	}
+	return 0;
+}
+
+int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
+{
+	struct fd_identity id;
+	size_t len = strlen(path);
+
+	memset(b, 0, sizeof(*b));
+	b->root_fd = -1;
+	if (path[0] != '/')
+		return err_set(err, 0, "%s: root must be an absolute path", path);
+	if (len >= sizeof(b->path))
+		return err_set(err, ENAMETOOLONG, "root");
+	memcpy(b->path, path, len + 1);
+
+	_cleanup_close_ int cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cur < 0)
+		return err_set(err, errno, "/");
+	/* Component by component with O_NOFOLLOW: a symlink (or a /proc magic
+	 * link) anywhere in the root's own path is refused, not followed. */
+	for (const char *p = path + 1; *p;) {
+		const char *slash = strchr(p, '/');
+		size_t n = slash ? (size_t)(slash - p) : strlen(p);
+		char comp[NAME_MAX + 1];
+
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		if (n > NAME_MAX)
+			return err_set(err, ENAMETOOLONG, "%s", path);
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		if (!strcmp(comp, ".") || !strcmp(comp, ".."))
+			return err_set(err, 0, "%s: '%s' component not allowed", path, comp);
+		_cleanup_close_ int next = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0)
+			return err_set(err, errno, "%s", path);
+		struct stat st;
+		if (fstat(next, &st) < 0)
+			return err_set(err, errno, "%s", path);
+		if (S_ISLNK(st.st_mode))
+			return err_refuse(err, ELOOP, path, "a symlink is in the path");
+		if (!S_ISDIR(st.st_mode))
+			return err_set(err, ENOTDIR, "%s", path);
+		close(cur);
+		cur = fd_take(&next);
+		p += n;
+	}
+	if (fd_identify(cur, &id) < 0)
+		return err_set(err, errno, "%s: statx", path);
+	b->dev = id.dev;
+	b->ino = id.ino;
+	b->mnt_id = id.mnt_id;
+	b->is_mount_root = id.is_mount_root;
+	b->root_fd = fd_take(&cur);
+	return 0;
+}
+
+void beneath_close(struct beneath *b)
+{
+	fd_closep(&b->root_fd);
+}
+
+int beneath_verify_root(const struct beneath *b, struct cai_err *err)
+{
+	struct fd_identity id;
+
+	if (b->root_fd < 0)
+		return err_set(err, EBADF, "%s: root not open", b->path);
+	if (fd_identify(b->root_fd, &id) < 0)
+		return err_set(err, errno, "%s: statx", b->path);
+	if (id.dev != b->dev || id.ino != b->ino || id.mnt_id != b->mnt_id)
+		return err_refuse(err, EXDEV, b->path, "root changed since it was opened");
+	if (id.nlink == 0)
+		return err_refuse(err, ENOENT, b->path, "root was removed");
+	return 0;
+}
+
+int beneath_reopen_root(const struct beneath *b, int flags, struct cai_err *err)
+{
+	/* "." from the root descriptor is the same directory on the same
+	 * mount: no name is resolved. */
+	int fd = openat(b->root_fd, ".", (flags | O_CLOEXEC) & ~O_CREAT);
+
+	if (fd < 0)
+		return err_set(err, errno, "%s", b->path);
+	return fd;
+}
+
+int beneath_check_mount(const struct beneath *b, int fd, const char *what, struct cai_err *err)
+{
+	struct fd_identity id;
+
+	if (fd_identify(fd, &id) < 0)
+		return err_set(err, errno, "%s: statx", what);
+	if (id.mnt_id != b->mnt_id)
+		return err_refuse(err, EXDEV, what, "leaves the volume or crosses a mount");
+	return 0;
+}
+
+static int openat2_usable(const struct beneath *b)
+{
+	if (openat2_state != OPENAT2_UNPROBED)
+		return openat2_state == OPENAT2_USABLE;
+	const char *force = getenv("CONTAINAI_TEST_NO_OPENAT2");
+	if (force && !strcmp(force, "1")) {
+		log_debug("CONTAINAI_TEST_NO_OPENAT2=1: confined lookups walk component by component");
+		openat2_state = OPENAT2_MISSING;
+		return 0;
+	}
+	struct open_how how = {
+		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+		.resolve = BENEATH_RESOLVE,
+	};
+	int fd = (int)syscall(SYS_openat2, b->root_fd, ".", &how, sizeof(how));
+	/* ENOSYS: kernel before 5.6; EPERM: a seccomp profile that predates
+	 * openat2.  Any other failure of this harmless probe also means the
+	 * real calls cannot be trusted to work, and the walk is as strict. */
+	if (fd >= 0) {
+		close(fd);
+		openat2_state = OPENAT2_USABLE;
+		return 1;
+	}
+	log_debug("openat2 unusable (%s): confined lookups walk component by component", strerror(errno));
+	openat2_state = OPENAT2_MISSING;
+	return 0;
+}
+
+static int open_with_openat2(const struct beneath *b, const char *rel, int flags, mode_t mode)
+{
+	/* RESOLVE_NO_SYMLINKS already refuses a trailing symlink; O_NOFOLLOW
+	 * together with O_PATH would instead hand out the symlink itself. */
+	struct open_how how = {
+		.flags = (uint64_t)((flags | O_CLOEXEC) & ~O_NOFOLLOW),
+		.mode = ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) ? mode : 0,
+		.resolve = BENEATH_RESOLVE,
+	};
+
+	for (int i = 0; i < BENEATH_EAGAIN_TRIES; i++) {
+		int fd = (int)syscall(SYS_openat2, b->root_fd, rel, &how, sizeof(how));
+		if (fd >= 0 || (errno != EAGAIN && errno != EINTR))
+			return fd;
+	}
+	return -1;
+}
+
+/* One directory step of the walk: O_PATH|O_NOFOLLOW so a symlink is seen
+ * as one (O_DIRECTORY would report it as ENOTDIR), then checked on the
+ * descriptor.  Returns -1 with errno. */
+static int walk_step(const struct beneath *b, int dir, const char *comp)
+{
+	_cleanup_close_ int fd = openat(dir, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct fd_identity id;
+
+	if (fd < 0 || fd_identify(fd, &id) < 0)
+		return -1;
+	if (S_ISLNK(id.mode)) {
+		errno = ELOOP;
+		return -1;
+	}
+	if (!S_ISDIR(id.mode)) {
+		errno = ENOTDIR;
+		return -1;
+	}
+	if (id.mnt_id != b->mnt_id) {
+		errno = EXDEV;
+		return -1;
+	}
+	return fd_take(&fd);
+}
+
+/* The parent directory of `rel` by walking from the root; *last points
+ * at the final component.  Returns -1 with errno. */
+static int walk_parent(const struct beneath *b, const char *rel, const char **last)
+{
+	_cleanup_close_ int cur = fcntl(b->root_fd, F_DUPFD_CLOEXEC, 3);
+	const char *p = rel;
+
+	if (cur < 0)
+		return -1;
+	for (const char *slash; (slash = strchr(p, '/'));) {
+		char comp[NAME_MAX + 1];
+		size_t n = (size_t)(slash - p);
+
+		if (n > NAME_MAX) {
+			errno = ENAMETOOLONG;
+			return -1;
+		}
+		memcpy(comp, p, n);
+		comp[n] = '\0';
+		int next = walk_step(b, cur, comp);
+		if (next < 0)
+			return -1;
+		close(cur);
+		cur = next;
+		p = slash + 1;
+	}
+	*last = p;
+	return fd_take(&cur);
+}
+
+static int open_with_walk(const struct beneath *b, const char *rel, int flags, mode_t mode)
+{
+	const char *last;
+	_cleanup_close_ int dir = walk_parent(b, rel, &last);
+	struct fd_identity id;
+
+	if (dir < 0)
+		return -1;
+	_cleanup_close_ int fd = openat(dir, last, flags | O_NOFOLLOW | O_CLOEXEC, mode);
+	if (fd < 0) {
+		int e = errno;
+		struct stat st;
+		/* O_DIRECTORY|O_NOFOLLOW on a symlink says ENOTDIR; openat2 says
+		 * ELOOP.  Diagnose only - nothing is opened through this name. */
+		if (e == ENOTDIR && fstatat(dir, last, &st, AT_SYMLINK_NOFOLLOW) == 0 && S_ISLNK(st.st_mode))
+			e = ELOOP;
+		errno = e;
+		return -1;
+	}
+	if (fd_identify(fd, &id) < 0)
+		return -1;
+	if (S_ISLNK(id.mode)) {         /* O_PATH|O_NOFOLLOW opened the link itself */
+		errno = ELOOP;
+		return -1;
+	}
+	if (id.mnt_id != b->mnt_id) {   /* the last component is a mount point */
+		errno = EXDEV;
+		return -1;
+	}
+	return fd_take(&fd);
+}
+
+int beneath_open(const struct beneath *b, const char *rel, int flags, mode_t mode,
+		 struct cai_err *err)
+{
+	int fd;
+
+	if (beneath_check_rel(rel, err) < 0)
+		return -1;
+	if (openat2_usable(b))
+		fd = open_with_openat2(b, rel, flags, mode);
+	else
+		fd = open_with_walk(b, rel, flags, mode);
+	if (fd < 0)
+		return lookup_error(err, errno, rel);
+	return fd;
+}
+
+int beneath_open_parent(const struct beneath *b, const char *rel, const char **name,
+			struct cai_err *err)
+{
+	if (beneath_check_rel(rel, err) < 0)
+		return -1;
+	const char *slash = strrchr(rel, '/');
+	*name = slash ? slash + 1 : rel;
+	if (!slash) {
+		int fd = fcntl(b->root_fd, F_DUPFD_CLOEXEC, 3);
+		if (fd < 0)
+			return err_set(err, errno, "%s", b->path);
+		return fd;
+	}
+	char parent[PATH_MAX];
+	size_t n = (size_t)(slash - rel);
+	memcpy(parent, rel, n);
+	parent[n] = '\0';
+	int fd = beneath_open(b, parent, O_PATH | O_DIRECTORY, 0, err);
+	if (fd < 0)
+		return -1;
+	return fd;
+}
+
+int beneath_mkdir(const struct beneath *b, const char *rel, mode_t mode, struct cai_err *err)
+{
+	const char *name;
+	_cleanup_close_ int dir = beneath_open_parent(b, rel, &name, err);
+
+	if (dir < 0)
+		return -1;
+	/* mkdirat never follows a symlink at `name`: it fails with EEXIST and
+	 * the caller's confined open then refuses the link. */
+	if (mkdirat(dir, name, mode) == 0)
+		return 1;
+	if (errno == EEXIST)
+		return 0;
+	return err_set(err, errno, "%s: mkdir", rel);
+}

@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+/* beneath: every file operation confined beneath one directory descriptor.
+ *
+ * Owns: opening a root directory once (no symlink, no magic link) and
+ * resolving relative paths beneath it with openat2(RESOLVE_BENEATH |
+ * RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV), or - when
+ * openat2 is missing (ENOSYS) or filtered (EPERM) - a component-by-component
+ * walk with O_NOFOLLOW | O_DIRECTORY and fstat checks.  Never path strings.
+ * Refuses: a symlink at any component (ELOOP), an escape or a mount
+ * crossing (EXDEV), absolute paths, "..", ".", empty components.  EAGAIN
+ * from concurrent renames is retried a bounded number of times.
+ * The test switch CONTAINAI_TEST_NO_OPENAT2=1 forces the walk; the walk is
+ * as strict as openat2, so forcing it weakens nothing.
+ * Needs Linux 5.8 (statx mount ids); an older kernel is refused, not
+ * half-checked.
+ */
+#ifndef CAI_BENEATH_H
+#define CAI_BENEATH_H
+
+#include <limits.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+struct beneath {
+	int root_fd;            /* O_PATH|O_DIRECTORY descriptor of the root */
+	dev_t dev;              /* identity recorded when the root was opened */
+	ino_t ino;
+	uint64_t mnt_id;
+	int is_mount_root;      /* the root is a mount point */
+	char path[PATH_MAX];    /* for messages only, never resolved again */
+};
+
+/* Open `path` (absolute) as the root.  Every component of `path` must be a
+ * real directory (no symlinks anywhere, no "." or ".."). */
+int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err);
+void beneath_close(struct beneath *b);
+
+/* Open `rel` beneath the root with open(2) flags and mode.  O_NOFOLLOW is
+ * implied for every component (a symlink anywhere, even the last one and
+ * even with O_PATH, is ELOOP), O_CLOEXEC always added.  With O_CREAT the
+ * parent must already exist. */
+int beneath_open(const struct beneath *b, const char *rel, int flags, mode_t mode,
+		 struct cai_err *err);
+
+/* Check that the root descriptor still names what was recorded at open:
+ * same device, inode and mount id (the volume was not swapped), and the
+ * directory was not removed. */
+int beneath_verify_root(const struct beneath *b, struct cai_err *err);
+
+/* A fresh descriptor of the root itself with open(2) flags (e.g. O_RDONLY
+ * | O_DIRECTORY to change its mode or owner, which O_PATH cannot). */
+int beneath_reopen_root(const struct beneath *b, int flags, struct cai_err *err);
+
+/* Is `rel` a path beneath_open accepts: relative, no "." or "..", no empty
+ * component, shorter than PATH_MAX?  Shared with the manifest parser so
+ * both refuse the same paths. */
+int beneath_check_rel(const char *rel, struct cai_err *err);
+
+/* O_PATH descriptor of the directory holding `rel` (the root itself for a
+ * single component); *name points at the last component inside `rel`. */
+int beneath_open_parent(const struct beneath *b, const char *rel, const char **name,
+			struct cai_err *err);
+
+/* mkdirat beneath the root: 1 when created, 0 when something already has
+ * that name (the caller opens and verifies it), -1 on error. */
+int beneath_mkdir(const struct beneath *b, const char *rel, mode_t mode, struct cai_err *err);
+
+/* Refuse (EXDEV) a descriptor that is not on the root's mount, e.g. a
+ * directory entry that turned out to be a mount point. */
+int beneath_check_mount(const struct beneath *b, int fd, const char *what, struct cai_err *err);
+
+#endif

@@ -1,0 +1,235 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "caps.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <linux/securebits.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/capability.h>
+#include <sys/prctl.h>
+
+#define CAPS_BIT(c) ((caps_mask)1 << (c))
+
+/* What the command's securebits must read after caps_restrict. */
+#define CAPS_SECUREBITS (SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |                     \
+			 SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |   \
+			 SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED | \
+			 SECBIT_KEEP_CAPS_LOCKED)
+
+int caps_parse(const char *list, caps_mask *out, struct cai_err *err)
+{
+	const char *p = list;
+
+	*out = 0;
+	while (*p) {
+		char name[64];
+		size_t n = strcspn(p, ", \t");
+		cap_value_t c;
+
+		if (n == 0) {
+			p++;
+			continue;
+		}
+		if (n >= sizeof(name))
+			return err_set(err, 0, "capability name '%.*s...' too long", 20, p);
+		for (size_t i = 0; i < n; i++)
+			name[i] = (char)tolower((unsigned char)p[i]);
+		name[n] = '\0';
+		/* cap_from_name also takes numbers and "all": only names here. */
+		if (strncmp(name, "cap_", 4) || cap_from_name(name, &c) < 0 || c < 0 || c >= 64)
+			return err_set(err, 0, "unknown capability '%s'", name);
+		*out |= CAPS_BIT(c);
+		p += n;
+	}
+	return 0;
+}
+
+int caps_keep_across_setuid(struct cai_err *err)
+{
+	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
+		return err_set(err, errno, "capabilities: PR_SET_KEEPCAPS");
+	if (prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 1)
+		return err_set(err, 0, "capabilities: KEEP_CAPS did not stick");
+	return 0;
+}
+
+static const char *caps_name(cap_value_t c, char *buf, size_t size)
+{
+	char *n = cap_to_name(c);
+	snprintf(buf, size, "%s", n ? n : "?");
+	cap_free(n);
+	return buf;
+}
+
+/* Set the three process sets exactly; libcap does the capset(2). */
+static int caps_set_proc(caps_mask eff, caps_mask prm, caps_mask inh, cap_value_t last,
+			 struct cai_err *err)
+{
+	cap_t caps = cap_init();
+	int rc = 0;
+
+	if (!caps)
+		return err_set(err, errno, "capabilities: cap_init");
+	for (cap_value_t c = 0; c <= last && rc == 0; c++) {
+		rc |= cap_set_flag(caps, CAP_EFFECTIVE, 1, &c, eff & CAPS_BIT(c) ? CAP_SET : CAP_CLEAR);
+		rc |= cap_set_flag(caps, CAP_PERMITTED, 1, &c, prm & CAPS_BIT(c) ? CAP_SET : CAP_CLEAR);
+		rc |= cap_set_flag(caps, CAP_INHERITABLE, 1, &c, inh & CAPS_BIT(c) ? CAP_SET : CAP_CLEAR);
+	}
+	if (rc == 0 && cap_set_proc(caps) < 0)
+		rc = -1;
+	int e = errno;
+	cap_free(caps);
+	if (rc < 0)
+		return err_set(err, e, "capabilities: capset");
+	return 0;
+}
+
+/* Read the three sets back and compare them with what was asked for. */
+static int caps_verify_proc(caps_mask eff, caps_mask prm, caps_mask inh, cap_value_t last,
+			    struct cai_err *err)
+{
+	static const struct { cap_flag_t flag; const char *name; } sets[] = {
+		{ CAP_EFFECTIVE, "effective" }, { CAP_PERMITTED, "permitted" },
+		{ CAP_INHERITABLE, "inheritable" },
+	};
+	caps_mask want[3] = { eff, prm, inh };
+	cap_t caps = cap_get_proc();
+
+	if (!caps)
+		return err_set(err, errno, "capabilities: reading them back");
+	for (size_t s = 0; s < 3; s++) {
+		for (cap_value_t c = 0; c <= last; c++) {
+			cap_flag_value_t v = CAP_CLEAR;
+			char name[64];
+			if (cap_get_flag(caps, c, sets[s].flag, &v) < 0 ||
+			    (v == CAP_SET) != !!(want[s] & CAPS_BIT(c))) {
+				cap_free(caps);
+				return err_set(err, 0, "capabilities: %s is %s in the %s set after capset",
+					       caps_name(c, name, sizeof(name)),
+					       v == CAP_SET ? "still set" : "missing", sets[s].name);
+			}
+		}
+	}
+	cap_free(caps);
+	return 0;
+}
+
+static caps_mask caps_permitted_now(cap_value_t last, struct cai_err *err, int *failed)
+{
+	cap_t caps = cap_get_proc();
+	caps_mask m = 0;
+
+	*failed = !caps;
+	if (!caps) {
+		err_set(err, errno, "capabilities: cap_get_proc");
+		return 0;
+	}
+	for (cap_value_t c = 0; c <= last; c++) {
+		cap_flag_value_t v;
+		if (cap_get_flag(caps, c, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+			m |= CAPS_BIT(c);
+	}
+	cap_free(caps);
+	return m;
+}
+
+/* Drop every bounding-set entry outside `keep`, then read each one back. */
+static int caps_reduce_bounding(caps_mask keep, cap_value_t last, struct cai_err *err)
+{
+	char name[64];
+
+	for (cap_value_t c = 0; c <= last; c++) {
+		if (!(keep & CAPS_BIT(c)) && prctl(PR_CAPBSET_DROP, c, 0, 0, 0) < 0)
+			return err_set(err, errno, "capabilities: dropping %s from the bounding set",
+				       caps_name(c, name, sizeof(name)));
+		int in = prctl(PR_CAPBSET_READ, c, 0, 0, 0);
+		if (in != !!(keep & CAPS_BIT(c)))
+			return err_set(err, in < 0 ? errno : 0, "capabilities: %s is %s the bounding set",
+				       caps_name(c, name, sizeof(name)), in == 1 ? "still in" : "not in");
+	}
+	return 0;
+}
+
+/* Clear the ambient set, raise `keep` in it, read every entry back. */
+static int caps_set_ambient(caps_mask keep, cap_value_t last, struct cai_err *err)
+{
+	char name[64];
+
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		return err_set(err, errno, "capabilities: clearing the ambient set");
+	for (cap_value_t c = 0; c <= last; c++) {
+		if ((keep & CAPS_BIT(c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
+			return err_set(err, errno, "capabilities: raising %s in the ambient set",
+				       caps_name(c, name, sizeof(name)));
+		int in = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0);
+		if (in != !!(keep & CAPS_BIT(c)))
+			return err_set(err, in < 0 ? errno : 0, "capabilities: %s is %s the ambient set",
+				       caps_name(c, name, sizeof(name)), in == 1 ? "still in" : "not in");
+	}
+	return 0;
+}
+
+int caps_restrict(caps_mask keep, struct cai_err *err)
+{
+	cap_value_t last = cap_max_bits() - 1;
+	int failed;
+	char name[64];
+
+	if (last >= 64)
+		return err_set(err, 0, "capabilities: the kernel knows %d, more than we can track", last + 1);
+	caps_mask have = caps_permitted_now(last, err, &failed);
+	if (failed)
+		return -1;
+	for (cap_value_t c = 0; c <= last; c++)
+		if ((keep & CAPS_BIT(c)) && !(have & CAPS_BIT(c)))
+			return err_set(err, 0, "capabilities: %s is to be kept, but containai-init does not hold it",
+				       caps_name(c, name, sizeof(name)));
+	if (!(have & CAPS_BIT(CAP_SETPCAP)))
+		return err_set(err, 0, "capabilities: containai-init lacks CAP_SETPCAP, so it cannot reduce the bounding set");
+	caps_mask work = keep | CAPS_BIT(CAP_SETPCAP);
+
+	/* CAP_SETPCAP effective for the bounding set and securebits; the
+	 * inheritable set must hold `keep` before it can go ambient. */
+	if (caps_set_proc(work, work, keep, last, err) < 0)
+		return -1;
+	if (caps_reduce_bounding(keep, last, err) < 0 || caps_set_ambient(keep, last, err) < 0)
+		return -1;
+	if (prctl(PR_SET_SECUREBITS, CAPS_SECUREBITS, 0, 0, 0) < 0)
+		return err_set(err, errno, "capabilities: locking the securebits");
+	int bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
+	if (bits != CAPS_SECUREBITS)
+		return err_set(err, bits < 0 ? errno : 0, "capabilities: securebits read back as %#x, not %#x",
+			       (unsigned)bits, (unsigned)CAPS_SECUREBITS);
+	if (caps_set_proc(keep, keep, keep, last, err) < 0)
+		return -1;
+	return caps_verify_proc(keep, keep, keep, last, err);
+}
+
+int caps_set_no_new_privs(struct cai_err *err)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return err_set(err, errno, "no_new_privs: PR_SET_NO_NEW_PRIVS");
+	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
+		return err_set(err, 0, "no_new_privs: not set after PR_SET_NO_NEW_PRIVS");
+	return 0;
+}
+
+int caps_restrict_supervisor(struct cai_err *err)
+{
+	cap_value_t last = cap_max_bits() - 1;
+	caps_mask keep = CAPS_BIT(CAP_KILL);
+
+	if (last >= 64)
+		return err_set(err, 0, "capabilities: the kernel knows %d, more than we can track", last + 1);
+	if (caps_reduce_bounding(keep, last, err) < 0)
+		return err_prefix(err, "PID 1");
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+		return err_set(err, errno, "PID 1: capabilities: clearing the ambient set");
+	if (caps_set_proc(keep, keep, 0, last, err) < 0 || caps_verify_proc(keep, keep, 0, last, err) < 0)
+		return err_prefix(err, "PID 1");
+	if (caps_set_no_new_privs(err) < 0)
+		return err_prefix(err, "PID 1");
+	return 0;
+}

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* caps: capabilities, securebits and no_new_privs - what the command may
+ * still do as far as privileges go, and what PID 1 keeps for itself.
+ *
+ * Owns: parsing `[security] capabilities`, reducing the bounding set,
+ * clearing the ambient set, setting the effective, permitted and
+ * inheritable sets, locking the securebits, no_new_privs - every one of
+ * them read back from the kernel after it was written.
+ * Capabilities kept for the command are raised in the ambient set as well:
+ * for a non-root uid they would not survive execve otherwise.  The ambient
+ * set is cleared first and NO_CAP_AMBIENT_RAISE is locked after, so the
+ * command can never add to it.
+ * Refuses: unknown capability names, a capability the init does not hold,
+ * and any kernel state that differs from what was asked for.
+ */
+#ifndef CAI_CAPS_H
+#define CAI_CAPS_H
+
+#include <stdint.h>
+
+#include "err.h"
+
+/* Bit N stands for capability N. */
+typedef uint64_t caps_mask;
+
+/* Capability names (cap_net_bind_service, any case) separated by commas
+ * or blanks; "" is the empty set. */
+int caps_parse(const char *list, caps_mask *out, struct cai_err *err);
+
+/* Before setresuid away from root: keep the permitted set across the
+ * switch (KEEP_CAPS), so caps_restrict can still shape the sets after. */
+int caps_keep_across_setuid(struct cai_err *err);
+
+/* After the identity switch: bounding = permitted = effective = inheritable
+ * = ambient = keep; securebits NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE
+ * set and KEEP_CAPS cleared, all with their lock bits. */
+int caps_restrict(caps_mask keep, struct cai_err *err);
+
+/* Set no_new_privs and read it back. */
+int caps_set_no_new_privs(struct cai_err *err);
+
+/* PID 1 once the command runs: keep CAP_KILL only (to signal the agent's
+ * uid) in the bounding, permitted and effective sets, and no_new_privs. */
+int caps_restrict_supervisor(struct cai_err *err);
+
+#endif

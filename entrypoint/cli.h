@@ -1,0 +1,32 @@
+/* SPDX-License-Identifier: MIT */
+/* cli: the command line of containai-init.
+ *
+ * Owns: option parsing.  Parsing stops at the first non-option (or after
+ * "--"), so the command's own options are never taken as ours - the glibc
+ * getopt permutation trap that tini and catatonit fell into.
+ * Refuses: unknown options, a missing option argument, a missing command
+ * when one is needed.
+ */
+#ifndef CAI_CLI_H
+#define CAI_CLI_H
+
+#include "err.h"
+
+enum cli_action { CLI_RUN = 0, CLI_CHECK, CLI_PRINT_POLICY, CLI_COMPILE_POLICY, CLI_VERSION, CLI_HELP };
+
+struct cli_opts {
+	enum cli_action action;
+	const char *config;     /* -c FILE, NULL when not given */
+	int group;              /* -g: signals go to the child's process group */
+	int verbosity;          /* -1 with -q, 1 with -v, 0 otherwise */
+	int grace_set;
+	unsigned grace;         /* --grace SECONDS */
+	char **argv;            /* the command, NULL-terminated; NULL when none */
+};
+
+int cli_parse(int argc, char **argv, struct cli_opts *opts, struct cai_err *err);
+
+/* The --help text. */
+extern const char cli_usage[];
+
+#endif

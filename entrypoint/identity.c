@@ -1,0 +1,346 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "identity.h"
+
+#include <errno.h>
+#include <grp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fd.h"
+#include "inifile.h"
+
+#define IDENTITY_MAX_FIELDS 7
+
+struct fields {
+	size_t n;
+	const char *s[IDENTITY_MAX_FIELDS];
+	size_t len[IDENTITY_MAX_FIELDS];
+};
+
+/* Split one line at ':' into exactly `want` fields. */
+static int split_fields(const char *line, size_t len, size_t want, struct fields *f,
+			struct cai_err *err)
+{
+	const char *p = line, *end = line + len;
+
+	f->n = 0;
+	for (;;) {
+		const char *colon = memchr(p, ':', (size_t)(end - p));
+		const char *stop = colon ? colon : end;
+
+		if (f->n == want)
+			return err_set(err, 0, "more than %zu ':'-separated fields", want);
+		f->s[f->n] = p;
+		f->len[f->n] = (size_t)(stop - p);
+		f->n++;
+		if (!colon)
+			break;
+		p = colon + 1;
+	}
+	if (f->n != want)
+		return err_set(err, 0, "%zu ':'-separated fields, expected %zu", f->n, want);
+	if (f->len[0] == 0)
+		return err_set(err, 0, "empty name");
+	return 0;
+}
+
+static int field_id(const struct fields *f, size_t i, unsigned long *out, struct cai_err *err)
+{
+	char num[16];
+
+	if (f->len[i] == 0 || f->len[i] >= sizeof(num))
+		return err_set(err, 0, "field %zu is not an id", i + 1);
+	memcpy(num, f->s[i], f->len[i]);
+	num[f->len[i]] = '\0';
+	/* (uid_t)-1 means "unchanged" to the kernel: never a real id. */
+	return inifile_uint(num, 0xfffffffeUL, out, err);
+}
+
+static int field_is(const struct fields *f, size_t i, const char *s)
+{
+	return f->len[i] == strlen(s) && !memcmp(f->s[i], s, f->len[i]);
+}
+
+/* Hands out the lines of a file; blank lines are skipped, NSS compat
+ * lines and NUL bytes refused. */
+struct lines {
+	const char *buf;
+	size_t len, pos;
+	unsigned lineno;
+};
+
+static int next_line(struct lines *l, const char **line, size_t *n, struct cai_err *err)
+{
+	while (l->pos < l->len) {
+		const char *start = l->buf + l->pos;
+		const char *nl = memchr(start, '\n', l->len - l->pos);
+		size_t len = nl ? (size_t)(nl - start) : l->len - l->pos;
+
+		l->pos += len + (nl != NULL);
+		l->lineno++;
+		if (len == 0)
+			continue;
+		if (memchr(start, '\0', len))
+			return err_set(err, 0, "NUL byte in line");
+		if (start[0] == '+' || start[0] == '-')
+			return err_set(err, 0, "NSS compat entries are not supported");
+		*line = start;
+		*n = len;
+		return 1;
+	}
+	return 0;
+}
+
+int identity_parse_passwd(const char *buf, size_t len, const char *file, const char *name,
+			  uid_t uid, struct identity *id, struct cai_err *err)
+{
+	struct lines l = { .buf = buf, .len = len };
+	unsigned found_line = 0;
+	const char *line;
+	size_t n;
+	int r;
+
+	while ((r = next_line(&l, &line, &n, err)) > 0) {
+		struct fields f;
+		unsigned long u, g;
+
+		if (split_fields(line, n, 7, &f, err) < 0 || field_id(&f, 2, &u, err) < 0 ||
+		    field_id(&f, 3, &g, err) < 0)
+			return err_prefix(err, "%s:%u", file, l.lineno);
+		if (name ? !field_is(&f, 0, name) : (uid_t)u != uid)
+			continue;
+		if (found_line) {
+			if (!name)
+				continue;   /* several names for one uid: the first names it */
+			return err_set(err, 0, "%s:%u: user '%s' appears again (first at line %u)",
+				       file, l.lineno, name, found_line);
+		}
+		if (f.len[0] >= sizeof(id->name) || f.len[5] >= sizeof(id->home))
+			return err_set(err, 0, "%s:%u: name or home directory too long", file, l.lineno);
+		if (f.len[5] && f.s[5][0] != '/')
+			return err_set(err, 0, "%s:%u: home directory is not an absolute path", file, l.lineno);
+		found_line = l.lineno;
+		id->uid = (uid_t)u;
+		id->gid = (gid_t)g;
+		memcpy(id->name, f.s[0], f.len[0]);
+		id->name[f.len[0]] = '\0';
+		memcpy(id->home, f.s[5], f.len[5]);
+		id->home[f.len[5]] = '\0';
+		if (!id->home[0])
+			strcpy(id->home, "/");
+	}
+	if (r < 0)
+		return err_prefix(err, "%s:%u", file, l.lineno);
+	return found_line != 0;
+}
+
+static int add_group(struct identity *id, gid_t g, struct cai_err *err)
+{
+	for (size_t i = 0; i < id->ngroups; i++)
+		if (id->groups[i] == g)
+			return 0;
+	if (id->ngroups == IDENTITY_MAX_GROUPS)
+		return err_set(err, 0, "more than %d groups", IDENTITY_MAX_GROUPS);
+	id->groups[id->ngroups++] = g;
+	return 0;
+}
+
+static int is_member(const char *members, size_t len, const char *name)
+{
+	size_t nlen = strlen(name);
+	const char *p = members, *end = members + len;
+
+	while (p <= end) {
+		const char *comma = memchr(p, ',', (size_t)(end - p));
+		const char *stop = comma ? comma : end;
+		if ((size_t)(stop - p) == nlen && !memcmp(p, name, nlen))
+			return 1;
+		if (!comma)
+			break;
+		p = comma + 1;
+	}
+	return 0;
+}
+
+int identity_parse_group(const char *buf, size_t len, const char *file, struct identity *id,
+			 struct cai_err *err)
+{
+	struct lines l = { .buf = buf, .len = len };
+	const char *line;
+	size_t n;
+	int r;
+
+	id->ngroups = 0;
+	if (add_group(id, id->gid, err) < 0)
+		return -1;
+	while ((r = next_line(&l, &line, &n, err)) > 0) {
+		struct fields f;
+		unsigned long g;
+
+		if (split_fields(line, n, 4, &f, err) < 0 || field_id(&f, 2, &g, err) < 0)
+			return err_prefix(err, "%s:%u", file, l.lineno);
+		if (id->name[0] && is_member(f.s[3], f.len[3], id->name) &&
+		    add_group(id, (gid_t)g, err) < 0)
+			return err_prefix(err, "%s:%u: user '%s'", file, l.lineno, id->name);
+	}
+	if (r < 0)
+		return err_prefix(err, "%s:%u", file, l.lineno);
+	return 0;
+}
+
+/* Read an /etc file; *missing tells ENOENT apart so callers decide. */
+static int read_etc(const char *path, char **buf, size_t *len, int *missing, struct cai_err *err)
+{
+	*missing = 0;
+	if (fd_read_file(path, IDENTITY_MAX_FILE, buf, len, err) == 0)
+		return 0;
+	if (err->errnum == ENOENT) {
+		*missing = 1;
+		return 0;
+	}
+	return -1;
+}
+
+static int identity_refuse_root(const struct cai_config *cfg, const struct identity *id,
+				struct cai_err *err)
+{
+	if (cfg->user_allow_root)
+		return 0;
+	if (id->uid == 0)
+		return err_set(err, 0, "uid 0 (root) refused; set [user] allow_root = true to allow it");
+	for (size_t i = 0; i < id->ngroups; i++)
+		if (id->groups[i] == 0)
+			return err_set(err, 0, "group 0 (root) refused; set [user] allow_root = true to allow it");
+	return 0;
+}
+
+int identity_resolve(const struct cai_config *cfg, struct identity *id, struct cai_err *err)
+{
+	_cleanup_free_ char *pw = NULL;
+	_cleanup_free_ char *gr = NULL;
+	size_t pwlen = 0, grlen = 0;
+	int missing, found;
+
+	memset(id, 0, sizeof(*id));
+	strcpy(id->home, "/");
+	if (read_etc("/etc/passwd", &pw, &pwlen, &missing, err) < 0)
+		return err_prefix(err, "identity");
+	if (!missing) {
+		struct identity root = { 0 };
+		if (identity_parse_passwd(pw, pwlen, "/etc/passwd", NULL, 0, &root, err) < 0)
+			return err_prefix(err, "identity");
+		memcpy(id->root_home, root.home, sizeof(id->root_home));
+	}
+	if (cfg->user_has_ids) {
+		found = missing ? 0 : identity_parse_passwd(pw, pwlen, "/etc/passwd", NULL,
+							    cfg->user_uid, id, err);
+		if (found < 0)
+			return err_prefix(err, "identity");
+		/* The numbers in the config win over the entry's primary group. */
+		id->uid = cfg->user_uid;
+		id->gid = cfg->user_gid;
+	} else {
+		if (missing)
+			return err_set(err, ENOENT, "identity: user '%s': /etc/passwd", cfg->user_name);
+		found = identity_parse_passwd(pw, pwlen, "/etc/passwd", cfg->user_name, 0, id, err);
+		if (found < 0)
+			return err_prefix(err, "identity");
+		if (!found)
+			return err_set(err, 0, "identity: user '%s' is not in /etc/passwd", cfg->user_name);
+	}
+	if (read_etc("/etc/group", &gr, &grlen, &missing, err) < 0)
+		return err_prefix(err, "identity");
+	if (missing) {
+		id->ngroups = 1;
+		id->groups[0] = id->gid;
+	} else if (identity_parse_group(gr, grlen, "/etc/group", id, err) < 0) {
+		return err_prefix(err, "identity");
+	}
+	if (identity_refuse_root(cfg, id, err) < 0)
+		return err_prefix(err, "identity");
+	return 0;
+}
+
+static int same_group_set(const gid_t *a, size_t na, const gid_t *b, size_t nb)
+{
+	if (na != nb)
+		return 0;
+	for (size_t i = 0; i < na; i++) {
+		size_t j;
+		for (j = 0; j < nb && b[j] != a[i]; j++)
+			;
+		if (j == nb)
+			return 0;
+	}
+	return 1;
+}
+
+int identity_apply(const struct identity *id, struct cai_err *err)
+{
+	gid_t got[IDENTITY_MAX_GROUPS + 1];
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+
+	if (setgroups(id->ngroups, id->groups) < 0)
+		return err_set(err, errno, "identity: setgroups");
+	int n = getgroups(IDENTITY_MAX_GROUPS + 1, got);
+	if (n < 0 || !same_group_set(id->groups, id->ngroups, got, (size_t)n))
+		return err_set(err, n < 0 ? errno : 0, "identity: the supplementary groups did not stick");
+	if (setresgid(id->gid, id->gid, id->gid) < 0)
+		return err_set(err, errno, "identity: setresgid(%u)", (unsigned)id->gid);
+	if (getresgid(&rg, &eg, &sg) < 0 || rg != id->gid || eg != id->gid || sg != id->gid)
+		return err_set(err, 0, "identity: gid reads back as %u/%u/%u, not %u", (unsigned)rg,
+			       (unsigned)eg, (unsigned)sg, (unsigned)id->gid);
+	if (setresuid(id->uid, id->uid, id->uid) < 0)
+		return err_set(err, errno, "identity: setresuid(%u)", (unsigned)id->uid);
+	if (getresuid(&ru, &eu, &su) < 0 || ru != id->uid || eu != id->uid || su != id->uid)
+		return err_set(err, 0, "identity: uid reads back as %u/%u/%u, not %u", (unsigned)ru,
+			       (unsigned)eu, (unsigned)su, (unsigned)id->uid);
+	return 0;
+}
+
+/* The index of KEY=... in envp, or -1. */
+static ssize_t env_find(char **envp, const char *key)
+{
+	size_t n = strlen(key);
+
+	for (size_t i = 0; envp && envp[i]; i++)
+		if (!strncmp(envp[i], key, n) && envp[i][n] == '=')
+			return (ssize_t)i;
+	return -1;
+}
+
+char **identity_env(const struct identity *id, char **envp, struct cai_err *err)
+{
+	const char *add[3][2] = {
+		{ "HOME", id->home }, { "USER", id->name }, { "LOGNAME", id->name },
+	};
+	size_t n = 0;
+
+	while (envp && envp[n])
+		n++;
+	char **out = calloc(n + 4, sizeof(*out));
+	if (!out) {
+		err_set(err, ENOMEM, "identity: environment");
+		return NULL;
+	}
+	memcpy(out, envp, n * sizeof(*out));
+	for (size_t i = 0; i < 3; i++) {
+		ssize_t at = env_find(out, add[i][0]);
+		if (!add[i][1][0])
+			continue;
+		if (at >= 0 && !(i == 0 && id->uid != 0 && id->root_home[0] &&
+				 !strcmp(out[at] + 5, id->root_home)))
+			continue;
+		char **slot = at >= 0 ? &out[at] : &out[n++];
+		if (asprintf(slot, "%s=%s", add[i][0], add[i][1]) < 0) {
+			free(out);
+			err_set(err, ENOMEM, "identity: environment");
+			return NULL;
+		}
+	}
+	return out;
+}

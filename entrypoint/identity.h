@@ -1,0 +1,62 @@
+/* SPDX-License-Identifier: MIT */
+/* identity: who the command runs as.
+ *
+ * Owns: resolving `[user]` from the image's own /etc/passwd and /etc/group
+ * (a small strict parser: no NSS, no modules loaded into PID 1, no network
+ * lookups), the switch itself - setgroups, setresgid, setresuid, each read
+ * back - and HOME, USER and LOGNAME for the command.
+ * Refuses: uid 0 and gid 0 (primary or supplementary) unless the config
+ * allows root; a name that is missing or appears twice; malformed lines in
+ * either file ("FILE:LINE: message"); NSS compat ('+'/'-') entries; files
+ * or group lists beyond fixed bounds.
+ */
+#ifndef CAI_IDENTITY_H
+#define CAI_IDENTITY_H
+
+#include <limits.h>
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "config.h"
+#include "err.h"
+
+#define IDENTITY_MAX_GROUPS 64
+#define IDENTITY_MAX_FILE   (1u << 20)
+#define IDENTITY_NAME_MAX   64
+
+struct identity {
+	uid_t uid;
+	gid_t gid;
+	size_t ngroups;                          /* supplementary, primary included */
+	gid_t groups[IDENTITY_MAX_GROUPS];
+	char name[IDENTITY_NAME_MAX];            /* "" when the uid has no entry */
+	char home[PATH_MAX];
+	/* The engine sets HOME for the user the container starts as (root),
+	 * not for the command: root's home here counts as "HOME not set". */
+	char root_home[PATH_MAX];
+};
+
+/* The passwd entry for `name` (when name is non-NULL) or for `uid`.
+ * Returns 1 when found, 0 when not, -1 on a malformed file. */
+int identity_parse_passwd(const char *buf, size_t len, const char *file, const char *name,
+			  uid_t uid, struct identity *id, struct cai_err *err);
+
+/* Fill id->groups: id->gid, then every group whose member list holds
+ * id->name (nothing more when the name is ""). */
+int identity_parse_group(const char *buf, size_t len, const char *file, struct identity *id,
+			 struct cai_err *err);
+
+/* Resolve cfg's [user] against the image's /etc/passwd and /etc/group.
+ * With uid and gid numbers, a passwd entry for the uid is optional and
+ * only supplies the name, home and supplementary groups. */
+int identity_resolve(const struct cai_config *cfg, struct identity *id, struct cai_err *err);
+
+/* setgroups, setresgid, setresuid - in that order, each read back. */
+int identity_apply(const struct identity *id, struct cai_err *err);
+
+/* A new environment: envp plus HOME, USER and LOGNAME where envp has none
+ * (USER and LOGNAME only when the uid has a name).  For a uid other than 0,
+ * HOME equal to root_home is replaced too.  NULL on failure. */
+char **identity_env(const struct identity *id, char **envp, struct cai_err *err);
+
+#endif

@@ -1,0 +1,372 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "workspace.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fd.h"
+#include "log.h"
+
+/* path == dir or path is under dir. */
+static int path_at_or_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+const char *workspace_refusal(const char *path, const char *link)
+{
+	static const char *const system_dirs[] = {
+		"/etc", "/proc", "/sys", "/run", "/dev", "/usr", "/bin", "/sbin", "/boot",
+		"/var/lib/docker",
+	};
+
+	if (path[0] != '/' || !strcmp(path, "/"))
+		return "is the root directory";
+	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
+		if (path_at_or_under(path, system_dirs[i]))
+			return "is a system directory";
+	if (!strncmp(path, "/lib", 4))
+		return "is a system directory";
+	if (path_at_or_under(path, link))
+		return "is at or under the workspace link";
+	if (path_at_or_under(link, path))
+		return "contains the workspace link";
+	return NULL;
+}
+
+int workspace_is_mirrored(const struct mount_entry *e)
+{
+	if (!strcmp(e->root, e->mount_point))
+		return 1;
+	/* Docker Desktop on macOS shares /Volumes/X as /X. */
+	return strcmp(e->root, "/") && !strncmp(e->mount_point, "/Volumes/", 9) &&
+	       !strcmp(e->mount_point + 8, e->root);
+}
+
+static unsigned path_depth(const char *p)
+{
+	unsigned d = 0;
+	for (; *p; p++)
+		d += *p == '/';
+	return d;
+}
+
+const struct mount_entry *workspace_find_mirrored(const struct mount_table *t, const char *link,
+						  workspace_usable_fn usable, void *ctx,
+						  const struct mount_entry **refused)
+{
+	const struct mount_entry *best = NULL;
+
+	*refused = NULL;
+	for (size_t i = 0; i < t->n; i++) {
+		const struct mount_entry *e = &t->v[i];
+		/* The root file system is "/" on "/" in every container: no candidate. */
+		if (!workspace_is_mirrored(e) || !strcmp(e->mount_point, "/"))
+			continue;
+		int hidden = 0;
+		for (size_t j = i + 1; j < t->n && !hidden; j++)
+			hidden = !strcmp(t->v[j].mount_point, e->mount_point);
+		if (hidden)
+			continue;
+		const char *why = workspace_refusal(e->mount_point, link);
+		if (why) {
+			log_warn("workspace: candidate %s %s, ignored", e->mount_point, why);
+			*refused = e;   /* the last one: most likely the one asked for */
+			continue;
+		}
+		/* ">=": among equals the later mount wins. */
+		if ((!best || path_depth(e->mount_point) >= path_depth(best->mount_point)) &&
+		    (!usable || usable(e, ctx)))
+			best = e;
+	}
+	return best;
+}
+
+/* Open every component of the absolute `path` with O_NOFOLLOW, as a
+ * directory, from "/".  With `last` non-NULL, stop before the final
+ * component and return it there (it is not opened). */
+static int workspace_open_nofollow(const char *path, const char **last, struct cai_err *err)
+{
+	char buf[4096];
+	_cleanup_close_ int fd = -1;
+	char *save = NULL;
+
+	if (path[0] != '/' || strlen(path) >= sizeof(buf))
+		return err_set(err, 0, "%s: not an absolute path", path);
+	strcpy(buf, path);
+	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "/");
+	const char *end = strrchr(path, '/') + 1;
+	if (last) {
+		if (!*end || !strcmp(end, ".") || !strcmp(end, ".."))
+			return err_set(err, 0, "%s: no file name at its end", path);
+		*last = end;
+		buf[end - path] = '\0';
+	}
+	for (char *c = strtok_r(buf + 1, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
+		if (!strcmp(c, ".") || !strcmp(c, ".."))
+			return err_set(err, 0, "%s: contains '%s'", path, c);
+		int next = openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0) {
+			if (errno == ENOTDIR || errno == ELOOP)
+				return err_set(err, 0, "%s: component '%s' is a symlink or not a directory",
+					       path, c);
+			return err_set(err, errno, "%s: component '%s'", path, c);
+		}
+		close(fd);
+		fd = next;
+	}
+	return fd_take(&fd);
+}
+
+/* 1 when fd is the root of a mount, decided on the descriptors. */
+static int workspace_is_mount_root(int fd, int parent_fd, struct cai_err *err)
+{
+	struct statx sx, px;
+
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0)
+		return err_set(err, errno, "statx");
+	if (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
+	if (!(sx.stx_mask & STATX_MNT_ID) ||
+	    statx(parent_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &px) < 0 || !(px.stx_mask & STATX_MNT_ID))
+		return err_set(err, 0, "cannot tell whether it is a mount point");
+	return sx.stx_mnt_id != px.stx_mnt_id;
+}
+
+static int workspace_mnt_id(int fd, uint64_t *id, struct cai_err *err)
+{
+	struct statx sx;
+
+	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0)
+		return err_set(err, errno, "statx");
+	if (!(sx.stx_mask & STATX_MNT_ID))
+		return err_set(err, 0, "the kernel reports no mount id");
+	*id = sx.stx_mnt_id;
+	return 0;
+}
+
+/* The candidate's directory, reached from "/" without symlinks, and still
+ * the mount the table lists (not hidden by a later mount above it). */
+static int workspace_open_candidate(const struct mount_entry *e, struct cai_err *err)
+{
+	_cleanup_close_ int fd = workspace_open_nofollow(e->mount_point, NULL, err);
+	uint64_t id = 0;
+
+	if (fd < 0 || workspace_mnt_id(fd, &id, err) < 0)
+		return -1;
+	if (id != e->mnt_id)
+		return err_set(err, 0, "%s: no longer the mount the table lists", e->mount_point);
+	return fd_take(&fd);
+}
+
+static int workspace_reachable(const struct mount_entry *e, void *ctx)
+{
+	struct cai_err err = { 0 };
+	int fd = workspace_open_candidate(e, &err);
+
+	(void)ctx;
+	if (fd < 0) {
+		log_debug("workspace: candidate skipped: %s", err.msg);
+		return 0;
+	}
+	close(fd);
+	return 1;
+}
+
+/* Move what is at `name` to NAME.bak.TIME[.N]: never deleted, never
+ * overwriting another backup. */
+static int workspace_move_aside(int dir_fd, const char *link, const char *name, struct cai_err *err)
+{
+	char aside[512];
+	long now = (long)time(NULL);
+
+	for (int i = 0; i < 10; i++) {
+		if (i == 0)
+			snprintf(aside, sizeof(aside), "%s.bak.%ld", name, now);
+		else
+			snprintf(aside, sizeof(aside), "%s.bak.%ld.%d", name, now, i);
+		if (renameat2(dir_fd, name, dir_fd, aside, RENAME_NOREPLACE) == 0) {
+			log_warn("workspace: %s was not empty: moved aside to %s", link, aside);
+			return 0;
+		}
+		if (errno != EEXIST)
+			return err_set(err, errno, "%s: move aside to %s", link, aside);
+	}
+	return err_set(err, EEXIST, "%s: move aside", link);
+}
+
+/* Clear the way for the link: an empty directory goes, anything else but
+ * a symlink is moved aside.  A mount point stops everything. */
+static int workspace_clear(int dir_fd, const char *link, const char *name, struct cai_err *err)
+{
+	struct stat st;
+	_cleanup_close_ int fd = -1;
+
+	if (fstatat(dir_fd, name, &st, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT)
+			return 0;
+		return err_set(err, errno, "%s", link);
+	}
+	if (S_ISLNK(st.st_mode))
+		return 0;       /* replaced by the rename */
+	fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return err_set(err, errno, "%s", link);
+	int mnt = workspace_is_mount_root(fd, dir_fd, err);
+	if (mnt < 0)
+		return err_prefix(err, "%s", link);
+	if (mnt)
+		return err_set(err, 0, "%s is a mount point: refusing to replace it", link);
+	if (S_ISDIR(st.st_mode)) {
+		if (unlinkat(dir_fd, name, AT_REMOVEDIR) == 0)
+			return 0;
+		if (errno != ENOTEMPTY && errno != EEXIST)
+			return err_set(err, errno, "%s: remove empty directory", link);
+	}
+	return workspace_move_aside(dir_fd, link, name, err);
+}
+
+/* The symlink just made at `name`, as an O_PATH descriptor; -1 with errno
+ * EEXIST when something else has taken its place. */
+static int workspace_open_symlink(int dir_fd, const char *name)
+{
+	_cleanup_close_ int fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	struct stat st;
+
+	if (fd < 0 || fstat(fd, &st) < 0)
+		return -1;
+	if (!S_ISLNK(st.st_mode)) {
+		errno = EEXIST;
+		return -1;
+	}
+	return fd_take(&fd);
+}
+
+static int workspace_link(int dir_fd, const char *link, const char *name, const char *target,
+			  struct cai_err *err)
+{
+	char tmp[512];
+	struct stat dst, tst;
+
+	if (fstat(dir_fd, &dst) < 0)
+		return err_set(err, errno, "%s: parent directory", link);
+	if (workspace_clear(dir_fd, link, name, err) < 0)
+		return -1;
+	snprintf(tmp, sizeof(tmp), ".%s.tmp.%ld", name, (long)getpid());
+	if (symlinkat(target, dir_fd, tmp) < 0) {
+		/* A leftover of an interrupted start: only a symlink is removed. */
+		if (errno != EEXIST || fstatat(dir_fd, tmp, &tst, AT_SYMLINK_NOFOLLOW) < 0 ||
+		    !S_ISLNK(tst.st_mode) || unlinkat(dir_fd, tmp, 0) < 0 ||
+		    symlinkat(target, dir_fd, tmp) < 0)
+			return err_set(err, errno, "%s: create symlink", link);
+	}
+	/* Owned like its directory (the agent's home), not by root.  Through a
+	 * descriptor checked to be a symlink: by name, a hard link renamed
+	 * over the temporary name meanwhile would have its owner changed - a
+	 * file anywhere on the home's file system. */
+	_cleanup_close_ int lfd = workspace_open_symlink(dir_fd, tmp);
+	if (lfd < 0 || fchownat(lfd, "", dst.st_uid, dst.st_gid, AT_EMPTY_PATH) < 0 ||
+	    renameat(dir_fd, tmp, dir_fd, name) < 0) {
+		int e = errno;
+		unlinkat(dir_fd, tmp, 0);
+		return err_set(err, e, "%s: install symlink", link);
+	}
+	return 0;
+}
+
+static int workspace_enter(int fd, const char *path, struct cai_err *err)
+{
+	if (fchdir(fd) < 0)
+		return err_set(err, errno, "%s: change directory", path);
+	return 0;
+}
+
+/* The bind layout: 1 when the link path is a directory mount (entered),
+ * 0 when it is not, -1 on error. */
+static int workspace_try_bind(int dir_fd, const char *link, const char *name, struct cai_err *err)
+{
+	_cleanup_close_ int fd = openat(dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	int mnt = workspace_is_mount_root(fd, dir_fd, err);
+	if (mnt <= 0)
+		return mnt < 0 ? err_prefix(err, "%s", link) : 0;
+	if (workspace_enter(fd, link, err) < 0)
+		return -1;
+	log_info("workspace: %s is a mount, used as it is", link);
+	return 1;
+}
+
+enum workspace_result {
+	WORKSPACE_READY = 0,    /* linked or bound; the working directory is in it */
+	WORKSPACE_NONE = 1,     /* neither layout */
+};
+
+/* WORKSPACE_READY, WORKSPACE_NONE, or -1 with err set. */
+static int workspace_find_and_link(const char *link, struct cai_err *err)
+{
+	struct mount_table t = { 0 };
+	_cleanup_close_ int dir_fd = -1;
+	_cleanup_close_ int ws_fd = -1;
+	const char *name;
+	int r = -1;
+
+	dir_fd = workspace_open_nofollow(link, &name, err);
+	if (dir_fd < 0)
+		return err_prefix(err, "workspace");
+	int bound = workspace_try_bind(dir_fd, link, name, err);
+	if (bound != 0)
+		return bound < 0 ? err_prefix(err, "workspace") : WORKSPACE_READY;
+
+	if (mountinfo_read_self(&t, err) < 0)
+		return err_prefix(err, "workspace");
+	const struct mount_entry *refused;
+	const struct mount_entry *e = workspace_find_mirrored(&t, link, workspace_reachable, NULL,
+							      &refused);
+	if (!e) {
+		err_set(err, 0, "workspace: nothing is mounted at %s and no%s host directory is mounted at its own path%s%s%s",
+			link, refused ? " acceptable" : "", refused ? " (refused: " : "",
+			refused ? refused->mount_point : "", refused ? ")" : "");
+		r = WORKSPACE_NONE;
+		goto out;
+	}
+	/* Opened again and checked again: this is the descriptor we enter. */
+	ws_fd = workspace_open_candidate(e, err);
+	if (ws_fd < 0) {
+		err_prefix(err, "workspace");
+		goto out;
+	}
+	if (workspace_link(dir_fd, link, name, e->mount_point, err) < 0 ||
+	    workspace_enter(ws_fd, e->mount_point, err) < 0) {
+		err_prefix(err, "workspace");
+		goto out;
+	}
+	log_info("workspace: %s -> %s", link, e->mount_point);
+	r = WORKSPACE_READY;
+out:
+	mountinfo_free(&t);
+	return r;
+}
+
+int workspace_setup(const char *link, int required, struct cai_err *err)
+{
+	int r = workspace_find_and_link(link, err);
+
+	if (r == WORKSPACE_READY)
+		return 0;
+	if (required)
+		return -1;
+	log_warn("%s ([workspace] required = false: going on without it)", err->msg);
+	err_clear(err);
+	return 0;
+}

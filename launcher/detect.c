@@ -1,0 +1,541 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "detect.h"
+
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/utsname.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "fd.h"
+
+/* ---- pure decisions ---------------------------------------------------- */
+
+enum platform detect_platform_classify(const char *sysname, const char *wsl_distro_env,
+				       int wsl_interop_present, const char *proc_version)
+{
+	if (sysname && !strcmp(sysname, "Darwin"))
+		return PLATFORM_MACOS;
+	if ((wsl_distro_env && wsl_distro_env[0]) || wsl_interop_present)
+		return PLATFORM_WSL;
+	if (proc_version && (strcasestr(proc_version, "microsoft") || strstr(proc_version, "WSL")))
+		return PLATFORM_WSL;
+	return PLATFORM_LINUX;
+}
+
+enum platform detect_platform(void)
+{
+	struct utsname u;
+	char ver[512] = "";
+	_cleanup_close_ int fd = open("/proc/version", O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
+
+	if (uname(&u) < 0)
+		memset(&u, 0, sizeof(u));
+	if (fd >= 0) {
+		ssize_t n = read(fd, ver, sizeof(ver) - 1);
+		ver[n > 0 ? n : 0] = '\0';
+	}
+	return detect_platform_classify(u.sysname, getenv("WSL_DISTRO_NAME"),
+					access("/proc/sys/fs/binfmt_misc/WSLInterop", F_OK) == 0, ver);
+}
+
+/* One field of a uid_map line: blanks, then decimal digits only (no sign:
+ * strtoull would turn "-1" into a huge uid) of at most 32 bits. */
+static int uid_map_field(const char **p, unsigned long long *v)
+{
+	const char *s = *p;
+
+	while (*s == ' ' || *s == '\t')
+		s++;
+	if (!isdigit((unsigned char)*s))
+		return -1;
+	for (*v = 0; isdigit((unsigned char)*s); s++) {
+		*v = *v * 10 + (unsigned)(*s - '0');
+		if (*v > 0xffffffffull)
+			return -1;
+	}
+	*p = s;
+	return 0;
+}
+
+enum tri detect_uid_map_remapped(const char *text)
+{
+	const char *p = text;
+	int lines = 0, root_remapped = 0;
+
+	while (*p) {
+		unsigned long long in, out, count;
+
+		while (*p == '\n')
+			p++;
+		if (!*p)
+			break;
+		if (uid_map_field(&p, &in) < 0 || uid_map_field(&p, &out) < 0 ||
+		    uid_map_field(&p, &count) < 0 || count == 0)
+			return TRI_UNKNOWN;
+		/* A range past the 32-bit uid space wraps to host uid 0 as far as
+		 * anyone reading the numbers can tell: not something a kernel
+		 * prints, so not proof of anything. */
+		if (in + count > 0x100000000ull || out + count > 0x100000000ull)
+			return TRI_UNKNOWN;
+		while (*p == ' ' || *p == '\t')
+			p++;
+		if (*p && *p != '\n')
+			return TRI_UNKNOWN;
+		if (++lines > 340)      /* the kernel's limit */
+			return TRI_UNKNOWN;
+		/* Any range that reaches host uid 0 gives the sandbox host root. */
+		if (out == 0)
+			return TRI_NO;
+		if (in == 0)
+			root_remapped = 1;
+	}
+	if (!lines)
+		return TRI_UNKNOWN;
+	return root_remapped ? TRI_YES : TRI_UNKNOWN;
+}
+
+int detect_version_cmp(const char *a, const char *b, int *cmp)
+{
+	*cmp = 0;
+	while (*a || *b) {
+		unsigned long x = 0, y = 0;
+		char *end;
+
+		if (*a) {
+			if (!isdigit((unsigned char)*a))
+				return -1;
+			x = strtoul(a, &end, 10);
+			a = end;
+			if (*a == '.' && isdigit((unsigned char)a[1]))
+				a++;
+			else if (*a)
+				return -1;
+		}
+		if (*b) {
+			if (!isdigit((unsigned char)*b))
+				return -1;
+			y = strtoul(b, &end, 10);
+			b = end;
+			if (*b == '.' && isdigit((unsigned char)b[1]))
+				b++;
+			else if (*b)
+				return -1;
+		}
+		if (x != y) {
+			*cmp = x < y ? -1 : 1;
+			return 0;
+		}
+	}
+	return 0;
+}
+
+int detect_desktop_version(const char *name, char *out, size_t outsz)
+{
+	static const char prefix[] = "Docker Desktop ";
+	size_t n;
+
+	if (!name || strncmp(name, prefix, sizeof(prefix) - 1))
+		return -1;
+	name += sizeof(prefix) - 1;
+	n = strspn(name, "0123456789.");
+	if (!n || n >= outsz || (name[n] && name[n] != ' '))
+		return -1;
+	memcpy(out, name, n);
+	out[n] = '\0';
+	return 0;
+}
+
+int detect_help_has_flag(const char *help, const char *flag)
+{
+	size_t n = strlen(flag);
+
+	for (const char *p = help; (p = strstr(p, flag)); p += n) {
+		char before = p == help ? ' ' : p[-1];
+		char after = p[n];
+		if ((before == ' ' || before == '\t' || before == ',' || before == '\n') &&
+		    !(isalnum((unsigned char)after) || after == '-' || after == '_'))
+			return 1;
+	}
+	return 0;
+}
+
+enum iso_mode detect_choose(const struct detect_result *r)
+{
+	if (r->sbx == TRI_YES)
+		return MODE_SBX;
+	if (r->eci_status == ECI_ENABLED && r->desktop_new_enough == TRI_YES &&
+	    r->sandbox_plugin == TRI_YES)
+		return MODE_ECI;
+	if (r->docker_daemon == TRI_YES && r->sysbox_runtime && r->sysbox_remap == TRI_YES)
+		return MODE_SYSBOX;
+	return MODE_NONE;
+}
+
+const char *detect_mode_name(enum iso_mode m)
+{
+	static const char *const n[] = { "none", "sysbox", "eci", "sbx" };
+	return n[m];
+}
+
+const char *detect_platform_name(enum platform p)
+{
+	static const char *const n[] = { "linux", "wsl", "macos" };
+	return n[p];
+}
+
+const char *detect_eci_status_name(enum eci_status s)
+{
+	static const char *const n[] = { "not_available", "available_not_enabled", "enabled" };
+	return n[s];
+}
+
+/* ---- probes ------------------------------------------------------------ */
+
+/* Calls of one round, run concurrently. */
+struct round {
+	struct argv argv[8];
+	struct proc_job job[8];
+	size_t n;
+};
+
+static struct proc_job *round_add(struct round *rd, const struct docker *d, const char *cli,
+				  const char *const *words)
+{
+	struct argv *a = &rd->argv[rd->n];
+	struct proc_job *j = &rd->job[rd->n];
+
+	memset(a, 0, sizeof(*a));
+	if (cli)
+		argv_push(a, cli);
+	else
+		docker_argv(d, a);
+	for (; *words; words++)
+		argv_push(a, *words);
+	memset(j, 0, sizeof(*j));
+	j->timeout_ms = d->timeout_ms;
+	j->out_max = 256 * 1024;
+	rd->n++;
+	return j;
+}
+
+static int round_run(struct round *rd, struct cai_err *err)
+{
+	for (size_t i = 0; i < rd->n; i++) {
+		if (argv_ok(&rd->argv[i], err) < 0)
+			return -1;
+		rd->job[i].argv = rd->argv[i].v;
+	}
+	return rd->n ? proc_run_all(rd->job, rd->n, err) : 0;
+}
+
+static void round_free(struct round *rd)
+{
+	for (size_t i = 0; i < rd->n; i++) {
+		proc_job_release(&rd->job[i]);
+		argv_free(&rd->argv[i]);
+	}
+	rd->n = 0;
+}
+
+static void reason(char *dst, const struct proc_job *j)
+{
+	proc_describe_failure(j, dst, DETECT_REASON_MAX);
+}
+
+static json_t *parse_json(const struct proc_job *j)
+{
+	json_error_t jerr;
+
+	if (!proc_ok(j) || j->out_truncated)
+		return NULL;
+	return json_loads(j->out, JSON_REJECT_DUPLICATES, &jerr);
+}
+
+static void classify_docker_version(struct detect_result *r, const struct proc_job *j)
+{
+	json_t *root, *server;
+
+	if (!j->started) {
+		r->docker_cli = j->spawn_errno != ENOENT;
+		r->docker_daemon = TRI_NO;
+		reason(r->docker_reason, j);
+		return;
+	}
+	r->docker_cli = 1;
+	if (!proc_ok(j)) {
+		reason(r->docker_reason, j);
+		r->docker_permission_denied = strcasestr(j->errout, "permission denied") != NULL;
+		r->docker_daemon = j->timed_out ? TRI_UNKNOWN : TRI_NO;
+		return;
+	}
+	root = parse_json(j);
+	server = json_object_get(root, "Server");
+	const char *ver = json_string_value(json_object_get(server, "Version"));
+	if (!json_is_object(server) || !ver) {
+		snprintf(r->docker_reason, DETECT_REASON_MAX,
+			 "docker version: answer is not the expected JSON");
+		r->docker_daemon = TRI_UNKNOWN;
+		json_decref(root);
+		return;
+	}
+	r->docker_daemon = TRI_YES;
+	snprintf(r->server_version, sizeof(r->server_version), "%s", ver);
+	const char *pname = json_string_value(json_object_get(json_object_get(server, "Platform"), "Name"));
+	snprintf(r->server_platform, sizeof(r->server_platform), "%s", pname ? pname : "");
+	if (pname && !strncmp(pname, "Docker Desktop", 14)) {
+		r->desktop = 1;
+		int cmp;
+		if (detect_desktop_version(pname, r->desktop_version, sizeof(r->desktop_version)) < 0 ||
+		    detect_version_cmp(r->desktop_version, DETECT_DESKTOP_MIN, &cmp) < 0)
+			r->desktop_new_enough = TRI_UNKNOWN;
+		else
+			r->desktop_new_enough = cmp >= 0 ? TRI_YES : TRI_NO;
+	}
+	json_decref(root);
+}
+
+static void classify_docker_info(struct detect_result *r, const struct proc_job *j)
+{
+	json_t *root = parse_json(j);
+	json_t *runtimes = json_object_get(root, "Runtimes");
+
+	if (!json_is_object(runtimes)) {
+		if (proc_ok(j))
+			snprintf(r->sysbox_reason, DETECT_REASON_MAX,
+				 "docker info: answer is not the expected JSON");
+		else
+			reason(r->sysbox_reason, j);
+		r->sysbox_remap = TRI_UNKNOWN;
+	} else {
+		r->sysbox_runtime = json_object_get(runtimes, DETECT_SYSBOX_RUNTIME) != NULL;
+		if (!r->sysbox_runtime) {
+			r->sysbox_remap = TRI_NO;
+			snprintf(r->sysbox_reason, DETECT_REASON_MAX,
+				 "the engine lists no runtime named %s", DETECT_SYSBOX_RUNTIME);
+		}
+	}
+	json_decref(root);
+}
+
+static void classify_sbx(struct detect_result *r, const struct proc_job *ver, const struct proc_job *ls)
+{
+	r->sbx_cli = ver->started;
+	if (!ver->started && ver->spawn_errno == ENOENT) {
+		r->sbx = TRI_NO;
+		snprintf(r->sbx_reason, DETECT_REASON_MAX, "sbx: not found on PATH");
+	} else if (!proc_ok(ver)) {
+		r->sbx = TRI_UNKNOWN;
+		reason(r->sbx_reason, ver);
+	} else if (!proc_ok(ls)) {
+		r->sbx = TRI_UNKNOWN;
+		reason(r->sbx_reason, ls);
+	} else {
+		r->sbx = TRI_YES;
+	}
+}
+
+/* A probe's stdout is /proc/self/uid_map of a container. */
+static enum tri classify_probe(const struct proc_job *j, const char *image, char *why)
+{
+	if (!proc_ok(j) || j->out_truncated) {
+		if (j->started && !j->timed_out &&
+		    (strstr(j->errout, "No such image") || strstr(j->errout, "Unable to find image")))
+			snprintf(why, DETECT_REASON_MAX,
+				 "probe image %s is not present (it is never pulled)", image);
+		else
+			proc_describe_failure(j, why, DETECT_REASON_MAX);
+		return TRI_UNKNOWN;
+	}
+	enum tri t = detect_uid_map_remapped(j->out);
+	if (t == TRI_UNKNOWN)
+		snprintf(why, DETECT_REASON_MAX, "probe container printed no readable uid_map");
+	else if (t == TRI_NO)
+		snprintf(why, DETECT_REASON_MAX, "root in a probe container is root on the host (uid_map: %.60s)",
+			 j->out);
+	return t;
+}
+
+static void classify_sandbox(struct detect_result *r, const struct proc_job *ver,
+			     const struct proc_job *help)
+{
+	if (!proc_ok(ver)) {
+		r->sandbox_plugin = ver->timed_out ? TRI_UNKNOWN : TRI_NO;
+		reason(r->sandbox_reason, ver);
+		return;
+	}
+	/* A docker CLI without the plugin answers `--help` with its own
+	 * help and status 0: only a help about `docker sandbox run` counts. */
+	if (!proc_ok(help) || !strstr(help->out, "sandbox run")) {
+		r->sandbox_plugin = TRI_UNKNOWN;
+		snprintf(r->sandbox_reason, DETECT_REASON_MAX,
+			 "docker sandbox run --help did not describe docker sandbox run");
+		return;
+	}
+	r->sandbox_plugin = TRI_YES;
+	struct sandbox_flags *f = &r->sandbox_flags;
+	f->name = detect_help_has_flag(help->out, "--name");
+	f->template_ = detect_help_has_flag(help->out, "--template");
+	f->pull_template = detect_help_has_flag(help->out, "--pull-template");
+	f->env = detect_help_has_flag(help->out, "--env");
+	f->detached = detect_help_has_flag(help->out, "--detached");
+	f->mount_docker_socket = detect_help_has_flag(help->out, "--mount-docker-socket");
+	f->credentials = detect_help_has_flag(help->out, "--credentials");
+}
+
+static void json_string_into(const char *s, char *out, size_t outsz)
+{
+	json_error_t jerr;
+	json_t *v = json_loads(s, JSON_DECODE_ANY, &jerr);
+
+	snprintf(out, outsz, "%s", json_is_string(v) ? json_string_value(v) : "");
+	json_decref(v);
+}
+
+/* Round 1: what the engine and sbx say about themselves. */
+static int detect_round1(const struct docker *d, struct detect_result *r, struct cai_err *err)
+{
+	struct round rd = { 0 };
+	struct proc_job *j_ver = NULL, *j_info = NULL, *j_sver, *j_sls;
+	int rc = -1;
+
+	if (!d->cli_missing) {
+		j_ver = round_add(&rd, d, NULL, (const char *[]){ "version", "--format", "{{json .}}", NULL });
+		j_info = round_add(&rd, d, NULL, (const char *[]){ "info", "--format", "{{json .}}", NULL });
+	}
+	j_sver = round_add(&rd, d, "sbx", (const char *[]){ "version", NULL });
+	j_sls = round_add(&rd, d, "sbx", (const char *[]){ "ls", NULL });
+	if (round_run(&rd, err) < 0)
+		goto out;
+	if (j_ver) {
+		classify_docker_version(r, j_ver);
+		if (r->docker_daemon == TRI_YES)
+			classify_docker_info(r, j_info);
+	} else {
+		snprintf(r->docker_reason, DETECT_REASON_MAX, "docker: not found on PATH");
+	}
+	if (r->docker_daemon != TRI_YES)
+		snprintf(r->sysbox_reason, DETECT_REASON_MAX, "no docker engine answered");
+	classify_sbx(r, j_sver, j_sls);
+	rc = 0;
+out:
+	round_free(&rd);
+	return rc;
+}
+
+/* Round 2: the probes that need a running engine, all at once. */
+static int detect_round2(const struct docker *d, const struct detect_opts *o, const char *probe_name,
+			 struct detect_result *r, struct cai_err *err)
+{
+	struct round rd = { 0 };
+	struct proc_job *j_sbv = NULL, *j_sbh = NULL, *j_eci = NULL, *j_sys = NULL;
+	int rc = -1;
+
+	if (r->desktop) {
+		j_sbv = round_add(&rd, d, NULL, (const char *[]){ "sandbox", "version", NULL });
+		j_sbh = round_add(&rd, d, NULL, (const char *[]){ "sandbox", "run", "--help", NULL });
+		/* No --rm: the runtime it ran under is read back before removal. */
+		j_eci = round_add(&rd, d, NULL, (const char *[]){
+			"run", "--name", probe_name, "--pull=never", "--network=none",
+			"--label", DETECT_PROBE_LABEL, "--entrypoint", "cat", o->probe_image,
+			"/proc/self/uid_map", NULL });
+	} else {
+		snprintf(r->eci_reason, DETECT_REASON_MAX, "the engine is not Docker Desktop");
+		snprintf(r->sandbox_reason, DETECT_REASON_MAX, "the engine is not Docker Desktop");
+	}
+	if (r->sysbox_runtime)
+		j_sys = round_add(&rd, d, NULL, (const char *[]){
+			"run", "--rm", "--pull=never", "--network=none", "--runtime=" DETECT_SYSBOX_RUNTIME,
+			"--label", DETECT_PROBE_LABEL, "--entrypoint", "cat", o->probe_image,
+			"/proc/self/uid_map", NULL });
+	if (round_run(&rd, err) < 0)
+		goto out;
+	if (j_sys)
+		r->sysbox_remap = classify_probe(j_sys, o->probe_image, r->sysbox_reason);
+	if (j_eci) {
+		classify_sandbox(r, j_sbv, j_sbh);
+		r->eci_probe = classify_probe(j_eci, o->probe_image, r->eci_reason);
+	}
+	rc = 0;
+out:
+	round_free(&rd);
+	return rc;
+}
+
+/* Round 3 (Desktop): under which runtime did the ECI probe run?  Then
+ * remove the probe, whatever happened to it. */
+static int detect_eci_runtime(const struct docker *d, const char *probe_name,
+			      struct detect_result *r, struct cai_err *err)
+{
+	struct round rd = { 0 };
+	char runtime[64] = "";
+	int rc = -1;
+
+	if (r->eci_probe == TRI_YES) {
+		struct proc_job *j = round_add(&rd, d, NULL, (const char *[]){
+			"container", "inspect", "--format", "{{json .HostConfig.Runtime}}", probe_name, NULL });
+		if (round_run(&rd, err) < 0)
+			goto out;
+		if (proc_ok(j))
+			json_string_into(j->out, runtime, sizeof(runtime));
+		if (!proc_ok(j)) {
+			r->eci_probe = TRI_UNKNOWN;
+			reason(r->eci_reason, j);
+		} else if (strcmp(runtime, DETECT_SYSBOX_RUNTIME)) {
+			r->eci_probe = runtime[0] ? TRI_NO : TRI_UNKNOWN;
+			snprintf(r->eci_reason, DETECT_REASON_MAX,
+				 "the probe container ran under runtime '%s', not %s", runtime,
+				 DETECT_SYSBOX_RUNTIME);
+		}
+		round_free(&rd);
+	}
+	round_add(&rd, d, NULL, (const char *[]){ "rm", "-f", probe_name, NULL });
+	rc = round_run(&rd, err);
+out:
+	round_free(&rd);
+	return rc;
+}
+
+int detect_run(const struct docker *d, const struct detect_opts *o, struct detect_result *r,
+	       struct cai_err *err)
+{
+	struct timespec ts;
+	char probe_name[64];
+
+	memset(r, 0, sizeof(*r));
+	r->platform = detect_platform();
+	r->docker_daemon = TRI_NO;
+	r->sandbox_plugin = TRI_NO;
+	r->eci_probe = TRI_NO;
+	r->sysbox_remap = TRI_NO;
+	r->desktop_new_enough = TRI_NO;
+	/* Unique enough that two launchers never share a probe. */
+	clock_gettime(CLOCK_REALTIME, &ts);
+	snprintf(probe_name, sizeof(probe_name), "containai-probe-%ld-%lx", (long)getpid(),
+		 (unsigned long)ts.tv_nsec);
+
+	if (detect_round1(d, r, err) < 0)
+		return -1;
+	if (r->docker_daemon == TRI_YES) {
+		if (detect_round2(d, o, probe_name, r, err) < 0)
+			return -1;
+		if (r->desktop) {
+			if (detect_eci_runtime(d, probe_name, r, err) < 0)
+				return -1;
+			r->eci_status = r->eci_probe == TRI_YES ? ECI_ENABLED : ECI_AVAILABLE_NOT_ENABLED;
+			if (r->desktop_new_enough != TRI_YES && r->eci_probe == TRI_YES)
+				snprintf(r->eci_reason, DETECT_REASON_MAX,
+					 "Docker Desktop %s is older than %s (needed for docker sandbox)",
+					 r->desktop_version[0] ? r->desktop_version : "(unknown version)",
+					 DETECT_DESKTOP_MIN);
+		}
+	}
+	r->mode = detect_choose(r);
+	return 0;
+}

@@ -1,0 +1,103 @@
+/* SPDX-License-Identifier: MIT */
+/* detect: which isolation the host offers, decided from evidence.
+ *
+ * Owns: the platform (linux, wsl, macos), the probes of the docker and sbx
+ * CLIs, and the choice of one mode in the order sbx > eci > sysbox > none.
+ * Probes that do not depend on each other run concurrently.
+ *   sbx:    the standalone sbx CLI answers both `sbx version` and `sbx ls`;
+ *   eci:    Docker Desktop (the server's platform name) >= 4.50, the
+ *           `docker sandbox` plugin answers, and a probe container both
+ *           maps root to an unprivileged host uid and ran under the
+ *           sysbox-runc runtime;
+ *   sysbox: the engine lists a runtime named sysbox-runc AND a probe
+ *           container started with it maps root to an unprivileged host
+ *           uid.  The runtime's name alone proves nothing.
+ * Refuses: to guess.  A timeout, a daemon that does not answer, a missing
+ * probe image or output that does not parse makes that probe "unknown",
+ * which is reported with its reason and counts as no isolation.
+ */
+#ifndef CAI_DETECT_H
+#define CAI_DETECT_H
+
+#include "docker.h"
+#include "err.h"
+
+#define DETECT_REASON_MAX 320
+#define DETECT_DESKTOP_MIN "4.50"
+#define DETECT_SYSBOX_RUNTIME "sysbox-runc"
+#define DETECT_PROBE_LABEL "containai.probe=true"
+
+enum tri { TRI_UNKNOWN = -1, TRI_NO = 0, TRI_YES = 1 };
+enum platform { PLATFORM_LINUX = 0, PLATFORM_WSL, PLATFORM_MACOS };
+enum iso_mode { MODE_NONE = 0, MODE_SYSBOX, MODE_ECI, MODE_SBX };
+enum eci_status { ECI_NOT_AVAILABLE = 0, ECI_AVAILABLE_NOT_ENABLED, ECI_ENABLED };
+
+/* What the installed `docker sandbox run` accepts (from its --help). */
+struct sandbox_flags {
+	int name, template_, pull_template, env, detached, mount_docker_socket, credentials;
+};
+
+struct detect_result {
+	enum platform platform;
+
+	/* docker */
+	int docker_cli;                   /* the CLI is on PATH */
+	enum tri docker_daemon;           /* the pinned engine answered */
+	int docker_permission_denied;
+	char docker_reason[DETECT_REASON_MAX];
+	char server_version[64];
+	char server_platform[128];        /* "Docker Desktop 4.50.0 (...)" or "" */
+	int desktop;
+	char desktop_version[32];
+	enum tri desktop_new_enough;      /* >= DETECT_DESKTOP_MIN */
+
+	/* sbx */
+	int sbx_cli;
+	enum tri sbx;
+	char sbx_reason[DETECT_REASON_MAX];
+
+	/* eci */
+	enum tri sandbox_plugin;
+	char sandbox_reason[DETECT_REASON_MAX];
+	struct sandbox_flags sandbox_flags;
+	enum tri eci_probe;
+	char eci_reason[DETECT_REASON_MAX];
+	enum eci_status eci_status;
+
+	/* sysbox */
+	int sysbox_runtime;               /* a runtime by that name is listed */
+	enum tri sysbox_remap;            /* its probe container was remapped */
+	char sysbox_reason[DETECT_REASON_MAX];
+
+	enum iso_mode mode;
+};
+
+struct detect_opts {
+	const char *probe_image;
+	unsigned timeout_ms;              /* per CLI call */
+};
+
+/* Run every probe and choose the mode.  Fails only when the launcher
+ * itself cannot run programs; every probe failure is in the result. */
+int detect_run(const struct docker *d, const struct detect_opts *o, struct detect_result *r,
+	       struct cai_err *err);
+
+/* The pure decisions, separately testable. */
+enum platform detect_platform_classify(const char *sysname, const char *wsl_distro_env,
+				       int wsl_interop_present, const char *proc_version);
+enum platform detect_platform(void);
+/* /proc/self/uid_map text: YES when root maps to a non-zero host uid and
+ * no range reaches host uid 0; NO for such a mapping; UNKNOWN otherwise. */
+enum tri detect_uid_map_remapped(const char *text);
+/* Dotted numeric versions: -1, 0, 1 in *cmp; -1 when either does not parse. */
+int detect_version_cmp(const char *a, const char *b, int *cmp);
+/* "Docker Desktop 4.50.0 (209931)" -> "4.50.0"; -1 when not Desktop. */
+int detect_desktop_version(const char *platform_name, char *out, size_t outsz);
+int detect_help_has_flag(const char *help, const char *flag);
+enum iso_mode detect_choose(const struct detect_result *r);
+
+const char *detect_mode_name(enum iso_mode m);
+const char *detect_platform_name(enum platform p);
+const char *detect_eci_status_name(enum eci_status s);
+
+#endif

@@ -1,0 +1,43 @@
+/* SPDX-License-Identifier: MIT */
+/* docker: the launcher's one way to call the docker CLI.
+ *
+ * Owns: resolving the engine once at start (flag, then DOCKER_HOST, then
+ * DOCKER_CONTEXT, then the config file, then the CLI's current context)
+ * and pinning every later call to it with an explicit `--context NAME` or
+ * `-H HOST`, so switching the current context while the launcher runs
+ * cannot redirect half of its calls to another engine.
+ * Refuses: shells (argv only, through proc_run) and calls without a
+ * deadline.  After resolution DOCKER_HOST and DOCKER_CONTEXT are removed
+ * from the launcher's environment: the explicit flag is the only source.
+ */
+#ifndef CAI_DOCKER_H
+#define CAI_DOCKER_H
+
+#include "argv.h"
+#include "err.h"
+#include "proc_run.h"
+
+#define DOCKER_TARGET_MAX 512
+
+struct docker {
+	const char *cli;                 /* "docker" (looked up on PATH) */
+	char flag[12];                   /* "--context" or "-H" */
+	char target[DOCKER_TARGET_MAX];  /* context name or host URL */
+	char source[32];                 /* where target came from, for doctor */
+	unsigned timeout_ms;             /* per call */
+	int cli_missing;                 /* docker is not on PATH */
+};
+
+/* Resolve and pin the engine.  flag_context and cfg_context may be NULL.
+ * A missing CLI is not an error here (d->cli_missing); an unresolvable
+ * context is. */
+int docker_resolve(struct docker *d, const char *flag_context, const char *cfg_context,
+		   unsigned timeout_ms, struct cai_err *err);
+
+/* Start a pinned command line: "docker --context C" (or "-H H"). */
+void docker_argv(const struct docker *d, struct argv *a);
+
+/* Fill a job for a pinned, read-only call; the argv stays owned by `a`. */
+void docker_job(const struct docker *d, struct argv *a, struct proc_job *job);
+
+#endif

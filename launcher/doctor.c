@@ -1,0 +1,202 @@
+/* SPDX-License-Identifier: MIT */
+#include "doctor.h"
+
+#include <errno.h>
+#include <jansson.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+
+#include "settings.h"
+#include "log.h"
+
+const char *doctor_recommended_action(const struct detect_result *r)
+{
+	switch (r->mode) {
+	case MODE_SBX:
+		return "ready: containai run uses sbx (a microVM per sandbox)";
+	case MODE_ECI:
+		return "ready: containai run uses Docker Desktop sandboxes with Enhanced Container Isolation";
+	case MODE_SYSBOX:
+		return "ready: containai run uses the sysbox-runc runtime";
+	case MODE_NONE:
+		break;
+	}
+	if (r->sbx_cli)
+		return "sbx is installed but does not answer: run `sbx ls` and fix what it reports";
+	if (!r->docker_cli)
+		return "install the sbx CLI, or Docker with the Sysbox runtime";
+	if (r->docker_permission_denied)
+		return "give your user access to the Docker socket (the docker group), then run doctor again";
+	if (r->docker_daemon != TRI_YES)
+		return "start the Docker engine (or fix the selected context), then run doctor again";
+	if (r->desktop && r->desktop_new_enough != TRI_YES)
+		return "update Docker Desktop to 4.50 or later and enable Enhanced Container Isolation";
+	if (r->desktop && r->eci_status != ECI_ENABLED)
+		return "enable Enhanced Container Isolation in Docker Desktop (Settings > General)";
+	if (r->desktop && r->sandbox_plugin != TRI_YES)
+		return "install or repair the docker sandbox plugin of Docker Desktop";
+	if (r->sysbox_runtime && r->sysbox_remap == TRI_UNKNOWN)
+		return "fix the sysbox probe (see its reason above), then run doctor again";
+	if (r->sysbox_runtime)
+		return "the runtime named sysbox-runc does not remap uids: install the real Sysbox runtime";
+	return "install Sysbox (sysbox-runc) on this engine, or use sbx or Docker Desktop with ECI";
+}
+
+static const char *tri_word(enum tri t)
+{
+	return t == TRI_YES ? "yes" : t == TRI_NO ? "no" : "unknown";
+}
+
+/* One report line.  Versions, names and reasons come from the engine and
+ * its CLIs: a lying engine must not clear the screen or add an "[OK]"
+ * line of its own. */
+static void doctor_line(FILE *out, const char *tag, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void doctor_line(FILE *out, const char *tag, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	int n = vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		n = 0;
+	log_sanitize(line, (size_t)n < sizeof(line) ? (size_t)n : sizeof(line) - 1);
+	fprintf(out, "[%s] %s\n", tag, line);
+}
+
+#define LINE(tag, ...) doctor_line(out, tag, __VA_ARGS__)
+
+int doctor_print_text(const struct session *s, FILE *out, struct cai_err *err)
+{
+	const struct detect_result *r = &s->det;
+
+	LINE("INFO", "platform: %s", detect_platform_name(r->platform));
+	LINE("INFO", "config: %s", s->cfg.path[0] ? s->cfg.path : "(none; built-in defaults)");
+	LINE("INFO", "docker engine: %s %s (from %s)", s->docker.flag, s->docker.target,
+	     s->docker.source[0] ? s->docker.source : "-");
+	LINE("INFO", "image: %s, probe image: %s", s->cfg.image, settings_probe_image(&s->cfg));
+
+	if (r->sbx == TRI_YES)
+		LINE("OK", "sbx: answers (sbx version, sbx ls)");
+	else if (r->sbx_cli)
+		LINE("ERROR", "sbx: installed but not working: %s - remedy: run `sbx ls` and fix what it reports",
+		     r->sbx_reason);
+	else
+		LINE("INFO", "sbx: not installed");
+
+	if (!r->docker_cli)
+		LINE("ERROR", "docker: the docker CLI is not on PATH - remedy: install Docker");
+	else if (r->docker_daemon == TRI_YES)
+		LINE("OK", "docker: engine %s answers%s%s", r->server_version,
+		     r->server_platform[0] ? " on " : "", r->server_platform);
+	else if (r->docker_permission_denied)
+		LINE("ERROR", "docker: permission denied: %s - remedy: add your user to the docker group",
+		     r->docker_reason);
+	else
+		LINE("ERROR", "docker: engine does not answer (%s): %s - remedy: start it or select "
+		     "another context with --context", tri_word(r->docker_daemon), r->docker_reason);
+
+	if (r->docker_daemon == TRI_YES) {
+		if (!r->desktop) {
+			LINE("INFO", "eci: not available (%s)", r->eci_reason);
+		} else {
+			if (r->desktop_new_enough == TRI_YES)
+				LINE("OK", "docker desktop: %s (>= %s)", r->desktop_version, DETECT_DESKTOP_MIN);
+			else
+				LINE("WARN", "docker desktop: %s is older than %s or unreadable - remedy: update "
+				     "Docker Desktop", r->desktop_version[0] ? r->desktop_version : "version",
+				     DETECT_DESKTOP_MIN);
+			if (r->sandbox_plugin == TRI_YES)
+				LINE("OK", "docker sandbox plugin: answers");
+			else
+				LINE("ERROR", "docker sandbox plugin: %s - remedy: install or update Docker "
+				     "Desktop's sandbox support", r->sandbox_reason);
+			if (r->eci_status == ECI_ENABLED)
+				LINE("OK", "eci: enabled (root remapped, runtime %s)", DETECT_SYSBOX_RUNTIME);
+			else
+				LINE("ERROR", "eci: not enabled (%s): %s - remedy: enable Enhanced Container "
+				     "Isolation in Docker Desktop settings", tri_word(r->eci_probe), r->eci_reason);
+		}
+		if (!r->sysbox_runtime && r->sysbox_remap == TRI_NO)
+			LINE("INFO", "sysbox: %s", r->sysbox_reason);
+		else if (r->sysbox_remap == TRI_YES)
+			LINE("OK", "sysbox: runtime %s remaps root in its containers", DETECT_SYSBOX_RUNTIME);
+		else if (r->sysbox_remap == TRI_NO)
+			LINE("ERROR", "sysbox: a runtime is named %s but %s - remedy: install the real "
+			     "Sysbox runtime", DETECT_SYSBOX_RUNTIME, r->sysbox_reason);
+		else
+			LINE("ERROR", "sysbox: cannot tell: %s - remedy: fix this and run doctor again",
+			     r->sysbox_reason);
+	}
+
+	if (r->mode != MODE_NONE)
+		LINE("OK", "isolation: mode %s - %s", detect_mode_name(r->mode), doctor_recommended_action(r));
+	else
+		LINE("ERROR", "isolation: none usable; containai run refuses to start (--force overrides "
+		     "unless CONTAINAI_REQUIRE_ISOLATION=1) - remedy: %s", doctor_recommended_action(r));
+	if (s->cfg.require_isolation)
+		LINE("INFO", "strict mode: CONTAINAI_REQUIRE_ISOLATION is on; --force has no effect");
+	if (fflush(out) != 0)
+		return err_set(err, errno, "writing the report");
+	return 0;
+}
+
+/* The contract's fields are booleans (true only when proven); the
+ * three-valued probe state sits beside them as a word. */
+static json_t *jtri(enum tri t)
+{
+	return json_string(tri_word(t));
+}
+
+int doctor_print_json(const struct session *s, FILE *out, struct cai_err *err)
+{
+	const struct detect_result *r = &s->det;
+	json_t *root = json_pack(
+		"{s:s, s:s, s:{s:b, s:b, s:o, s:s, s:s, s:s, s:s, s:b, s:s}, s:{s:s, s:o, s:o, s:s}, "
+		"s:{s:b, s:b, s:o, s:s}, s:{s:b, s:o, s:s}, s:{s:s, s:b}, s:s, s:b}",
+		"version", CAI_VERSION,
+		"platform", detect_platform_name(r->platform),
+		"docker",
+		"cli", r->docker_cli,
+		"daemon", r->docker_daemon == TRI_YES,
+		"daemon_state", jtri(r->docker_daemon),
+		"reason", r->docker_reason,
+		"engine", s->docker.target,
+		"server_version", r->server_version,
+		"platform_name", r->server_platform,
+		"desktop", r->desktop,
+		"desktop_version", r->desktop_version,
+		"eci",
+		"status", detect_eci_status_name(r->eci_status),
+		"probe", jtri(r->eci_probe),
+		"sandbox_plugin", jtri(r->sandbox_plugin),
+		"reason", r->eci_reason[0] ? r->eci_reason : r->sandbox_reason,
+		"sysbox",
+		"available", r->sysbox_runtime,
+		"uid_remap", r->sysbox_remap == TRI_YES,
+		"uid_remap_state", jtri(r->sysbox_remap),
+		"reason", r->sysbox_reason,
+		"sbx",
+		"available", r->sbx == TRI_YES,
+		"state", jtri(r->sbx),
+		"reason", r->sbx_reason,
+		"isolation",
+		"mode", detect_mode_name(r->mode),
+		"available", r->mode != MODE_NONE,
+		"recommended_action", doctor_recommended_action(r),
+		"require_isolation", s->cfg.require_isolation);
+	if (!root)
+		return err_set(err, ENOMEM, "building the JSON report");
+	char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(root);
+	if (!text)
+		return err_set(err, ENOMEM, "building the JSON report");
+	fprintf(out, "%s\n", text);
+	free(text);
+	if (fflush(out) != 0)
+		return err_set(err, errno, "writing the report");
+	return 0;
+}

@@ -1,0 +1,125 @@
+/* SPDX-License-Identifier: MIT */
+#include "gates.h"
+
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int gates_check(const struct gate_input *in, int *unisolated, struct cai_err *err)
+{
+	*unisolated = 0;
+	if (in->allow_creds && !in->ack_creds)
+		return err_set(err, 0, "--allow-host-credentials needs "
+				       "--i-understand-this-exposes-host-credentials");
+	if (in->ack_creds && !in->allow_creds)
+		return err_set(err, 0, "--i-understand-this-exposes-host-credentials given "
+				       "without --allow-host-credentials");
+	if (in->allow_sock && !in->ack_sock)
+		return err_set(err, 0, "--allow-host-docker-socket needs "
+				       "--i-understand-this-grants-root-access");
+	if (in->ack_sock && !in->allow_sock)
+		return err_set(err, 0, "--i-understand-this-grants-root-access given "
+				       "without --allow-host-docker-socket");
+	if (in->mode == MODE_NONE) {
+		if (!in->force)
+			return err_set(err, 0, "no isolation mode is usable; see `containai doctor`, "
+					       "or pass --force to run without isolation");
+		if (in->require_isolation)
+			return err_set(err, 0, "no isolation mode is usable and "
+					       "CONTAINAI_REQUIRE_ISOLATION=1 makes --force ineffective; "
+					       "see `containai doctor`");
+		*unisolated = 1;
+	}
+	if ((in->allow_creds || in->allow_sock) && in->mode != MODE_ECI)
+		return err_set(err, 0, "%s is only available in ECI mode (the mode here is %s)",
+			       in->allow_creds ? "--allow-host-credentials" : "--allow-host-docker-socket",
+			       detect_mode_name(in->mode));
+	return 0;
+}
+
+/* Host paths that hold credentials or grant root; relative ones are under
+ * $HOME.  .config/containai: an agent that could rewrite the launcher's
+ * own config would choose the next sandbox's image and engine. */
+static const char *const secret_paths[] = {
+	".ssh", ".gnupg", ".gitconfig", ".git-credentials", ".config/gh", ".aws", ".azure",
+	".config/gcloud", ".kube", ".docker", ".netrc", ".config/containai", ".local/share/keyrings",
+	".password-store", ".npmrc", ".pypirc", ".cargo/credentials", ".cargo/credentials.toml",
+	".vault-token", ".config/op", "/var/run/docker.sock", "/run/docker.sock", NULL,
+};
+
+/* a is b, or a lies under b. */
+static int path_within(const char *a, const char *b)
+{
+	size_t n = strlen(b);
+
+	if (n == 1 && b[0] == '/')
+		return 1;
+	return !strncmp(a, b, n) && (a[n] == '\0' || a[n] == '/');
+}
+
+/* ws (resolved) against p as written and as resolved: the workspace is
+ * compared after realpath(), so a $HOME or ~/.aws that is itself a symlink
+ * (/home -> /var/home, dotfiles kept elsewhere) must be resolved too, or
+ * its real location would pass. */
+static int contains(const char *ws, const char *p)
+{
+	char real[PATH_MAX];
+
+	return path_within(p, ws) || (realpath(p, real) && path_within(real, ws));
+}
+
+static int exposes(const char *ws, const char *p)
+{
+	char real[PATH_MAX];
+
+	return contains(ws, p) || path_within(ws, p) || (realpath(p, real) && path_within(ws, real));
+}
+
+static int check_home(const char *ws, const char *home, struct cai_err *err)
+{
+	char p[PATH_MAX];
+
+	if (contains(ws, home))
+		return err_set(err, 0, "workspace %s contains your home directory (and its "
+				       "credentials); use a project directory", ws);
+	for (const char *const *s = secret_paths; *s; s++) {
+		if ((*s)[0] == '/')
+			snprintf(p, sizeof(p), "%s", *s);
+		else
+			snprintf(p, sizeof(p), "%s/%s", home, *s);
+		if (exposes(ws, p))
+			return err_set(err, 0, "workspace %s would expose %s; use a project directory",
+				       ws, p);
+	}
+	return 0;
+}
+
+int gates_workspace_check(const char *ws, const char *const *homes, struct cai_err *err)
+{
+	size_t checked = 0;
+
+	if (ws[0] != '/')
+		return err_set(err, 0, "workspace '%s' is not an absolute path", ws);
+	/* docker's --mount is CSV: ',' would start another option and '"' a
+	 * quoted field; ':' separates options where paths are written as
+	 * SRC:DST[:MODE]. */
+	for (const char *c = ws; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == ',' || *c == ':' || *c == '"')
+			return err_set(err, 0, "workspace '%s': a path with ',', ':', '\"' or control "
+					       "characters cannot be mounted unambiguously", ws);
+	if (!strcmp(ws, "/"))
+		return err_set(err, 0, "the workspace cannot be /");
+	for (; homes && *homes; homes++) {
+		if ((*homes)[0] != '/')
+			continue;
+		if (check_home(ws, *homes, err) < 0)
+			return -1;
+		checked++;
+	}
+	/* Without a home to compare with, nothing says ~/.ssh is not inside. */
+	if (!checked)
+		return err_set(err, 0, "no home directory known (HOME unset and no passwd entry): "
+				       "cannot tell whether workspace %s exposes credentials", ws);
+	return 0;
+}

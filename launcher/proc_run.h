@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+/* proc_run: run external programs (docker, sbx, git) for the launcher.
+ *
+ * Owns: spawning a program by argv with a PATH lookup and no shell, its
+ * stdin on /dev/null, its stdout and stderr captured up to a bound, and a
+ * hard deadline after which its whole process group gets SIGKILL.  Several
+ * jobs run concurrently and are waited for together, so independent probes
+ * cost the time of the slowest one, not the sum.
+ * Refuses: to wait forever (every job has a deadline) and to keep more
+ * output than asked (the rest is read and dropped, and the job says it was
+ * truncated, so a caller never parses half a document as if it were whole).
+ * SIGINT, SIGTERM or SIGHUP while jobs run kills every job's group first,
+ * then takes its usual effect on the launcher: no probe outlives it.
+ * Also refuses to look programs up in the current directory (see
+ * proc_path_absolute_only).
+ */
+#ifndef CAI_PROC_RUN_H
+#define CAI_PROC_RUN_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "err.h"
+
+#define PROC_OUT_MAX (1u << 20)
+#define PROC_MAX_JOBS 16
+
+struct proc_job {
+	/* in */
+	char *const *argv;      /* argv[0] is looked up on PATH */
+	unsigned timeout_ms;    /* 0 means the default of 10 s */
+	size_t out_max;         /* 0 means PROC_OUT_MAX; applies to stdout and stderr each */
+
+	/* out */
+	int started;            /* the program was executed */
+	int spawn_errno;        /* why it could not be executed (ENOENT: not on PATH) */
+	int timed_out;          /* killed at the deadline */
+	int exit_code;          /* valid when exited */
+	int exited;             /* ended with exit(); otherwise killed by a signal */
+	char *out, *errout;     /* NUL-terminated, never NULL after proc_run_all */
+	size_t out_len, err_len;
+	int out_truncated, err_truncated;
+
+	/* private */
+	pid_t pid;
+	int fd_out, fd_err, fd_exec;
+	long long deadline_ms;
+	int reaped;
+};
+
+/* Run every job to completion or to its deadline.  Fails (-1) only when
+ * the launcher itself cannot spawn (no pipes, no memory); a job that could
+ * not be executed, failed or timed out is reported in its own fields. */
+int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err);
+
+/* True when the job ran and exited 0. */
+int proc_ok(const struct proc_job *job);
+
+/* One printable line saying why a job failed ("timed out after 10 s",
+ * "exit status 1: <first line of stderr>", "not found on PATH"). */
+void proc_describe_failure(const struct proc_job *job, char *out, size_t outsz);
+
+void proc_job_release(struct proc_job *job);
+
+/* Replace the launcher with argv (PATH lookup, no shell).  Returns only
+ * on failure. */
+int proc_exec(char *const *argv, struct cai_err *err);
+
+/* Drops the empty and relative entries from PATH (unsets it when none is
+ * left, so the C library's default applies).  The launcher usually runs
+ * inside the workspace: with "PATH=/usr/bin:" (a trailing ':' means the
+ * current directory) the workspace's own ./docker or ./sbx would run. */
+int proc_path_absolute_only(struct cai_err *err);
+
+#endif

@@ -1,0 +1,218 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "settings.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "fd.h"
+#include "inifile.h"
+
+/* Names that would switch on an unsafe opt-in.  They are refused by name so
+ * a user who tries gets told why, not "unknown key". */
+static const char *const unsafe_keys[] = {
+	"allow_host_credentials", "allow-host-credentials",
+	"i_understand_this_exposes_host_credentials", "i-understand-this-exposes-host-credentials",
+	"allow_host_docker_socket", "allow-host-docker-socket",
+	"i_understand_this_grants_root_access", "i-understand-this-grants-root-access",
+	"force", NULL,
+};
+
+void settings_defaults(struct settings *c)
+{
+	memset(c, 0, sizeof(*c));
+	snprintf(c->image, sizeof(c->image), "%s", CAI_DEFAULT_IMAGE);
+	snprintf(c->data_volume, sizeof(c->data_volume), "%s", CAI_DEFAULT_DATA_VOLUME);
+	snprintf(c->agent, sizeof(c->agent), "%s", CAI_DEFAULT_AGENT);
+	c->timeout_s = CAI_DEFAULT_TIMEOUT_S;
+}
+
+int settings_default_path(char *out, size_t outsz, struct cai_err *err)
+{
+	const char *xdg = getenv("XDG_CONFIG_HOME");
+	const char *home = getenv("HOME");
+	int n;
+
+	/* The XDG spec says a relative XDG_CONFIG_HOME is invalid: ignore it. */
+	if (xdg && xdg[0] == '/')
+		n = snprintf(out, outsz, "%s/containai/config.ini", xdg);
+	else if (home && home[0] == '/')
+		n = snprintf(out, outsz, "%s/.config/containai/config.ini", home);
+	else
+		return err_set(err, 0, "neither XDG_CONFIG_HOME nor HOME is an absolute path");
+	if (n < 0 || (size_t)n >= outsz)
+		return err_set(err, ENAMETOOLONG, "config path");
+	return 0;
+}
+
+/* Image, volume and context names: what docker accepts, nothing that a
+ * CLI could take for an option. */
+static int check_name(const char *key, const char *v, struct cai_err *err)
+{
+	if (!v[0])
+		return err_set(err, 0, "%s: empty value", key);
+	if (v[0] == '-')
+		return err_set(err, 0, "%s: '%s' starts with '-'", key, v);
+	for (const char *p = v; *p; p++)
+		if ((unsigned char)*p <= ' ' || *p == 0x7f || *p == ',')
+			return err_set(err, 0, "%s: '%s' contains a space, comma or control character", key, v);
+	return 0;
+}
+
+static int set_str(char *dst, size_t dstsz, const char *key, const char *v, struct cai_err *err)
+{
+	if (strlen(v) >= dstsz)
+		return err_set(err, 0, "%s: value longer than %zu characters", key, dstsz - 1);
+	if (check_name(key, v, err) < 0)
+		return -1;
+	snprintf(dst, dstsz, "%s", v);
+	return 0;
+}
+
+int settings_set(struct settings *c, const char *key, const char *v, struct cai_err *err)
+{
+	if (!strcmp(key, "image"))
+		return set_str(c->image, sizeof(c->image), key, v, err);
+	if (!strcmp(key, "probe_image"))
+		return set_str(c->probe_image, sizeof(c->probe_image), key, v, err);
+	if (!strcmp(key, "data_volume"))
+		return set_str(c->data_volume, sizeof(c->data_volume), key, v, err);
+	if (!strcmp(key, "context"))
+		return set_str(c->context, sizeof(c->context), key, v, err);
+	if (!strcmp(key, "agent"))
+		return set_str(c->agent, sizeof(c->agent), key, v, err);
+	if (!strcmp(key, "timeout")) {
+		unsigned long n;
+		if (inifile_uint(v, 600, &n, err) < 0 || (!n && err_set(err, 0, "0 is not a timeout") < 0))
+			return err_prefix(err, "%s", key);
+		c->timeout_s = (unsigned)n;
+		return 0;
+	}
+	if (!strcmp(key, "require_isolation")) {
+		int on;
+		if (inifile_bool(v, &on, err) < 0)
+			return err_prefix(err, "%s", key);
+		/* Strict mode only tightens: once any source asks for it, a
+		 * later one (CONTAINAI_REQUIRE_ISOLATION=0 left in an
+		 * environment, a workspace section) cannot quietly make
+		 * --force effective again. */
+		c->require_isolation |= on;
+		return 0;
+	}
+	return err_set(err, 0, "unknown key '%s'", key);
+}
+
+struct load_ctx {
+	struct settings *c;
+	const char *workspace;
+	int pass;               /* 0: [default], 1: the workspace's section */
+};
+
+static int section_kind(const char *section, const char *workspace, struct cai_err *err)
+{
+	static const char ws[] = "workspace ";
+
+	if (!strcmp(section, "default"))
+		return 0;
+	if (!strncmp(section, ws, sizeof(ws) - 1)) {
+		const char *path = section + sizeof(ws) - 1;
+		if (path[0] != '/')
+			return err_set(err, 0, "[%s]: the workspace must be an absolute path", section);
+		return workspace && !strcmp(path, workspace) ? 1 : 2;
+	}
+	return err_set(err, 0, "unknown section [%s] (expected [default] or [workspace /path])", section);
+}
+
+static int on_section(void *vctx, const char *section, unsigned line, struct cai_err *err)
+{
+	struct load_ctx *ctx = vctx;
+
+	return section_kind(section, ctx->workspace, err) < 0 ? -1 : 0;
+}
+
+static int on_key(void *vctx, const char *section, const char *key, const char *value,
+		  unsigned line, struct cai_err *err)
+{
+	struct load_ctx *ctx = vctx;
+	struct settings scratch;
+
+	for (const char *const *u = unsafe_keys; *u; u++)
+		if (!strcmp(key, *u))
+			return err_set(err, 0,
+				       "'%s' cannot be set in a config file; unsafe opt-ins exist only "
+				       "as command-line flags with their acknowledgement", key);
+	int kind = section_kind(section, ctx->workspace, err);
+	if (kind < 0)
+		return -1;
+	/* Every section is validated on both passes, applied only on its own. */
+	settings_defaults(&scratch);
+	struct settings *target = kind == ctx->pass ? ctx->c : &scratch;
+	return settings_set(target, key, value, err);
+}
+
+static const struct inifile_ops settings_ops = { on_section, on_key };
+
+int settings_load_buf(struct settings *c, const char *buf, size_t len, const char *name,
+		     const char *workspace, struct cai_err *err)
+{
+	for (int pass = 0; pass < 2; pass++) {
+		struct load_ctx ctx = { c, workspace, pass };
+		if (inifile_parse_buf(buf, len, name, &settings_ops, &ctx, err) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+int settings_load_file(struct settings *c, const char *path, int explicit_path,
+		      const char *workspace, struct cai_err *err)
+{
+	/* Read once, parse twice: both passes see the same bytes. */
+	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
+	_cleanup_free_ char *buf = NULL;
+	struct stat st;
+	size_t len;
+
+	if (fd < 0) {
+		if (!explicit_path && errno == ENOENT)
+			return 0;
+		return err_set(err, errno, "%s", path);
+	}
+	if (fstat(fd, &st) < 0)
+		return err_set(err, errno, "%s", path);
+	if (!S_ISREG(st.st_mode))
+		return err_set(err, 0, "%s: not a regular file", path);
+	if (fd_read_bounded(fd, INIFILE_MAX_SIZE, &buf, &len, err) < 0)
+		return err_prefix(err, "%s", path);
+	if (settings_load_buf(c, buf, len, path, workspace, err) < 0)
+		return -1;
+	snprintf(c->path, sizeof(c->path), "%s", path);
+	return 0;
+}
+
+int settings_apply_env(struct settings *c, struct cai_err *err)
+{
+	static const struct { const char *env, *key; } map[] = {
+		{ "CONTAINAI_IMAGE", "image" },
+		{ "CONTAINAI_PROBE_IMAGE", "probe_image" },
+		{ "CONTAINAI_DATA_VOLUME", "data_volume" },
+		{ "CONTAINAI_AGENT", "agent" },
+		{ "CONTAINAI_TIMEOUT", "timeout" },
+		{ "CONTAINAI_REQUIRE_ISOLATION", "require_isolation" },
+	};
+
+	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+		const char *v = getenv(map[i].env);
+		if (v && v[0] && settings_set(c, map[i].key, v, err) < 0)
+			return err_prefix(err, "environment %s", map[i].env);
+	}
+	return 0;
+}
+
+const char *settings_probe_image(const struct settings *c)
+{
+	return c->probe_image[0] ? c->probe_image : c->image;
+}

@@ -1,0 +1,64 @@
+/* SPDX-License-Identifier: MIT */
+/* settings: the launcher's settings and where each one comes from.
+ *
+ * Owns: $XDG_CONFIG_HOME/containai/config.ini (default
+ * ~/.config/containai/config.ini), its [default] section and its
+ * per-workspace sections `[workspace /absolute/path]`, the CONTAINAI_*
+ * environment variables, and the precedence flag > environment > config
+ * (workspace section over [default]) > built-in default.
+ * Refuses: unknown sections and keys, bad values, and above all any key
+ * that would switch on an unsafe opt-in (host credentials, the host Docker
+ * socket, --force): those exist only as command-line flags with their
+ * acknowledgements, and a file naming one is an error "FILE:LINE: ...",
+ * never silently ignored.
+ */
+#ifndef CAI_SETTINGS_H
+#define CAI_SETTINGS_H
+
+#include "err.h"
+
+/* The sandbox image `make image` builds: the one default. */
+#define CAI_DEFAULT_IMAGE "containai:latest"
+#define CAI_DEFAULT_DATA_VOLUME "containai-data"
+#define CAI_DEFAULT_AGENT "claude"
+#define CAI_DEFAULT_TIMEOUT_S 10
+#define SETTINGS_VALUE_MAX 256
+
+struct settings {
+	char path[4096];                     /* the file read, "" when none */
+	char image[SETTINGS_VALUE_MAX];
+	char probe_image[SETTINGS_VALUE_MAX]; /* "" = same as image */
+	char data_volume[SETTINGS_VALUE_MAX];
+	char context[SETTINGS_VALUE_MAX];     /* "" = the CLI's own choice */
+	char agent[SETTINGS_VALUE_MAX];       /* agent name for sbx and docker sandbox */
+	unsigned timeout_s;                  /* per docker/sbx call */
+	int require_isolation;
+};
+
+/* Built-in defaults. */
+void settings_defaults(struct settings *c);
+
+/* The config file path from XDG_CONFIG_HOME or HOME; -1 when neither. */
+int settings_default_path(char *out, size_t outsz, struct cai_err *err);
+
+/* Layer a config file over *c: [default] first, then the section of
+ * `workspace` (an absolute path).  A missing file at the default path is
+ * not an error; a missing explicit one is (`explicit_path`). */
+int settings_load_file(struct settings *c, const char *path, int explicit_path,
+		      const char *workspace, struct cai_err *err);
+int settings_load_buf(struct settings *c, const char *buf, size_t len, const char *name,
+		     const char *workspace, struct cai_err *err);
+
+/* Layer CONTAINAI_IMAGE, CONTAINAI_PROBE_IMAGE, CONTAINAI_DATA_VOLUME,
+ * CONTAINAI_AGENT, CONTAINAI_TIMEOUT and CONTAINAI_REQUIRE_ISOLATION. */
+int settings_apply_env(struct settings *c, struct cai_err *err);
+
+/* One setting by its config-file name (image, probe_image, data_volume,
+ * context, agent, timeout, require_isolation), from any source: command
+ * line flags are layered last through this. */
+int settings_set(struct settings *c, const char *key, const char *value, struct cai_err *err);
+
+/* The probe image in effect. */
+const char *settings_probe_image(const struct settings *c);
+
+#endif

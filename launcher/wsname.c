@@ -1,0 +1,110 @@
+/* SPDX-License-Identifier: MIT */
+#include "wsname.h"
+
+#include <stdio.h>
+#include <string.h>
+
+void wsname_sanitize(const char *in, char *out, size_t outsz)
+{
+	size_t o = 0;
+	int dash = 0;
+
+	if (!outsz)
+		return;
+	for (const unsigned char *p = (const unsigned char *)in; *p && o + 1 < outsz; p++) {
+		unsigned char c = *p;
+		if (c >= 'A' && c <= 'Z')
+			c = (unsigned char)(c - 'A' + 'a');
+		if ((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || (c == '.' && o && !dash)) {
+			if (dash && o && o + 2 < outsz)
+				out[o++] = '-';
+			dash = 0;
+			out[o++] = (char)c;
+		} else {
+			dash = 1;
+		}
+	}
+	while (o && (out[o - 1] == '.' || out[o - 1] == '-'))
+		o--;
+	out[o] = '\0';
+}
+
+uint64_t wsname_hash(const char *s)
+{
+	uint64_t h = 0xcbf29ce484222325ull;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 0x100000001b3ull;
+	}
+	return h;
+}
+
+static const char *base_name(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash && slash[1] ? slash + 1 : path;
+}
+
+/* full as it is when it fits, else cut, with a hash of raw at the end to
+ * keep two names that share a prefix apart. */
+static void fit(const char *full, const char *raw, char *out)
+{
+	if (strlen(full) <= WSNAME_MAX) {
+		snprintf(out, WSNAME_MAX + 1, "%s", full);
+		return;
+	}
+	size_t keep = WSNAME_MAX - 9;
+	while (keep && (full[keep - 1] == '-' || full[keep - 1] == '.'))
+		keep--;
+	snprintf(out, WSNAME_MAX + 1, "%.*s-%08x", (int)keep, full,
+		 (unsigned)(wsname_hash(raw) & 0xffffffffu));
+}
+
+void wsname_derive(const char *workspace, const char *repo_top, const char *branch, char *out)
+{
+	char raw[1024], part[WSNAME_MAX + 1], part2[WSNAME_MAX + 1];
+	char full[2 * (WSNAME_MAX + 1) + 32];
+
+	if (repo_top && branch && branch[0] && strcmp(branch, "HEAD")) {
+		wsname_sanitize(base_name(repo_top), part, sizeof(part));
+		wsname_sanitize(branch, part2, sizeof(part2));
+		snprintf(full, sizeof(full), WSNAME_PREFIX "%s%s%s", part[0] ? part : "repo",
+			 part2[0] ? "-" : "", part2);
+		snprintf(raw, sizeof(raw), "%s\n%s", repo_top, branch);
+	} else {
+		wsname_sanitize(base_name(workspace), part, sizeof(part));
+		snprintf(full, sizeof(full), WSNAME_PREFIX "%s%s%08x", part, part[0] ? "-" : "",
+			 (unsigned)(wsname_hash(workspace) & 0xffffffffu));
+		snprintf(raw, sizeof(raw), "%s", workspace);
+	}
+	fit(full, raw, out);
+}
+
+void wsname_add_variant(char *name, const char *variant)
+{
+	char full[2 * (WSNAME_MAX + 1)];
+
+	snprintf(full, sizeof(full), "%s-%s", name, variant);
+	/* name is already unique per workspace: hashing it with the variant
+	 * keeps a cut name unique too. */
+	fit(full, full, name);
+}
+
+int wsname_check(const char *name, struct cai_err *err)
+{
+	size_t n = strlen(name);
+
+	if (!n || n > WSNAME_MAX)
+		return err_set(err, 0, "name '%s': must be 1 to %d characters", name, WSNAME_MAX);
+	for (size_t i = 0; i < n; i++) {
+		char c = name[i];
+		int alnum = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9');
+		if (!alnum && (i == 0 || (c != '.' && c != '-')))
+			return err_set(err, 0,
+				       "name '%s': only letters, digits, '.' and '-' (not first) are allowed",
+				       name);
+	}
+	return 0;
+}

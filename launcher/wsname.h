@@ -1,0 +1,40 @@
+/* SPDX-License-Identifier: MIT */
+/* wsname: the deterministic sandbox name of a workspace.
+ *
+ * Owns: "containai-REPO-BRANCH" for a git work tree, else
+ * "containai-DIR-HASH" (HASH: 8 hex digits of the absolute path), reduced
+ * to the characters every backend accepts (docker, docker sandbox and sbx
+ * all take [a-z0-9.-]) and to at most 63 characters; a name that had to be
+ * cut keeps a hash of the uncut one so two long names stay apart.
+ * Refuses: user-given names outside [A-Za-z0-9][A-Za-z0-9.-]* or longer
+ * than 63 characters.
+ */
+#ifndef CAI_WSNAME_H
+#define CAI_WSNAME_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "err.h"
+
+#define WSNAME_MAX 63
+#define WSNAME_PREFIX "containai-"
+
+/* Lower-case letters and digits kept, '.' kept inside, every other run of
+ * bytes becomes one '-'; no leading or trailing '-' or '.'. */
+void wsname_sanitize(const char *in, char *out, size_t outsz);
+
+/* FNV-1a, 64 bits: stable across runs and machines. */
+uint64_t wsname_hash(const char *s);
+
+/* repo_top and branch are NULL outside a git work tree (or on a detached
+ * HEAD).  out must hold WSNAME_MAX + 1 bytes. */
+void wsname_derive(const char *workspace, const char *repo_top, const char *branch, char *out);
+
+/* Appends "-VARIANT" (already in [a-z0-9-]) to a derived name, cut and
+ * hashed as above when it no longer fits. */
+void wsname_add_variant(char *name, const char *variant);
+
+int wsname_check(const char *name, struct cai_err *err);
+
+#endif

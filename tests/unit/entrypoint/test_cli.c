@@ -1,0 +1,101 @@
+/* SPDX-License-Identifier: MIT */
+#include "cli.h"
+#include "supervise.h"
+#include "unit.h"
+
+#include <sys/wait.h>
+
+#define ARGV(...) ((char *[]){ "containai-init", __VA_ARGS__, NULL })
+
+static int parse(char **argv, struct cli_opts *o, struct cai_err *e)
+{
+	int argc = 0;
+	while (argv[argc])
+		argc++;
+	return cli_parse(argc, argv, o, e);
+}
+
+TEST(stops_at_first_non_option)
+{
+	char **a = ARGV("-g", "ls", "-v", "--grace", "--check");
+	struct cli_opts o;
+	struct cai_err e = { 0 };
+	CHECK_INT(parse(a, &o, &e), 0);
+	CHECK_INT(o.group, 1);
+	CHECK_INT(o.verbosity, 0);
+	CHECK_INT(o.action, CLI_RUN);
+	CHECK_STR(o.argv[0], "ls");
+	CHECK_STR(o.argv[1], "-v");
+	CHECK_STR(o.argv[3], "--check");
+}
+
+TEST(double_dash_ends_options)
+{
+	char **a = ARGV("-c", "/x.ini", "--", "-g");
+	struct cli_opts o;
+	struct cai_err e = { 0 };
+	CHECK_INT(parse(a, &o, &e), 0);
+	CHECK_STR(o.config, "/x.ini");
+	CHECK_INT(o.group, 0);
+	CHECK_STR(o.argv[0], "-g");
+}
+
+TEST(grace_forms)
+{
+	char **a = ARGV("--grace", "7", "true");
+	char **b = ARGV("--grace=9", "true");
+	struct cli_opts o;
+	struct cai_err e = { 0 };
+	CHECK_INT(parse(a, &o, &e), 0);
+	CHECK_INT(o.grace, 7);
+	CHECK_INT(parse(b, &o, &e), 0);
+	CHECK_INT(o.grace, 9);
+	CHECK_INT(o.grace_set, 1);
+}
+
+TEST(refusals)
+{
+	struct cli_opts o;
+	struct cai_err e = { 0 };
+	char **unknown = ARGV("-x", "true");
+	char **nocmd = ARGV("-g");
+	char **noarg = ARGV("-c");
+	char **badgrace = ARGV("--grace", "soon", "true");
+	char **neggrace = ARGV("--grace=-1", "true");
+	char **twoactions = ARGV("--check", "--version");
+	char **extra = ARGV("--check", "true");
+
+	CHECK_INT(parse(unknown, &o, &e), -1);
+	CHECK_CONTAINS(e.msg, "unknown option '-x'");
+	CHECK_INT(parse(nocmd, &o, &e), -1);
+	CHECK_CONTAINS(e.msg, "no command");
+	CHECK_INT(parse(noarg, &o, &e), -1);
+	CHECK_CONTAINS(e.msg, "needs an argument");
+	CHECK_INT(parse(badgrace, &o, &e), -1);
+	CHECK_CONTAINS(e.msg, "--grace");
+	CHECK_INT(parse(neggrace, &o, &e), -1);
+	CHECK_INT(parse(twoactions, &o, &e), -1);
+	CHECK_INT(parse(extra, &o, &e), -1);
+}
+
+TEST(actions_without_command)
+{
+	struct cli_opts o;
+	struct cai_err e = { 0 };
+	char **check = ARGV("--check", "-c", "/etc/x.ini");
+	char **help = ARGV("--help");
+	CHECK_INT(parse(check, &o, &e), 0);
+	CHECK_INT(o.action, CLI_CHECK);
+	CHECK_INT(parse(help, &o, &e), 0);
+	CHECK_INT(o.action, CLI_HELP);
+}
+
+TEST(exit_status_mapping)
+{
+	for (int code = 0; code < 256; code++)
+		CHECK_INT(exit_status_from_wait(code << 8), code);
+	for (int sig = 1; sig < 65; sig++)
+		CHECK_INT(exit_status_from_wait(sig), 128 + sig);
+	/* A core dump flag does not change the signal number. */
+	CHECK_INT(exit_status_from_wait(SIGSEGV | 0x80), 128 + SIGSEGV);
+}

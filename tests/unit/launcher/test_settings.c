@@ -1,0 +1,137 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdlib.h>
+
+#include "settings.h"
+#include "unit.h"
+
+static int load(struct settings *c, const char *text, const char *ws, struct cai_err *err)
+{
+	settings_defaults(c);
+	return settings_load_buf(c, text, strlen(text), "config.ini", ws, err);
+}
+
+TEST(settings_defaults_are_the_sandbox_image)
+{
+	struct settings c;
+
+	settings_defaults(&c);
+	CHECK_STR(c.image, CAI_DEFAULT_IMAGE);
+	CHECK_STR(c.image, "containai:latest");
+	CHECK_STR(settings_probe_image(&c), "containai:latest");
+	CHECK_INT(c.require_isolation, 0);
+}
+
+TEST(settings_workspace_section_beats_default_in_any_order)
+{
+	struct settings c;
+	struct cai_err err;
+
+	CHECK_INT(load(&c, "[workspace /w]\nimage = ws:1\n[default]\nimage = def:1\nagent = codex\n",
+		       "/w", &err), 0);
+	CHECK_STR(c.image, "ws:1");
+	CHECK_STR(c.agent, "codex");
+	CHECK_INT(load(&c, "[workspace /w]\nimage = ws:1\n[default]\nimage = def:1\n", "/other", &err), 0);
+	CHECK_STR(c.image, "def:1");
+}
+
+TEST(settings_precedence_env_over_file_flag_over_env)
+{
+	struct settings c;
+	struct cai_err err;
+
+	CHECK_INT(load(&c, "[default]\nimage = file:1\ntimeout = 5\nrequire_isolation = true\n", NULL, &err), 0);
+	setenv("CONTAINAI_IMAGE", "env:1", 1);
+	setenv("CONTAINAI_REQUIRE_ISOLATION", "0", 1);
+	CHECK_INT(settings_apply_env(&c, &err), 0);
+	CHECK_STR(c.image, "env:1");
+	CHECK_INT(c.timeout_s, 5);
+	CHECK_INT(settings_set(&c, "image", "flag:1", &err), 0);
+	CHECK_STR(c.image, "flag:1");
+	unsetenv("CONTAINAI_IMAGE");
+	unsetenv("CONTAINAI_REQUIRE_ISOLATION");
+}
+
+/* Strict mode is the exception to precedence: no source can switch off
+ * what another switched on. */
+TEST(settings_require_isolation_only_tightens)
+{
+	struct settings c;
+	struct cai_err err;
+
+	CHECK_INT(load(&c, "[default]\nrequire_isolation = true\n", NULL, &err), 0);
+	setenv("CONTAINAI_REQUIRE_ISOLATION", "0", 1);
+	CHECK_INT(settings_apply_env(&c, &err), 0);
+	unsetenv("CONTAINAI_REQUIRE_ISOLATION");
+	CHECK_INT(c.require_isolation, 1);
+	CHECK_INT(load(&c, "[default]\nrequire_isolation = true\n[workspace /w]\nrequire_isolation = false\n",
+		       "/w", &err), 0);
+	CHECK_INT(c.require_isolation, 1);
+	CHECK_INT(load(&c, "[workspace /w]\nrequire_isolation = true\n", "/w", &err), 0);
+	CHECK_INT(c.require_isolation, 1);
+}
+
+TEST(settings_unsafe_opt_ins_are_errors_with_line)
+{
+	struct settings c;
+	struct cai_err err;
+
+	CHECK_INT(load(&c, "[default]\nimage = a\nallow_host_credentials = true\n", NULL, &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:3: 'allow_host_credentials' cannot be set in a config file");
+	CHECK_INT(load(&c, "[workspace /x]\nallow-host-docker-socket = 1\n", "/y", &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:2:");
+	CHECK_INT(load(&c, "[default]\nforce = yes\n", NULL, &err), -1);
+	CHECK_INT(load(&c, "[default]\ni_understand_this_grants_root_access = true\n", NULL, &err), -1);
+}
+
+TEST(settings_refuses_bad_input)
+{
+	struct settings c;
+	struct cai_err err;
+
+	CHECK_INT(load(&c, "[default]\nbogus = 1\n", NULL, &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:2: unknown key 'bogus'");
+	CHECK_INT(load(&c, "[workspace relative]\n", NULL, &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:1:");
+	CHECK_INT(load(&c, "[default]\nimage = --privileged\n", NULL, &err), -1);
+	CHECK_INT(load(&c, "[default]\nimage = a b\n", NULL, &err), -1);
+	CHECK_INT(load(&c, "[default]\ntimeout = 0\n", NULL, &err), -1);
+	CHECK_INT(load(&c, "[default]\ntimeout = 601\n", NULL, &err), -1);
+	CHECK_INT(load(&c, "[default]\nrequire_isolation = maybe\n", NULL, &err), -1);
+	/* A bad key in another workspace's section is still an error. */
+	CHECK_INT(load(&c, "[workspace /other]\nimage = -x\n", "/w", &err), -1);
+}
+
+TEST(settings_env_errors_name_the_variable)
+{
+	struct settings c;
+	struct cai_err err;
+
+	settings_defaults(&c);
+	setenv("CONTAINAI_TIMEOUT", "soon", 1);
+	CHECK_INT(settings_apply_env(&c, &err), -1);
+	CHECK_CONTAINS(err.msg, "CONTAINAI_TIMEOUT");
+}
+
+TEST(settings_path_follows_xdg)
+{
+	char p[512];
+	struct cai_err err;
+
+	setenv("XDG_CONFIG_HOME", "/x/cfg", 1);
+	CHECK_INT(settings_default_path(p, sizeof(p), &err), 0);
+	CHECK_STR(p, "/x/cfg/containai/config.ini");
+	setenv("XDG_CONFIG_HOME", "relative", 1);
+	setenv("HOME", "/h", 1);
+	CHECK_INT(settings_default_path(p, sizeof(p), &err), 0);
+	CHECK_STR(p, "/h/.config/containai/config.ini");
+}
+
+TEST(settings_missing_default_file_is_fine_explicit_is_not)
+{
+	struct settings c;
+	struct cai_err err;
+
+	settings_defaults(&c);
+	CHECK_INT(settings_load_file(&c, "/nonexistent/containai/config.ini", 0, NULL, &err), 0);
+	CHECK_INT(settings_load_file(&c, "/nonexistent/containai/config.ini", 1, NULL, &err), -1);
+}
