@@ -17,8 +17,8 @@ B        := build
 LIB_MODULES      := clock envname err fd inifile log
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
                     landlock manifest mountinfo seccomp_policy supervise volume workspace
-LAUNCHER_MODULES := argv cli detect docker doctor gates proc_run sandbox_run session \
-                    settings wsname
+LAUNCHER_MODULES := argv cli detect docker doctor gates guest_kernel proc_run sandbox_run \
+                    session settings wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
@@ -125,6 +125,11 @@ unit: $(UNITS)
 $(B)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(B)/helpers
 	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< $(if $(findstring seccomp,$*),-lseccomp,)
+
+# A launcher module's rule, run by the e2e suites on live output.
+$(B)/helpers/guest_kernel_classify: tests/helpers/guest_kernel_classify.c launcher/guest_kernel.c
+	@mkdir -p $(B)/helpers
+	$(CC) -std=gnu11 -O2 $(WARN) -static $(LAUNCHER_INC) -o $@ $^
 
 helpers: $(HELPERS)
 

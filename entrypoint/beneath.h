@@ -11,14 +11,21 @@
  * from concurrent renames is retried a bounded number of times.
  * The test switch CONTAINAI_TEST_NO_OPENAT2=1 forces the walk; the walk is
  * as strict as openat2, so forcing it weakens nothing.
- * Needs Linux 5.8 (statx mount ids); an older kernel is refused, not
- * half-checked.
+ * Mounts are told apart by statx mount ids (Linux 5.8).  A kernel whose
+ * statx reports none (gVisor) is not trusted half: the root must then be
+ * on the mount /proc/self/mountinfo shows at its path (same device) and
+ * no mount may lie beneath it - checked when the root is opened and again
+ * at every beneath_verify_root - so that a device number different from
+ * the root's is the only way left to be on another mount, and that is
+ * checked at every step.  CONTAINAI_TEST_NO_STATX_MNT_ID=1 forces this
+ * mode on Linux for the tests.
  */
 #ifndef CAI_BENEATH_H
 #define CAI_BENEATH_H
 
 #include <limits.h>
 #include <stdint.h>
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -27,8 +34,9 @@ struct beneath {
 	int root_fd;            /* O_PATH|O_DIRECTORY descriptor of the root */
 	dev_t dev;              /* identity recorded when the root was opened */
 	ino_t ino;
-	uint64_t mnt_id;
+	uint64_t mnt_id;        /* statx's, or the mount table's when by_table */
 	int is_mount_root;      /* the root is a mount point */
+	int by_table;           /* no statx mount ids: see above */
 	char path[PATH_MAX];    /* for messages only, never resolved again */
 };
 
@@ -70,5 +78,13 @@ int beneath_mkdir(const struct beneath *b, const char *rel, mode_t mode, struct 
 /* Refuse (EXDEV) a descriptor that is not on the root's mount, e.g. a
  * directory entry that turned out to be a mount point. */
 int beneath_check_mount(const struct beneath *b, int fd, const char *what, struct cai_err *err);
+
+/* 1 when a statx result (asked for STATX_BASIC_STATS | STATX_MNT_ID) is
+ * on the root's mount, by the rule above; 0 otherwise. */
+int beneath_on_root_mount(const struct beneath *b, const struct statx *stx);
+
+/* 1 and *mnt_id when the kernel reported a mount id in `stx` (and the test
+ * switch does not hide it), else 0. */
+int beneath_statx_mnt_id(const struct statx *stx, uint64_t *mnt_id);
 
 #endif

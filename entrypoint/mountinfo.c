@@ -132,6 +132,13 @@ static int mountinfo_parse_line(const char *s, const char *end, struct mount_ent
 		if (n == 1 && fld[0] == '-')
 			break;
 		if (n == 0) {
+			/* gVisor writes an empty optional-fields column
+			 * ("rw  - 9p"): accepted there and nowhere else. */
+			const char *peek = s;
+			size_t pn;
+			const char *next = mountinfo_field(&peek, end, &pn);
+			if (fld == opt_start && next && pn == 1 && next[0] == '-')
+				continue;
 			*why = "empty optional field";
 			return 1;
 		}
@@ -235,6 +242,35 @@ const struct mount_entry *mountinfo_find_id(const struct mount_table *t, uint64_
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].mnt_id == mnt_id)
+			return &t->v[i];
+	return NULL;
+}
+
+int mountinfo_path_at_or_under(const char *path, const char *dir)
+{
+	size_t n = strlen(dir);
+
+	if (!strcmp(dir, "/"))
+		return path[0] == '/';
+	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
+}
+
+const struct mount_entry *mountinfo_mount_of(const struct mount_table *t, const char *path)
+{
+	const struct mount_entry *best = NULL;
+
+	/* ">=": of two mounts at one point, the later is on top. */
+	for (size_t i = 0; i < t->n; i++)
+		if (mountinfo_path_at_or_under(path, t->v[i].mount_point) &&
+		    (!best || strlen(t->v[i].mount_point) >= strlen(best->mount_point)))
+			best = &t->v[i];
+	return best;
+}
+
+const struct mount_entry *mountinfo_first_beneath(const struct mount_table *t, const char *path)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].mount_point, path) && mountinfo_path_at_or_under(t->v[i].mount_point, path))
 			return &t->v[i];
 	return NULL;
 }

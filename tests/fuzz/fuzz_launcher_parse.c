@@ -8,6 +8,7 @@
 
 #include "argv.h"
 #include "detect.h"
+#include "guest_kernel.h"
 #include "settings.h"
 #include "wsname.h"
 
@@ -21,7 +22,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 6) {
+	switch (data[0] % 7) {
 	case 0:
 		detect_uid_map_remapped(s);
 		break;
@@ -61,6 +62,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			wsname_derive("/w", s, nl + 1, out);
 		} else {
 			wsname_derive(s, NULL, NULL, out);
+		}
+		break;
+	}
+	case 6: {
+		/* The engine's release, a '|', the probe's output. */
+		char why[256];
+		char *bar = strchr(s, '|');
+		if (bar) {
+			*bar = '\0';
+			guest_kernel_classify(s, bar + 1, why, sizeof(why));
 		}
 		break;
 	}
