@@ -3,8 +3,10 @@
 # Data-volume preparation by the real containai-init against tmpfs volumes:
 # the shipped layout, idempotence, user data kept, every attack refused
 # with exit 125 and nothing outside the volume touched, and a rename race.
-# The whole suite runs twice: through openat2 and through the forced
-# component walk (CONTAINAI_TEST_NO_OPENAT2=1).
+# The whole suite runs three times: through openat2, through the forced
+# component walk (CONTAINAI_TEST_NO_OPENAT2=1), and as under gVisor -
+# the walk, with mounts told apart by the mount table and device numbers
+# because statx reports no mount id (CONTAINAI_TEST_NO_STATX_MNT_ID=1).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
@@ -262,7 +264,7 @@ case_inner_mounts() {
 	mount -t tmpfs -o size=1m tmpfs "$V/claude"
 	plant_done
 	run_init
-	expect_refused mount_at_entry "claude: leaves the volume or crosses a mount"
+	expect_refused mount_at_entry "claude(: leaves the volume or crosses a mount| is a mount inside it)"
 	expect_eq mount_at_entry_untouched "$(stat -c '%u:%g' "$V/claude")" 0:0
 
 	new_volume
@@ -271,8 +273,19 @@ case_inner_mounts() {
 	touch "$V/userdata/x"
 	plant_done
 	run_init
-	expect_refused mount_elsewhere_in_volume "userdata: a mount inside the volume"
+	expect_refused mount_elsewhere_in_volume "userdata(: a mount inside the volume| is a mount inside it)"
 	expect_eq mount_elsewhere_untouched "$(stat -c '%u:%g' "$V/userdata/x")" 0:0
+
+	# A bind mount of the volume's own file system: same device number,
+	# so only a mount id or the mount table tells it apart.
+	new_volume
+	mkdir -p "$V/userdata" "$OUT/bound"
+	touch "$OUT/bound/x"
+	mount --bind "$OUT/bound" "$V/userdata"
+	plant_done
+	run_init
+	expect_refused same_fs_bind_in_volume "userdata(: a mount inside the volume| is a mount inside it)"
+	expect_eq same_fs_bind_untouched "$(stat -c '%u:%g' "$OUT/bound/x")" 0:0
 }
 
 case_bad_manifest() {
@@ -345,6 +358,11 @@ case_lookup_mode() {
 	else
 		expect_no_match lookup_uses_openat2 "$ERR" "walk component by component"
 	fi
+	if [ "${CONTAINAI_TEST_NO_STATX_MNT_ID:-}" = 1 ]; then
+		expect_match mounts_by_table "$ERR" "statx reports no mount id: mounts are told apart by the mount table"
+	else
+		expect_no_match mounts_by_mount_id "$ERR" "statx reports no mount id"
+	fi
 }
 
 # The race: a swapper exchanges a layout directory with a symlink to an
@@ -407,6 +425,8 @@ run_all() {
 if [ -z "${CAI_VOLUME_MODE:-}" ]; then
 	CAI_VOLUME_MODE=openat2 SUITE="${SUITE}[openat2]" bash "$0"
 	CAI_VOLUME_MODE=walk CONTAINAI_TEST_NO_OPENAT2=1 SUITE="${SUITE}[walk]" bash "$0"
+	CAI_VOLUME_MODE=table CONTAINAI_TEST_NO_OPENAT2=1 CONTAINAI_TEST_NO_STATX_MNT_ID=1 \
+		SUITE="${SUITE}[gvisor]" bash "$0"
 	exit 0
 fi
 run_all
