@@ -44,7 +44,8 @@ struct fd_identity {
 	dev_t dev;
 	ino_t ino;
 	uint64_t nlink;
-	uint64_t mnt_id;        /* 0 when the kernel reports none */
+	uint64_t mnt_id;
+	int has_mnt_id;         /* 0: the kernel reports none (gVisor) */
 	int is_mount_root;
 };
 
@@ -76,9 +77,8 @@ static int fd_identify(int fd, struct fd_identity *id)
 	id->ino = stx.stx_ino;
 	id->nlink = stx.stx_nlink;
 	id->mnt_id = 0;
-	id->is_mount_root = 0;
-	if (beneath_statx_mnt_id(&stx, &id->mnt_id))
-		id->is_mount_root = !!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	id->has_mnt_id = beneath_statx_mnt_id(&stx, &id->mnt_id);
+	id->is_mount_root = id->has_mnt_id && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 	return 0;
 }
 
@@ -95,7 +95,7 @@ static int same_mount(const struct beneath *b, const struct fd_identity *id)
 {
 	if (b->by_table)
 		return id->dev == b->dev;
-	return id->mnt_id && id->mnt_id == b->mnt_id;
+	return id->has_mnt_id && id->mnt_id == b->mnt_id;
 }
 
 /* Without statx mount ids: the mount table says which mount the root is
@@ -203,7 +203,7 @@ int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
 	b->ino = id.ino;
 	b->mnt_id = id.mnt_id;
 	b->is_mount_root = id.is_mount_root;
-	if (!id.mnt_id) {
+	if (!id.has_mnt_id) {
 		b->by_table = 1;
 		log_debug("%s: statx reports no mount id: mounts are told apart by the mount table and device numbers", path);
 		if (table_check_root(b->path, b->dev, &b->mnt_id, &b->is_mount_root, err) < 0)
@@ -230,8 +230,9 @@ int beneath_verify_root(const struct beneath *b, struct cai_err *err)
 		int is_root;
 		if (table_check_root(b->path, id.dev, &id.mnt_id, &is_root, err) < 0)
 			return -1;
+		id.has_mnt_id = 1;
 	}
-	if (id.dev != b->dev || id.ino != b->ino || id.mnt_id != b->mnt_id)
+	if (id.dev != b->dev || id.ino != b->ino || !id.has_mnt_id || id.mnt_id != b->mnt_id)
 		return err_refuse(err, EXDEV, b->path, "root changed since it was opened");
 	if (id.nlink == 0)
 		return err_refuse(err, ENOENT, b->path, "root was removed");
