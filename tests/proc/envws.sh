@@ -155,10 +155,6 @@ run_init "$S/ws.ini" true
 expect_eq "ws_mount_point_refused" "$RC" 125
 expect_match "ws_mount_point_refused_why" "$ERR" 'is a mount point: refusing to replace it'
 check "ws_mount_point_untouched" mountpoint -q "$LINK"
-# Where statx reports no mount id (gVisor): a bind of the same file
-# system has the parent's device, and only the mount table tells.
-CONTAINAI_TEST_NO_STATX_MNT_ID=1 run_init "$S/ws.ini" true
-expect_match "ws_mount_point_refused_by_mount_table" "$RC:$ERR" '^125:.*is a mount point: refusing to replace it'
 umount "$LINK"
 
 # Bind layout: a directory mounted at the link path is used as it is.
@@ -169,6 +165,8 @@ mount --bind "$S/host/bound" "$LINK"
 run_init "$S/ws.ini" sh -c 'cat marker'
 expect_eq "ws_bind_layout_accepted" "$RC:$OUT" "0:inside"
 check "ws_bind_layout_unchanged" test -d "$LINK" -a ! -L "$LINK"
+# Where statx reports no mount id (gVisor): a bind of the same file
+# system has the parent's device, and only the mount table tells.
 CONTAINAI_TEST_NO_STATX_MNT_ID=1 run_init "$S/ws.ini" sh -c 'cat marker'
 expect_eq "ws_bind_layout_accepted_by_mount_table" "$RC:$OUT" "0:inside"
 umount "$LINK"
