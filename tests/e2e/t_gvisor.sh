@@ -83,17 +83,17 @@ expect_match "runsc engine: runsc registered, with the test machine's --network=
 side_engine_docker "$E" load -i "$T/image.tar" >/dev/null
 
 # probe ENGINE: the guest-kernel probe as the launcher runs its probes (no
-# network, the entrypoint replaced), classified; RC is the probe's status.
+# network, the entrypoint replaced); RC its status, VERDICT the rule's.
 probe() {
 	side_engine_docker "$1" run --rm --pull=never --network=none --runtime=runsc \
 		--entrypoint sh "$IMG" -c "$("$CLASSIFY" --command)" >"$T/probe" 2>&1
 	RC=$?
-	"$CLASSIFY" "$(side_engine_docker "$1" info --format '{{.KernelVersion}}')" <"$T/probe"
+	VERDICT=$("$CLASSIFY" "$(side_engine_docker "$1" info --format '{{.KernelVersion}}')" <"$T/probe")
 }
 RELEASE=$(side_engine_docker "$E" info --format '{{.KernelVersion}}')
-verdict=$(probe "$E")
+probe "$E"
 expect_eq "probe runs" "$RC" 0
-expect_match "guest kernel: gVisor's, not the host's" "$verdict" '^gvisor: '
+expect_match "guest kernel: gVisor's, not the host's" "$VERDICT" '^gvisor: '
 
 # ---- every step of the shipped config ----------------------------------------
 
@@ -217,10 +217,10 @@ fi
 expect_match "named-only runsc: listed under that name" \
 	"$(side_engine_docker "$FAKE" info --format '{{json .Runtimes.runsc}}')" '"path":"runc"'
 side_engine_docker "$FAKE" load -i "$T/image.tar" >/dev/null
-verdict=$(probe "$FAKE")
+probe "$FAKE"
 expect_eq "named-only runsc: probe runs" "$RC" 0
 expect_match "named-only runsc: the probe sees the host's kernel" \
-	"$verdict" "^host: the container runs the host's kernel \\($RELEASE\\)"
+	"$VERDICT" "^host: the container runs the host's kernel \\($RELEASE\\)"
 if side_engine_stop "$FAKE"; then
 	pass "fake runsc engine: stopped, nothing left"
 else
