@@ -61,14 +61,18 @@ engine_down() {
 #   namespace NETNS (created when missing; in the main namespace it would
 #   take over the first engine's docker0 bridge).  `nsenter --net`, not
 #   `ip netns exec`, which remounts /sys and hides the cgroup mounts.
-#   Returns once the engine answers; its log is DIR/dockerd.log.
+#   Returns once the engine answers; its log is DIR/dockerd.log.  While it
+#   runs, dockerd has its data root mounted on itself in the host's mount
+#   table (a "mirrored" mount to anything reading that table): a suite
+#   stops its engines before it ends.
 # side_engine_host DIR: the engine's address for docker -H / DOCKER_HOST.
 # side_engine_docker DIR ARGS...: the docker CLI against that engine.
 # side_engine_stop DIR: every container on the engine removed first (a
 #   runsc container left behind keeps its runsc-sandbox and runsc-gofer
 #   processes), dockerd stopped (SIGKILL after 30 s), what it mounted under
 #   DIR unmounted, its network namespace deleted.  Fails when a process of
-#   the engine (one whose command line names DIR) is still there.
+#   the engine (one whose command line names DIR) is still there after
+#   10 s; such processes are then killed by their pids.
 #   Idempotent: safe in an EXIT trap after a partial start.
 # The state lives in files under DIR, so a subshell's start is stopped by
 # its parent.
@@ -140,14 +144,18 @@ side_engine_stop() {
 		[ -z "$left" ] && break
 		sleep 0.5
 	done
+	# Still failing the stop, but not left running: each is a process of
+	# this engine, ended by its pid.
+	if [ -n "$left" ]; then
+		echo "side engine $dir: processes left behind: $(tr '\n' ' ' <<<"$left")" >&2
+		local p
+		for p in $left; do kill -9 "$p" 2>/dev/null; done
+		sleep 1
+	fi
 	umount -R "$dir/exec" "$dir/data" 2>/dev/null
 	netns=$(cat "$dir/netns" 2>/dev/null)
 	[ -z "$netns" ] || ip netns del "$netns" 2>/dev/null
-	if [ -n "$left" ]; then
-		echo "side engine $dir: processes left behind:" $left >&2
-		return 1
-	fi
-	return 0
+	[ -z "$left" ]
 }
 
 # The runtime entry that registers gVisor in a test engine's daemon.json.
@@ -157,4 +165,5 @@ side_engine_stop() {
 # uses the host kernel's network stack inside the container's network
 # namespace (--network=host).  A real host registers plain
 # {"path": "/usr/bin/runsc"} and keeps gVisor's netstack.
+# shellcheck disable=SC2034 # used by the suites that source this file
 GVISOR_TEST_RUNTIME='"runsc": {"path": "/usr/bin/runsc", "runtimeArgs": ["--network=host"]}'

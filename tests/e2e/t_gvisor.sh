@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
+# shellcheck disable=SC2016
+# commands run in the sandbox expand their own $VARS
 # containai-init under gVisor, on real engines started here:
 #  - an engine with runsc registered (tests/e2e/engine.sh): the real
 #    sandbox image, built from this checkout, runs under --runtime=runsc
@@ -142,7 +144,7 @@ expect_eq "int 0x80 is judged as the x86_64 call gVisor runs" "$OUT" "int80 -1"
 gv "$IMG" $PROBE work
 expect_eq "ordinary work (threads, fork, exec, files, sockets)" "$OUT" "work ok"
 gv "$IMG" $PROBE fds
-expect_eq "descriptors 0-2 only" "$(echo $OUT)" "0 1 2"
+expect_eq "descriptors 0-2 only" "$(printf '%s\n' "$OUT" | tr '\n' ' ')" "0 1 2 "
 
 # The volume, prepared through the walk (no openat2) and the mount table
 # (no statx mount ids); find(1) because coreutils' statx calls fail there.
