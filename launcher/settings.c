@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "fd.h"
+#include "macro.h"
 #include "inifile.h"
 
 /* Names that would switch on an unsafe opt-in.  They are refused by name so
@@ -204,7 +205,7 @@ int settings_apply_env(struct settings *c, struct cai_err *err)
 		{ "CONTAINAI_REQUIRE_ISOLATION", "require_isolation" },
 	};
 
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
 		const char *v = getenv(map[i].env);
 		if (v && v[0] && settings_set(c, map[i].key, v, err) < 0)
 			return err_prefix(err, "environment %s", map[i].env);
