@@ -223,14 +223,10 @@ static void reason(char *dst, const struct proc_job *j)
 	proc_describe_failure(j, dst, DETECT_REASON_MAX);
 }
 
-/* Why an answer was refused, or (err NULL) that it parsed but lacks what
- * was asked of it; a longer reason is cut to the report's field. */
-static void answer_reason(char *dst, const struct cai_err *err, const char *what)
+/* Why an answer was refused, cut to the report's field. */
+static void refused_reason(char *dst, const struct cai_err *err)
 {
-	if (err)
-		snprintf(dst, DETECT_REASON_MAX, "%.*s", DETECT_REASON_MAX - 1, err->msg);
-	else
-		snprintf(dst, DETECT_REASON_MAX, "%s: answer is not the expected JSON", what);
+	snprintf(dst, DETECT_REASON_MAX, "%.*s", DETECT_REASON_MAX - 1, err->msg);
 }
 
 static void classify_docker_version(struct detect_result *r, const struct proc_job *j)
@@ -253,8 +249,12 @@ static void classify_docker_version(struct detect_result *r, const struct proc_j
 	json_auto_t *root = docker_json(j, JSON_OBJECT, &err);
 	json_t *server = json_object_get(root, "Server");
 	const char *ver = json_string_value(json_object_get(server, "Version"));
-	if (!json_is_object(server) || !ver) {
-		answer_reason(r->docker_reason, root ? NULL : &err, "docker version");
+	if (!ver) {
+		if (root)
+			snprintf(r->docker_reason, DETECT_REASON_MAX,
+				 "docker version: answer is not the expected JSON");
+		else
+			refused_reason(r->docker_reason, &err);
 		r->docker_daemon = TRI_UNKNOWN;
 		return;
 	}
@@ -280,7 +280,11 @@ static void classify_docker_info(struct detect_result *r, const struct proc_job 
 	json_t *runtimes = json_object_get(root, "Runtimes");
 
 	if (!json_is_object(runtimes)) {
-		answer_reason(r->sysbox_reason, root ? NULL : &err, "docker info");
+		if (root)
+			snprintf(r->sysbox_reason, DETECT_REASON_MAX,
+				 "docker info: answer is not the expected JSON");
+		else
+			refused_reason(r->sysbox_reason, &err);
 		r->sysbox_remap = TRI_UNKNOWN;
 		return;
 	}
@@ -442,7 +446,7 @@ static int detect_eci_runtime(const struct docker *d, const char *probe_name,
 	const char *runtime = json_string_value(v);
 	if (!v) {
 		r->eci_probe = TRI_UNKNOWN;
-		answer_reason(r->eci_reason, &why, NULL);
+		refused_reason(r->eci_reason, &why);
 	} else if (strcmp(runtime, DETECT_SYSBOX_RUNTIME)) {
 		r->eci_probe = runtime[0] ? TRI_NO : TRI_UNKNOWN;
 		snprintf(r->eci_reason, DETECT_REASON_MAX,

@@ -3,6 +3,7 @@
 
 #include "answer.h"
 #include "docker.h"
+#include "macro.h"
 #include "unit.h"
 
 static char *const info_argv[] = { "docker", "--context", "c", "info", "--format", "{{json .}}", NULL };
@@ -67,26 +68,28 @@ TEST(docker_json_refuses_trailing_bytes)
  * document, never what a failing CLI printed. */
 TEST(docker_json_refuses_a_failed_or_cut_call)
 {
+	static const struct {
+		int truncated, exit_code, timed_out, exited;
+		const char *why;
+	} cases[] = {
+		{ 1, 0, 0, 1, "docker info: output larger than" },
+		{ 0, 1, 0, 1, "docker info: exit status 1" },
+		{ 0, 0, 1, 1, "docker info: no answer within" },
+		{ 0, 0, 0, 0, "docker info: killed by a signal" },
+	};
 	char out[] = "{\"a\": 1}";
-	struct cai_err err;
-	struct proc_job j;
 
-	answer_job(&j, info_argv, out, strlen(out));
-	j.out_truncated = 1;
-	CHECK(docker_json(&j, JSON_OBJECT, &err) == NULL);
-	CHECK_CONTAINS(err.msg, "docker info: output larger than");
-	answer_job(&j, info_argv, out, strlen(out));
-	j.exit_code = 1;
-	CHECK(docker_json(&j, JSON_OBJECT, &err) == NULL);
-	CHECK_CONTAINS(err.msg, "docker info: exit status 1");
-	answer_job(&j, info_argv, out, strlen(out));
-	j.timed_out = 1;
-	CHECK(docker_json(&j, JSON_OBJECT, &err) == NULL);
-	CHECK_CONTAINS(err.msg, "no answer within");
-	answer_job(&j, info_argv, out, strlen(out));
-	j.exited = 0;
-	CHECK(docker_json(&j, JSON_OBJECT, &err) == NULL);
-	CHECK_CONTAINS(err.msg, "killed by a signal");
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct cai_err err;
+		struct proc_job j;
+		answer_job(&j, info_argv, out, strlen(out));
+		j.out_truncated = cases[i].truncated;
+		j.exit_code = cases[i].exit_code;
+		j.timed_out = cases[i].timed_out;
+		j.exited = cases[i].exited;
+		CHECK(docker_json(&j, JSON_OBJECT, &err) == NULL);
+		CHECK_CONTAINS(err.msg, cases[i].why);
+	}
 }
 
 /* Every call names the engine resolved at start. */

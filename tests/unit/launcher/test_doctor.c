@@ -8,15 +8,25 @@
 #include "doctor.h"
 #include "unit.h"
 
-/* The contract's doctor --json fields, with their types. */
-TEST(doctor_json_has_the_contract_fields)
+static struct session s;
+
+/* The report on s, as a fresh string. */
+static char *report(int (*print)(const struct session *, FILE *, struct cai_err *))
 {
-	static struct session s;
 	char *buf = NULL;
 	size_t len = 0;
 	struct cai_err err;
 	FILE *f = open_memstream(&buf, &len);
 
+	if (print(&s, f, &err) < 0)
+		unit_fail(__FILE__, __LINE__, "%s", err.msg);
+	fclose(f);
+	return buf;
+}
+
+/* The contract's doctor --json fields, with their types. */
+TEST(doctor_json_has_the_contract_fields)
+{
 	settings_defaults(&s.cfg);
 	s.det.platform = PLATFORM_WSL;
 	s.det.docker_cli = 1;
@@ -24,8 +34,7 @@ TEST(doctor_json_has_the_contract_fields)
 	s.det.sysbox_runtime = 1;
 	s.det.sysbox_remap = TRI_UNKNOWN;
 	s.det.mode = MODE_NONE;
-	CHECK_INT(doctor_print_json(&s, f, &err), 0);
-	fclose(f);
+	char *buf = report(doctor_print_json);
 	json_error_t jerr;
 	json_t *root = json_loads(buf, 0, &jerr);
 	free(buf);
@@ -49,19 +58,12 @@ TEST(doctor_json_has_the_contract_fields)
  * text: no escape sequence, no line of its own. */
 TEST(doctor_text_keeps_engine_strings_on_their_line)
 {
-	static struct session s;
-	char *buf = NULL;
-	size_t len = 0;
-	struct cai_err err;
-	FILE *f = open_memstream(&buf, &len);
-
 	settings_defaults(&s.cfg);
 	s.det.docker_cli = 1;
 	s.det.docker_daemon = TRI_YES;
 	snprintf(s.det.server_version, sizeof(s.det.server_version), "1\033[2J\n[OK] isolation: mode sbx");
 	s.det.mode = MODE_NONE;
-	CHECK_INT(doctor_print_text(&s, f, &err), 0);
-	fclose(f);
+	char *buf = report(doctor_print_text);
 	CHECK(!strchr(buf, '\033'));
 	CHECK(!strstr(buf, "\n[OK] isolation"));
 	CHECK_CONTAINS(buf, "[ERROR] isolation: none usable");
