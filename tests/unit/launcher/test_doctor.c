@@ -36,7 +36,7 @@ TEST(doctor_json_has_the_contract_fields)
 	s.det.mode = MODE_NONE;
 	char *buf = report(doctor_print_json);
 	json_error_t jerr;
-	json_t *root = json_loads(buf, 0, &jerr);
+	json_auto_t *root = json_loads(buf, JSON_REJECT_DUPLICATES, &jerr);
 	free(buf);
 	CHECK(root);
 	CHECK_STR(json_string_value(json_object_get(root, "platform")), "wsl");
@@ -51,7 +51,6 @@ TEST(doctor_json_has_the_contract_fields)
 	CHECK_STR(json_string_value(json_object_get(json_object_get(root, "isolation"), "mode")), "none");
 	CHECK(json_is_false(json_object_get(json_object_get(root, "isolation"), "available")));
 	CHECK(json_is_string(json_object_get(root, "recommended_action")));
-	json_decref(root);
 }
 
 /* What the engine says about itself reaches the terminal as printable
