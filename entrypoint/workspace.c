@@ -12,6 +12,7 @@
 
 #include "fd.h"
 #include "log.h"
+#include "macro.h"
 
 /* path == dir or path is under dir. */
 static int path_at_or_under(const char *path, const char *dir)
@@ -29,7 +30,7 @@ const char *workspace_refusal(const char *path, const char *link)
 
 	if (path[0] != '/' || !strcmp(path, "/"))
 		return "is the root directory";
-	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(system_dirs); i++)
 		if (path_at_or_under(path, system_dirs[i]))
 			return "is a system directory";
 	if (!strncmp(path, "/lib", 4))

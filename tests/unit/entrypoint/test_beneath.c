@@ -14,6 +14,7 @@
 
 #include "beneath.h"
 #include "fd.h"
+#include "macro.h"
 #include "unit.h"
 
 static char tmp[PATH_MAX];
@@ -27,12 +28,12 @@ static const char *scratch(void)
 	if (!mkdtemp(tmp))
 		return NULL;
 	const char *dirs[] = { "vol", "vol/a", "vol/a/b", "outside" };
-	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(dirs); i++) {
 		snprintf(p, sizeof(p), "%s/%s", tmp, dirs[i]);
 		mkdir(p, 0755);
 	}
 	const char *files[] = { "vol/f", "vol/a/b/g", "outside/secret" };
-	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(files); i++) {
 		snprintf(p, sizeof(p), "%s/%s", tmp, files[i]);
 		close(open(p, O_CREAT | O_WRONLY, 0644));
 	}
@@ -110,7 +111,7 @@ BOTH(beneath_refuses_bad_relative_paths)
 
 	CHECK(scratch());
 	CHECK_INT(open_vol(&b, &err), 0);
-	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++)
 		CHECK_INT(beneath_open(&b, bad[i], O_PATH, 0, &err), -1);
 	CHECK_INT(beneath_open(&b, "a/../f", O_PATH, 0, &err), -1);
 	CHECK_CONTAINS(err.msg, "'..' component not allowed");
@@ -135,9 +136,9 @@ BOTH(beneath_refuses_symlink_at_every_component)
 	CHECK_INT(open_vol(&b, &err), 0);
 
 	const char *cases[] = { "to_outside/secret", "to_secret", "inner/b/g", "inner", "dangling" };
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		int flags[] = { O_RDONLY, O_PATH, O_PATH | O_DIRECTORY, O_RDONLY | O_DIRECTORY, O_WRONLY | O_CREAT };
-		for (size_t j = 0; j < sizeof(flags) / sizeof(flags[0]); j++) {
+		for (size_t j = 0; j < ARRAY_SIZE(flags); j++) {
 			err_clear(&err);
 			CHECK_INT(beneath_open(&b, cases[i], flags[j], 0600, &err), -1);
 			CHECK_INT(err.errnum, ELOOP);

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "config.h"
 #include "log.h"
+#include "macro.h"
 #include "unit.h"
 
 static int parse(struct cai_config *c, const char *text, struct cai_err *e)
@@ -95,7 +96,7 @@ TEST(every_error_names_file_and_line)
 		{ "[init]\n[init]\n", "t.ini:2: section [init] appears twice" },
 		{ "[init]\ngrace = 3\n  4\n", "t.ini:3: [init] grace is set twice" },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct cai_config c;
 		struct cai_err e = { 0 };
 		CHECK_INT(parse(&c, cases[i].text, &e), -1);

@@ -14,6 +14,7 @@
 #include "dotenv.h"
 #include "envbuild.h"
 #include "fd.h"
+#include "macro.h"
 #include "unit.h"
 
 static const char *const problem_names[] = {
@@ -161,7 +162,7 @@ static const struct dotenv_case cases[] = {
 
 TEST(dotenv_grammar_table)
 {
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct dotenv_case *c = &cases[i];
 		struct record r;
 		run_parse(c->in, c->len ? c->len : strlen(c->in), &r);
@@ -179,7 +180,7 @@ TEST(dotenv_reports_never_show_values)
 		"BAD-KEY=SECRETVALUE\n", "SECRETVALUE\n", "export SECRETVALUE\n", "A=SECRETVALUE\0x\n",
 		"A=\"SECRETVALUE\"\n", "A=${SECRETVALUE} #\n", "A=1\nA=SECRETVALUE\n", " A=SECRETVALUE\n",
 	};
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
 		struct record r;
 		size_t len = strlen(lines[i]);
 		if (i == 3)

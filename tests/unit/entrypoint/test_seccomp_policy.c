@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "seccomp_policy.h"
+#include "macro.h"
 #include "unit.h"
 
 /* parse_err TEXT: parse and return the error message ("" when it parsed). */
@@ -250,7 +251,7 @@ TEST(saved_program_refuses_tampering)
 	 * (instruction 1, its k at byte 4): each one refused. */
 	const long header = 48, guard = header + (long)strlen(text);
 	const long offsets[] = { 10, header + 5, guard + 8 + 4 };
-	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(offsets); i++) {
 		char dir[] = "/tmp/cai-saved.XXXXXX";
 		const char *path = saved_fixture(dir, text, &bpf);
 		CHECK(path != NULL);
