@@ -68,9 +68,38 @@ static int fd_identify(int fd, struct fd_identity *id)
 	return 0;
 }
 
+/* One component of a path: every loop over a path's components takes
+ * them from path_next, so all of them split alike. */
+struct path_comp {
+	char name[NAME_MAX + 1];
+	size_t len;             /* 0 for the empty component of "a//b" or "a/" */
+	int last;               /* no '/' after it */
+	int dots;               /* "." or ".." */
+};
+
+/* Take the component *p starts with and move *p past it and its '/'.
+ * -1 (ENAMETOOLONG) for one longer than NAME_MAX. */
+static int path_next(const char **p, struct path_comp *c)
+{
+	const char *slash = strchrnul(*p, '/');
+
+	c->len = (size_t)(slash - *p);
+	if (c->len > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(c->name, *p, c->len);
+	c->name[c->len] = '\0';
+	c->last = !*slash;
+	c->dots = !strcmp(c->name, ".") || !strcmp(c->name, "..");
+	*p = c->last ? slash : slash + 1;
+	return 0;
+}
+
 int beneath_check_rel(const char *rel, struct cai_err *err)
 {
 	size_t len = strlen(rel);
+	struct path_comp c;
 
 	if (len == 0)
 		return err_set(err, EINVAL, "empty path");
@@ -78,16 +107,16 @@ int beneath_check_rel(const char *rel, struct cai_err *err)
 		return err_set(err, ENAMETOOLONG, "%.40s...", rel);
 	if (rel[0] == '/')
 		return err_set(err, 0, "%s: absolute path (must be relative to the volume root)", rel);
-	for (const char *p = rel; p;) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		if (n == 0)
+	for (const char *p = rel;;) {
+		if (path_next(&p, &c) < 0)
+			return err_set(err, errno, "%s", rel);
+		if (c.len == 0)
 			return err_set(err, 0, "%s: empty path component", rel);
-		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return err_set(err, 0, "%s: '%.*s' component not allowed", rel, (int)n, p);
-		p = slash ? slash + 1 : NULL;
+		if (c.dots)
+			return err_set(err, 0, "%s: '%s' component not allowed", rel, c.name);
+		if (c.last)
+			return 0;
 	}
-	return 0;
 }
 
 int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
@@ -109,21 +138,15 @@ int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
 	/* Component by component with O_NOFOLLOW: a symlink (or a /proc magic
 	 * link) anywhere in the root's own path is refused, not followed. */
 	for (const char *p = path + 1; *p;) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		char comp[NAME_MAX + 1];
+		struct path_comp c;
 
-		if (n == 0) {
-			p++;
+		if (path_next(&p, &c) < 0)
+			return err_set(err, errno, "%s", path);
+		if (c.len == 0)
 			continue;
-		}
-		if (n > NAME_MAX)
-			return err_set(err, ENAMETOOLONG, "%s", path);
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		if (!strcmp(comp, ".") || !strcmp(comp, ".."))
-			return err_set(err, 0, "%s: '%s' component not allowed", path, comp);
-		_cleanup_close_ int next = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (c.dots)
+			return err_set(err, 0, "%s: '%s' component not allowed", path, c.name);
+		_cleanup_close_ int next = openat(cur, c.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 		if (next < 0)
 			return err_set(err, errno, "%s", path);
 		struct stat st;
@@ -135,7 +158,6 @@ int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
 			return err_set(err, ENOTDIR, "%s", path);
 		close(cur);
 		cur = fd_take(&next);
-		p += n;
 	}
 	if (fd_identify(cur, &id) < 0)
 		return err_set(err, errno, "%s: statx", path);
@@ -265,29 +287,22 @@ static int walk_step(const struct beneath *b, int dir, const char *comp)
 static int walk_parent(const struct beneath *b, const char *rel, const char **last)
 {
 	_cleanup_close_ int cur = fcntl(b->root_fd, F_DUPFD_CLOEXEC, 3);
-	const char *p = rel;
+	struct path_comp c;
 
 	if (cur < 0)
 		return -1;
-	for (const char *slash; (slash = strchr(p, '/'));) {
-		char comp[NAME_MAX + 1];
-		size_t n = (size_t)(slash - p);
-
-		if (n > NAME_MAX) {
-			errno = ENAMETOOLONG;
+	for (const char *p = rel;;) {
+		*last = p;
+		if (path_next(&p, &c) < 0)
 			return -1;
-		}
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		int next = walk_step(b, cur, comp);
+		if (c.last)
+			return fd_take(&cur);
+		int next = walk_step(b, cur, c.name);
 		if (next < 0)
 			return -1;
 		close(cur);
 		cur = next;
-		p = slash + 1;
 	}
-	*last = p;
-	return fd_take(&cur);
 }
 
 static int open_with_walk(const struct beneath *b, const char *rel, int flags, mode_t mode)
