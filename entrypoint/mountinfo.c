@@ -3,10 +3,8 @@
 #include "mountinfo.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fd.h"
 #include "log.h"
@@ -220,14 +218,11 @@ int mountinfo_parse(const char *buf, size_t len, const char *name, struct mount_
 
 int mountinfo_read_self(struct mount_table *t, struct cai_err *err)
 {
-	_cleanup_close_ int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 
-	if (fd < 0)
-		return err_set(err, errno, "/proc/self/mountinfo");
-	if (fd_read_bounded(fd, MOUNTINFO_MAX_SIZE, &buf, &len, err) < 0)
-		return err_prefix(err, "/proc/self/mountinfo");
+	if (fd_read_file("/proc/self/mountinfo", MOUNTINFO_MAX_SIZE, &buf, &len, err) < 0)
+		return -1;
 	return mountinfo_parse(buf, len, "/proc/self/mountinfo", t, err);
 }
 
