@@ -6,6 +6,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "fd.h"
 #include "log.h"
 
@@ -43,21 +44,12 @@ static char *mountinfo_unescape(const char *s, size_t n, const char **why)
 	return out;
 }
 
+/* The line is skipped with its own reason; decimal_parse's is not needed. */
 static int mountinfo_number(const char *s, size_t n, uint64_t max, uint64_t *out)
 {
-	uint64_t v = 0;
+	struct cai_err ignored;
 
-	if (n == 0 || n > 20)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		if (v > (max - (uint64_t)(s[i] - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*out = v;
-	return 0;
+	return decimal_parse(s, n, max, out, &ignored);
 }
 
 static void mountinfo_entry_free(struct mount_entry *e)

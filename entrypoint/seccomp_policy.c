@@ -22,6 +22,7 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "decimal.h"
 #include "fd.h"
 #include "macro.h"
 
@@ -106,24 +107,18 @@ static int sp_lookup(const struct sp_name *tab, size_t n, const char *name, uint
 	return -1;
 }
 
-/* Decimal or 0x-hex, no sign; a leading 0 would read as octal elsewhere,
- * so it is refused rather than guessed. */
+/* lib's decimal rule (a leading 0 is refused, not read as octal), or 0x
+ * and hex digits. */
 static int sp_number(const char *s, uint64_t max, uint64_t *out, struct cai_err *err)
 {
-	const char *digits = s;
-	int base = 10;
 	char *end;
 
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		digits = s + 2;
-	} else if (s[0] == '0' && s[1]) {
-		return err_set(err, 0, "'%s': a leading 0 is ambiguous, write decimal or 0x hex", s);
-	}
-	if (!isxdigit((unsigned char)digits[0]) || (base == 10 && !isdigit((unsigned char)digits[0])))
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return decimal_parse(s, strlen(s), max, out, err);
+	if (!isxdigit((unsigned char)s[2]))
 		return err_set(err, 0, "'%s' is not a number", s);
 	errno = 0;
-	unsigned long long v = strtoull(digits, &end, base);
+	unsigned long long v = strtoull(s + 2, &end, 16);
 	if (*end || errno)
 		return err_set(err, 0, "'%s' is not a number", s);
 	if (v > max)

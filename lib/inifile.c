@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "fd.h"
 
 struct inifile_state {
@@ -165,17 +166,11 @@ int inifile_bool(const char *value, int *out, struct cai_err *err)
 
 int inifile_uint(const char *value, unsigned long max, unsigned long *out, struct cai_err *err)
 {
-	char *end;
+	uint64_t v;
 
-	if (value[0] < '0' || value[0] > '9')
-		return err_set(err, 0, "'%s' is not a number", value);
-	errno = 0;
-	unsigned long v = strtoul(value, &end, 10);
-	if (*end || errno)
-		return err_set(err, 0, "'%s' is not a number", value);
-	if (v > max)
-		return err_set(err, 0, "%lu is larger than %lu", v, max);
-	*out = v;
+	if (decimal_parse(value, strlen(value), max, &v, err) < 0)
+		return -1;
+	*out = (unsigned long)v;
 	return 0;
 }
 

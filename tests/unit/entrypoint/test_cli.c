@@ -62,6 +62,7 @@ TEST(refusals)
 	char **noarg = ARGV("-c");
 	char **badgrace = ARGV("--grace", "soon", "true");
 	char **neggrace = ARGV("--grace=-1", "true");
+	char **octgrace = ARGV("--grace", "010", "true");
 	char **twoactions = ARGV("--check", "--version");
 	char **extra = ARGV("--check", "true");
 
@@ -74,6 +75,8 @@ TEST(refusals)
 	CHECK_INT(parse(badgrace, &o, &e), -1);
 	CHECK_CONTAINS(e.msg, "--grace");
 	CHECK_INT(parse(neggrace, &o, &e), -1);
+	CHECK_INT(parse(octgrace, &o, &e), -1);
+	CHECK_CONTAINS(e.msg, "--grace: '010': a leading 0 is ambiguous");
 	CHECK_INT(parse(twoactions, &o, &e), -1);
 	CHECK_INT(parse(extra, &o, &e), -1);
 }

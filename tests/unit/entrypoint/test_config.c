@@ -76,6 +76,8 @@ TEST(every_error_names_file_and_line)
 		{ "[init]\ngrace = 1\ngrace = 2\n", "t.ini:3: [init] grace is set twice" },
 		{ "[init]\ngrace = soon\n", "t.ini:2: [init] grace: 'soon' is not a number" },
 		{ "[init]\ngrace = 99999\n", "t.ini:2:" },
+		{ "[init]\ngrace = 010\n", "t.ini:2: [init] grace: '010': a leading 0 is ambiguous" },
+		{ "[user]\nuid = 01000\ngid = 1000\n", "t.ini:2: [user] uid: '01000': a leading 0" },
 		{ "[init]\nsignal_target = all\n", "t.ini:2:" },
 		{ "[init]\nlog_level = loud\n", "t.ini:2:" },
 		{ "\n\n[volume]\nroot = relative\n", "t.ini:4: [volume] root: 'relative' is not an absolute path" },
