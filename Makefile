@@ -14,7 +14,7 @@ DESTDIR  ?=
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 B        := build
 
-LIB_MODULES      := clock decimal envname err fd inifile log
+LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
                     landlock manifest mountinfo seccomp_policy supervise volume workspace
 LAUNCHER_MODULES := argv cli detect docker doctor gates proc_run sandbox_run session \

@@ -13,13 +13,7 @@
 #include "fd.h"
 #include "log.h"
 #include "macro.h"
-
-/* path == dir or path is under dir. */
-static int path_at_or_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
-}
+#include "path.h"
 
 const char *workspace_refusal(const char *path, const char *link)
 {
@@ -31,13 +25,13 @@ const char *workspace_refusal(const char *path, const char *link)
 	if (path[0] != '/' || !strcmp(path, "/"))
 		return "is the root directory";
 	for (size_t i = 0; i < ARRAY_SIZE(system_dirs); i++)
-		if (path_at_or_under(path, system_dirs[i]))
+		if (path_within(path, system_dirs[i]))
 			return "is a system directory";
 	if (!strncmp(path, "/lib", 4))
 		return "is a system directory";
-	if (path_at_or_under(path, link))
+	if (path_within(path, link))
 		return "is at or under the workspace link";
-	if (path_at_or_under(link, path))
+	if (path_within(link, path))
 		return "contains the workspace link";
 	return NULL;
 }

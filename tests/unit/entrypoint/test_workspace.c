@@ -106,6 +106,8 @@ TEST(workspace_refusal_rules)
 			return;
 		}
 	}
+	/* A link at "/" has every candidate under it. */
+	CHECK_STR(workspace_refusal("/home/dev/proj", "/"), "is at or under the workspace link");
 }
 
 TEST(workspace_mirrored_rule)
