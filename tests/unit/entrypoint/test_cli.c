@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli.h"
-#include "supervise.h"
 #include "unit.h"
-
-#include <sys/wait.h>
 
 #define ARGV(...) ((char *[]){ "containai-init", __VA_ARGS__, NULL })
 
@@ -91,14 +88,4 @@ TEST(actions_without_command)
 	CHECK_INT(o.action, CLI_CHECK);
 	CHECK_INT(parse(help, &o, &e), 0);
 	CHECK_INT(o.action, CLI_HELP);
-}
-
-TEST(exit_status_mapping)
-{
-	for (int code = 0; code < 256; code++)
-		CHECK_INT(exit_status_from_wait(code << 8), code);
-	for (int sig = 1; sig < 65; sig++)
-		CHECK_INT(exit_status_from_wait(sig), 128 + sig);
-	/* A core dump flag does not change the signal number. */
-	CHECK_INT(exit_status_from_wait(SIGSEGV | 0x80), 128 + SIGSEGV);
 }
