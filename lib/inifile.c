@@ -90,7 +90,11 @@ static char *inifile_reader(char *out, int size, void *stream)
 		inifile_fail(st, st->line);
 		return NULL;
 	}
-	if (inifile_check_header(st, start, n) < 0) {
+	/* inih drops a UTF-8 byte-order mark before the first line: the header
+	 * check must see the line inih sees, or "\xef\xbb\xbf[user]" would give
+	 * keys to a section whose step was never switched on. */
+	size_t bom = st->line == 1 && n >= 3 && !memcmp(start, "\xef\xbb\xbf", 3) ? 3 : 0;
+	if (inifile_check_header(st, start + bom, n - bom) < 0) {
 		inifile_fail(st, st->line);
 		return NULL;
 	}
