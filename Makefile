@@ -122,9 +122,11 @@ $(B)/unit/containai_unittest: $(call san,$(UNIT_MAIN) $(UNIT_LAUNCHER_TESTS) $(L
 unit: $(UNITS)
 
 # Test helpers are static so they run inside FROM-scratch test images.
+# Their dependency files go elsewhere: build/helpers is copied into images.
 $(B)/helpers/%: tests/helpers/%.c
-	@mkdir -p $(B)/helpers
-	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< $(if $(findstring seccomp,$*),-lseccomp,)
+	@mkdir -p $(B)/helpers $(B)/dep/helpers
+	$(CC) -std=gnu11 -O2 $(WARN) $(DEPFLAGS) -MF $(B)/dep/helpers/$*.d -static -o $@ $< \
+		$(if $(findstring seccomp,$*),-lseccomp,)
 
 helpers: $(HELPERS)
 

@@ -5,7 +5,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -215,12 +214,6 @@ static int openat2_usable(const struct beneath *b)
 {
 	if (openat2_state != OPENAT2_UNPROBED)
 		return openat2_state == OPENAT2_USABLE;
-	const char *force = getenv("CONTAINAI_TEST_NO_OPENAT2");
-	if (force && !strcmp(force, "1")) {
-		log_debug("CONTAINAI_TEST_NO_OPENAT2=1: confined lookups walk component by component");
-		openat2_state = OPENAT2_MISSING;
-		return 0;
-	}
 	struct open_how how = {
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = BENEATH_RESOLVE,
