@@ -68,8 +68,8 @@ static int fd_identify(int fd, struct fd_identity *id)
 }
 
 /* One component of a path: every loop over a path's components takes
- * them from path_next, so all of them split alike. */
-struct path_comp {
+ * them from next_comp, so all of them split alike. */
+struct beneath_comp {
 	char name[NAME_MAX + 1];
 	size_t len;             /* 0 for the empty component of "a//b" or "a/" */
 	int last;               /* no '/' after it */
@@ -78,7 +78,7 @@ struct path_comp {
 
 /* Take the component *p starts with and move *p past it and its '/'.
  * -1 (ENAMETOOLONG) for one longer than NAME_MAX. */
-static int path_next(const char **p, struct path_comp *c)
+static int next_comp(const char **p, struct beneath_comp *c)
 {
 	const char *slash = strchrnul(*p, '/');
 
@@ -98,7 +98,7 @@ static int path_next(const char **p, struct path_comp *c)
 int beneath_check_rel(const char *rel, struct cai_err *err)
 {
 	size_t len = strlen(rel);
-	struct path_comp c;
+	struct beneath_comp c;
 
 	if (len == 0)
 		return err_set(err, EINVAL, "empty path");
@@ -107,7 +107,7 @@ int beneath_check_rel(const char *rel, struct cai_err *err)
 	if (rel[0] == '/')
 		return err_set(err, 0, "%s: absolute path (must be relative to the volume root)", rel);
 	for (const char *p = rel;;) {
-		if (path_next(&p, &c) < 0)
+		if (next_comp(&p, &c) < 0)
 			return err_set(err, errno, "%s", rel);
 		if (c.len == 0)
 			return err_set(err, 0, "%s: empty path component", rel);
@@ -137,9 +137,9 @@ int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
 	/* Component by component with O_NOFOLLOW: a symlink (or a /proc magic
 	 * link) anywhere in the root's own path is refused, not followed. */
 	for (const char *p = path + 1; *p;) {
-		struct path_comp c;
+		struct beneath_comp c;
 
-		if (path_next(&p, &c) < 0)
+		if (next_comp(&p, &c) < 0)
 			return err_set(err, errno, "%s", path);
 		if (c.len == 0)
 			continue;
@@ -280,13 +280,13 @@ static int walk_step(const struct beneath *b, int dir, const char *comp)
 static int walk_parent(const struct beneath *b, const char *rel, const char **last)
 {
 	_cleanup_close_ int cur = fcntl(b->root_fd, F_DUPFD_CLOEXEC, 3);
-	struct path_comp c;
+	struct beneath_comp c;
 
 	if (cur < 0)
 		return -1;
 	for (const char *p = rel;;) {
 		*last = p;
-		if (path_next(&p, &c) < 0)
+		if (next_comp(&p, &c) < 0)
 			return -1;
 		if (c.last)
 			return fd_take(&cur);
