@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -118,6 +119,43 @@ int beneath_check_rel(const char *rel, struct cai_err *err)
 	}
 }
 
+int beneath_open_dir_nofollow(const char *path, struct cai_err *err)
+{
+	if (path[0] != '/')
+		return err_set(err, 0, "%s: not an absolute path", path);
+	if (strlen(path) >= PATH_MAX)
+		return err_set(err, ENAMETOOLONG, "%.40s...", path);
+	_cleanup_close_ int cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cur < 0)
+		return err_set(err, errno, "/");
+	/* Component by component with O_NOFOLLOW: a symlink (or a /proc magic
+	 * link) anywhere in the path is refused, not followed. */
+	for (const char *p = path + 1; *p;) {
+		struct beneath_comp c;
+		char why[NAME_MAX + 40];
+		struct stat st;
+
+		if (next_comp(&p, &c) < 0)
+			return err_set(err, errno, "%s", path);
+		if (c.len == 0)
+			continue;
+		if (c.dots)
+			return err_set(err, 0, "%s: '%s' component not allowed", path, c.name);
+		_cleanup_close_ int next = openat(cur, c.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 || fstat(next, &st) < 0)
+			return err_set(err, errno, "%s: '%s'", path, c.name);
+		if (S_ISLNK(st.st_mode)) {
+			snprintf(why, sizeof(why), "a symlink is in the path at '%s'", c.name);
+			return err_refuse(err, ELOOP, path, why);
+		}
+		if (!S_ISDIR(st.st_mode))
+			return err_set(err, ENOTDIR, "%s: '%s'", path, c.name);
+		close(cur);
+		cur = fd_take(&next);
+	}
+	return fd_take(&cur);
+}
+
 int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
 {
 	struct fd_identity id;
@@ -131,40 +169,16 @@ int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
 		return err_set(err, ENAMETOOLONG, "root");
 	memcpy(b->path, path, len + 1);
 
-	_cleanup_close_ int cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cur < 0)
-		return err_set(err, errno, "/");
-	/* Component by component with O_NOFOLLOW: a symlink (or a /proc magic
-	 * link) anywhere in the root's own path is refused, not followed. */
-	for (const char *p = path + 1; *p;) {
-		struct beneath_comp c;
-
-		if (next_comp(&p, &c) < 0)
-			return err_set(err, errno, "%s", path);
-		if (c.len == 0)
-			continue;
-		if (c.dots)
-			return err_set(err, 0, "%s: '%s' component not allowed", path, c.name);
-		_cleanup_close_ int next = openat(cur, c.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0)
-			return err_set(err, errno, "%s", path);
-		struct stat st;
-		if (fstat(next, &st) < 0)
-			return err_set(err, errno, "%s", path);
-		if (S_ISLNK(st.st_mode))
-			return err_refuse(err, ELOOP, path, "a symlink is in the path");
-		if (!S_ISDIR(st.st_mode))
-			return err_set(err, ENOTDIR, "%s", path);
-		close(cur);
-		cur = fd_take(&next);
-	}
-	if (fd_identify(cur, &id) < 0)
+	_cleanup_close_ int root = beneath_open_dir_nofollow(path, err);
+	if (root < 0)
+		return -1;
+	if (fd_identify(root, &id) < 0)
 		return err_set(err, errno, "%s: statx", path);
 	b->dev = id.dev;
 	b->ino = id.ino;
 	b->mnt_id = id.mnt_id;
 	b->is_mount_root = id.is_mount_root;
-	b->root_fd = fd_take(&cur);
+	b->root_fd = fd_take(&root);
 	return 0;
 }
 

@@ -33,8 +33,15 @@ struct beneath {
 	char path[PATH_MAX];    /* for messages only, never resolved again */
 };
 
-/* Open `path` (absolute) as the root.  Every component of `path` must be a
- * real directory (no symlinks anywhere, no "." or ".."). */
+/* An O_PATH descriptor of the absolute directory `path`, reached from "/"
+ * one component at a time with O_NOFOLLOW: a symlink or magic link at any
+ * component (ELOOP), a component that is not a directory (ENOTDIR), "."
+ * and ".." are refused.  The volume root is opened this way, and so are
+ * the workspace link's parent and its candidates. */
+int beneath_open_dir_nofollow(const char *path, struct cai_err *err);
+
+/* Open `path` (absolute) as the root, through beneath_open_dir_nofollow,
+ * and record its identity. */
 int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err);
 void beneath_close(struct beneath *b);
 

@@ -186,7 +186,7 @@ mv "$S/home" "$S/home-real"
 ln -s home-real "$S/home"
 run_init "$S/ws.ini" true
 expect_eq "ws_symlinked_parent_refused" "$RC" 125
-expect_match "ws_symlinked_parent_why" "$ERR" "component 'home' is a symlink"
+expect_match "ws_symlinked_parent_why" "$ERR" "a symlink is in the path at 'home' \(refused\)"
 rm "$S/home"
 mv "$S/home-real" "$S/home"
 

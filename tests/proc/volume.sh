@@ -212,14 +212,14 @@ case_root_symlink() {
 	write_config "$POLICY" true "$S/link"
 	plant_done
 	run_init
-	expect_refused root_is_symlink "a symlink is in the path"
+	expect_refused root_is_symlink "a symlink is in the path at 'link' \\(refused\\)"
 	ln -s "$OUT" "$S/link2"
 	write_config "$POLICY" false "$S/link2"
 	run_init
-	expect_refused root_symlink_to_outside "a symlink is in the path"
+	expect_refused root_symlink_to_outside "a symlink is in the path at 'link2' \\(refused\\)"
 	write_config "$POLICY" false "$S/link/claude"
 	run_init
-	expect_refused root_symlink_component "a symlink is in the path"
+	expect_refused root_symlink_component "a symlink is in the path at 'link' \\(refused\\)"
 }
 
 case_hardlink() {
