@@ -9,26 +9,27 @@
  * Refuses: a symlink at any component (ELOOP), an escape or a mount
  * crossing (EXDEV), absolute paths, "..", ".", empty components.  EAGAIN
  * from concurrent renames is retried a bounded number of times.
- * The test switch CONTAINAI_TEST_NO_OPENAT2=1 forces the walk; the walk is
- * as strict as openat2, so forcing it weakens nothing.
+ * Whether openat2 is usable is probed once, by a harmless call; the tests
+ * reach the walk by filtering openat2 (tests/helpers/no_openat2.h), never
+ * through a switch in here.
  * Mounts are told apart by statx mount ids (Linux 5.8).  A kernel whose
  * statx reports none (gVisor) is not trusted half: the root must then be
  * on the mount /proc/self/mountinfo shows at its path (same device) and
  * no mount may lie beneath it - checked when the root is opened and again
- * at every beneath_verify_root - so that a device number different from
- * the root's is the only way left to be on another mount, and that is
- * checked at every step.  CONTAINAI_TEST_NO_STATX_MNT_ID=1 forces this
- * mode on Linux for the tests.
+ * at every beneath_verify_root - so that a device number other than the
+ * root's is the only way left to be on another mount, and that is checked
+ * at every step.
  */
 #ifndef CAI_BENEATH_H
 #define CAI_BENEATH_H
 
 #include <limits.h>
 #include <stdint.h>
-#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "err.h"
+
+struct statx;
 
 struct beneath {
 	int root_fd;            /* O_PATH|O_DIRECTORY descriptor of the root */
@@ -40,8 +41,15 @@ struct beneath {
 	char path[PATH_MAX];    /* for messages only, never resolved again */
 };
 
-/* Open `path` (absolute) as the root.  Every component of `path` must be a
- * real directory (no symlinks anywhere, no "." or ".."). */
+/* An O_PATH descriptor of the absolute directory `path`, reached from "/"
+ * one component at a time with O_NOFOLLOW: a symlink or magic link at any
+ * component (ELOOP), a component that is not a directory (ENOTDIR), "."
+ * and ".." are refused.  The volume root is opened this way, and so are
+ * the workspace link's parent and its candidates. */
+int beneath_open_dir_nofollow(const char *path, struct cai_err *err);
+
+/* Open `path` (absolute) as the root, through beneath_open_dir_nofollow,
+ * and record its identity. */
 int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err);
 void beneath_close(struct beneath *b);
 
@@ -83,8 +91,7 @@ int beneath_check_mount(const struct beneath *b, int fd, const char *what, struc
  * on the root's mount, by the rule above; 0 otherwise. */
 int beneath_on_root_mount(const struct beneath *b, const struct statx *stx);
 
-/* 1 and *mnt_id when the kernel reported a mount id in `stx` (and the test
- * switch does not hide it), else 0. */
+/* 1 and *mnt_id when the kernel reported a mount id in `stx`, else 0. */
 int beneath_statx_mnt_id(const struct statx *stx, uint64_t *mnt_id);
 
 #endif

@@ -48,13 +48,20 @@ int caps_parse(const char *list, caps_mask *out, struct cai_err *err)
 	return 0;
 }
 
+int caps_prctl_set(int set, int get, unsigned long value, const char *what, struct cai_err *err)
+{
+	if (prctl(set, value, 0, 0, 0) < 0)
+		return err_set(err, errno, "%s: setting it", what);
+	int now = prctl(get, 0, 0, 0, 0);
+	if (now < 0 || (unsigned long)now != value)
+		return err_set(err, now < 0 ? errno : 0, "%s: reads back as %#x, not %#lx", what,
+			       (unsigned)now, value);
+	return 0;
+}
+
 int caps_keep_across_setuid(struct cai_err *err)
 {
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return err_set(err, errno, "capabilities: PR_SET_KEEPCAPS");
-	if (prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 1)
-		return err_set(err, 0, "capabilities: KEEP_CAPS did not stick");
-	return 0;
+	return caps_prctl_set(PR_SET_KEEPCAPS, PR_GET_KEEPCAPS, 1, "capabilities: KEEP_CAPS", err);
 }
 
 static const char *caps_name(cap_value_t c, char *buf, size_t size)
@@ -210,31 +217,22 @@ static int caps_set_ambient(caps_mask keep, cap_value_t last, struct cai_err *er
 }
 
 /* Lock the securebits and read them back.  A kernel without securebits
- * (gVisor: EINVAL to both PR_SET_SECUREBITS and PR_GET_SECUREBITS) cannot
- * lock them; what they guarantee - no capability regained through uid 0,
- * a set-uid fix-up, KEEP_CAPS or the ambient set - then holds only when
- * nothing is kept: with the bounding, permitted and inheritable sets empty
- * (caps_restrict reads every one of them back) no execve and no uid change
- * can bring a capability back.  KEEP_CAPS, which the bits would clear,
- * is cleared and read back here. */
+ * (gVisor answers EINVAL to PR_GET_SECUREBITS as to PR_SET_SECUREBITS)
+ * cannot lock them; what they guarantee - no capability regained through
+ * uid 0, a set-uid fix-up, KEEP_CAPS or the ambient set - then holds only
+ * when nothing is kept: with the bounding, permitted and inheritable sets
+ * empty (caps_restrict reads every one of them back) no execve and no uid
+ * change can bring a capability back.  KEEP_CAPS, which the bits would
+ * clear, is cleared and read back here. */
 static int caps_lock_securebits(caps_mask keep, struct cai_err *err)
 {
-	if (prctl(PR_SET_SECUREBITS, CAPS_SECUREBITS, 0, 0, 0) == 0) {
-		int bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
-		if (bits != CAPS_SECUREBITS)
-			return err_set(err, bits < 0 ? errno : 0, "capabilities: securebits read back as %#x, not %#x",
-				       (unsigned)bits, (unsigned)CAPS_SECUREBITS);
-		return 0;
-	}
-	int e = errno;
-	if (e != EINVAL || prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) >= 0 || errno != EINVAL)
-		return err_set(err, e, "capabilities: locking the securebits");
+	if (prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) >= 0 || errno != EINVAL)
+		return caps_prctl_set(PR_SET_SECUREBITS, PR_GET_SECUREBITS, CAPS_SECUREBITS,
+				      "capabilities: securebits", err);
 	if (keep)
 		return err_set(err, EINVAL, "capabilities: keeping capabilities for the command needs securebits, which this kernel does not implement");
-	if (prctl(PR_SET_KEEPCAPS, 0, 0, 0, 0) < 0)
-		return err_set(err, errno, "capabilities: clearing KEEP_CAPS");
-	if (prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 0)
-		return err_set(err, 0, "capabilities: KEEP_CAPS still set");
+	if (caps_prctl_set(PR_SET_KEEPCAPS, PR_GET_KEEPCAPS, 0, "capabilities: KEEP_CAPS", err) < 0)
+		return -1;
 	log_debug("capabilities: this kernel has no securebits; the empty capability sets leave nothing for them to lock");
 	return 0;
 }
@@ -271,11 +269,7 @@ int caps_restrict(caps_mask keep, struct cai_err *err)
 
 int caps_set_no_new_privs(struct cai_err *err)
 {
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return err_set(err, errno, "no_new_privs: PR_SET_NO_NEW_PRIVS");
-	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
-		return err_set(err, 0, "no_new_privs: not set after PR_SET_NO_NEW_PRIVS");
-	return 0;
+	return caps_prctl_set(PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS, 1, "no_new_privs", err);
 }
 
 int caps_restrict_supervisor(struct cai_err *err)

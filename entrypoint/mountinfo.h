@@ -55,10 +55,6 @@ int mountinfo_read_self(struct mount_table *t, struct cai_err *err);
 /* The entry with this mount id, or NULL. */
 const struct mount_entry *mountinfo_find_id(const struct mount_table *t, uint64_t mnt_id);
 
-/* 1 when `path` is `dir` or lies beneath it, component by component
- * ("/" holds every absolute path). */
-int mountinfo_path_at_or_under(const char *path, const char *dir);
-
 /* The mount `path` lies on as the table shows it: the entry with the
  * longest mount point at or above `path`, the later one among equals (it
  * is on top).  NULL when there is none. */
