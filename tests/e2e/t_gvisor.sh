@@ -57,16 +57,20 @@ if ! build_sandbox_image "$IMG" >"$T/build.log" 2>&1; then
 fi
 docker save "$IMG" -o "$T/image.tar"
 
-# gv [DOCKER-RUN-ARGS...] IMAGE [CMD...]: a sandbox under runsc with the
-# volume, the workspace (the bind layout) and the test helpers; OUT, ERR, RC.
-gv() {
-	side_engine_docker "$E" run --rm --runtime=runsc \
-		-v "$HELPERS:/usr/lib/containai-test:ro" \
-		-v "$P-vol:/mnt/agent-data" -v "$WS:/home/agent/workspace" \
-		"$@" >"$T/out" 2>"$T/err"
+# under_runsc [DOCKER-RUN-ARGS...] IMAGE [CMD...]: a container under runsc;
+# OUT, ERR, RC.
+under_runsc() {
+	side_engine_docker "$E" run --rm --runtime=runsc "$@" >"$T/out" 2>"$T/err"
 	RC=$?
 	OUT=$(cat "$T/out")
 	ERR=$(cat "$T/err")
+}
+
+# gv [DOCKER-RUN-ARGS...] IMAGE [CMD...]: a sandbox under runsc with the
+# volume, the workspace (the bind layout) and the test helpers.
+gv() {
+	under_runsc -v "$HELPERS:/usr/lib/containai-test:ro" \
+		-v "$P-vol:/mnt/agent-data" -v "$WS:/home/agent/workspace" "$@"
 }
 PROBE=/usr/lib/containai-test/seccomp_probe
 
@@ -203,6 +207,35 @@ mkdir -p "$T/inner"
 gv -v "$T/inner:/mnt/agent-data/claude/skills" "$IMG" sh -c 'echo ran'
 expect_eq "a mount inside the volume: refused (125)" "$RC $OUT" "125 "
 expect_match "names the mount" "$ERR" 'claude/skills is a mount inside it'
+
+# Mounts made inside the sandbox before containai-init starts (root with
+# CAP_SYS_ADMIN, then the init): a bind of a file system onto itself keeps
+# its device number, so only the mount table tells these apart.
+under_runsc --cap-add SYS_ADMIN -v "$P-bindvol:/mnt/agent-data" -v "$WS:/home/agent/workspace" \
+	--entrypoint sh "$IMG" -c '
+	mkdir -p /mnt/agent-data/userdata /mnt/agent-data/bound && : >/mnt/agent-data/bound/x &&
+	mount --bind /mnt/agent-data/bound /mnt/agent-data/userdata || exit 99
+	exec /usr/sbin/containai-init -c /etc/containai/init.ini -- echo ran'
+expect_eq "a bind of the volume's own file system inside it: refused (125)" "$RC $OUT" "125 "
+expect_match "names the bind mount" "$ERR" '/mnt/agent-data/userdata is a mount inside it'
+under_runsc -v "$P-bindvol:/mnt/agent-data" --entrypoint find "$IMG" /mnt/agent-data/bound/x -printf '%U:%G'
+expect_eq "the bind mount's file kept its owner" "$OUT" "0:0"
+
+# gVisor has no child subreapers (PR_SET_CHILD_SUBREAPER: EINVAL): started
+# other than as PID 1, containai-init cannot keep the command's orphans and
+# refuses.
+under_runsc -v "$P-vol:/mnt/agent-data" -v "$WS:/home/agent/workspace" --entrypoint sh "$IMG" \
+	-c '/usr/sbin/containai-init -c /etc/containai/init.ini -- echo ran; echo "rc=$?"'
+expect_eq "not PID 1: refused (125), the command never ran" "$OUT" "rc=125"
+expect_match "not PID 1: says why" "$ERR" 'cannot become a child subreaper'
+
+under_runsc --cap-add SYS_ADMIN -v "$P-vol:/mnt/agent-data" --entrypoint sh "$IMG" -c '
+	mkdir -p /home/agent/real /home/agent/workspace && echo inside >/home/agent/real/marker &&
+	chown -R 1000:1000 /home/agent/real &&
+	mount --bind /home/agent/real /home/agent/workspace || exit 99
+	exec /usr/sbin/containai-init -c /etc/containai/init.ini -- sh -c "pwd; cat marker"'
+expect_eq "a bind of the home's own file system at the link: used as the workspace" \
+	"$RC $(printf '%s\n' "$OUT" | tr '\n' ' ')" "0 /home/agent/workspace inside "
 
 if side_engine_stop "$E"; then
 	pass "runsc engine: stopped, no runsc-sandbox or runsc-gofer left"
