@@ -81,6 +81,13 @@ check_tree() {
 	done
 }
 
+# need_npm: npm 7 or later, the first to read lockfileVersion 3.
+need_npm() {
+	local v
+	v=$(npm --version 2>/dev/null) || die "npm is missing (tests/deps.sh installs it)"
+	[ "${v%%.*}" -ge 7 ] 2>/dev/null || die "npm $v is too old: the lock needs npm 7 or later"
+}
+
 # install SRC DEST: `npm ci` of SRC's package.json and lock into DEST,
 # checked for every command, modes made plain (readable by all, writable
 # by the owner only, no set-id bit).  DEST appears only when all passed.
@@ -111,7 +118,7 @@ installed_tree() {
 	(
 		flock -w 1800 9 || die "timed out waiting for ${CACHE_ROOT#"$ROOT"/}/.lock"
 		if [ ! -d "$dir" ]; then
-			command -v npm >/dev/null 2>&1 || die "npm is missing (tests/deps.sh installs it)"
+			need_npm
 			install "$AGENTS_DIR" "$dir" >&2
 		fi
 		find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d ! -name "$key" -exec rm -rf {} +
@@ -241,7 +248,7 @@ lock() {
 			{ echo "agents: unknown name '$name' (known: $RUNTIME ${AGENT_NAMES[*]})" >&2; exit 2; }
 		pin[$name]=${arg#*=}
 	done
-	command -v npm >/dev/null 2>&1 || die "npm is missing (tests/deps.sh installs it)"
+	need_npm
 	local specs=()
 	for name in "$RUNTIME" "${AGENT_NAMES[@]}"; do
 		specs+=("${ROW_PACKAGE[$name]}@${pin[$name]:-${ROW_TRACK[$name]}}")
