@@ -121,7 +121,12 @@ installed_tree() {
 			need_npm
 			install "$AGENTS_DIR" "$dir" >&2
 		fi
-		find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d ! -name "$key" -exec rm -rf {} +
+		# Other locks' trees, and installs cut short (every install here
+		# holds the lock, so none is running).
+		local hex16
+		hex16=$(printf '[0-9a-f]%.0s' {1..16})
+		find "$CACHE_ROOT" -mindepth 1 -maxdepth 1 -type d ! -name "$key" \
+			\( -name "$hex16" -o -name '*.tmp.*' \) -exec rm -rf {} +
 	) 9>"$CACHE_ROOT/.lock" || exit 1
 	printf '%s' "$dir"
 }
@@ -253,7 +258,9 @@ lock() {
 	for name in "$RUNTIME" "${AGENT_NAMES[@]}"; do
 		specs+=("${ROW_PACKAGE[$name]}@${pin[$name]:-${ROW_TRACK[$name]}}")
 	done
-	LOCK_WORK=$(mktemp -d)
+	# Beside the cache, so that the checked tree moves into it by a rename.
+	mkdir -p "$CACHE_ROOT"
+	LOCK_WORK=$(mktemp -d "$CACHE_ROOT/lock.XXXXXX")
 	trap 'rm -rf "$LOCK_WORK"' EXIT
 	local work=$LOCK_WORK
 	cat >"$work/package.json" <<'JSON'
@@ -268,13 +275,15 @@ JSON
 		--omit-lockfile-registry-resolved --no-audit --no-fund --loglevel=error "${specs[@]}") ||
 		die "npm could not resolve the pins; agents/ is unchanged"
 	install "$work" "$work/tree"
-	mkdir -p "$CACHE_ROOT"
-	cp "$work/package.json" "$work/package-lock.json" "$AGENTS_DIR/"
-	# The tree just checked is the cache of the new lock.
-	local dest
-	dest=$CACHE_ROOT/$(lock_key)
-	rm -rf "$dest"
-	mv "$work/tree" "$dest"
+	# The tree just checked becomes the cache of the new lock.
+	(
+		flock -w 1800 9 || die "timed out waiting for ${CACHE_ROOT#"$ROOT"/}/.lock"
+		cp "$work/package.json" "$work/package-lock.json" "$AGENTS_DIR/"
+		local dest
+		dest=$CACHE_ROOT/$(lock_key)
+		rm -rf "$dest"
+		mv "$work/tree" "$dest"
+	) 9>"$CACHE_ROOT/.lock" || exit 1
 	echo "agents: locked"
 	for name in "$RUNTIME" "${AGENT_NAMES[@]}"; do
 		printf '  %-9s %s@%s\n' "$name" "${ROW_PACKAGE[$name]}" \

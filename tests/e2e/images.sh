@@ -92,7 +92,7 @@ build_sandbox_image() {
 	shift 2
 	ensure_debian_base || return 1
 	# shellcheck disable=SC2086 # AGENTS is a list of names
-	stage_agents "$CAI_BUILD/agents" $agents || return 1
+	stage_agents "$CAI_BUILD/agents" $agents || return
 	label=$(awk '{printf "%s%s@%s", sep, $1, $3; sep=" "}' "$CAI_BUILD/agents/opt/containai/agents/VERSIONS" 2>/dev/null)
 	docker build --pull=false --force-rm -t "$tag" --build-arg AGENTS="$label" "$@" "$CAI_ROOT"
 }

@@ -108,11 +108,14 @@ expect_eq "a second stage uses the same cache" "$(stat -c %i "$cache")" "$before
 fake=$T/build/agents-cache/$(basename "$cache")
 mkdir -p "$T/build/agents-cache"
 cp -al "$cache" "$fake"
+mkdir -p "$T/build/agents-cache/0123456789abcdef" "$T/build/agents-cache/$(basename "$cache").tmp.1"
 rm -rf "$fake/node_modules/@openai/codex-linux-x64"
 out=$(CAI_BUILD=$T/build bash "$AGENTS_SH" stage "$T/bad" codex 2>&1)
 expect_eq "codex without its linux-x64 package: exit 1" "$?" 1
 expect_match "codex without its linux-x64 package: says so" "$out" \
 	'^agents: codex: @openai/codex-linux-x64/vendor/x86_64-unknown-linux-musl/bin/codex is missing or not an x86-64 ELF file'
+expect_eq "another lock's cache and a cut-short install are removed" \
+	"$(ls "$T/build/agents-cache")" "$(basename "$cache")"
 native=$fake/node_modules/opencode-linux-x64-baseline/bin/opencode
 rm -f "$native"
 printf '#!/bin/sh\necho 1.0.0\n' >"$native"
