@@ -50,7 +50,7 @@ AGENT_NAMES=()
 RUNTIME=
 while read -r kind name track pkg entry native extra; do
 	case "$kind" in '' | '#'*) continue ;; esac
-	[ -n "$native" ] && [ -z "$extra" ] || die "agents.list: malformed line for '$name'"
+	if [ -z "$native" ] || [ -n "$extra" ]; then die "agents.list: malformed line for '$name'"; fi
 	ROW_KIND[$name]=$kind ROW_TRACK[$name]=$track ROW_PACKAGE[$name]=$pkg
 	ROW_ENTRY[$name]=$entry ROW_NATIVE[$name]=$native
 	case "$kind" in
@@ -76,7 +76,9 @@ check_tree() {
 	for name in "$@"; do
 		local entry=$dir/node_modules/${ROW_PACKAGE[$name]}/${ROW_ENTRY[$name]}
 		local native=$dir/node_modules/${ROW_NATIVE[$name]}
-		[ -f "$entry" ] && [ -x "$entry" ] || die "$name: ${ROW_PACKAGE[$name]}/${ROW_ENTRY[$name]} is missing or not executable after npm ci"
+		if [ ! -f "$entry" ] || [ ! -x "$entry" ]; then
+			die "$name: ${ROW_PACKAGE[$name]}/${ROW_ENTRY[$name]} is missing or not executable after npm ci"
+		fi
 		elf_x86_64 "$native" || die "$name: ${ROW_NATIVE[$name]} is missing or not an x86-64 ELF file after npm ci (its platform package was not installed)"
 	done
 }
@@ -248,7 +250,7 @@ lock() {
 	local arg name
 	for arg in "$@"; do
 		name=${arg%%=*}
-		[ "$arg" != "$name" ] && [ -n "${arg#*=}" ] || usage
+		if [ "$arg" = "$name" ] || [ -z "${arg#*=}" ]; then usage; fi
 		[ -n "${ROW_KIND[$name]:-}" ] ||
 			{ echo "agents: unknown name '$name' (known: $RUNTIME ${AGENT_NAMES[*]})" >&2; exit 2; }
 		pin[$name]=${arg#*=}
