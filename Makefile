@@ -14,11 +14,11 @@ DESTDIR  ?=
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 B        := build
 
-LIB_MODULES      := clock envname err fd inifile log
+LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
                     landlock manifest mountinfo seccomp_policy supervise volume workspace
-LAUNCHER_MODULES := argv cli detect docker doctor gates proc_run sandbox_run session \
-                    settings wsname
+LAUNCHER_MODULES := argv batch cli detect docker doctor gates plan plan_exec proc_run \
+                    reentry sandbox_run session settings wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
@@ -122,9 +122,11 @@ $(B)/unit/containai_unittest: $(call san,$(UNIT_MAIN) $(UNIT_LAUNCHER_TESTS) $(L
 unit: $(UNITS)
 
 # Test helpers are static so they run inside FROM-scratch test images.
+# Their dependency files go elsewhere: build/helpers is copied into images.
 $(B)/helpers/%: tests/helpers/%.c
-	@mkdir -p $(B)/helpers
-	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< $(if $(findstring seccomp,$*),-lseccomp,)
+	@mkdir -p $(B)/helpers $(B)/dep/helpers
+	$(CC) -std=gnu11 -O2 $(WARN) $(DEPFLAGS) -MF $(B)/dep/helpers/$*.d -static -o $@ $< \
+		$(if $(findstring seccomp,$*),-lseccomp,)
 
 helpers: $(HELPERS)
 

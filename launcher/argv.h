@@ -32,6 +32,8 @@ void argv_push_all(struct argv *a, char *const *words, size_t n);
 int argv_ok(const struct argv *a, struct cai_err *err);
 void argv_free(struct argv *a);
 
+#define _cleanup_argv_ __attribute__((cleanup(argv_free)))
+
 /* One word quoted for a POSIX shell ('...' or $'...'), appended to out.
  * Returns -1 when out is too small. */
 int shell_quote(const char *word, char *out, size_t outsz);

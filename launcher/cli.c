@@ -5,6 +5,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "envname.h"
+#include "macro.h"
+
 const char cli_usage[] =
 	"Usage: containai doctor [--json]\n"
 	"       containai run [--force] [--dry-run] [--workspace DIR] [--image IMG] [--name NAME]\n"
@@ -20,14 +23,9 @@ static int env_word_ok(const char *w)
 {
 	const char *eq = strchr(w, '=');
 
-	if (!eq || eq == w || !((w[0] >= 'A' && w[0] <= 'Z') || (w[0] >= 'a' && w[0] <= 'z') || w[0] == '_'))
-		return 0;
-	for (const char *p = w; p < eq; p++)
-		if (!((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') || (*p >= '0' && *p <= '9') || *p == '_'))
-			return 0;
 	/* Values reach docker as lines of an env file: a line break would
 	 * end the value early or start another variable. */
-	return !strpbrk(eq, "\r\n");
+	return eq && envname_valid(w, (size_t)(eq - w)) && !strpbrk(eq, "\r\n");
 }
 
 /* Options that take a value, and which subcommands accept them. */
@@ -71,7 +69,7 @@ static int cli_option(struct cli *o, int argc, char **argv, int *i, struct cai_e
 	const char *eq = strchr(a, '=');
 	size_t n = eq ? (size_t)(eq - a) : strlen(a);
 
-	for (size_t k = 0; k < sizeof(flagopts) / sizeof(flagopts[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(flagopts); k++) {
 		if (strlen(flagopts[k].name) != n || strncmp(a, flagopts[k].name, n))
 			continue;
 		if (!(flagopts[k].cmds & (1u << o->cmd)))
@@ -81,7 +79,7 @@ static int cli_option(struct cli *o, int argc, char **argv, int *i, struct cai_e
 		*(int *)((char *)o + flagopts[k].off) = 1;
 		return 0;
 	}
-	for (size_t k = 0; k < sizeof(valopts) / sizeof(valopts[0]); k++) {
+	for (size_t k = 0; k < ARRAY_SIZE(valopts); k++) {
 		if (strlen(valopts[k].name) != n || strncmp(a, valopts[k].name, n))
 			continue;
 		if (!(valopts[k].cmds & (1u << o->cmd)))
@@ -113,7 +111,7 @@ int cli_parse(int argc, char **argv, struct cli *o, struct cai_err *err)
 	memset(o, 0, sizeof(*o));
 	if (argc < 2)
 		return err_set(err, 0, "a command is needed");
-	for (unsigned k = 0; k < sizeof(names) / sizeof(names[0]); k++)
+	for (unsigned k = 0; k < ARRAY_SIZE(names); k++)
 		if (!strcmp(argv[1], names[k]))
 			o->cmd = (enum cli_cmd)k;
 	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))

@@ -5,14 +5,15 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/utsname.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "batch.h"
+#include "clock.h"
+#include "decimal.h"
 #include "fd.h"
 
 /* ---- pure decisions ---------------------------------------------------- */
@@ -45,22 +46,22 @@ enum platform detect_platform(void)
 					access("/proc/sys/fs/binfmt_misc/WSLInterop", F_OK) == 0, ver);
 }
 
-/* One field of a uid_map line: blanks, then decimal digits only (no sign:
- * strtoull would turn "-1" into a huge uid) of at most 32 bits. */
+/* One field of a uid_map line: blanks, then a decimal number (lib's one
+ * rule: no sign - strtoull would turn "-1" into a huge uid) of at most 32
+ * bits. */
 static int uid_map_field(const char **p, unsigned long long *v)
 {
 	const char *s = *p;
+	struct cai_err err;
+	uint64_t n;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
-	if (!isdigit((unsigned char)*s))
+	size_t len = strspn(s, "0123456789");
+	if (decimal_parse(s, len, 0xffffffffull, &n, &err) < 0)
 		return -1;
-	for (*v = 0; isdigit((unsigned char)*s); s++) {
-		*v = *v * 10 + (unsigned)(*s - '0');
-		if (*v > 0xffffffffull)
-			return -1;
-	}
-	*p = s;
+	*v = n;
+	*p = s + len;
 	return 0;
 }
 
@@ -198,50 +199,24 @@ const char *detect_eci_status_name(enum eci_status s)
 
 /* ---- probes ------------------------------------------------------------ */
 
-/* Calls of one round, run concurrently. */
-struct round {
-	struct argv argv[8];
-	struct proc_job job[8];
-	size_t n;
-};
-
-static struct proc_job *round_add(struct round *rd, const struct docker *d, const char *cli,
-				  const char *const *words)
+/* One probe of a round: cli (or the pinned docker when NULL) and words. */
+static struct proc_job *probe_add(struct batch *b, const struct docker *d, const char *cli,
+				  const char *const *words, struct cai_err *err)
 {
-	struct argv *a = &rd->argv[rd->n];
-	struct proc_job *j = &rd->job[rd->n];
+	_cleanup_argv_ struct argv a = { 0 };
+	struct proc_job *j;
 
-	memset(a, 0, sizeof(*a));
 	if (cli)
-		argv_push(a, cli);
+		argv_push(&a, cli);
 	else
-		docker_argv(d, a);
+		docker_argv(d, &a);
 	for (; *words; words++)
-		argv_push(a, *words);
-	memset(j, 0, sizeof(*j));
+		argv_push(&a, *words);
+	if (!(j = batch_add(b, &a, err)))
+		return NULL;
 	j->timeout_ms = d->timeout_ms;
 	j->out_max = 256 * 1024;
-	rd->n++;
 	return j;
-}
-
-static int round_run(struct round *rd, struct cai_err *err)
-{
-	for (size_t i = 0; i < rd->n; i++) {
-		if (argv_ok(&rd->argv[i], err) < 0)
-			return -1;
-		rd->job[i].argv = rd->argv[i].v;
-	}
-	return rd->n ? proc_run_all(rd->job, rd->n, err) : 0;
-}
-
-static void round_free(struct round *rd)
-{
-	for (size_t i = 0; i < rd->n; i++) {
-		proc_job_release(&rd->job[i]);
-		argv_free(&rd->argv[i]);
-	}
-	rd->n = 0;
 }
 
 static void reason(char *dst, const struct proc_job *j)
@@ -249,18 +224,15 @@ static void reason(char *dst, const struct proc_job *j)
 	proc_describe_failure(j, dst, DETECT_REASON_MAX);
 }
 
-static json_t *parse_json(const struct proc_job *j)
+/* Why an answer was refused, cut to the report's field. */
+static void refused_reason(char *dst, const struct cai_err *err)
 {
-	json_error_t jerr;
-
-	if (!proc_ok(j) || j->out_truncated)
-		return NULL;
-	return json_loads(j->out, JSON_REJECT_DUPLICATES, &jerr);
+	snprintf(dst, DETECT_REASON_MAX, "%.*s", DETECT_REASON_MAX - 1, err->msg);
 }
 
 static void classify_docker_version(struct detect_result *r, const struct proc_job *j)
 {
-	json_t *root, *server;
+	struct cai_err err;
 
 	if (!j->started) {
 		r->docker_cli = j->spawn_errno != ENOENT;
@@ -275,14 +247,16 @@ static void classify_docker_version(struct detect_result *r, const struct proc_j
 		r->docker_daemon = j->timed_out ? TRI_UNKNOWN : TRI_NO;
 		return;
 	}
-	root = parse_json(j);
-	server = json_object_get(root, "Server");
+	json_auto_t *root = docker_json(j, JSON_OBJECT, &err);
+	json_t *server = json_object_get(root, "Server");
 	const char *ver = json_string_value(json_object_get(server, "Version"));
-	if (!json_is_object(server) || !ver) {
-		snprintf(r->docker_reason, DETECT_REASON_MAX,
-			 "docker version: answer is not the expected JSON");
+	if (!ver) {
+		if (root)
+			snprintf(r->docker_reason, DETECT_REASON_MAX,
+				 "docker version: answer is not the expected JSON");
+		else
+			refused_reason(r->docker_reason, &err);
 		r->docker_daemon = TRI_UNKNOWN;
-		json_decref(root);
 		return;
 	}
 	r->docker_daemon = TRI_YES;
@@ -298,30 +272,29 @@ static void classify_docker_version(struct detect_result *r, const struct proc_j
 		else
 			r->desktop_new_enough = cmp >= 0 ? TRI_YES : TRI_NO;
 	}
-	json_decref(root);
 }
 
 static void classify_docker_info(struct detect_result *r, const struct proc_job *j)
 {
-	json_t *root = parse_json(j);
+	struct cai_err err;
+	json_auto_t *root = docker_json(j, JSON_OBJECT, &err);
 	json_t *runtimes = json_object_get(root, "Runtimes");
 
 	if (!json_is_object(runtimes)) {
-		if (proc_ok(j))
+		if (root)
 			snprintf(r->sysbox_reason, DETECT_REASON_MAX,
 				 "docker info: answer is not the expected JSON");
 		else
-			reason(r->sysbox_reason, j);
+			refused_reason(r->sysbox_reason, &err);
 		r->sysbox_remap = TRI_UNKNOWN;
-	} else {
-		r->sysbox_runtime = json_object_get(runtimes, DETECT_SYSBOX_RUNTIME) != NULL;
-		if (!r->sysbox_runtime) {
-			r->sysbox_remap = TRI_NO;
-			snprintf(r->sysbox_reason, DETECT_REASON_MAX,
-				 "the engine lists no runtime named %s", DETECT_SYSBOX_RUNTIME);
-		}
+		return;
 	}
-	json_decref(root);
+	r->sysbox_runtime = json_object_get(runtimes, DETECT_SYSBOX_RUNTIME) != NULL;
+	if (!r->sysbox_runtime) {
+		r->sysbox_remap = TRI_NO;
+		snprintf(r->sysbox_reason, DETECT_REASON_MAX, "the engine lists no runtime named %s",
+			 DETECT_SYSBOX_RUNTIME);
+	}
 }
 
 static void classify_sbx(struct detect_result *r, const struct proc_job *ver, const struct proc_job *ls)
@@ -389,30 +362,22 @@ static void classify_sandbox(struct detect_result *r, const struct proc_job *ver
 	f->credentials = detect_help_has_flag(help->out, "--credentials");
 }
 
-static void json_string_into(const char *s, char *out, size_t outsz)
-{
-	json_error_t jerr;
-	json_t *v = json_loads(s, JSON_DECODE_ANY, &jerr);
-
-	snprintf(out, outsz, "%s", json_is_string(v) ? json_string_value(v) : "");
-	json_decref(v);
-}
-
 /* Round 1: what the engine and sbx say about themselves. */
 static int detect_round1(const struct docker *d, struct detect_result *r, struct cai_err *err)
 {
-	struct round rd = { 0 };
+	_cleanup_batch_ struct batch b = { 0 };
 	struct proc_job *j_ver = NULL, *j_info = NULL, *j_sver, *j_sls;
-	int rc = -1;
 
 	if (!d->cli_missing) {
-		j_ver = round_add(&rd, d, NULL, (const char *[]){ "version", "--format", "{{json .}}", NULL });
-		j_info = round_add(&rd, d, NULL, (const char *[]){ "info", "--format", "{{json .}}", NULL });
+		j_ver = probe_add(&b, d, NULL, (const char *[]){ "version", "--format", "{{json .}}", NULL }, err);
+		j_info = probe_add(&b, d, NULL, (const char *[]){ "info", "--format", "{{json .}}", NULL }, err);
+		if (!j_ver || !j_info)
+			return -1;
 	}
-	j_sver = round_add(&rd, d, "sbx", (const char *[]){ "version", NULL });
-	j_sls = round_add(&rd, d, "sbx", (const char *[]){ "ls", NULL });
-	if (round_run(&rd, err) < 0)
-		goto out;
+	j_sver = probe_add(&b, d, "sbx", (const char *[]){ "version", NULL }, err);
+	j_sls = probe_add(&b, d, "sbx", (const char *[]){ "ls", NULL }, err);
+	if (!j_sver || !j_sls || batch_run(&b, err) < 0)
+		return -1;
 	if (j_ver) {
 		classify_docker_version(r, j_ver);
 		if (r->docker_daemon == TRI_YES)
@@ -423,89 +388,88 @@ static int detect_round1(const struct docker *d, struct detect_result *r, struct
 	if (r->docker_daemon != TRI_YES)
 		snprintf(r->sysbox_reason, DETECT_REASON_MAX, "no docker engine answered");
 	classify_sbx(r, j_sver, j_sls);
-	rc = 0;
-out:
-	round_free(&rd);
-	return rc;
+	return 0;
 }
 
 /* Round 2: the probes that need a running engine, all at once. */
 static int detect_round2(const struct docker *d, const struct detect_opts *o, const char *probe_name,
 			 struct detect_result *r, struct cai_err *err)
 {
-	struct round rd = { 0 };
+	_cleanup_batch_ struct batch b = { 0 };
 	struct proc_job *j_sbv = NULL, *j_sbh = NULL, *j_eci = NULL, *j_sys = NULL;
-	int rc = -1;
 
 	if (r->desktop) {
-		j_sbv = round_add(&rd, d, NULL, (const char *[]){ "sandbox", "version", NULL });
-		j_sbh = round_add(&rd, d, NULL, (const char *[]){ "sandbox", "run", "--help", NULL });
+		j_sbv = probe_add(&b, d, NULL, (const char *[]){ "sandbox", "version", NULL }, err);
+		j_sbh = probe_add(&b, d, NULL, (const char *[]){ "sandbox", "run", "--help", NULL }, err);
 		/* No --rm: the runtime it ran under is read back before removal. */
-		j_eci = round_add(&rd, d, NULL, (const char *[]){
+		j_eci = probe_add(&b, d, NULL, (const char *[]){
 			"run", "--name", probe_name, "--pull=never", "--network=none",
 			"--label", DETECT_PROBE_LABEL, "--entrypoint", "cat", o->probe_image,
-			"/proc/self/uid_map", NULL });
+			"/proc/self/uid_map", NULL }, err);
+		if (!j_sbv || !j_sbh || !j_eci)
+			return -1;
 	} else {
 		snprintf(r->eci_reason, DETECT_REASON_MAX, "the engine is not Docker Desktop");
 		snprintf(r->sandbox_reason, DETECT_REASON_MAX, "the engine is not Docker Desktop");
 	}
-	if (r->sysbox_runtime)
-		j_sys = round_add(&rd, d, NULL, (const char *[]){
+	if (r->sysbox_runtime) {
+		j_sys = probe_add(&b, d, NULL, (const char *[]){
 			"run", "--rm", "--pull=never", "--network=none", "--runtime=" DETECT_SYSBOX_RUNTIME,
 			"--label", DETECT_PROBE_LABEL, "--entrypoint", "cat", o->probe_image,
-			"/proc/self/uid_map", NULL });
-	if (round_run(&rd, err) < 0)
-		goto out;
+			"/proc/self/uid_map", NULL }, err);
+		if (!j_sys)
+			return -1;
+	}
+	if (batch_run(&b, err) < 0)
+		return -1;
 	if (j_sys)
 		r->sysbox_remap = classify_probe(j_sys, o->probe_image, r->sysbox_reason);
 	if (j_eci) {
 		classify_sandbox(r, j_sbv, j_sbh);
 		r->eci_probe = classify_probe(j_eci, o->probe_image, r->eci_reason);
 	}
-	rc = 0;
-out:
-	round_free(&rd);
-	return rc;
+	return 0;
 }
 
-/* Round 3 (Desktop): under which runtime did the ECI probe run?  Then
- * remove the probe, whatever happened to it. */
+/* Round 3 (Desktop): under which runtime did the ECI probe run? */
 static int detect_eci_runtime(const struct docker *d, const char *probe_name,
 			      struct detect_result *r, struct cai_err *err)
 {
-	struct round rd = { 0 };
-	char runtime[64] = "";
-	int rc = -1;
+	_cleanup_batch_ struct batch b = { 0 };
+	struct cai_err why;
+	struct proc_job *j;
 
-	if (r->eci_probe == TRI_YES) {
-		struct proc_job *j = round_add(&rd, d, NULL, (const char *[]){
-			"container", "inspect", "--format", "{{json .HostConfig.Runtime}}", probe_name, NULL });
-		if (round_run(&rd, err) < 0)
-			goto out;
-		if (proc_ok(j))
-			json_string_into(j->out, runtime, sizeof(runtime));
-		if (!proc_ok(j)) {
-			r->eci_probe = TRI_UNKNOWN;
-			reason(r->eci_reason, j);
-		} else if (strcmp(runtime, DETECT_SYSBOX_RUNTIME)) {
-			r->eci_probe = runtime[0] ? TRI_NO : TRI_UNKNOWN;
-			snprintf(r->eci_reason, DETECT_REASON_MAX,
-				 "the probe container ran under runtime '%s', not %s", runtime,
-				 DETECT_SYSBOX_RUNTIME);
-		}
-		round_free(&rd);
+	j = probe_add(&b, d, NULL, (const char *[]){
+		"container", "inspect", "--format", "{{json .HostConfig.Runtime}}", probe_name, NULL }, err);
+	if (!j || batch_run(&b, err) < 0)
+		return -1;
+	json_auto_t *v = docker_json(j, JSON_STRING, &why);
+	const char *runtime = json_string_value(v);
+	if (!v) {
+		r->eci_probe = TRI_UNKNOWN;
+		refused_reason(r->eci_reason, &why);
+	} else if (strcmp(runtime, DETECT_SYSBOX_RUNTIME)) {
+		r->eci_probe = runtime[0] ? TRI_NO : TRI_UNKNOWN;
+		snprintf(r->eci_reason, DETECT_REASON_MAX,
+			 "the probe container ran under runtime '%.64s', not %s", runtime,
+			 DETECT_SYSBOX_RUNTIME);
 	}
-	round_add(&rd, d, NULL, (const char *[]){ "rm", "-f", probe_name, NULL });
-	rc = round_run(&rd, err);
-out:
-	round_free(&rd);
-	return rc;
+	return 0;
+}
+
+/* The ECI probe is removed whatever happened to it. */
+static int detect_remove_probe(const struct docker *d, const char *probe_name, struct cai_err *err)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+
+	if (!probe_add(&b, d, NULL, (const char *[]){ "rm", "-f", probe_name, NULL }, err))
+		return -1;
+	return batch_run(&b, err);
 }
 
 int detect_run(const struct docker *d, const struct detect_opts *o, struct detect_result *r,
 	       struct cai_err *err)
 {
-	struct timespec ts;
 	char probe_name[64];
 
 	memset(r, 0, sizeof(*r));
@@ -516,9 +480,8 @@ int detect_run(const struct docker *d, const struct detect_opts *o, struct detec
 	r->sysbox_remap = TRI_NO;
 	r->desktop_new_enough = TRI_NO;
 	/* Unique enough that two launchers never share a probe. */
-	clock_gettime(CLOCK_REALTIME, &ts);
-	snprintf(probe_name, sizeof(probe_name), "containai-probe-%ld-%lx", (long)getpid(),
-		 (unsigned long)ts.tv_nsec);
+	snprintf(probe_name, sizeof(probe_name), "containai-probe-%ld-%llx", (long)getpid(),
+		 (unsigned long long)clock_now_ns());
 
 	if (detect_round1(d, r, err) < 0)
 		return -1;
@@ -526,7 +489,8 @@ int detect_run(const struct docker *d, const struct detect_opts *o, struct detec
 		if (detect_round2(d, o, probe_name, r, err) < 0)
 			return -1;
 		if (r->desktop) {
-			if (detect_eci_runtime(d, probe_name, r, err) < 0)
+			if ((r->eci_probe == TRI_YES && detect_eci_runtime(d, probe_name, r, err) < 0) ||
+			    detect_remove_probe(d, probe_name, err) < 0)
 				return -1;
 			r->eci_status = r->eci_probe == TRI_YES ? ECI_ENABLED : ECI_AVAILABLE_NOT_ENABLED;
 			if (r->desktop_new_enough != TRI_YES && r->eci_probe == TRI_YES)

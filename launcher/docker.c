@@ -3,10 +3,11 @@
 #include "docker.h"
 
 #include <errno.h>
-#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include "batch.h"
 
 static int docker_set_target(struct docker *d, const char *flag, const char *target,
 			     const char *source, struct cai_err *err)
@@ -25,45 +26,32 @@ static int docker_set_target(struct docker *d, const char *flag, const char *tar
 /* The CLI's current context, asked once. */
 static int docker_current_context(struct docker *d, struct cai_err *err)
 {
-	struct argv a = { 0 };
-	struct proc_job job = { 0 };
-	int rc = -1;
+	_cleanup_batch_ struct batch b = { 0 };
+	_cleanup_argv_ struct argv a = { 0 };
+	struct proc_job *j;
 
 	argv_push(&a, d->cli);
 	argv_push(&a, "context");
 	argv_push(&a, "inspect");
 	argv_push(&a, "--format");
 	argv_push(&a, "{{json .}}");
-	if (argv_ok(&a, err) < 0)
-		goto out;
-	job.argv = a.v;
-	job.timeout_ms = d->timeout_ms;
-	job.out_max = 64 * 1024;
-	if (proc_run_all(&job, 1, err) < 0)
-		goto out;
-	if (!job.started && job.spawn_errno == ENOENT) {
+	if (!(j = batch_add(&b, &a, err)))
+		return -1;
+	j->timeout_ms = d->timeout_ms;
+	j->out_max = 64 * 1024;
+	if (batch_run(&b, err) < 0)
+		return -1;
+	if (!j->started && j->spawn_errno == ENOENT) {
 		d->cli_missing = 1;
-		rc = 0;
-		goto out;
+		return 0;
 	}
-	if (!proc_ok(&job)) {
-		char why[512];
-		proc_describe_failure(&job, why, sizeof(why));
-		err_set(err, 0, "current docker context: %s", why);
-		goto out;
-	}
-	json_error_t jerr;
-	json_t *root = json_loads(job.out, 0, &jerr);
-	const char *name = root ? json_string_value(json_object_get(root, "Name")) : NULL;
+	json_auto_t *root = docker_json(j, JSON_OBJECT, err);
+	if (!root)
+		return err_prefix(err, "current docker context");
+	const char *name = json_string_value(json_object_get(root, "Name"));
 	if (!name)
-		err_set(err, 0, "current docker context: unparsable answer from docker context inspect");
-	else
-		rc = docker_set_target(d, "--context", name, "current context", err);
-	json_decref(root);
-out:
-	proc_job_release(&job);
-	argv_free(&a);
-	return rc;
+		return err_set(err, 0, "current docker context: docker context inspect gave no name");
+	return docker_set_target(d, "--context", name, "current context", err);
 }
 
 int docker_resolve(struct docker *d, const char *flag_context, const char *cfg_context,
@@ -104,9 +92,52 @@ void docker_argv(const struct docker *d, struct argv *a)
 	}
 }
 
-void docker_job(const struct docker *d, struct argv *a, struct proc_job *job)
+json_t *docker_json(const struct proc_job *j, json_type want, struct cai_err *err)
 {
-	memset(job, 0, sizeof(*job));
-	job->argv = a->v;
-	job->timeout_ms = d->timeout_ms;
+	char what[512];
+	json_error_t jerr;
+
+	if (!proc_ok(j) || j->out_truncated) {
+		proc_describe_failure(j, what, sizeof(what));
+		err_set(err, 0, "%s", what);
+		return NULL;
+	}
+	/* By length, not up to a NUL: bytes after one are refused, not
+	 * ignored. */
+	json_auto_t *v = json_loadb(j->out, j->out_len, JSON_REJECT_DUPLICATES | JSON_DECODE_ANY, &jerr);
+	if (!v || json_typeof(v) != want) {
+		proc_label(j->argv, what, sizeof(what));
+		err_set(err, 0, "%s: answer is not the expected JSON", what);
+		return NULL;
+	}
+	return json_incref(v);
+}
+
+int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	_cleanup_argv_ struct argv a = { 0 };
+	struct proc_job *j;
+
+	*out = NULL;
+	docker_argv(d, &a);
+	argv_push(&a, "container");
+	argv_push(&a, "inspect");
+	argv_push(&a, "--format");
+	argv_push(&a, "{{json .}}");
+	argv_push(&a, name);
+	if (!(j = batch_add(&b, &a, err)))
+		return -1;
+	j->timeout_ms = d->timeout_ms;
+	if (batch_run(&b, err) < 0)
+		return -1;
+	if (!proc_ok(j) && j->started && j->exited && strcasestr(j->errout, "no such"))
+		return 0;
+	if (!proc_ok(j)) {
+		char why[512];
+		proc_describe_failure(j, why, sizeof(why));
+		return err_set(err, 0, "cannot tell whether the name %s is taken: %s", name, why);
+	}
+	*out = docker_json(j, JSON_OBJECT, err);
+	return *out ? 0 : err_prefix(err, "sandbox %s", name);
 }

@@ -6,12 +6,20 @@
  * and pinning every later call to it with an explicit `--context NAME` or
  * `-H HOST`, so switching the current context while the launcher runs
  * cannot redirect half of its calls to another engine.
+ * Also owns reading what docker prints as JSON: one reader for every
+ * answer the launcher parses.
  * Refuses: shells (argv only, through proc_run) and calls without a
  * deadline.  After resolution DOCKER_HOST and DOCKER_CONTEXT are removed
  * from the launcher's environment: the explicit flag is the only source.
+ * An answer is refused, never half-read, when the call failed, its output
+ * was cut at the bound, it is not exactly one JSON value, a key repeats
+ * (which of two values would count is the parser's guess), or the value is
+ * not of the type asked for.
  */
 #ifndef CAI_DOCKER_H
 #define CAI_DOCKER_H
+
+#include <jansson.h>
 
 #include "argv.h"
 #include "err.h"
@@ -37,7 +45,13 @@ int docker_resolve(struct docker *d, const char *flag_context, const char *cfg_c
 /* Start a pinned command line: "docker --context C" (or "-H H"). */
 void docker_argv(const struct docker *d, struct argv *a);
 
-/* Fill a job for a pinned, read-only call; the argv stays owned by `a`. */
-void docker_job(const struct docker *d, struct argv *a, struct proc_job *job);
+/* The value a finished docker call printed on stdout, of JSON type `want`
+ * (JSON_OBJECT, JSON_STRING, ...); NULL with err set ("docker info:
+ * ...") when refused as above.  The caller owns the reference. */
+json_t *docker_json(const struct proc_job *job, json_type want, struct cai_err *err);
+
+/* `docker container inspect NAME` as its JSON object in *out; *out is
+ * NULL when no container answers to NAME. */
+int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err);
 
 #endif

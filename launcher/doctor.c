@@ -7,8 +7,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 
-#include "settings.h"
+#include "fd.h"
 #include "log.h"
+#include "settings.h"
 
 const char *doctor_recommended_action(const struct detect_result *r)
 {
@@ -154,7 +155,7 @@ static json_t *jtri(enum tri t)
 int doctor_print_json(const struct session *s, FILE *out, struct cai_err *err)
 {
 	const struct detect_result *r = &s->det;
-	json_t *root = json_pack(
+	json_auto_t *root = json_pack(
 		"{s:s, s:s, s:{s:b, s:b, s:o, s:s, s:s, s:s, s:s, s:b, s:s}, s:{s:s, s:o, s:o, s:s}, "
 		"s:{s:b, s:b, s:o, s:s}, s:{s:b, s:o, s:s}, s:{s:s, s:b}, s:s, s:b}",
 		"version", CAI_VERSION,
@@ -190,12 +191,10 @@ int doctor_print_json(const struct session *s, FILE *out, struct cai_err *err)
 		"require_isolation", s->cfg.require_isolation);
 	if (!root)
 		return err_set(err, ENOMEM, "building the JSON report");
-	char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-	json_decref(root);
+	_cleanup_free_ char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
 	if (!text)
 		return err_set(err, ENOMEM, "building the JSON report");
 	fprintf(out, "%s\n", text);
-	free(text);
 	if (fflush(out) != 0)
 		return err_set(err, errno, "writing the report");
 	return 0;

@@ -14,12 +14,41 @@
 #include "sandbox_run.h"
 #include "session.h"
 
+/* doctor, run or stop on an opened session: -1 with err set and *code
+ * the exit status when it fails. */
+static int command(const struct cli *o, int *code, struct cai_err *err)
+{
+	static struct session s;
+
+	*code = EXIT_USAGE;
+	if (session_open(&s, o, o->cmd != CMD_DOCTOR, err) < 0)
+		return -1;
+	switch (o->cmd) {
+	case CMD_DOCTOR:
+		if ((o->json ? doctor_print_json : doctor_print_text)(&s, stdout, err) < 0)
+			return -1;
+		*code = s.det.mode != MODE_NONE ? 0 : EXIT_REFUSED;
+		return 0;
+	case CMD_RUN:
+		if (sandbox_run(&s, o, code, err) < 0)
+			return -1;
+		break;
+	case CMD_STOP:
+		if (sandbox_stop(&s, o, code, err) < 0)
+			return -1;
+		break;
+	default:
+		break;
+	}
+	*code = 0;
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct cai_err err = { 0 };
 	struct cli o;
-	static struct session s;
-	int code = EXIT_USAGE;
+	int code;
 
 	log_init("containai");
 	if (fd_ensure_stdio(&err) < 0 || proc_path_absolute_only(&err) < 0) {
@@ -40,33 +69,11 @@ int main(int argc, char **argv)
 		puts("containai " CAI_VERSION);
 		return 0;
 	}
-	if (session_open(&s, &o, o.cmd != CMD_DOCTOR, &err) < 0)
-		goto fail;
-	switch (o.cmd) {
-	case CMD_DOCTOR:
-		if ((o.json ? doctor_print_json : doctor_print_text)(&s, stdout, &err) < 0)
-			goto fail;
-		code = s.det.mode != MODE_NONE ? 0 : EXIT_REFUSED;
-		break;
-	case CMD_RUN:
-		if (sandbox_run(&s, &o, &code, &err) < 0)
-			goto fail;
-		code = 0;
-		break;
-	case CMD_STOP:
-		if (sandbox_stop(&s, &o, &code, &err) < 0)
-			goto fail;
-		code = 0;
-		break;
-	default:
-		break;
+	if (command(&o, &code, &err) < 0) {
+		log_error_err(&err);
+		if (o.cmd == CMD_RUN && code == EXIT_REFUSED)
+			log_error("run `containai doctor` to see why");
 	}
-	cli_free(&o);
-	return code;
-fail:
-	log_error_err(&err);
-	if (o.cmd == CMD_RUN && code == EXIT_REFUSED)
-		log_error("run `containai doctor` to see why");
 	cli_free(&o);
 	return code;
 }

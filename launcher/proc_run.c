@@ -10,22 +10,15 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fd.h"
+#include "macro.h"
 
 #define PROC_DEFAULT_TIMEOUT_MS 10000
 /* How often a job whose pipes are closed is checked for having exited. */
 #define PROC_REAP_TICK_MS 5
-
-static long long now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
 
 /* In the child: never returns.  Reports an exec failure's errno through
  * the close-on-exec pipe, so the parent can tell "not found" from "ran
@@ -103,7 +96,7 @@ static int proc_start(struct proc_job *j, struct cai_err *err)
 	j->fd_out = po[0];
 	j->fd_err = pe[0];
 	j->fd_exec = px[0];
-	j->deadline_ms = now_ms() + (j->timeout_ms ? j->timeout_ms : PROC_DEFAULT_TIMEOUT_MS);
+	j->deadline_ms = clock_now_ms() + (j->timeout_ms ? j->timeout_ms : PROC_DEFAULT_TIMEOUT_MS);
 	return 0;
 }
 
@@ -139,14 +132,14 @@ static int proc_drain(int *fd, char *buf, size_t *len, size_t max, int *truncate
  * they are killed here before the launcher goes. */
 static volatile sig_atomic_t proc_signal;
 static const int proc_stop_signals[] = { SIGINT, SIGTERM, SIGHUP };
-#define PROC_NSIG (sizeof(proc_stop_signals) / sizeof(proc_stop_signals[0]))
+#define PROC_NSIG ARRAY_SIZE(proc_stop_signals)
 
 static void proc_on_signal(int sig)
 {
 	proc_signal = sig;
 }
 
-static void proc_catch(struct sigaction old[PROC_NSIG])
+static void proc_catch(struct sigaction *old)
 {
 	struct sigaction sa;
 
@@ -158,7 +151,7 @@ static void proc_catch(struct sigaction old[PROC_NSIG])
 		sigaction(proc_stop_signals[i], &sa, &old[i]);
 }
 
-static void proc_uncatch(const struct sigaction old[PROC_NSIG])
+static void proc_uncatch(const struct sigaction *old)
 {
 	for (size_t i = 0; i < PROC_NSIG; i++)
 		sigaction(proc_stop_signals[i], &old[i], NULL);
@@ -266,7 +259,7 @@ static int proc_wait_all(struct proc_job *jobs, size_t n, struct cai_err *err)
 		struct proc_job *owner[3 * PROC_MAX_JOBS];
 		int *which[3 * PROC_MAX_JOBS];
 		size_t np = 0;
-		long long now = now_ms(), wait = -1;
+		long long now = clock_now_ms(), wait = -1;
 		int pending = 0;
 
 		for (i = 0; i < n; i++) {
@@ -339,9 +332,7 @@ int proc_ok(const struct proc_job *j)
 	return j->started && !j->timed_out && j->exited && j->exit_code == 0;
 }
 
-/* "docker version": the program and its first two words that are not
- * options or their values, enough to tell the calls apart. */
-static void proc_label(char *const *argv, char *out, size_t outsz)
+void proc_label(char *const *argv, char *out, size_t outsz)
 {
 	size_t o = (size_t)snprintf(out, outsz, "%s", argv[0]);
 	int words = 0;

@@ -60,6 +60,10 @@ int proc_ok(const struct proc_job *job);
  * "exit status 1: <first line of stderr>", "not found on PATH"). */
 void proc_describe_failure(const struct proc_job *job, char *out, size_t outsz);
 
+/* "docker version": the program and its first two words that are not
+ * options or their values, enough to tell the calls apart in a message. */
+void proc_label(char *const *argv, char *out, size_t outsz);
+
 void proc_job_release(struct proc_job *job);
 
 /* Replace the launcher with argv (PATH lookup, no shell).  Returns only

@@ -8,23 +8,21 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "fd.h"
+#include "macro.h"
+
 static int session_workspace(struct session *s, const char *given, struct cai_err *err)
 {
-	char *real = realpath(given ? given : ".", NULL);
+	_cleanup_free_ char *real = realpath(given ? given : ".", NULL);
 	struct stat st;
 
 	if (!real)
 		return err_set(err, errno, "workspace %s", given ? given : ".");
-	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode)) {
-		free(real);
+	if (stat(real, &st) < 0 || !S_ISDIR(st.st_mode))
 		return err_set(err, ENOTDIR, "workspace %s", given ? given : ".");
-	}
-	if (strlen(real) >= sizeof(s->workspace)) {
-		free(real);
+	if (strlen(real) >= sizeof(s->workspace))
 		return err_set(err, ENAMETOOLONG, "workspace");
-	}
 	snprintf(s->workspace, sizeof(s->workspace), "%s", real);
-	free(real);
 	return 0;
 }
 
@@ -36,7 +34,7 @@ static int session_flags(struct settings *c, const struct cli *o, struct cai_err
 		{ "context", o->context, "--context" },
 	};
 
-	for (size_t i = 0; i < sizeof(flags) / sizeof(flags[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
 		if (flags[i].value && settings_set(c, flags[i].key, flags[i].value, err) < 0)
 			return err_prefix(err, "%s", flags[i].flag);
 	return 0;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 
 #include "fd.h"
+#include "macro.h"
 #include "inifile.h"
 
 /* Names that would switch on an unsafe opt-in.  They are refused by name so
@@ -173,7 +174,6 @@ int settings_load_file(struct settings *c, const char *path, int explicit_path,
 	/* Read once, parse twice: both passes see the same bytes. */
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	_cleanup_free_ char *buf = NULL;
-	struct stat st;
 	size_t len;
 
 	if (fd < 0) {
@@ -181,12 +181,8 @@ int settings_load_file(struct settings *c, const char *path, int explicit_path,
 			return 0;
 		return err_set(err, errno, "%s", path);
 	}
-	if (fstat(fd, &st) < 0)
-		return err_set(err, errno, "%s", path);
-	if (!S_ISREG(st.st_mode))
-		return err_set(err, 0, "%s: not a regular file", path);
-	if (fd_read_bounded(fd, INIFILE_MAX_SIZE, &buf, &len, err) < 0)
-		return err_prefix(err, "%s", path);
+	if (fd_read_regular(fd, path, INIFILE_MAX_SIZE, &buf, &len, err) < 0)
+		return -1;
 	if (settings_load_buf(c, buf, len, path, workspace, err) < 0)
 		return -1;
 	snprintf(c->path, sizeof(c->path), "%s", path);
@@ -204,7 +200,7 @@ int settings_apply_env(struct settings *c, struct cai_err *err)
 		{ "CONTAINAI_REQUIRE_ISOLATION", "require_isolation" },
 	};
 
-	for (size_t i = 0; i < sizeof(map) / sizeof(map[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {
 		const char *v = getenv(map[i].env);
 		if (v && v[0] && settings_set(c, map[i].key, v, err) < 0)
 			return err_prefix(err, "environment %s", map[i].env);

@@ -4,6 +4,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "batch.h"
+#include "macro.h"
+
 void wsname_sanitize(const char *in, char *out, size_t outsz)
 {
 	size_t o = 0;
@@ -106,5 +109,76 @@ int wsname_check(const char *name, struct cai_err *err)
 				       "name '%s': only letters, digits, '.' and '-' (not first) are allowed",
 				       name);
 	}
+	return 0;
+}
+
+const char *wsname_optin_variant(int allow_sock, int allow_creds)
+{
+	if (allow_sock && allow_creds)
+		return "host-socket-credentials";
+	if (allow_sock)
+		return "host-socket";
+	return allow_creds ? "host-credentials" : NULL;
+}
+
+/* One line of a git answer into out, "" when git failed. */
+static void git_line(const struct proc_job *j, char *out, size_t outsz)
+{
+	out[0] = '\0';
+	if (proc_ok(j) && !j->out_truncated)
+		snprintf(out, outsz, "%.*s", (int)strcspn(j->out, "\n"), j->out);
+}
+
+/* The work tree's top and its branch; both "" outside a work tree, and
+ * when git cannot be run or its answer does not fit.  A detached HEAD has
+ * no branch.  symbolic-ref (not rev-parse) so that a branch without
+ * commits yet still has its name. */
+static void git_info(const char *ws, unsigned timeout_ms, char *top, size_t topsz, char *branch,
+		     size_t brsz)
+{
+	static const char *const ask[][5] = {
+		{ "rev-parse", "--show-toplevel" },
+		{ "symbolic-ref", "--short", "-q", "HEAD" },
+	};
+	_cleanup_batch_ struct batch b = { 0 };
+	struct proc_job *j[ARRAY_SIZE(ask)];
+	struct cai_err err;
+
+	top[0] = branch[0] = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(ask); i++) {
+		_cleanup_argv_ struct argv a = { 0 };
+		argv_push(&a, "git");
+		argv_push(&a, "-C");
+		argv_push(&a, ws);
+		for (const char *const *w = ask[i]; *w; w++)
+			argv_push(&a, *w);
+		if (!(j[i] = batch_add(&b, &a, &err)))
+			return;
+		j[i]->timeout_ms = timeout_ms;
+		j[i]->out_max = 8192;
+	}
+	if (batch_run(&b, &err) < 0)
+		return;
+	git_line(j[0], top, topsz);
+	if (top[0])
+		git_line(j[1], branch, brsz);
+}
+
+int wsname_choose(const char *given, const char *workspace, int allow_sock, int allow_creds,
+		  unsigned timeout_ms, char *out, struct cai_err *err)
+{
+	char top[4096], branch[256];
+	const char *variant = wsname_optin_variant(allow_sock, allow_creds);
+
+	if (given) {
+		if (wsname_check(given, err) < 0)
+			return -1;
+		snprintf(out, WSNAME_MAX + 1, "%s", given);
+		return 0;
+	}
+	git_info(workspace, timeout_ms, top, sizeof(top), branch, sizeof(branch));
+	wsname_derive(workspace, top[0] ? top : NULL, branch[0] ? branch : NULL, out);
+	if (variant)
+		wsname_add_variant(out, variant);
 	return 0;
 }

@@ -6,6 +6,11 @@
  * to the characters every backend accepts (docker, docker sandbox and sbx
  * all take [a-z0-9.-]) and to at most 63 characters; a name that had to be
  * cut keeps a hash of the uncut one so two long names stay apart.
+ * Also owns which name an invocation uses: --name as given, else the
+ * derived one, asking git (concurrently) for the work tree's top and
+ * branch; a sandbox holding the host's socket or credentials gets a name
+ * of its own, since docker sandbox run re-enters a same-named sandbox as
+ * it was created.
  * Refuses: user-given names outside [A-Za-z0-9][A-Za-z0-9.-]* or longer
  * than 63 characters.
  */
@@ -36,5 +41,15 @@ void wsname_derive(const char *workspace, const char *repo_top, const char *bran
 void wsname_add_variant(char *name, const char *variant);
 
 int wsname_check(const char *name, struct cai_err *err);
+
+/* The variant of a sandbox with the unsafe opt-ins, NULL without them. */
+const char *wsname_optin_variant(int allow_sock, int allow_creds);
+
+/* The name of this invocation's sandbox, into out (WSNAME_MAX + 1 bytes):
+ * `given` (--name) when not NULL, else derived from `workspace` with the
+ * opt-ins' variant; git is given timeout_ms.  Fails only on a bad
+ * `given`. */
+int wsname_choose(const char *given, const char *workspace, int allow_sock, int allow_creds,
+		  unsigned timeout_ms, char *out, struct cai_err *err);
 
 #endif

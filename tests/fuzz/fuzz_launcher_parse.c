@@ -2,12 +2,15 @@
 /* The launcher's parsers of untrusted text: what a docker CLI (or a fake
  * of one) prints, the config file, and the words --dry-run quotes.  The
  * first byte picks the parser; the rest is its input. */
+#define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "argv.h"
 #include "detect.h"
+#include "docker.h"
+#include "reentry.h"
 #include "settings.h"
 #include "wsname.h"
 
@@ -21,7 +24,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 6) {
+	switch (data[0] % 7) {
 	case 0:
 		detect_uid_map_remapped(s);
 		break;
@@ -62,6 +65,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		} else {
 			wsname_derive(s, NULL, NULL, out);
 		}
+		break;
+	}
+	case 6: {
+		/* docker container inspect's answer, read and judged. */
+		static char *const argv[] = { "docker", "container", "inspect", NULL };
+		static const struct reentry_want w = {
+			.name = "n", .workspace = "/w", .image = "i", .data_volume = "v", .runtime = "r",
+		};
+		struct proc_job j = { .argv = argv, .started = 1, .exited = 1, .out = s,
+				      .out_len = size - 1 };
+		struct reentry r = { 0 };
+		struct cai_err err;
+		json_t *inspect = docker_json(&j, JSON_OBJECT, &err);
+		if (inspect)
+			reentry_judge(inspect, &w, &r, &err);
+		reentry_release(&r);
+		json_decref(inspect);
 		break;
 	}
 	}

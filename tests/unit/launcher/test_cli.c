@@ -1,13 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-#include <jansson.h>
-#include <stdio.h>
-#include <stdlib.h>
-
-#include "doctor.h"
 #include "cli.h"
+#include "macro.h"
 #include "unit.h"
 
-#define ARGC(a) ((int)(sizeof(a) / sizeof((a)[0])) - 1)
+#define ARGC(a) ((int)ARRAY_SIZE(a) - 1)
 
 TEST(cli_run_options_and_command)
 {
@@ -78,39 +74,27 @@ TEST(cli_unsafe_flags_are_separate)
 	cli_free(&o);
 }
 
-/* The contract's doctor --json fields, with their types. */
-TEST(doctor_json_has_the_contract_fields)
+/* --env KEY=VALUE: the one name rule (envname) and a value on one line,
+ * since docker reads the values as lines of an env file. */
+TEST(cli_env_words)
 {
-	static struct session s;
-	char *buf = NULL;
-	size_t len = 0;
 	struct cai_err err;
-	FILE *f = open_memstream(&buf, &len);
+	struct cli o;
+	char *ok[] = { "containai", "run", "--env", "_A1=", "--env", "b=x=y", NULL };
+	char *bad[][5] = {
+		{ "containai", "run", "--env", "A-B=1", NULL },
+		{ "containai", "run", "--env", "=1", NULL },
+		{ "containai", "run", "--env", "A=x\ny", NULL },
+		{ "containai", "run", "--env", "A=x\r", NULL },
+		{ "containai", "run", "--env", "\xc3\xa9=1", NULL },
+	};
 
-	settings_defaults(&s.cfg);
-	s.det.platform = PLATFORM_WSL;
-	s.det.docker_cli = 1;
-	s.det.docker_daemon = TRI_YES;
-	s.det.sysbox_runtime = 1;
-	s.det.sysbox_remap = TRI_UNKNOWN;
-	s.det.mode = MODE_NONE;
-	CHECK_INT(doctor_print_json(&s, f, &err), 0);
-	fclose(f);
-	json_error_t jerr;
-	json_t *root = json_loads(buf, 0, &jerr);
-	free(buf);
-	CHECK(root);
-	CHECK_STR(json_string_value(json_object_get(root, "platform")), "wsl");
-	CHECK(json_is_true(json_object_get(json_object_get(root, "docker"), "cli")));
-	CHECK(json_is_true(json_object_get(json_object_get(root, "docker"), "daemon")));
-	CHECK_STR(json_string_value(json_object_get(json_object_get(root, "eci"), "status")),
-		  "not_available");
-	CHECK(json_is_true(json_object_get(json_object_get(root, "sysbox"), "available")));
-	/* Unknown is not proven: the boolean is false. */
-	CHECK(json_is_false(json_object_get(json_object_get(root, "sysbox"), "uid_remap")));
-	CHECK(json_is_false(json_object_get(json_object_get(root, "sbx"), "available")));
-	CHECK_STR(json_string_value(json_object_get(json_object_get(root, "isolation"), "mode")), "none");
-	CHECK(json_is_false(json_object_get(json_object_get(root, "isolation"), "available")));
-	CHECK(json_is_string(json_object_get(root, "recommended_action")));
-	json_decref(root);
+	CHECK_INT(cli_parse(ARGC(ok), ok, &o, &err), 0);
+	CHECK_INT(o.nenv, 2);
+	cli_free(&o);
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		CHECK_INT(cli_parse(4, bad[i], &o, &err), -1);
+		CHECK_CONTAINS(err.msg, "--env needs KEY=VALUE");
+		cli_free(&o);
+	}
 }

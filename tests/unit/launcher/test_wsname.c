@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
 
 #include "unit.h"
 #include "wsname.h"
@@ -123,4 +125,36 @@ TEST(wsname_check_rules)
 	CHECK_CONTAINS(err.msg, "1 to 63");
 	longname[63] = '\0';
 	CHECK_INT(wsname_check(longname, &err), 0);
+}
+
+/* docker sandbox run re-enters a same-named sandbox as it was created: a
+ * sandbox with the host's socket or credentials has a name of its own,
+ * one for each combination. */
+TEST(wsname_optin_variants_are_distinct)
+{
+	const char *sock = wsname_optin_variant(1, 0), *creds = wsname_optin_variant(0, 1);
+	const char *both = wsname_optin_variant(1, 1);
+
+	CHECK(wsname_optin_variant(0, 0) == NULL);
+	CHECK(sock && creds && both);
+	CHECK(strcmp(sock, creds) && strcmp(sock, both) && strcmp(creds, both));
+}
+
+TEST(wsname_choose_given_or_derived)
+{
+	char dir[] = "/tmp/cai-wsname-XXXXXX", want[WSNAME_MAX + 1], out[WSNAME_MAX + 1];
+	struct cai_err err;
+
+	CHECK_INT(wsname_choose("my-box.1", "/nowhere", 1, 1, 5000, out, &err), 0);
+	CHECK_STR(out, "my-box.1");
+	CHECK_INT(wsname_choose("bad name", "/nowhere", 0, 0, 5000, out, &err), -1);
+	/* Outside a work tree: the directory and its hash. */
+	CHECK(mkdtemp(dir) != NULL);
+	wsname_derive(dir, NULL, NULL, want);
+	CHECK_INT(wsname_choose(NULL, dir, 0, 0, 5000, out, &err), 0);
+	CHECK_STR(out, want);
+	CHECK_INT(wsname_choose(NULL, dir, 1, 0, 5000, out, &err), 0);
+	wsname_add_variant(want, wsname_optin_variant(1, 0));
+	CHECK_STR(out, want);
+	CHECK_INT(rmdir(dir), 0);
 }

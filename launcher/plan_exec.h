@@ -1,0 +1,36 @@
+/* SPDX-License-Identifier: MIT */
+/* plan_exec: carrying out a plan.
+ *
+ * Owns: running a plan's steps in order - each but the last waited for,
+ * with its output passed on; the last replacing the launcher, so the agent
+ * owns the terminal - or, for --dry-run, printing every step shell-quoted,
+ * one per line, and running none.  Also the pipe through which docker
+ * reads the --env values as --env-file /dev/fd/N: on its command line
+ * they would be in the process list, readable by every user of the host.
+ * Refuses: to go on after a step that failed, and --env values larger
+ * than a pipe holds (the reader is docker, which starts only after the
+ * launcher has written them all).
+ */
+#ifndef CAI_PLAN_EXEC_H
+#define CAI_PLAN_EXEC_H
+
+#include <stdio.h>
+
+#include "batch.h"
+#include "err.h"
+
+/* Below a pipe's default capacity (64 KiB). */
+#define PLAN_ENV_PIPE_MAX (60 * 1024)
+
+/* The n KEY=VALUE words, one a line, on a pipe whose read end is *fd (not
+ * close-on-exec: docker, which replaces the launcher, reads it); -1 when
+ * n is 0. */
+int plan_exec_env_pipe(const char *const *env, size_t n, int *fd, struct cai_err *err);
+
+int plan_exec_print(const struct batch *b, FILE *out, struct cai_err *err);
+
+/* Each step gets timeout_ms; with replace_last the last one is exec'd
+ * (and on success this does not return). */
+int plan_exec_run(struct batch *b, unsigned timeout_ms, int replace_last, struct cai_err *err);
+
+#endif

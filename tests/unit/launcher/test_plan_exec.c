@@ -1,0 +1,119 @@
+/* SPDX-License-Identifier: MIT */
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fd.h"
+#include "plan_exec.h"
+#include "unit.h"
+
+/* A step `sh -c SCRIPT` added to b. */
+static void step(struct batch *b, const char *script)
+{
+	_cleanup_argv_ struct argv a = { 0 };
+	struct cai_err err;
+
+	argv_push(&a, "sh");
+	argv_push(&a, "-c");
+	argv_push(&a, script);
+	if (!batch_add(b, &a, &err))
+		unit_fail(__FILE__, __LINE__, "%s", err.msg);
+}
+
+TEST(plan_exec_env_pipe_holds_the_values)
+{
+	const char *env[] = { "A=1", "B=two words" };
+	struct cai_err err;
+	char buf[64] = "";
+	int fd;
+
+	CHECK_INT(plan_exec_env_pipe(env, 2, &fd, &err), 0);
+	CHECK(fd >= 0);
+	/* Inherited by docker, which replaces the launcher. */
+	CHECK_INT(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+	CHECK(read(fd, buf, sizeof(buf) - 1) > 0);
+	CHECK_STR(buf, "A=1\nB=two words\n");
+	/* The write end is closed: docker reads to the end, not forever. */
+	CHECK_INT(read(fd, buf, sizeof(buf)), 0);
+	close(fd);
+	CHECK_INT(plan_exec_env_pipe(env, 0, &fd, &err), 0);
+	CHECK_INT(fd, -1);
+}
+
+/* More than a pipe holds would block the launcher on a reader that only
+ * starts once the launcher is gone. */
+TEST(plan_exec_env_pipe_refuses_more_than_a_pipe_holds)
+{
+	_cleanup_free_ char *big = malloc(PLAN_ENV_PIPE_MAX + 8);
+	const char *env[] = { big };
+	struct cai_err err;
+	int fd;
+
+	CHECK(big);
+	memset(big, 'x', PLAN_ENV_PIPE_MAX + 7);
+	big[0] = 'A';
+	big[1] = '=';
+	big[PLAN_ENV_PIPE_MAX + 7] = '\0';
+	CHECK_INT(plan_exec_env_pipe(env, 1, &fd, &err), -1);
+	CHECK_CONTAINS(err.msg, "--env values larger than");
+	CHECK_INT(fd, -1);
+}
+
+TEST(plan_exec_print_one_quoted_line_a_step)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	struct cai_err err;
+	FILE *f = open_memstream(&buf, &len);
+
+	step(&b, "echo it's");
+	step(&b, "printf '\\033[2J'\n");
+	CHECK_INT(plan_exec_print(&b, f, &err), 0);
+	fclose(f);
+	CHECK_STR(buf, "sh -c 'echo it'\\''s'\nsh -c $'printf \\'\\\\033[2J\\'\\012'\n");
+	free(buf);
+	/* Printing ran nothing. */
+	CHECK(b.job[0].out == NULL);
+}
+
+/* A failed step ends the plan: what comes after it never runs. */
+TEST(plan_exec_run_stops_at_a_failed_step)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	struct cai_err err;
+	char dir[] = "/tmp/cai-plan-XXXXXX", script[128];
+
+	CHECK(mkdtemp(dir) != NULL);
+	step(&b, "echo no >&2; exit 3");
+	snprintf(script, sizeof(script), ": > %s/ran", dir);
+	step(&b, script);
+	CHECK_INT(plan_exec_run(&b, 5000, 0, &err), -1);
+	CHECK_CONTAINS(err.msg, ": exit status 3: no");
+	snprintf(script, sizeof(script), "%s/ran", dir);
+	CHECK(access(script, F_OK) < 0);
+	CHECK_INT(rmdir(dir), 0);
+}
+
+TEST(plan_exec_run_each_step_in_order)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	struct cai_err err;
+	char dir[] = "/tmp/cai-plan-XXXXXX", script[160];
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(script, sizeof(script), "echo 1 >> %s/log", dir);
+	step(&b, script);
+	snprintf(script, sizeof(script), "echo 2 >> %s/log", dir);
+	step(&b, script);
+	CHECK_INT(plan_exec_run(&b, 5000, 0, &err), 0);
+	snprintf(script, sizeof(script), "%s/log", dir);
+	_cleanup_free_ char *log = NULL;
+	size_t len;
+	CHECK_INT(fd_read_file(script, 64, &log, &len, &err), 0);
+	CHECK_STR(log, "1\n2\n");
+	snprintf(script, sizeof(script), "rm -rf '%s'", dir);
+	CHECK_INT(system(script), 0);
+}
