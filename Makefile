@@ -64,7 +64,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 UNIT_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS) -Itests/unit
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -DCAI_VERSION='"$(VERSION)"'
 
-.PHONY: all check demo bench fuzz install image deps unit helpers man clean
+.PHONY: all check demo bench fuzz install image agents-lock deps unit helpers man clean
 .DEFAULT_GOAL := all
 
 all: $(B)/containai-init $(B)/containai $(B)/cai $(MANS)
@@ -168,8 +168,15 @@ bench: deps all helpers
 fuzz: deps $(FUZZERS)
 	bash tests/fuzz/run.sh $(FUZZERS)
 
+# AGENTS="claude codex" (names from agents/agents.list): only those; unset:
+# all of them; AGENTS=none or AGENTS=: no agent and no Node.
 image: deps all
 	bash tests/e2e/image.sh
+
+# Moves the agents' pins (agents/package.json, agents/package-lock.json) to
+# their newest releases; PIN="claude=2.1.300 node=22.23.0" holds some back.
+agents-lock: deps
+	bash agents/agents.sh lock $(PIN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/containai

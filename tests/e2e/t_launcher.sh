@@ -210,7 +210,7 @@ expect_eq "remapped engine: the local engine got nothing" \
 # user namespace too.
 REAL=$P-real:latest
 if docker image inspect containai:latest >/dev/null 2>&1 ||
-	build_sandbox_image containai:latest >"$T/real-build.log" 2>&1; then
+	build_sandbox_image containai:latest all >"$T/real-build.log" 2>&1; then
 	docker tag containai:latest "$REAL"
 	docker save "$REAL" | docker -H "$E2SOCK" load >/dev/null
 	docker rmi "$REAL" >/dev/null
