@@ -50,8 +50,7 @@ if ! command -v runsc >/dev/null 2>&1; then
 fi
 
 # The sandbox image from this checkout (no agent CLI needed here).
-mkdir -p "$CAI_BUILD/agents"
-if ! build_sandbox_image "$IMG" >"$T/build.log" 2>&1; then
+if ! build_sandbox_image "$IMG" none >"$T/build.log" 2>&1; then
 	fail "sandbox image" "could not be built: $(tail -n 5 "$T/build.log")"
 	exit 1
 fi
