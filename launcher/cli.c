@@ -9,13 +9,15 @@
 #include "macro.h"
 
 const char cli_usage[] =
-	"Usage: containai doctor [--json]\n"
-	"       containai run [--force] [--dry-run] [--workspace DIR] [--image IMG] [--name NAME]\n"
+	"Usage: containai doctor [--json] [--context CTX] [--prefer MODE]\n"
+	"       containai run [--force] [--dry-run] [--prefer MODE] [--workspace DIR] [--image IMG] [--name NAME]\n"
 	"                     [--data-volume VOL] [--context CTX] [--detach] [--restart] [--env KEY=VAL]...\n"
 	"                     [--allow-host-credentials --i-understand-this-exposes-host-credentials]\n"
 	"                     [--allow-host-docker-socket --i-understand-this-grants-root-access]\n"
 	"                     [-- COMMAND [ARG...]]\n"
 	"       containai stop [--name NAME] [--workspace DIR] [--context CTX]\n"
+	"       containai setup gvisor [--dry-run] [--daemon-json PATH] [--runsc PATH]\n"
+	"                     [--runtime-arg ARG]...\n"
 	"       containai version\n"
 	"See containai(1).\n";
 
@@ -26,6 +28,31 @@ static int env_word_ok(const char *w)
 	/* Values reach docker as lines of an env file: a line break would
 	 * end the value early or start another variable. */
 	return eq && envname_valid(w, (size_t)(eq - w)) && !strpbrk(eq, "\r\n");
+}
+
+/* One option of the runtime's own, as daemon.json's runtimeArgs holds it. */
+static int runtime_arg_ok(const char *w)
+{
+	size_t n = strlen(w);
+
+	if (n < 3 || n > 200 || strncmp(w, "--", 2))
+		return 0;
+	for (const char *c = w; *c; c++)
+		if (*c <= ' ' || *c > '~')
+			return 0;
+	return 1;
+}
+
+/* Append v to a word list of the command line. */
+static int push_word(const char ***list, size_t *n, const char *v, struct cai_err *err)
+{
+	const char **grown = realloc(*list, (*n + 1) * sizeof(*grown));
+
+	if (!grown)
+		return err_set(err, ENOMEM, "command line");
+	*list = grown;
+	(*list)[(*n)++] = v;
+	return 0;
 }
 
 /* Options that take a value, and which subcommands accept them. */
@@ -40,6 +67,9 @@ static const struct valopt valopts[] = {
 	{ "--workspace", C(CMD_RUN) | C(CMD_STOP), offsetof(struct cli, workspace) },
 	{ "--name", C(CMD_RUN) | C(CMD_STOP), offsetof(struct cli, name) },
 	{ "--context", C(CMD_RUN) | C(CMD_STOP) | C(CMD_DOCTOR), offsetof(struct cli, context) },
+	{ "--prefer", C(CMD_RUN) | C(CMD_STOP) | C(CMD_DOCTOR), offsetof(struct cli, prefer) },
+	{ "--daemon-json", C(CMD_SETUP), offsetof(struct cli, daemon_json) },
+	{ "--runsc", C(CMD_SETUP), offsetof(struct cli, runsc) },
 	{ "--image", C(CMD_RUN), offsetof(struct cli, image) },
 	{ "--data-volume", C(CMD_RUN), offsetof(struct cli, data_volume) },
 };
@@ -53,7 +83,7 @@ struct flagopt {
 static const struct flagopt flagopts[] = {
 	{ "--json", C(CMD_DOCTOR), offsetof(struct cli, json) },
 	{ "--force", C(CMD_RUN), offsetof(struct cli, force) },
-	{ "--dry-run", C(CMD_RUN), offsetof(struct cli, dry_run) },
+	{ "--dry-run", C(CMD_RUN) | C(CMD_SETUP), offsetof(struct cli, dry_run) },
 	{ "--detach", C(CMD_RUN), offsetof(struct cli, detach) },
 	{ "--restart", C(CMD_RUN), offsetof(struct cli, restart) },
 	{ "--allow-host-credentials", C(CMD_RUN), offsetof(struct cli, allow_creds) },
@@ -94,19 +124,22 @@ static int cli_option(struct cli *o, int argc, char **argv, int *i, struct cai_e
 		const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
 		if (!v || !env_word_ok(v))
 			return err_set(err, 0, "--env needs KEY=VALUE with KEY made of letters, digits and '_' and a VALUE on one line");
-		const char **grown = realloc(o->env, (o->nenv + 1) * sizeof(*grown));
-		if (!grown)
-			return err_set(err, ENOMEM, "--env");
-		o->env = grown;
-		o->env[o->nenv++] = v;
-		return 0;
+		return push_word(&o->env, &o->nenv, v, err);
+	}
+	if (o->cmd == CMD_SETUP && (!strncmp(a, "--runtime-arg", n) && n == 13)) {
+		const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+		if (!v || !runtime_arg_ok(v))
+			return err_set(err, 0, "--runtime-arg needs one option of runsc, as --NAME or "
+					       "--NAME=VALUE, printable and without spaces");
+		return push_word(&o->runtime_args, &o->nruntime_args, v, err);
 	}
 	return err_set(err, 0, "unknown option '%s' for this command", a);
 }
 
 int cli_parse(int argc, char **argv, struct cli *o, struct cai_err *err)
 {
-	static const char *const names[] = { "help", "doctor", "run", "stop", "version" };
+	static const char *const names[] = { "help", "doctor", "run", "stop", "version", "setup" };
+	int first = 2;
 
 	memset(o, 0, sizeof(*o));
 	if (argc < 2)
@@ -120,8 +153,13 @@ int cli_parse(int argc, char **argv, struct cli *o, struct cai_err *err)
 		o->cmd = CMD_VERSION;
 	else if (o->cmd == CMD_HELP && strcmp(argv[1], "help"))
 		return err_set(err, 0, "unknown command '%s'", argv[1]);
+	if (o->cmd == CMD_SETUP) {
+		if (argc < 3 || strcmp(argv[2], "gvisor"))
+			return err_set(err, 0, "setup needs what to set up: gvisor");
+		first = 3;
+	}
 
-	for (int i = 2; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		if (!strcmp(argv[i], "--")) {
 			if (o->cmd != CMD_RUN)
 				return err_set(err, 0, "'--' is only for run");
@@ -141,4 +179,6 @@ void cli_free(struct cli *o)
 {
 	free(o->env);
 	o->env = NULL;
+	free(o->runtime_args);
+	o->runtime_args = NULL;
 }

@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /* cli: the command line of the containai launcher.
  *
- * Owns: parsing `containai doctor|run|stop|version` and their options
- * (both `--opt VALUE` and `--opt=VALUE`).  Everything after `--` is the
- * command for the sandbox, never an option of ours.
+ * Owns: parsing `containai doctor|run|stop|setup gvisor|version` and their
+ * options (both `--opt VALUE` and `--opt=VALUE`).  Everything after `--`
+ * is the command for the sandbox, never an option of ours.
  * Refuses: unknown options, options of another subcommand, a missing
- * value, --env values that are not KEY=VALUE with a valid KEY.
+ * value, --env values that are not KEY=VALUE with a valid KEY, a setup
+ * target other than gvisor, --runtime-arg words that are not one
+ * printable `--option[=value]`.
  */
 #ifndef CAI_LAUNCHER_CLI_H
 #define CAI_LAUNCHER_CLI_H
@@ -19,18 +21,23 @@
 #define EXIT_USAGE 2        /* bad command line or config */
 #define EXIT_FAILED 3       /* an engine call failed */
 
-enum cli_cmd { CMD_HELP = 0, CMD_DOCTOR, CMD_RUN, CMD_STOP, CMD_VERSION };
+enum cli_cmd { CMD_HELP = 0, CMD_DOCTOR, CMD_RUN, CMD_STOP, CMD_VERSION, CMD_SETUP };
 
 struct cli {
 	enum cli_cmd cmd;
 	int json;                                 /* doctor --json */
 	int force, dry_run, detach, restart;
 	const char *workspace, *image, *name, *data_volume, *context;
+	const char *prefer;                       /* --prefer MODE */
 	const char **env;                         /* KEY=VAL words, nenv of them */
 	size_t nenv;
 	int allow_creds, ack_creds, allow_sock, ack_sock;
 	char **command;                           /* after "--", ncommand words */
 	size_t ncommand;
+	/* setup gvisor */
+	const char *daemon_json, *runsc;
+	const char **runtime_args;                /* --runtime-arg words, nruntime_args of them */
+	size_t nruntime_args;
 };
 
 int cli_parse(int argc, char **argv, struct cli *o, struct cai_err *err);

@@ -3,7 +3,7 @@
  * Put /dev/null on closed stdio, keep program lookups out of the current
  * directory, parse the command line, open the session (workspace, config,
  * pinned engine, isolation detection), then hand over to doctor or
- * sandbox_run. */
+ * sandbox_run; `setup gvisor` needs no session and goes to setup_gvisor. */
 #include <stdio.h>
 
 #include "cli.h"
@@ -13,6 +13,7 @@
 #include "proc_run.h"
 #include "sandbox_run.h"
 #include "session.h"
+#include "setup_gvisor.h"
 
 /* doctor, run or stop on an opened session: -1 with err set and *code
  * the exit status when it fails. */
@@ -21,6 +22,12 @@ static int command(const struct cli *o, int *code, struct cai_err *err)
 	static struct session s;
 
 	*code = EXIT_USAGE;
+	if (o->cmd == CMD_SETUP) {
+		if (setup_gvisor(o, code, err) < 0)
+			return -1;
+		*code = 0;
+		return 0;
+	}
 	if (session_open(&s, o, o->cmd != CMD_DOCTOR, err) < 0)
 		return -1;
 	switch (o->cmd) {

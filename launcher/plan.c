@@ -3,13 +3,25 @@
 
 #include "argv.h"
 
+const char *plan_runtime(const struct session *s)
+{
+	switch (s->det.mode) {
+	case MODE_SYSBOX:
+		return DETECT_SYSBOX_RUNTIME;
+	case MODE_GVISOR:
+		return s->det.gvisor_runtime;
+	default:
+		return NULL;
+	}
+}
+
 void plan_want(const struct session *s, const char *name, struct reentry_want *w)
 {
 	w->name = name;
 	w->workspace = s->workspace;
 	w->image = s->cfg.image;
 	w->data_volume = s->cfg.data_volume;
-	w->runtime = s->det.mode == MODE_SYSBOX ? DETECT_SYSBOX_RUNTIME : NULL;
+	w->runtime = plan_runtime(s);
 }
 
 static int plan_add(struct batch *b, struct argv *a, struct cai_err *err)
@@ -46,8 +58,8 @@ static int plan_docker_run(const struct plan_input *in, struct batch *b, struct 
 	argv_push(&a, "run");
 	argv_push(&a, "--name");
 	argv_push(&a, in->name);
-	if (s->det.mode == MODE_SYSBOX)
-		argv_push(&a, "--runtime=" DETECT_SYSBOX_RUNTIME);
+	if (plan_runtime(s))
+		argv_pushf(&a, "--runtime=%s", plan_runtime(s));
 	argv_push(&a, "--pull=never");
 	argv_push(&a, "--label");
 	argv_push(&a, SANDBOX_LABEL_MANAGED "=true");
@@ -229,6 +241,7 @@ int plan_run(const struct plan_input *in, struct batch *b, struct cai_err *err)
 	case MODE_ECI:
 		return plan_eci(in, b, err);
 	case MODE_SYSBOX:
+	case MODE_GVISOR:
 	case MODE_NONE:
 		break;
 	}
@@ -252,6 +265,7 @@ int plan_stop(const struct plan_input *in, struct batch *b, struct cai_err *err)
 		argv_push(&a, in->name);
 		return plan_add(b, &a, err);
 	case MODE_SYSBOX:
+	case MODE_GVISOR:
 	case MODE_NONE:
 		break;
 	}

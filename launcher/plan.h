@@ -8,6 +8,9 @@
  *   sysbox: docker run --runtime=sysbox-runc with our labels,
  *           no-new-privileges, the data volume at SANDBOX_DATA_DIR and the
  *           workspace at SANDBOX_WORKSPACE_DIR (also the working directory);
+ *   gvisor: the same with --runtime= the runtime detect proved to run
+ *           gVisor's kernel (the workspace in the bind layout, which
+ *           containai-init recognises there);
  *   none:   the same without --runtime (the gates let it through only
  *           with --force);
  *   re-entry of ours: running -> docker exec --user agent, stopped ->
@@ -38,6 +41,10 @@ struct plan_input {
 	int env_fd;                      /* the --env values' pipe; -1: as -e words (dry run) */
 	int tty;                         /* stdin and stdout are a terminal */
 };
+
+/* The runtime the sandbox runs under in the detected mode, NULL for the
+ * engine's default. */
+const char *plan_runtime(const struct session *s);
 
 /* What `run` would create now, for reentry_judge. */
 void plan_want(const struct session *s, const char *name, struct reentry_want *w);

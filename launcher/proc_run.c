@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -395,6 +396,28 @@ int proc_exec(char *const *argv, struct cai_err *err)
 {
 	execvp(argv[0], argv);
 	return err_set(err, errno, "%s", argv[0]);
+}
+
+int proc_find_program(const char *name, char *out, size_t outsz)
+{
+	const char *path = getenv("PATH");
+
+	if (!name[0] || strchr(name, '/'))
+		return -1;
+	for (const char *p = path ? path : "/bin:/usr/bin"; *p;) {
+		size_t n = strcspn(p, ":");
+		struct stat st;
+		int len = snprintf(out, outsz, "%.*s/%s", (int)n, p, name);
+
+		if (p[0] == '/' && len > 0 && (size_t)len < outsz && stat(out, &st) == 0 &&
+		    S_ISREG(st.st_mode) && access(out, X_OK) == 0)
+			return 0;
+		p += n;
+		if (*p == ':')
+			p++;
+	}
+	out[0] = '\0';
+	return -1;
 }
 
 int proc_path_absolute_only(struct cai_err *err)

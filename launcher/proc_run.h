@@ -70,6 +70,12 @@ void proc_job_release(struct proc_job *job);
  * on failure. */
 int proc_exec(char *const *argv, struct cai_err *err);
 
+/* Where proc_run and proc_exec would find `name` (no '/' in it): the
+ * first entry of PATH (absolute entries only, see below; the C library's
+ * default /bin:/usr/bin when PATH is unset) holding an executable regular
+ * file of that name, written to out.  -1 when there is none. */
+int proc_find_program(const char *name, char *out, size_t outsz);
+
 /* Drops the empty and relative entries from PATH (unsets it when none is
  * left, so the C library's default applies).  The launcher usually runs
  * inside the workspace: with "PATH=/usr/bin:" (a trailing ':' means the

@@ -43,7 +43,7 @@ static int run_gates(const struct session *s, const struct cli *o, struct cai_er
 
 static int docker_mode(const struct session *s)
 {
-	return s->det.mode == MODE_SYSBOX || s->det.mode == MODE_NONE;
+	return s->det.mode == MODE_SYSBOX || s->det.mode == MODE_GVISOR || s->det.mode == MODE_NONE;
 }
 
 /* In the docker modes, the verdict on the container holding the name;

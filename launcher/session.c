@@ -10,6 +10,8 @@
 
 #include "fd.h"
 #include "macro.h"
+#include "path.h"
+#include "probe_cache.h"
 
 static int session_workspace(struct session *s, const char *given, struct cai_err *err)
 {
@@ -32,6 +34,7 @@ static int session_flags(struct settings *c, const struct cli *o, struct cai_err
 		{ "image", o->image, "--image" },
 		{ "data_volume", o->data_volume, "--data-volume" },
 		{ "context", o->context, "--context" },
+		{ "prefer", o->prefer, "--prefer" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
@@ -40,9 +43,26 @@ static int session_flags(struct settings *c, const struct cli *o, struct cai_err
 	return 0;
 }
 
+/* The gVisor verdict's cache, unless it lies in the workspace, where the
+ * sandbox could write it; NULL: no cache. */
+static const char *session_cache_path(const struct session *s, char *buf, size_t bufsz)
+{
+	struct cai_err ignored;
+	char dir[PATH_MAX], real[PATH_MAX];
+
+	if (probe_cache_default_path(buf, bufsz, &ignored) < 0)
+		return NULL;
+	snprintf(dir, sizeof(dir), "%s", buf);
+	*strrchr(dir, '/') = '\0';
+	if (s->workspace[0] && (path_within(dir, s->workspace) ||
+				(realpath(dir, real) && path_within(real, s->workspace))))
+		return NULL;
+	return buf;
+}
+
 int session_open(struct session *s, const struct cli *o, int need_workspace, struct cai_err *err)
 {
-	char path[PATH_MAX];
+	char path[PATH_MAX], cache[PATH_MAX];
 
 	memset(s, 0, sizeof(*s));
 	if (session_workspace(s, o->workspace, err) < 0) {
@@ -61,6 +81,8 @@ int session_open(struct session *s, const struct cli *o, int need_workspace, str
 	struct detect_opts dopts = {
 		.probe_image = settings_probe_image(&s->cfg),
 		.timeout_ms = s->cfg.timeout_s * 1000,
+		.prefer = (enum iso_mode)s->cfg.prefer,
+		.cache_path = session_cache_path(s, cache, sizeof(cache)),
 	};
 	return detect_run(&s->docker, &dopts, &s->det, err);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "detect.h"
 #include "fd.h"
 #include "macro.h"
 #include "inifile.h"
@@ -102,6 +103,13 @@ int settings_set(struct settings *c, const char *key, const char *v, struct cai_
 		 * environment, a workspace section) cannot quietly make
 		 * --force effective again. */
 		c->require_isolation |= on;
+		return 0;
+	}
+	if (!strcmp(key, "prefer")) {
+		enum iso_mode m;
+		if (detect_mode_parse(v, &m) < 0)
+			return err_set(err, 0, "prefer: '%s' is not sbx, eci, sysbox or gvisor", v);
+		c->prefer = (int)m;
 		return 0;
 	}
 	return err_set(err, 0, "unknown key '%s'", key);
@@ -198,6 +206,7 @@ int settings_apply_env(struct settings *c, struct cai_err *err)
 		{ "CONTAINAI_AGENT", "agent" },
 		{ "CONTAINAI_TIMEOUT", "timeout" },
 		{ "CONTAINAI_REQUIRE_ISOLATION", "require_isolation" },
+		{ "CONTAINAI_PREFER", "prefer" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {

@@ -33,6 +33,7 @@ struct settings {
 	char agent[SETTINGS_VALUE_MAX];       /* agent name for sbx and docker sandbox */
 	unsigned timeout_s;                  /* per docker/sbx call */
 	int require_isolation;
+	int prefer;                          /* enum iso_mode chosen first when usable; 0: none */
 };
 
 /* Built-in defaults. */
@@ -50,12 +51,15 @@ int settings_load_buf(struct settings *c, const char *buf, size_t len, const cha
 		     const char *workspace, struct cai_err *err);
 
 /* Layer CONTAINAI_IMAGE, CONTAINAI_PROBE_IMAGE, CONTAINAI_DATA_VOLUME,
- * CONTAINAI_AGENT, CONTAINAI_TIMEOUT and CONTAINAI_REQUIRE_ISOLATION. */
+ * CONTAINAI_AGENT, CONTAINAI_TIMEOUT, CONTAINAI_REQUIRE_ISOLATION and
+ * CONTAINAI_PREFER. */
 int settings_apply_env(struct settings *c, struct cai_err *err);
 
 /* One setting by its config-file name (image, probe_image, data_volume,
- * context, agent, timeout, require_isolation), from any source: command
- * line flags are layered last through this. */
+ * context, agent, timeout, require_isolation, prefer), from any source:
+ * command line flags are layered last through this.  prefer names an
+ * isolation mode (sbx, eci, sysbox, gvisor) to choose first when it is
+ * usable; it never makes an unusable mode usable. */
 int settings_set(struct settings *c, const char *key, const char *value, struct cai_err *err);
 
 /* The probe image in effect. */

@@ -266,3 +266,21 @@ TEST(plan_stop)
 		CHECK_STR(t, "docker --context default stop " ID "\n");
 	}
 }
+
+/* gVisor mode: the runtime detection proved, whatever its name, and
+ * re-entry expects exactly that one. */
+TEST(plan_gvisor_run_uses_the_proven_runtime)
+{
+	struct plan_input in = setup(MODE_GVISOR);
+	struct reentry_want w;
+	char want[1024];
+
+	snprintf(s.det.gvisor_runtime, sizeof(s.det.gvisor_runtime), "gvisor-1");
+	o.command = words;
+	o.ncommand = 3;
+	snprintf(want, sizeof(want), RUN_SHAPE "-i containai:latest sh -c 'echo hi'\n",
+		 "--runtime=gvisor-1 ", "gvisor");
+	CHECK_PLAN(&in, want);
+	plan_want(&s, "n1", &w);
+	CHECK_STR(w.runtime, "gvisor-1");
+}

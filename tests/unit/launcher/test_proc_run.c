@@ -1,10 +1,16 @@
 /* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "clock.h"
 #include "proc_run.h"
+#include "scratch.h"
 #include "unit.h"
 
 TEST(proc_run_captures_and_reports_exit)
@@ -98,4 +104,40 @@ TEST(proc_path_keeps_absolute_entries_only)
 	if (keep)
 		setenv("PATH", keep, 1);
 	free(keep);
+}
+
+/* Found where execvp would find it: the first absolute entry holding an
+ * executable regular file; never a relative entry, a directory or a
+ * file without the execute bit. */
+TEST(proc_find_program_as_execvp_would)
+{
+	_cleanup_scratch_ struct scratch d;
+	char p[256], out[256];
+	const char *dir = d.path;
+
+	if (scratch_make(&d, "find") < 0)
+		return;
+	snprintf(p, sizeof(p), "%s/a", dir);
+	CHECK_INT(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/a/tool", dir);
+	CHECK_INT(close(open(p, O_CREAT | O_WRONLY, 0644)), 0);
+	snprintf(p, sizeof(p), "%s/b", dir);
+	CHECK_INT(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/b/tool", dir);
+	CHECK_INT(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/c", dir);
+	CHECK_INT(mkdir(p, 0755), 0);
+	snprintf(p, sizeof(p), "%s/c/tool", dir);
+	CHECK_INT(close(open(p, O_CREAT | O_WRONLY, 0755)), 0);
+	snprintf(p, sizeof(p), "rel:%s/a:%s/b:%s/c", dir, dir, dir);
+	setenv("PATH", p, 1);
+	CHECK_INT(proc_find_program("tool", out, sizeof(out)), 0);
+	snprintf(p, sizeof(p), "%s/c/tool", dir);
+	CHECK_STR(out, p);
+	CHECK_INT(proc_find_program("none", out, sizeof(out)), -1);
+	CHECK_INT(proc_find_program("c/tool", out, sizeof(out)), -1);
+	CHECK_INT(proc_find_program("", out, sizeof(out)), -1);
+	unsetenv("PATH");
+	CHECK_INT(proc_find_program("sh", out, sizeof(out)), 0);
+	CHECK_STR(out, "/bin/sh");
 }

@@ -71,6 +71,29 @@ TEST(reentry_sysbox_mode_requires_its_runtime)
 	CHECK_CONTAINS(r.why, "runtime 'runc', not sysbox-runc");
 }
 
+/* The same in gVisor mode: a sandbox under runc, or under a runtime
+ * other than the one proven to be gVisor, is not entered. */
+TEST(reentry_gvisor_mode_requires_its_runtime)
+{
+	struct reentry_want gvisor = want;
+	_cleanup_reentry_ struct reentry r = { 0 };
+
+	gvisor.runtime = "runsc";
+	CHECK_INT(judge("inspect-gvisor.json", &gvisor, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+	reentry_release(&r);
+	CHECK_INT(judge("inspect-running.json", &gvisor, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	CHECK_CONTAINS(r.why, "runtime 'runc', not runsc");
+	reentry_release(&r);
+	CHECK_INT(judge("inspect-sysbox.json", &gvisor, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	reentry_release(&r);
+	gvisor.runtime = "gvisor-2";
+	CHECK_INT(judge("inspect-gvisor.json", &gvisor, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+}
+
 TEST(reentry_no_container_of_that_name)
 {
 	struct cai_err err;

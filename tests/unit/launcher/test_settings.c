@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <stdlib.h>
 
+#include "detect.h"
 #include "settings.h"
 #include "unit.h"
 
@@ -134,4 +135,26 @@ TEST(settings_missing_default_file_is_fine_explicit_is_not)
 	settings_defaults(&c);
 	CHECK_INT(settings_load_file(&c, "/nonexistent/containai/config.ini", 0, NULL, &err), 0);
 	CHECK_INT(settings_load_file(&c, "/nonexistent/containai/config.ini", 1, NULL, &err), -1);
+}
+
+/* A preferred mode: named, layered like any setting, never "none". */
+TEST(settings_prefer_names_an_isolation_mode)
+{
+	struct settings c;
+	struct cai_err err;
+
+	settings_defaults(&c);
+	CHECK_INT(c.prefer, MODE_NONE);
+	CHECK_INT(load(&c, "[default]\nprefer = sysbox\n[workspace /w]\nprefer = gvisor\n", "/w", &err), 0);
+	CHECK_INT(c.prefer, MODE_GVISOR);
+	CHECK_INT(load(&c, "[default]\nprefer = none\n", NULL, &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:2: prefer: 'none' is not sbx, eci, sysbox or gvisor");
+	CHECK_INT(load(&c, "[default]\nprefer = sysbox\n", NULL, &err), 0);
+	setenv("CONTAINAI_PREFER", "gvisor", 1);
+	CHECK_INT(settings_apply_env(&c, &err), 0);
+	CHECK_INT(c.prefer, MODE_GVISOR);
+	setenv("CONTAINAI_PREFER", "kvm", 1);
+	CHECK_INT(settings_apply_env(&c, &err), -1);
+	CHECK_CONTAINS(err.msg, "CONTAINAI_PREFER");
+	unsetenv("CONTAINAI_PREFER");
 }

@@ -1,0 +1,258 @@
+/* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
+#include "setup_gvisor.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "argv.h"
+#include "batch.h"
+#include "daemon_json.h"
+#include "fd.h"
+#include "file_replace.h"
+#include "log.h"
+#include "proc_run.h"
+
+/* Where Debian's runsc package puts it, for a dry run that would install it. */
+#define DEBIAN_RUNSC "/usr/bin/runsc"
+
+static void say(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+static void say(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("setup gvisor: ", stdout);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	fputc('\n', stdout);
+}
+
+/* One command, waited for; the job stays in *b for its output. */
+static struct proc_job *run1(struct batch *b, const char *const *words, unsigned timeout_ms,
+			     struct cai_err *err)
+{
+	_cleanup_argv_ struct argv a = { 0 };
+	struct proc_job *j;
+
+	for (; *words; words++)
+		argv_push(&a, *words);
+	if (!(j = batch_add(b, &a, err)))
+		return NULL;
+	j->timeout_ms = timeout_ms;
+	return batch_run(b, err) < 0 ? NULL : j;
+}
+
+/* A failed job as an error: its program, status and first line. */
+static int job_failed(const struct proc_job *j, struct cai_err *err)
+{
+	char why[512];
+
+	proc_describe_failure(j, why, sizeof(why));
+	return err_set(err, 0, "%s", why);
+}
+
+/* --runsc as given: an absolute path to an executable regular file named
+ * runsc (detection looks for exactly that name). */
+static int check_given_runsc(const char *path, struct cai_err *err)
+{
+	const char *slash = strrchr(path, '/');
+	struct stat st;
+
+	if (path[0] != '/' || !slash || strcmp(slash + 1, "runsc"))
+		return err_set(err, 0, "--runsc %s: not an absolute path to a file named runsc", path);
+	if (stat(path, &st) < 0)
+		return err_set(err, errno, "--runsc %s", path);
+	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
+		return err_set(err, 0, "--runsc %s: not an executable file", path);
+	return 0;
+}
+
+/* `apt-get install -y runsc`; when apt knows no such package, its lists
+ * are refreshed once and the install tried again. */
+static int install_runsc(int *code, struct cai_err *err)
+{
+	static const char *const install[] = { "apt-get", "install", "-y", "runsc", NULL };
+	static const char *const update[] = { "apt-get", "update", NULL };
+	char apt[PATH_MAX];
+
+	*code = EXIT_REFUSED;
+	if (proc_find_program("apt-get", apt, sizeof(apt)) < 0)
+		return err_set(err, 0, "runsc is not installed and apt-get is not available: install "
+				       "gVisor's runsc and pass its path with --runsc");
+	*code = EXIT_FAILED;
+	if (setenv("DEBIAN_FRONTEND", "noninteractive", 1) < 0)
+		return err_set(err, errno, "DEBIAN_FRONTEND");
+	say("runsc is not installed: installing it with `apt-get install -y runsc`");
+	for (int attempt = 0; attempt < 2; attempt++) {
+		_cleanup_batch_ struct batch b = { 0 };
+		struct proc_job *j = run1(&b, install, SETUP_APT_TIMEOUT_MS, err);
+		if (!j)
+			return -1;
+		if (proc_ok(j))
+			return 0;
+		if (attempt || !strstr(j->errout, "Unable to locate package")) {
+			job_failed(j, err);
+			return err_prefix(err, "installing runsc");
+		}
+		say("apt-get does not know runsc yet: running `apt-get update` first");
+		_cleanup_batch_ struct batch u = { 0 };
+		struct proc_job *ju = run1(&u, update, SETUP_APT_TIMEOUT_MS, err);
+		if (!ju)
+			return -1;
+		if (!proc_ok(ju)) {
+			job_failed(ju, err);
+			return err_prefix(err, "installing runsc");
+		}
+	}
+	return 0;
+}
+
+/* runsc answers --version as runsc: a renamed runc would not. */
+static int check_runsc_answers(const char *runsc, struct cai_err *err)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	const char *const words[] = { runsc, "--version", NULL };
+	struct proc_job *j = run1(&b, words, 10000, err);
+
+	if (!j)
+		return -1;
+	if (!proc_ok(j))
+		return job_failed(j, err);
+	if (strncmp(j->out, "runsc version ", 14))
+		return err_set(err, 0, "%s --version does not answer as runsc", runsc);
+	say("runsc: %s (%.*s)", runsc, (int)strcspn(j->out, "\n"), j->out);
+	return 0;
+}
+
+/* `dockerd --validate` on the new text, given as a memory file: nothing
+ * reaches the disk before it passes.  A dockerd without --validate (before
+ * 23.0) leaves the JSON checks of daemon_json alone. */
+static int validate(const char *text, int *code, struct cai_err *err)
+{
+	char dockerd[PATH_MAX], cfg[64];
+
+	if (proc_find_program("dockerd", dockerd, sizeof(dockerd)) < 0) {
+		say("dockerd is not on PATH here: the new file is checked as JSON only");
+		return 0;
+	}
+	/* Not close-on-exec: dockerd reads it as /dev/fd/N. */
+	_cleanup_close_ int mfd = memfd_create("daemon.json", 0);
+	if (mfd < 0 || fd_write_all(mfd, text, strlen(text)) < 0)
+		return err_set(err, errno, "validating: memory file");
+	snprintf(cfg, sizeof(cfg), "/dev/fd/%d", mfd);
+	_cleanup_batch_ struct batch b = { 0 };
+	const char *const words[] = { dockerd, "--validate", "--config-file", cfg, NULL };
+	struct proc_job *j = run1(&b, words, 30000, err);
+	if (!j)
+		return -1;
+	if (proc_ok(j)) {
+		say("dockerd --validate accepts the new configuration");
+		return 0;
+	}
+	if (j->started && strstr(j->errout, "unknown flag: --validate")) {
+		say("this dockerd has no --validate: the new file is checked as JSON only");
+		return 0;
+	}
+	*code = EXIT_REFUSED;
+	job_failed(j, err);
+	return err_prefix(err, "dockerd rejects the new configuration");
+}
+
+static void how_to_reload(void)
+{
+	say("the engine reads its runtimes when it starts or reloads its configuration; containai "
+	    "never restarts or signals a running engine. Reload it with `systemctl reload docker` "
+	    "(or `kill -HUP` to dockerd's pid), or restart it (`systemctl restart docker`); then "
+	    "`containai doctor` reports mode gvisor");
+}
+
+int setup_gvisor(const struct cli *o, int *code, struct cai_err *err)
+{
+	const char *file = o->daemon_json ? o->daemon_json : DAEMON_JSON_DEFAULT;
+	_cleanup_close_ int dirfd = -1;
+	_cleanup_free_ char *old = NULL, *text = NULL;
+	char runsc[PATH_MAX], backup[512];
+	const char *name;
+	size_t oldlen;
+	struct stat st;
+
+	*code = EXIT_REFUSED;
+	if (!o->dry_run && geteuid() != 0)
+		return err_set(err, 0, "setup gvisor needs root: it installs a package and changes the "
+				       "engine's configuration (--dry-run does not)");
+	*code = EXIT_USAGE;
+	if (o->runsc && check_given_runsc(o->runsc, err) < 0)
+		return -1;
+	*code = EXIT_FAILED;
+	if (file_open_parent(file, &dirfd, &name, err) < 0)
+		return -1;
+	if (daemon_json_read(dirfd, name, file, &old, &oldlen, &st, err) < 0) {
+		*code = err->errnum == EPERM ? EXIT_REFUSED : EXIT_FAILED;
+		return -1;
+	}
+
+	int installed = o->runsc || proc_find_program("runsc", runsc, sizeof(runsc)) == 0;
+	if (o->runsc)
+		snprintf(runsc, sizeof(runsc), "%s", o->runsc);
+	else if (!installed)
+		snprintf(runsc, sizeof(runsc), "%s", DEBIAN_RUNSC);
+	struct daemon_runtime rt = {
+		.name = SETUP_GVISOR_RUNTIME, .path = runsc,
+		.args = o->runtime_args, .nargs = o->nruntime_args,
+	};
+	/* Merged first with the path runsc will have: a file that cannot
+	 * take the entry stops setup before anything is installed. */
+	int added = daemon_json_merge(file, old, oldlen, &rt, &text, err);
+	if (added < 0) {
+		*code = err->errnum == EEXIST ? EXIT_REFUSED : EXIT_USAGE;
+		return -1;
+	}
+	if (o->dry_run)
+		say("dry run: nothing is installed or written");
+	if (!installed && o->dry_run) {
+		say("runsc is not installed: would install it with `apt-get install -y runsc` (as %s)", runsc);
+	} else if (!installed) {
+		if (install_runsc(code, err) < 0)
+			return -1;
+		if (proc_find_program("runsc", runsc, sizeof(runsc)) < 0)
+			return err_set(err, 0, "apt-get installed runsc, but it is not on PATH");
+		free(text);
+		text = NULL;
+		if ((added = daemon_json_merge(file, old, oldlen, &rt, &text, err)) < 0) {
+			*code = err->errnum == EEXIST ? EXIT_REFUSED : EXIT_USAGE;
+			return -1;
+		}
+	}
+	*code = EXIT_REFUSED;
+	if (installed && check_runsc_answers(runsc, err) < 0)
+		return -1;
+	if (!added) {
+		say("%s already registers runsc as %s: nothing to change", file, runsc);
+		how_to_reload();
+		return 0;
+	}
+	*code = EXIT_FAILED;
+	if (validate(text, code, err) < 0)
+		return -1;
+	if (o->dry_run) {
+		say("would %s %s with the runtime runsc added:", old ? "back up and rewrite" : "create", file);
+		fputs(text, stdout);
+		return 0;
+	}
+	if (daemon_json_write(dirfd, name, old, oldlen, &st, text, backup, sizeof(backup), err) < 0)
+		return -1;
+	if (backup[0])
+		say("%s: the previous file is kept as %.*s%s", file, (int)(name - file), file, backup);
+	say("%s: runtime runsc registered: path %s%s", file, runsc,
+	    o->nruntime_args ? ", runtimeArgs as given" : "");
+	how_to_reload();
+	return 0;
+}
