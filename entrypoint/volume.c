@@ -270,10 +270,8 @@ int volume_prepare(const struct beneath *b, const struct manifest *m, uid_t uid,
 	return 0;
 }
 
-int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err *err)
+int volume_open(const struct cai_config *cfg, struct beneath *b, struct cai_err *err)
 {
-	struct manifest m = { 0 };
-
 	if (beneath_open_root(b, cfg->volume_root, err) < 0)
 		return err_prefix(err, "volume");
 	if (cfg->volume_require_mount && !b->is_mount_root) {
@@ -282,6 +280,15 @@ int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err
 		beneath_close(b);
 		return -1;
 	}
+	return 0;
+}
+
+int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err *err)
+{
+	struct manifest m = { 0 };
+
+	if (volume_open(cfg, b, err) < 0)
+		return -1;
 	/* Without a manifest the root is only checked: nothing to create, and
 	 * no owner to impose on data nobody described. */
 	if (!cfg->volume_manifest[0]) {
