@@ -10,7 +10,10 @@
 #include "argv.h"
 #include "detect.h"
 #include "docker.h"
+#include "publish.h"
 #include "reentry.h"
+#include "resources.h"
+#include "sandbox_ls.h"
 #include "settings.h"
 #include "wsname.h"
 
@@ -24,7 +27,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 7) {
+	switch (data[0] % 9) {
 	case 0:
 		detect_uid_map_remapped(s);
 		break;
@@ -70,18 +73,41 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 6: {
 		/* docker container inspect's answer, read and judged. */
 		static char *const argv[] = { "docker", "container", "inspect", NULL };
+		static const struct resources res = { 1 << 30, 1000000000, 100 };
+		static const struct publish ports = { .b = { { "127.0.0.1", 80, 80 } }, .n = 1 };
 		static const struct reentry_want w = {
 			.name = "n", .workspace = "/w", .image = "i", .data_volume = "v", .runtime = "r",
+			.resources = &res, .publish = &ports,
 		};
 		struct proc_job j = { .argv = argv, .started = 1, .exited = 1, .out = s,
 				      .out_len = size - 1 };
 		struct reentry r = { 0 };
 		struct cai_err err;
 		json_t *inspect = docker_json(&j, JSON_OBJECT, &err);
-		if (inspect)
+		if (inspect) {
 			reentry_judge(inspect, &w, &r, &err);
-		reentry_release(&r);
+			json_t *arr = json_pack("[O]", inspect);
+			json_decref(sandbox_ls_rows(arr, NULL));
+			json_decref(arr);
+		}
 		json_decref(inspect);
+		break;
+	}
+	case 7: {
+		/* --publish specs and the config key's list. */
+		struct publish p = { 0 };
+		struct cai_err err;
+		publish_parse_list(&p, s, &err);
+		break;
+	}
+	case 8: {
+		/* --memory, --cpus, --pids-limit. */
+		unsigned long long v;
+		long long n;
+		struct cai_err err;
+		resources_parse_memory(s, &v, &err);
+		resources_parse_cpus(s, &v, &err);
+		resources_parse_pids(s, &n, &err);
 		break;
 	}
 	}
