@@ -14,7 +14,7 @@ DESTDIR  ?=
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 B        := build
 
-LIB_MODULES      := clock envname err fd inifile log
+LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
                     landlock manifest mountinfo prepared seccomp_policy supervise volume workspace
 LAUNCHER_MODULES := argv batch cli completion detect docker doctor gates plan plan_exec proc_run \
@@ -64,7 +64,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 UNIT_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS) -Itests/unit
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -DCAI_VERSION='"$(VERSION)"'
 
-.PHONY: all check demo bench fuzz install image deps unit helpers man clean
+.PHONY: all check demo bench fuzz install image agents-lock deps unit helpers man clean
 .DEFAULT_GOAL := all
 
 all: $(B)/containai-init $(B)/containai $(B)/cai $(MANS)
@@ -122,9 +122,11 @@ $(B)/unit/containai_unittest: $(call san,$(UNIT_MAIN) $(UNIT_LAUNCHER_TESTS) $(L
 unit: $(UNITS)
 
 # Test helpers are static so they run inside FROM-scratch test images.
+# Their dependency files go elsewhere: build/helpers is copied into images.
 $(B)/helpers/%: tests/helpers/%.c
-	@mkdir -p $(B)/helpers
-	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< $(if $(findstring seccomp,$*),-lseccomp,)
+	@mkdir -p $(B)/helpers $(B)/dep/helpers
+	$(CC) -std=gnu11 -O2 $(WARN) $(DEPFLAGS) -MF $(B)/dep/helpers/$*.d -static -o $@ $< \
+		$(if $(findstring seccomp,$*),-lseccomp,)
 
 helpers: $(HELPERS)
 
@@ -160,8 +162,15 @@ bench: deps all helpers
 fuzz: deps $(FUZZERS)
 	bash tests/fuzz/run.sh $(FUZZERS)
 
+# AGENTS="claude codex" (names from agents/agents.list): only those; unset:
+# all of them; AGENTS=none or AGENTS=: no agent and no Node.
 image: deps all
 	bash tests/e2e/image.sh
+
+# Moves the agents' pins (agents/package.json, agents/package-lock.json) to
+# their newest releases; PIN="claude=2.1.300 node=22.23.0" holds some back.
+agents-lock: deps
+	bash agents/agents.sh lock $(PIN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/containai

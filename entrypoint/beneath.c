@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -68,9 +68,38 @@ static int fd_identify(int fd, struct fd_identity *id)
 	return 0;
 }
 
+/* One component of a path: every loop over a path's components takes
+ * them from next_comp, so all of them split alike. */
+struct beneath_comp {
+	char name[NAME_MAX + 1];
+	size_t len;             /* 0 for the empty component of "a//b" or "a/" */
+	int last;               /* no '/' after it */
+	int dots;               /* "." or ".." */
+};
+
+/* Take the component *p starts with and move *p past it and its '/'.
+ * -1 (ENAMETOOLONG) for one longer than NAME_MAX. */
+static int next_comp(const char **p, struct beneath_comp *c)
+{
+	const char *slash = strchrnul(*p, '/');
+
+	c->len = (size_t)(slash - *p);
+	if (c->len > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(c->name, *p, c->len);
+	c->name[c->len] = '\0';
+	c->last = !*slash;
+	c->dots = !strcmp(c->name, ".") || !strcmp(c->name, "..");
+	*p = c->last ? slash : slash + 1;
+	return 0;
+}
+
 int beneath_check_rel(const char *rel, struct cai_err *err)
 {
 	size_t len = strlen(rel);
+	struct beneath_comp c;
 
 	if (len == 0)
 		return err_set(err, EINVAL, "empty path");
@@ -78,16 +107,53 @@ int beneath_check_rel(const char *rel, struct cai_err *err)
 		return err_set(err, ENAMETOOLONG, "%.40s...", rel);
 	if (rel[0] == '/')
 		return err_set(err, 0, "%s: absolute path (must be relative to the volume root)", rel);
-	for (const char *p = rel; p;) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		if (n == 0)
+	for (const char *p = rel;;) {
+		if (next_comp(&p, &c) < 0)
+			return err_set(err, errno, "%s", rel);
+		if (c.len == 0)
 			return err_set(err, 0, "%s: empty path component", rel);
-		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return err_set(err, 0, "%s: '%.*s' component not allowed", rel, (int)n, p);
-		p = slash ? slash + 1 : NULL;
+		if (c.dots)
+			return err_set(err, 0, "%s: '%s' component not allowed", rel, c.name);
+		if (c.last)
+			return 0;
 	}
-	return 0;
+}
+
+int beneath_open_dir_nofollow(const char *path, struct cai_err *err)
+{
+	if (path[0] != '/')
+		return err_set(err, 0, "%s: not an absolute path", path);
+	if (strlen(path) >= PATH_MAX)
+		return err_set(err, ENAMETOOLONG, "%.40s...", path);
+	_cleanup_close_ int cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cur < 0)
+		return err_set(err, errno, "/");
+	/* Component by component with O_NOFOLLOW: a symlink (or a /proc magic
+	 * link) anywhere in the path is refused, not followed. */
+	for (const char *p = path + 1; *p;) {
+		struct beneath_comp c;
+		char why[NAME_MAX + 40];
+		struct stat st;
+
+		if (next_comp(&p, &c) < 0)
+			return err_set(err, errno, "%s", path);
+		if (c.len == 0)
+			continue;
+		if (c.dots)
+			return err_set(err, 0, "%s: '%s' component not allowed", path, c.name);
+		_cleanup_close_ int next = openat(cur, c.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 || fstat(next, &st) < 0)
+			return err_set(err, errno, "%s: '%s'", path, c.name);
+		if (S_ISLNK(st.st_mode)) {
+			snprintf(why, sizeof(why), "a symlink is in the path at '%s'", c.name);
+			return err_refuse(err, ELOOP, path, why);
+		}
+		if (!S_ISDIR(st.st_mode))
+			return err_set(err, ENOTDIR, "%s: '%s'", path, c.name);
+		close(cur);
+		cur = fd_take(&next);
+	}
+	return fd_take(&cur);
 }
 
 int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
@@ -103,47 +169,16 @@ int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
 		return err_set(err, ENAMETOOLONG, "root");
 	memcpy(b->path, path, len + 1);
 
-	_cleanup_close_ int cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cur < 0)
-		return err_set(err, errno, "/");
-	/* Component by component with O_NOFOLLOW: a symlink (or a /proc magic
-	 * link) anywhere in the root's own path is refused, not followed. */
-	for (const char *p = path + 1; *p;) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		char comp[NAME_MAX + 1];
-
-		if (n == 0) {
-			p++;
-			continue;
-		}
-		if (n > NAME_MAX)
-			return err_set(err, ENAMETOOLONG, "%s", path);
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		if (!strcmp(comp, ".") || !strcmp(comp, ".."))
-			return err_set(err, 0, "%s: '%s' component not allowed", path, comp);
-		_cleanup_close_ int next = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0)
-			return err_set(err, errno, "%s", path);
-		struct stat st;
-		if (fstat(next, &st) < 0)
-			return err_set(err, errno, "%s", path);
-		if (S_ISLNK(st.st_mode))
-			return err_refuse(err, ELOOP, path, "a symlink is in the path");
-		if (!S_ISDIR(st.st_mode))
-			return err_set(err, ENOTDIR, "%s", path);
-		close(cur);
-		cur = fd_take(&next);
-		p += n;
-	}
-	if (fd_identify(cur, &id) < 0)
+	_cleanup_close_ int root = beneath_open_dir_nofollow(path, err);
+	if (root < 0)
+		return -1;
+	if (fd_identify(root, &id) < 0)
 		return err_set(err, errno, "%s: statx", path);
 	b->dev = id.dev;
 	b->ino = id.ino;
 	b->mnt_id = id.mnt_id;
 	b->is_mount_root = id.is_mount_root;
-	b->root_fd = fd_take(&cur);
+	b->root_fd = fd_take(&root);
 	return 0;
 }
 
@@ -193,12 +228,6 @@ static int openat2_usable(const struct beneath *b)
 {
 	if (openat2_state != OPENAT2_UNPROBED)
 		return openat2_state == OPENAT2_USABLE;
-	const char *force = getenv("CONTAINAI_TEST_NO_OPENAT2");
-	if (force && !strcmp(force, "1")) {
-		log_debug("CONTAINAI_TEST_NO_OPENAT2=1: confined lookups walk component by component");
-		openat2_state = OPENAT2_MISSING;
-		return 0;
-	}
 	struct open_how how = {
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = BENEATH_RESOLVE,
@@ -265,29 +294,22 @@ static int walk_step(const struct beneath *b, int dir, const char *comp)
 static int walk_parent(const struct beneath *b, const char *rel, const char **last)
 {
 	_cleanup_close_ int cur = fcntl(b->root_fd, F_DUPFD_CLOEXEC, 3);
-	const char *p = rel;
+	struct beneath_comp c;
 
 	if (cur < 0)
 		return -1;
-	for (const char *slash; (slash = strchr(p, '/'));) {
-		char comp[NAME_MAX + 1];
-		size_t n = (size_t)(slash - p);
-
-		if (n > NAME_MAX) {
-			errno = ENAMETOOLONG;
+	for (const char *p = rel;;) {
+		*last = p;
+		if (next_comp(&p, &c) < 0)
 			return -1;
-		}
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		int next = walk_step(b, cur, comp);
+		if (c.last)
+			return fd_take(&cur);
+		int next = walk_step(b, cur, c.name);
 		if (next < 0)
 			return -1;
 		close(cur);
 		cur = next;
-		p = slash + 1;
 	}
-	*last = p;
-	return fd_take(&cur);
 }
 
 static int open_with_walk(const struct beneath *b, const char *rel, int flags, mode_t mode)

@@ -9,8 +9,9 @@
  * Refuses: a symlink at any component (ELOOP), an escape or a mount
  * crossing (EXDEV), absolute paths, "..", ".", empty components.  EAGAIN
  * from concurrent renames is retried a bounded number of times.
- * The test switch CONTAINAI_TEST_NO_OPENAT2=1 forces the walk; the walk is
- * as strict as openat2, so forcing it weakens nothing.
+ * Whether openat2 is usable is probed once, by a harmless call; the tests
+ * reach the walk by filtering openat2 (tests/helpers/no_openat2.h), never
+ * through a switch in here.
  * Needs Linux 5.8 (statx mount ids); an older kernel is refused, not
  * half-checked.
  */
@@ -32,8 +33,15 @@ struct beneath {
 	char path[PATH_MAX];    /* for messages only, never resolved again */
 };
 
-/* Open `path` (absolute) as the root.  Every component of `path` must be a
- * real directory (no symlinks anywhere, no "." or ".."). */
+/* An O_PATH descriptor of the absolute directory `path`, reached from "/"
+ * one component at a time with O_NOFOLLOW: a symlink or magic link at any
+ * component (ELOOP), a component that is not a directory (ENOTDIR), "."
+ * and ".." are refused.  The volume root is opened this way, and so are
+ * the workspace link's parent and its candidates. */
+int beneath_open_dir_nofollow(const char *path, struct cai_err *err);
+
+/* Open `path` (absolute) as the root, through beneath_open_dir_nofollow,
+ * and record its identity. */
 int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err);
 void beneath_close(struct beneath *b);
 

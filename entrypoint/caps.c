@@ -46,13 +46,20 @@ int caps_parse(const char *list, caps_mask *out, struct cai_err *err)
 	return 0;
 }
 
+int caps_prctl_set(int set, int get, unsigned long value, const char *what, struct cai_err *err)
+{
+	if (prctl(set, value, 0, 0, 0) < 0)
+		return err_set(err, errno, "%s: setting it", what);
+	int now = prctl(get, 0, 0, 0, 0);
+	if (now < 0 || (unsigned long)now != value)
+		return err_set(err, now < 0 ? errno : 0, "%s: reads back as %#x, not %#lx", what,
+			       (unsigned)now, value);
+	return 0;
+}
+
 int caps_keep_across_setuid(struct cai_err *err)
 {
-	if (prctl(PR_SET_KEEPCAPS, 1, 0, 0, 0) < 0)
-		return err_set(err, errno, "capabilities: PR_SET_KEEPCAPS");
-	if (prctl(PR_GET_KEEPCAPS, 0, 0, 0, 0) != 1)
-		return err_set(err, 0, "capabilities: KEEP_CAPS did not stick");
-	return 0;
+	return caps_prctl_set(PR_SET_KEEPCAPS, PR_GET_KEEPCAPS, 1, "capabilities: KEEP_CAPS", err);
 }
 
 static const char *caps_name(cap_value_t c, char *buf, size_t size)
@@ -196,12 +203,9 @@ int caps_restrict(caps_mask keep, struct cai_err *err)
 		return -1;
 	if (caps_reduce_bounding(keep, last, err) < 0 || caps_set_ambient(keep, last, err) < 0)
 		return -1;
-	if (prctl(PR_SET_SECUREBITS, CAPS_SECUREBITS, 0, 0, 0) < 0)
-		return err_set(err, errno, "capabilities: locking the securebits");
-	int bits = prctl(PR_GET_SECUREBITS, 0, 0, 0, 0);
-	if (bits != CAPS_SECUREBITS)
-		return err_set(err, bits < 0 ? errno : 0, "capabilities: securebits read back as %#x, not %#x",
-			       (unsigned)bits, (unsigned)CAPS_SECUREBITS);
+	if (caps_prctl_set(PR_SET_SECUREBITS, PR_GET_SECUREBITS, CAPS_SECUREBITS,
+			   "capabilities: securebits", err) < 0)
+		return -1;
 	if (caps_set_proc(keep, keep, keep, last, err) < 0)
 		return -1;
 	return caps_verify_proc(keep, keep, keep, last, err);
@@ -209,11 +213,7 @@ int caps_restrict(caps_mask keep, struct cai_err *err)
 
 int caps_set_no_new_privs(struct cai_err *err)
 {
-	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
-		return err_set(err, errno, "no_new_privs: PR_SET_NO_NEW_PRIVS");
-	if (prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0) != 1)
-		return err_set(err, 0, "no_new_privs: not set after PR_SET_NO_NEW_PRIVS");
-	return 0;
+	return caps_prctl_set(PR_SET_NO_NEW_PRIVS, PR_GET_NO_NEW_PRIVS, 1, "no_new_privs", err);
 }
 
 int caps_restrict_supervisor(struct cai_err *err)

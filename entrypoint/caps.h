@@ -23,6 +23,11 @@
 /* Bit N stands for capability N. */
 typedef uint64_t caps_mask;
 
+/* prctl(set, value), then prctl(get) must return exactly `value`: the one
+ * way a process attribute is written here (KEEP_CAPS, securebits,
+ * no_new_privs, and hygiene's dumpable flag).  `what` starts the message. */
+int caps_prctl_set(int set, int get, unsigned long value, const char *what, struct cai_err *err);
+
 /* Capability names (cap_net_bind_service, any case) separated by commas
  * or blanks; "" is the empty set. */
 int caps_parse(const char *list, caps_mask *out, struct cai_err *err);

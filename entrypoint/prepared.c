@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +14,7 @@
 #include <unistd.h>
 
 #include "clock.h"
+#include "decimal.h"
 #include "fd.h"
 
 #define PREPARED_TMP PREPARED_NAME ".new"
@@ -35,10 +37,9 @@ int prepared_parse_starttime(const char *stat, unsigned long long *out)
 			return -1;
 	}
 	p += strspn(p, " ");
-	char *end;
-	errno = 0;
-	unsigned long long v = strtoull(p, &end, 10);
-	if (end == p || errno || (*end && *end != ' ' && *end != '\n'))
+	struct cai_err err;
+	uint64_t v;
+	if (decimal_parse(p, strcspn(p, " \n"), UINT64_MAX, &v, &err) < 0)
 		return -1;
 	*out = v;
 	return 0;
@@ -139,12 +140,10 @@ static int read_mark(const char *config, struct cai_err *err)
 	if (!sp || len < 2 || text[len - 1] != '\n' || memchr(text, '\0', len))
 		return err_set(err, 0, PREPARED_DIR "/" PREPARED_NAME ": malformed");
 	text[len - 1] = '\0';
-	*sp = '\0';
-	char *end;
-	errno = 0;
-	marked = strtoull(text, &end, 10);
-	if (*end || end == text || errno)
-		return err_set(err, 0, PREPARED_DIR "/" PREPARED_NAME ": malformed");
+	uint64_t v;
+	if (decimal_parse(text, (size_t)(sp - text), UINT64_MAX, &v, err) < 0)
+		return err_prefix(err, PREPARED_DIR "/" PREPARED_NAME);
+	marked = v;
 	if (marked != start)
 		return 0;
 	if (strcmp(sp + 1, config))

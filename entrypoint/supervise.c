@@ -19,9 +19,9 @@
 #include <sys/timerfd.h>
 #include <sys/wait.h>
 #include <termios.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fd.h"
 #include "log.h"
 
@@ -330,17 +330,12 @@ static int raised_by_us(const struct signalfd_siginfo *si)
 static int reap_for(struct supervisor *s, int ms)
 {
 	struct pollfd pfd = { .fd = s->sfd, .events = POLLIN };
-	struct timespec end, now;
+	long long end = clock_now_ms() + ms;
 
-	clock_gettime(CLOCK_MONOTONIC, &end);
-	end.tv_nsec += (long)ms * 1000000L;
-	end.tv_sec += end.tv_nsec / 1000000000L;
-	end.tv_nsec %= 1000000000L;
 	for (;;) {
 		if (all_gone(s))
 			return 1;
-		clock_gettime(CLOCK_MONOTONIC, &now);
-		long left = (end.tv_sec - now.tv_sec) * 1000L + (end.tv_nsec - now.tv_nsec) / 1000000L;
+		long long left = end - clock_now_ms();
 		if (left <= 0)
 			return 0;
 		/* SIGCHLD (or anything else, dropped: the end is decided) wakes

@@ -4,21 +4,18 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
+#include "beneath.h"
 #include "fd.h"
 #include "log.h"
-
-/* path == dir or path is under dir. */
-static int path_at_or_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
-}
+#include "macro.h"
+#include "path.h"
 
 const char *workspace_refusal(const char *path, const char *link)
 {
@@ -29,14 +26,14 @@ const char *workspace_refusal(const char *path, const char *link)
 
 	if (path[0] != '/' || !strcmp(path, "/"))
 		return "is the root directory";
-	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
-		if (path_at_or_under(path, system_dirs[i]))
+	for (size_t i = 0; i < ARRAY_SIZE(system_dirs); i++)
+		if (path_within(path, system_dirs[i]))
 			return "is a system directory";
 	if (!strncmp(path, "/lib", 4))
 		return "is a system directory";
-	if (path_at_or_under(path, link))
+	if (path_within(path, link))
 		return "is at or under the workspace link";
-	if (path_at_or_under(link, path))
+	if (path_within(link, path))
 		return "contains the workspace link";
 	return NULL;
 }
@@ -89,42 +86,22 @@ const struct mount_entry *workspace_find_mirrored(const struct mount_table *t, c
 	return best;
 }
 
-/* Open every component of the absolute `path` with O_NOFOLLOW, as a
- * directory, from "/".  With `last` non-NULL, stop before the final
- * component and return it there (it is not opened). */
-static int workspace_open_nofollow(const char *path, const char **last, struct cai_err *err)
+/* The directory holding the link path, reached without symlinks; *name
+ * points at the link's last component (not opened). */
+static int workspace_open_parent(const char *link, const char **name, struct cai_err *err)
 {
-	char buf[4096];
-	_cleanup_close_ int fd = -1;
-	char *save = NULL;
+	char parent[PATH_MAX];
+	const char *slash = strrchr(link, '/');
 
-	if (path[0] != '/' || strlen(path) >= sizeof(buf))
-		return err_set(err, 0, "%s: not an absolute path", path);
-	strcpy(buf, path);
-	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(err, errno, "/");
-	const char *end = strrchr(path, '/') + 1;
-	if (last) {
-		if (!*end || !strcmp(end, ".") || !strcmp(end, ".."))
-			return err_set(err, 0, "%s: no file name at its end", path);
-		*last = end;
-		buf[end - path] = '\0';
-	}
-	for (char *c = strtok_r(buf + 1, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(c, ".") || !strcmp(c, ".."))
-			return err_set(err, 0, "%s: contains '%s'", path, c);
-		int next = openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0) {
-			if (errno == ENOTDIR || errno == ELOOP)
-				return err_set(err, 0, "%s: component '%s' is a symlink or not a directory",
-					       path, c);
-			return err_set(err, errno, "%s: component '%s'", path, c);
-		}
-		close(fd);
-		fd = next;
-	}
-	return fd_take(&fd);
+	if (link[0] != '/' || strlen(link) >= sizeof(parent))
+		return err_set(err, 0, "%s: not an absolute path", link);
+	*name = slash + 1;
+	if (!**name || !strcmp(*name, ".") || !strcmp(*name, ".."))
+		return err_set(err, 0, "%s: no file name at its end", link);
+	size_t n = slash == link ? 1 : (size_t)(slash - link);
+	memcpy(parent, link, n);
+	parent[n] = '\0';
+	return beneath_open_dir_nofollow(parent, err);
 }
 
 /* 1 when fd is the root of a mount, decided on the descriptors. */
@@ -158,7 +135,7 @@ static int workspace_mnt_id(int fd, uint64_t *id, struct cai_err *err)
  * the mount the table lists (not hidden by a later mount above it). */
 static int workspace_open_candidate(const struct mount_entry *e, struct cai_err *err)
 {
-	_cleanup_close_ int fd = workspace_open_nofollow(e->mount_point, NULL, err);
+	_cleanup_close_ int fd = beneath_open_dir_nofollow(e->mount_point, err);
 	uint64_t id = 0;
 
 	if (fd < 0 || workspace_mnt_id(fd, &id, err) < 0)
@@ -321,7 +298,7 @@ static int workspace_find_and_link(const char *link, struct cai_err *err)
 	const char *name;
 	int r = -1;
 
-	dir_fd = workspace_open_nofollow(link, &name, err);
+	dir_fd = workspace_open_parent(link, &name, err);
 	if (dir_fd < 0)
 		return err_prefix(err, "workspace");
 	int bound = workspace_try_bind(dir_fd, link, name, err);

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "path.h"
+
 int gates_check(const struct gate_input *in, int *unisolated, struct cai_err *err)
 {
 	*unisolated = 0;
@@ -49,15 +51,6 @@ static const char *const secret_paths[] = {
 };
 
 /* a is b, or a lies under b. */
-static int path_within(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-
-	if (n == 1 && b[0] == '/')
-		return 1;
-	return !strncmp(a, b, n) && (a[n] == '\0' || a[n] == '/');
-}
-
 /* ws (resolved) against p as written and as resolved: the workspace is
  * compared after realpath(), so a $HOME or ~/.aws that is itself a symlink
  * (/home -> /var/home, dotfiles kept elsewhere) must be resolved too, or

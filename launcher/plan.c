@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "plan.h"
 
+#include <stdint.h>
 #include <string.h>
 
 #include "argv.h"
+#include "decimal.h"
 
 void plan_want(const struct session *s, const char *name, int for_run, struct reentry_want *w)
 {
@@ -331,6 +333,10 @@ int plan_logs(const struct plan_input *in, struct batch *b, struct cai_err *err)
 	if (o->follow)
 		argv_push(&a, "--follow");
 	if (o->tail) {
+		uint64_t n;
+		/* A number or "all": anything else could be taken for an option. */
+		if (strcmp(o->tail, "all") && decimal_parse(o->tail, strlen(o->tail), UINT32_MAX, &n, err) < 0)
+			return err_prefix(err, "--tail");
 		argv_push(&a, "--tail");
 		argv_push(&a, o->tail);
 	}

@@ -1,27 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 #include "publish.h"
 
+#include <stdint.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
+
+#include "decimal.h"
 
 #define PUBLISH_LOOPBACK "127.0.0.1"
 
-/* A port: 1-65535, digits only. */
+/* A port: 1-65535. */
 static int port(const char *s, size_t n, unsigned *out)
 {
-	unsigned v = 0;
+	struct cai_err err;
+	uint64_t v;
 
-	if (!n || n > 5)
+	if (decimal_parse(s, n, 65535, &v, &err) < 0 || v < 1)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		v = v * 10 + (unsigned)(s[i] - '0');
-	}
-	if (v < 1 || v > 65535)
-		return -1;
-	*out = v;
+	*out = (unsigned)v;
 	return 0;
 }
 

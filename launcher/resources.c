@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "resources.h"
 
-#include <stdlib.h>
+#include <stdint.h>
 #include <string.h>
+
+#include "decimal.h"
 
 #define MIB (1ULL << 20)
 #define MEMORY_MIN (6 * MIB)
@@ -12,34 +14,21 @@
 #define PIDS_MIN 16
 #define PIDS_MAX 4194304
 
-/* Digits only: strtoull would take a sign, spaces and 0x. */
-static int digits(const char *s, size_t n)
-{
-	if (!n)
-		return 0;
-	for (size_t i = 0; i < n; i++)
-		if (s[i] < '0' || s[i] > '9')
-			return 0;
-	return 1;
-}
-
 int resources_parse_memory(const char *s, unsigned long long *bytes, struct cai_err *err)
 {
 	static const char suffixes[] = "bkmgt";
 	size_t n = strlen(s);
 	const char *suffix = n ? strchr(suffixes, s[n - 1] | 0x20) : NULL;
 	unsigned shift = 0;
+	uint64_t v;
 
 	/* (Digits stay digits with the 0x20 bit set.) */
 	if (suffix) {
 		shift = 10 * (unsigned)(suffix - suffixes);
 		n--;
 	}
-	if (!digits(s, n) || n > 16)
-		return err_set(err, 0, "memory '%s': a number of bytes, or with k, m, g or t", s);
-	unsigned long long v = strtoull(s, NULL, 10);
-	if (v > (MEMORY_MAX >> shift) || (v << shift) < MEMORY_MIN)
-		return err_set(err, 0, "memory '%s': between 6m and 1024t", s);
+	if (decimal_parse(s, n, MEMORY_MAX >> shift, &v, err) < 0 || (v << shift) < MEMORY_MIN)
+		return err_set(err, 0, "memory '%s': a number of bytes from 6m to 1024t, or with k, m, g or t", s);
 	*bytes = v << shift;
 	return 0;
 }
@@ -48,14 +37,17 @@ int resources_parse_cpus(const char *s, unsigned long long *nano_cpus, struct ca
 {
 	const char *dot = strchr(s, '.');
 	size_t whole = dot ? (size_t)(dot - s) : strlen(s);
-	size_t frac = dot ? strlen(dot + 1) : 0;
-	unsigned long long v = 0;
+	const char *frac = dot ? dot + 1 : "";
+	uint64_t v;
 
-	if (!digits(s, whole) || whole > 4 || (dot && (!digits(dot + 1, frac) || frac > 2)))
-		return err_set(err, 0, "cpus '%s': a number of CPUs with at most two decimals", s);
-	v = strtoull(s, NULL, 10) * NANO;
-	if (frac)
-		v += strtoull(dot + 1, NULL, 10) * (frac == 1 ? NANO / 10 : NANO / 100);
+	/* The hundredths are digits, not a number: "05" is five of them. */
+	if (decimal_parse(s, whole, CPUS_MAX, &v, err) < 0 || (dot && !frac[0]) || strlen(frac) > 2 ||
+	    strspn(frac, "0123456789") != strlen(frac))
+		return err_set(err, 0, "cpus '%s': a number of CPUs up to %d with at most two decimals", s,
+			       CPUS_MAX);
+	v *= NANO;
+	for (size_t i = 0, unit = NANO / 10; frac[i]; i++, unit /= 10)
+		v += (uint64_t)(frac[i] - '0') * unit;
 	if (v < NANO / 100 || v > CPUS_MAX * NANO)
 		return err_set(err, 0, "cpus '%s': between 0.01 and %d", s, CPUS_MAX);
 	*nano_cpus = v;
@@ -64,10 +56,12 @@ int resources_parse_cpus(const char *s, unsigned long long *nano_cpus, struct ca
 
 int resources_parse_pids(const char *s, long long *pids, struct cai_err *err)
 {
-	if (!digits(s, strlen(s)) || strlen(s) > 8 || atoll(s) < PIDS_MIN || atoll(s) > PIDS_MAX)
+	uint64_t v;
+
+	if (decimal_parse(s, strlen(s), PIDS_MAX, &v, err) < 0 || v < PIDS_MIN)
 		return err_set(err, 0, "pids limit '%s': a number of processes from %d to %d", s, PIDS_MIN,
 			       PIDS_MAX);
-	*pids = atoll(s);
+	*pids = (long long)v;
 	return 0;
 }
 

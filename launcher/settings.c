@@ -182,7 +182,6 @@ int settings_load_file(struct settings *c, const char *path, int explicit_path,
 	/* Read once, parse twice: both passes see the same bytes. */
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	_cleanup_free_ char *buf = NULL;
-	struct stat st;
 	size_t len;
 
 	if (fd < 0) {
@@ -190,12 +189,8 @@ int settings_load_file(struct settings *c, const char *path, int explicit_path,
 			return 0;
 		return err_set(err, errno, "%s", path);
 	}
-	if (fstat(fd, &st) < 0)
-		return err_set(err, errno, "%s", path);
-	if (!S_ISREG(st.st_mode))
-		return err_set(err, 0, "%s: not a regular file", path);
-	if (fd_read_bounded(fd, INIFILE_MAX_SIZE, &buf, &len, err) < 0)
-		return err_prefix(err, "%s", path);
+	if (fd_read_regular(fd, path, INIFILE_MAX_SIZE, &buf, &len, err) < 0)
+		return -1;
 	if (settings_load_buf(c, buf, len, path, workspace, err) < 0)
 		return -1;
 	snprintf(c->path, sizeof(c->path), "%s", path);

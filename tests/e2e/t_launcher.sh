@@ -242,7 +242,7 @@ expect_eq "remapped engine: the local engine got nothing" \
 REAL=$P-real:latest
 # Built from this source every time (the build cache keeps it quick): an
 # image left by an older build would test an older containai-init.
-if IMAGE=containai:latest AGENTS= bash "$CAI_ROOT/tests/e2e/image.sh" >"$T/real-build.log" 2>&1; then
+if build_sandbox_image containai:latest all >"$T/real-build.log" 2>&1; then
 	docker tag containai:latest "$REAL"
 	docker save "$REAL" | docker -H "$E2SOCK" load >/dev/null
 	docker rmi "$REAL" >/dev/null

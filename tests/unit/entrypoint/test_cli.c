@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli.h"
-#include "supervise.h"
 #include "unit.h"
-
-#include <sys/wait.h>
 
 #define ARGV(...) ((char *[]){ "containai-init", __VA_ARGS__, NULL })
 
@@ -62,6 +59,7 @@ TEST(refusals)
 	char **noarg = ARGV("-c");
 	char **badgrace = ARGV("--grace", "soon", "true");
 	char **neggrace = ARGV("--grace=-1", "true");
+	char **octgrace = ARGV("--grace", "010", "true");
 	char **twoactions = ARGV("--check", "--version");
 	char **extra = ARGV("--check", "true");
 
@@ -74,6 +72,8 @@ TEST(refusals)
 	CHECK_INT(parse(badgrace, &o, &e), -1);
 	CHECK_CONTAINS(e.msg, "--grace");
 	CHECK_INT(parse(neggrace, &o, &e), -1);
+	CHECK_INT(parse(octgrace, &o, &e), -1);
+	CHECK_CONTAINS(e.msg, "--grace: '010': a leading 0 is ambiguous");
 	CHECK_INT(parse(twoactions, &o, &e), -1);
 	CHECK_INT(parse(extra, &o, &e), -1);
 }
@@ -136,14 +136,4 @@ TEST(sandbox_and_join_refusals)
 		if (parse(cases[i].argv, &o, &e) != -1 || !strstr(e.msg, cases[i].why))
 			unit_fail(__FILE__, __LINE__, "case %zu: \"%s\"", i, e.msg);
 	}
-}
-
-TEST(exit_status_mapping)
-{
-	for (int code = 0; code < 256; code++)
-		CHECK_INT(exit_status_from_wait(code << 8), code);
-	for (int sig = 1; sig < 65; sig++)
-		CHECK_INT(exit_status_from_wait(sig), 128 + sig);
-	/* A core dump flag does not change the signal number. */
-	CHECK_INT(exit_status_from_wait(SIGSEGV | 0x80), 128 + SIGSEGV);
 }

@@ -295,6 +295,11 @@ TEST(plan_logs)
 	o.follow = 1;
 	o.tail = "20";
 	CHECK_STEPS(plan_logs, &in, "docker --context default logs --follow --tail 20 " ID "\n");
+	/* Nothing docker could take for an option of its own. */
+	o.tail = "-f";
+	CHECK_REFUSED(plan_logs, &in, "--tail");
+	o.tail = "all";
+	CHECK_STEPS(plan_logs, &in, "docker --context default logs --follow --tail all " ID "\n");
 	s.det.mode = MODE_SBX;
 	CHECK_REFUSED(plan_logs, &in, "not available in sbx mode");
 }
