@@ -12,28 +12,41 @@ static const enum cli_cmd offered[] = {
 };
 #define NOFFERED (sizeof(offered) / sizeof(offered[0]))
 
-static void print_bash(FILE *out)
+/* The offered commands, separated by spaces. */
+static void print_commands(FILE *out)
+{
+	for (size_t i = 0; i < NOFFERED; i++)
+		fprintf(out, "%s%s", i ? " " : "", cli_cmd_name(offered[i]));
+}
+
+/* One case per command: NAME) PRE WORDS POST, with the words it takes. */
+static void print_each(FILE *out, const char *pre, const char *post)
 {
 	char opts[1024];
 
+	for (size_t i = 0; i < NOFFERED; i++) {
+		if (offered[i] == CMD_COMPLETION)
+			snprintf(opts, sizeof(opts), "bash zsh fish");
+		else
+			cli_cmd_options(offered[i], opts, sizeof(opts));
+		fprintf(out, "\t%s) %s%s%s\n", cli_cmd_name(offered[i]), pre, opts, post);
+	}
+}
+
+static void print_bash(FILE *out)
+{
 	fputs("# bash completion for containai (containai completion bash)\n"
 	      "_containai() {\n"
 	      "\tlocal cur=${COMP_WORDS[COMP_CWORD]} cmd=${COMP_WORDS[1]} i\n"
 	      "\tfor ((i = 1; i < COMP_CWORD; i++)); do [ \"${COMP_WORDS[i]}\" = -- ] && return 0; done\n"
 	      "\tif [ \"$COMP_CWORD\" -eq 1 ]; then\n"
 	      "\t\tCOMPREPLY=($(compgen -W '", out);
-	for (size_t i = 0; i < NOFFERED; i++)
-		fprintf(out, "%s%s", i ? " " : "", cli_cmd_name(offered[i]));
+	print_commands(out);
 	fputs("' -- \"$cur\"))\n"
 	      "\t\treturn 0\n"
 	      "\tfi\n"
 	      "\tcase $cmd in\n", out);
-	for (size_t i = 0; i < NOFFERED; i++) {
-		cli_cmd_options(offered[i], opts, sizeof(opts));
-		if (offered[i] == CMD_COMPLETION)
-			snprintf(opts, sizeof(opts), "bash zsh fish");
-		fprintf(out, "\t%s) COMPREPLY=($(compgen -W '%s' -- \"$cur\")) ;;\n", cli_cmd_name(offered[i]), opts);
-	}
+	print_each(out, "COMPREPLY=($(compgen -W '", "' -- \"$cur\")) ;;");
 	fputs("\tesac\n"
 	      "\tcase ${COMP_WORDS[COMP_CWORD-1]} in\n"
 	      "\t--workspace) COMPREPLY=($(compgen -d -- \"$cur\")) ;;\n"
@@ -44,15 +57,12 @@ static void print_bash(FILE *out)
 
 static void print_zsh(FILE *out)
 {
-	char opts[1024];
-
 	fputs("#compdef containai cai\n"
 	      "# zsh completion for containai (containai completion zsh)\n"
 	      "_containai() {\n"
 	      "\tlocal -a cmds opts\n"
 	      "\tcmds=(", out);
-	for (size_t i = 0; i < NOFFERED; i++)
-		fprintf(out, "%s%s", i ? " " : "", cli_cmd_name(offered[i]));
+	print_commands(out);
 	fputs(")\n"
 	      "\tif (( CURRENT == 2 )); then\n"
 	      "\t\t_describe command cmds\n"
@@ -60,12 +70,7 @@ static void print_zsh(FILE *out)
 	      "\tfi\n"
 	      "\t(( ${words[(I)--]} && ${words[(I)--]} < CURRENT )) && return\n"
 	      "\tcase ${words[2]} in\n", out);
-	for (size_t i = 0; i < NOFFERED; i++) {
-		cli_cmd_options(offered[i], opts, sizeof(opts));
-		if (offered[i] == CMD_COMPLETION)
-			snprintf(opts, sizeof(opts), "bash zsh fish");
-		fprintf(out, "\t%s) opts=(%s) ;;\n", cli_cmd_name(offered[i]), opts);
-	}
+	print_each(out, "opts=(", ") ;;");
 	fputs("\tesac\n"
 	      "\tif [[ ${words[CURRENT-1]} == --workspace ]]; then\n"
 	      "\t\t_files -/\n"

@@ -5,6 +5,7 @@
 
 #include "batch.h"
 #include "docker.h"
+#include "fd.h"
 #include "log.h"
 #include "macro.h"
 #include "plan_exec.h"
@@ -97,32 +98,14 @@ void sandbox_ls_print(const json_t *rows, FILE *out)
 #undef last
 }
 
-/* docker ps: the ids of the containers labelled as ours, one a line. */
+/* The ids of the containers labelled as ours, pushed onto *inspect. */
 static int ours_ids(const struct session *s, struct argv *inspect, struct cai_err *err)
 {
-	_cleanup_batch_ struct batch b = { 0 };
-	_cleanup_argv_ struct argv a = { 0 };
-	struct proc_job *j;
+	_cleanup_free_ char *ids = NULL;
 
-	docker_argv(&s->docker, &a);
-	argv_push(&a, "ps");
-	argv_push(&a, "-a");
-	argv_push(&a, "--no-trunc");
-	argv_push(&a, "--filter");
-	argv_push(&a, "label=" SANDBOX_LABEL_MANAGED "=true");
-	argv_push(&a, "--format");
-	argv_push(&a, "{{.ID}}");
-	if (!(j = batch_add(&b, &a, err)))
+	if (docker_ps(&s->docker, "label=" SANDBOX_LABEL_MANAGED "=true", "{{.ID}}", &ids, err) < 0)
 		return -1;
-	j->timeout_ms = s->cfg.timeout_s * 1000;
-	if (batch_run(&b, err) < 0)
-		return -1;
-	if (!proc_ok(j) || j->out_truncated) {
-		char why[512];
-		proc_describe_failure(j, why, sizeof(why));
-		return err_set(err, 0, "%s", why);
-	}
-	for (char *line = strtok(j->out, "\n"); line; line = strtok(NULL, "\n"))
+	for (char *line = strtok(ids, "\n"); line; line = strtok(NULL, "\n"))
 		if (strlen(line) == 64 && strspn(line, "0123456789abcdef") == 64)
 			argv_push(inspect, line);
 	return argv_ok(inspect, err);

@@ -6,11 +6,10 @@
 #include <unistd.h>
 
 #include "docker.h"
+#include "fd.h"
 #include "log.h"
 #include "plan.h"
-#include "plan_exec.h"
 #include "sandbox_run.h"
-#include "wsname.h"
 
 size_t sandbox_rm_other_users(const char *ps_out, const char *self, char *out, size_t outsz)
 {
@@ -36,30 +35,13 @@ size_t sandbox_rm_other_users(const char *ps_out, const char *self, char *out, s
 /* No container but the sandbox's own uses `volume`. */
 static int volume_unused(const struct session *s, const char *volume, const char *self, struct cai_err *err)
 {
-	_cleanup_batch_ struct batch b = { 0 };
-	_cleanup_argv_ struct argv a = { 0 };
-	struct proc_job *j;
-	char users[512];
+	_cleanup_free_ char *users_ps = NULL;
+	char filter[320], users[512];
 
-	docker_argv(&s->docker, &a);
-	argv_push(&a, "ps");
-	argv_push(&a, "-a");
-	argv_push(&a, "--no-trunc");
-	argv_push(&a, "--filter");
-	argv_pushf(&a, "volume=%s", volume);
-	argv_push(&a, "--format");
-	argv_push(&a, "{{.ID}} {{.Names}}");
-	if (!(j = batch_add(&b, &a, err)))
-		return -1;
-	j->timeout_ms = s->cfg.timeout_s * 1000;
-	if (batch_run(&b, err) < 0)
-		return -1;
-	if (!proc_ok(j) || j->out_truncated) {
-		char why[512];
-		proc_describe_failure(j, why, sizeof(why));
-		return err_set(err, 0, "cannot tell which containers use volume %s: %s", volume, why);
-	}
-	if (sandbox_rm_other_users(j->out, self, users, sizeof(users)))
+	snprintf(filter, sizeof(filter), "volume=%s", volume);
+	if (docker_ps(&s->docker, filter, "{{.ID}} {{.Names}}", &users_ps, err) < 0)
+		return err_prefix(err, "cannot tell which containers use volume %s", volume);
+	if (sandbox_rm_other_users(users_ps, self, users, sizeof(users)))
 		return err_set(err, 0, "volume %s is still used by %s: not removing it (nothing was removed)",
 			       volume, users);
 	return 0;
@@ -83,27 +65,26 @@ static int confirmed(const struct cli *o, const char *name, const char *volume)
 	return !strcmp(line, "y") || !strcmp(line, "Y") || !strcmp(line, "yes");
 }
 
+/* --volume: unused elsewhere and confirmed, before anything is removed. */
+static int volume_check(const struct plan_input *in, int *exit_code, struct cai_err *err)
+{
+	const struct reentry *ex = in->existing;
+
+	if (!in->o->volume || !ex->id[0])
+		return 0;
+	if (volume_unused(in->s, ex->data_volume, ex->id, err) < 0)
+		return -1;
+	if (!confirmed(in->o, in->name, ex->data_volume)) {
+		*exit_code = EXIT_REFUSED;
+		return err_set(err, 0, "not removed: --volume deletes %s with everything in it; "
+				       "confirm on a terminal or give --yes", ex->data_volume);
+	}
+	return 0;
+}
+
 int sandbox_rm(const struct session *s, const struct cli *o, int *exit_code, struct cai_err *err)
 {
-	_cleanup_batch_ struct batch b = { 0 };
-	struct reentry ex;
-	char name[WSNAME_MAX + 1];
+	const struct sandbox_act act = { plan_rm, volume_check, s->cfg.timeout_s * 1000, 0 };
 
-	*exit_code = EXIT_USAGE;
-	if (sandbox_name(s, o, name, err) < 0)
-		return -1;
-	*exit_code = EXIT_FAILED;
-	struct plan_input in = { .s = s, .o = o, .name = name, .existing = &ex, .env_fd = -1 };
-	if (sandbox_look_up(s, name, 0, &ex, err) < 0 || plan_rm(&in, &b, err) < 0)
-		return -1;
-	if (o->volume && ex.id[0]) {
-		if (volume_unused(s, ex.data_volume, ex.id, err) < 0)
-			return -1;
-		if (!confirmed(o, name, ex.data_volume)) {
-			*exit_code = EXIT_REFUSED;
-			return err_set(err, 0, "not removed: --volume deletes %s with everything in it; "
-					       "confirm on a terminal or give --yes", ex.data_volume);
-		}
-	}
-	return plan_exec_run(&b, s->cfg.timeout_s * 1000, 0, err);
+	return sandbox_act_on(s, o, &act, exit_code, err);
 }

@@ -62,10 +62,20 @@ int sandbox_look_up(const struct session *s, const char *name, int for_run, stru
 	return reentry_judge(inspect, &want, ex, err);
 }
 
-int sandbox_name(const struct session *s, const struct cli *o, char *name, struct cai_err *err)
+static int sandbox_name(const struct session *s, const struct cli *o, char *name, struct cai_err *err)
 {
 	return wsname_choose(o->name, s->workspace, o->allow_sock, o->allow_creds,
 			     s->cfg.timeout_s * 1000, name, err);
+}
+
+int sandbox_find(const struct session *s, const struct cli *o, char *name, struct reentry *ex,
+		 int *exit_code, struct cai_err *err)
+{
+	*exit_code = EXIT_USAGE;
+	if (sandbox_name(s, o, name, err) < 0)
+		return -1;
+	*exit_code = EXIT_FAILED;
+	return sandbox_look_up(s, name, 0, ex, err);
 }
 
 /* Published on another interface than loopback: said out loud. */
@@ -159,31 +169,31 @@ int sandbox_run(const struct session *s, const struct cli *o, int *exit_code, st
 	return up_and_join(s, o, name, env_fd, err);
 }
 
-/* stop and logs: a look-up, then one command on the container. */
-static int act_on(const struct session *s, const struct cli *o,
-		  int (*plan)(const struct plan_input *, struct batch *, struct cai_err *),
-		  unsigned timeout_ms, int replace, int *exit_code, struct cai_err *err)
+int sandbox_act_on(const struct session *s, const struct cli *o, const struct sandbox_act *act,
+		   int *exit_code, struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };
 	struct reentry ex;
 	char name[WSNAME_MAX + 1];
 
-	*exit_code = EXIT_USAGE;
-	if (sandbox_name(s, o, name, err) < 0)
+	if (sandbox_find(s, o, name, &ex, exit_code, err) < 0)
 		return -1;
-	*exit_code = EXIT_FAILED;
 	struct plan_input in = { .s = s, .o = o, .name = name, .existing = &ex, .env_fd = -1 };
-	if (sandbox_look_up(s, name, 0, &ex, err) < 0 || plan(&in, &b, err) < 0)
+	if (act->plan(&in, &b, err) < 0 || (act->check && act->check(&in, exit_code, err) < 0))
 		return -1;
-	return plan_exec_run(&b, timeout_ms, replace, err);
+	return plan_exec_run(&b, act->timeout_ms, act->replace, err);
 }
 
 int sandbox_stop(const struct session *s, const struct cli *o, int *exit_code, struct cai_err *err)
 {
-	return act_on(s, o, plan_stop, s->cfg.timeout_s * 1000 + STOP_GRACE_MS, 0, exit_code, err);
+	const struct sandbox_act act = { plan_stop, NULL, s->cfg.timeout_s * 1000 + STOP_GRACE_MS, 0 };
+
+	return sandbox_act_on(s, o, &act, exit_code, err);
 }
 
 int sandbox_logs(const struct session *s, const struct cli *o, int *exit_code, struct cai_err *err)
 {
-	return act_on(s, o, plan_logs, s->cfg.timeout_s * 1000, 1, exit_code, err);
+	const struct sandbox_act act = { plan_logs, NULL, s->cfg.timeout_s * 1000, 1 };
+
+	return sandbox_act_on(s, o, &act, exit_code, err);
 }

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* sandbox_run: `containai run`, `shell`, `exec`, `stop` and `logs`, in order.
  *
- * Owns: the sequence of each - the gates (gates) for the commands that
+ * Owns: the sequence of each (and of rm, for sandbox_rm) - the gates (gates) for the commands that
  * start something in a sandbox, the name (wsname), in the docker modes
  * the container holding it (docker_inspect, judged by reentry), the
  * commands (plan), and carrying them out or printing them for --dry-run
@@ -14,8 +14,10 @@
 #ifndef CAI_SANDBOX_RUN_H
 #define CAI_SANDBOX_RUN_H
 
+#include "batch.h"
 #include "cli.h"
 #include "err.h"
+#include "plan.h"
 #include "reentry.h"
 #include "session.h"
 
@@ -33,8 +35,23 @@ int sandbox_logs(const struct session *s, const struct cli *o, int *exit_code, s
 int sandbox_look_up(const struct session *s, const char *name, int for_run, struct reentry *ex,
 		    struct cai_err *err);
 
-/* The name of this invocation's sandbox (wsname_choose with the
- * invocation's flags). */
-int sandbox_name(const struct session *s, const struct cli *o, char *name, struct cai_err *err);
+/* stop, logs and rm: the sandbox found, the steps planned, checked (when
+ * there is a check) and run - the last replacing the launcher with
+ * `replace`. */
+struct sandbox_act {
+	int (*plan)(const struct plan_input *in, struct batch *b, struct cai_err *err);
+	int (*check)(const struct plan_input *in, int *exit_code, struct cai_err *err);
+	unsigned timeout_ms;
+	int replace;
+};
+
+int sandbox_act_on(const struct session *s, const struct cli *o, const struct sandbox_act *act,
+		   int *exit_code, struct cai_err *err);
+
+/* The sandbox a command on one sandbox acts on: its name into name
+ * (WSNAME_MAX + 1 bytes; a bad --name exits 2) and the verdict on the
+ * container holding it (sandbox_look_up; a failure exits 3). */
+int sandbox_find(const struct session *s, const struct cli *o, char *name, struct reentry *ex,
+		 int *exit_code, struct cai_err *err);
 
 #endif
