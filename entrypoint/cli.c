@@ -9,6 +9,7 @@ const char cli_usage[] =
 	"Usage: containai-init [-c FILE] [-g] [-v|-q] [--grace SECONDS] [--] COMMAND [ARG...]\n"
 	"       containai-init [-c FILE] [-v|-q] [--grace SECONDS] --sandbox\n"
 	"       containai-init [-c FILE] [-v|-q] --join [--wait SECONDS] [--] COMMAND [ARG...]\n"
+	"       containai-init [-c FILE] --import LIST\n"
 	"       containai-init --check [-c FILE]\n"
 	"       containai-init --print-policy [-c FILE]\n"
 	"       containai-init --compile-policy [-c FILE]\n"
@@ -22,6 +23,7 @@ const char cli_usage[] =
 	"  --sandbox          prepare the sandbox, then keep it up for --join until stopped\n"
 	"  --join             enter the running sandbox: harden COMMAND as the start does, exec it\n"
 	"  --wait SECONDS     (--join) wait that long for the sandbox's preparation to complete\n"
+	"  --import LIST      copy the files LIST names into the data volume (containai import)\n"
 	"  --check            validate configuration, manifest and policy, then exit\n"
 	"  --print-policy     print the compiled seccomp filter, then exit\n"
 	"  --compile-policy   save the compiled seccomp filter as POLICY.bpf, then exit\n"
@@ -91,6 +93,12 @@ int cli_parse(int argc, char **argv, struct cli_opts *o, struct cai_err *err)
 			if (!v || cli_seconds("--wait", v, &o->wait, err) < 0)
 				return v ? -1 : err_set(err, 0, "option --wait needs an argument");
 			o->wait_set = 1;
+		} else if (valued(a, "--import", argc, argv, &i, &v)) {
+			if (!v || !v[0])
+				return err_set(err, 0, "option --import needs a file");
+			if (cli_set_action(o, CLI_IMPORT, "--import", err) < 0)
+				return -1;
+			o->import = v;
 		} else if (!strcmp(a, "--sandbox")) {
 			if (cli_set_action(o, CLI_SANDBOX, a, err) < 0)
 				return -1;

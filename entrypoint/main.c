@@ -23,6 +23,7 @@
 #include "envbuild.h"
 #include "fd.h"
 #include "harden.h"
+#include "import.h"
 #include "log.h"
 #include "prepared.h"
 #include "supervise.h"
@@ -201,6 +202,13 @@ int main(int argc, char **argv)
 		return init_check(&cfg) < 0 ? EXIT_INIT_FAILED : 0;
 	if (opts.action == CLI_COMPILE_POLICY) {
 		if (harden_compile_policy(&cfg, &err) < 0) {
+			log_error_err(&err);
+			return EXIT_INIT_FAILED;
+		}
+		return 0;
+	}
+	if (opts.action == CLI_IMPORT) {
+		if (import_run(&cfg, opts.import, &err) < 0) {
 			log_error_err(&err);
 			return EXIT_INIT_FAILED;
 		}

@@ -25,6 +25,8 @@ const char cli_usage[] =
 	"       containai logs [--workspace DIR] [--name NAME] [--context CTX] [--follow|-f] [--tail N]\n"
 	"       containai stop [--workspace DIR] [--name NAME] [--context CTX]\n"
 	"       containai rm [--workspace DIR] [--name NAME] [--context CTX] [--volume] [--yes]\n"
+	"       containai import [--dry-run] [--with-credentials] [--workspace DIR] [--image IMG]\n"
+	"                        [--data-volume VOL] [--context CTX]\n"
 	"       containai completion bash|zsh|fish\n"
 	"       containai version\n"
 	"See containai(1).\n";
@@ -32,7 +34,7 @@ const char cli_usage[] =
 static const char *const cmd_names[] = {
 	[CMD_HELP] = "help", [CMD_DOCTOR] = "doctor", [CMD_RUN] = "run", [CMD_STOP] = "stop",
 	[CMD_VERSION] = "version", [CMD_LS] = "ls", [CMD_SHELL] = "shell", [CMD_EXEC] = "exec",
-	[CMD_LOGS] = "logs", [CMD_RM] = "rm", [CMD_COMPLETION] = "completion",
+	[CMD_LOGS] = "logs", [CMD_RM] = "rm", [CMD_IMPORT] = "import", [CMD_COMPLETION] = "completion",
 };
 
 const char *cli_cmd_name(enum cli_cmd c)
@@ -52,7 +54,7 @@ static int env_word_ok(const char *w)
 #define C(x) (1u << (x))
 /* The commands that name one sandbox, and those that reach an engine. */
 #define ONE_SANDBOX (C(CMD_RUN) | C(CMD_STOP) | C(CMD_SHELL) | C(CMD_EXEC) | C(CMD_LOGS) | C(CMD_RM))
-#define ENGINE (ONE_SANDBOX | C(CMD_DOCTOR) | C(CMD_LS))
+#define ENGINE (ONE_SANDBOX | C(CMD_DOCTOR) | C(CMD_LS) | C(CMD_IMPORT))
 #define JOINING (C(CMD_RUN) | C(CMD_SHELL) | C(CMD_EXEC))
 
 /* Options that take a value, and which commands accept them. */
@@ -63,11 +65,11 @@ struct valopt {
 };
 
 static const struct valopt valopts[] = {
-	{ "--workspace", ONE_SANDBOX, offsetof(struct cli, workspace) },
+	{ "--workspace", ONE_SANDBOX | C(CMD_IMPORT), offsetof(struct cli, workspace) },
 	{ "--name", ONE_SANDBOX, offsetof(struct cli, name) },
 	{ "--context", ENGINE, offsetof(struct cli, context) },
-	{ "--image", C(CMD_RUN), offsetof(struct cli, image) },
-	{ "--data-volume", C(CMD_RUN), offsetof(struct cli, data_volume) },
+	{ "--image", C(CMD_RUN) | C(CMD_IMPORT), offsetof(struct cli, image) },
+	{ "--data-volume", C(CMD_RUN) | C(CMD_IMPORT), offsetof(struct cli, data_volume) },
 	{ "--memory", C(CMD_RUN), offsetof(struct cli, memory) },
 	{ "--cpus", C(CMD_RUN), offsetof(struct cli, cpus) },
 	{ "--pids-limit", C(CMD_RUN), offsetof(struct cli, pids_limit) },
@@ -98,13 +100,14 @@ struct flagopt {
 static const struct flagopt flagopts[] = {
 	{ "--json", C(CMD_DOCTOR) | C(CMD_LS), offsetof(struct cli, json) },
 	{ "--force", JOINING, offsetof(struct cli, force) },
-	{ "--dry-run", C(CMD_RUN), offsetof(struct cli, dry_run) },
+	{ "--dry-run", C(CMD_RUN) | C(CMD_IMPORT), offsetof(struct cli, dry_run) },
 	{ "--detach", C(CMD_RUN), offsetof(struct cli, detach) },
 	{ "--restart", C(CMD_RUN), offsetof(struct cli, restart) },
 	{ "--follow", C(CMD_LOGS), offsetof(struct cli, follow) },
 	{ "-f", C(CMD_LOGS), offsetof(struct cli, follow) },
 	{ "--volume", C(CMD_RM), offsetof(struct cli, volume) },
 	{ "--yes", C(CMD_RM), offsetof(struct cli, yes) },
+	{ "--with-credentials", C(CMD_IMPORT), offsetof(struct cli, with_credentials) },
 	{ "--allow-host-credentials", C(CMD_RUN), offsetof(struct cli, allow_creds) },
 	{ "--i-understand-this-exposes-host-credentials", C(CMD_RUN), offsetof(struct cli, ack_creds) },
 	{ "--allow-host-docker-socket", C(CMD_RUN), offsetof(struct cli, allow_sock) },

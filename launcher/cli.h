@@ -2,7 +2,7 @@
 /* cli: the command line of the containai launcher.
  *
  * Owns: parsing `containai COMMAND [OPTIONS]` for doctor, run, stop, ls,
- * shell, exec, logs, rm, completion and version (options as
+ * shell, exec, logs, rm, import, completion and version (options as
  * `--opt VALUE` or `--opt=VALUE`; logs also takes -f), which options each
  * command takes, and the words that are not ours: everything after `--`
  * (run, exec), from exec's first word that is not an option, and the
@@ -25,7 +25,7 @@
 
 enum cli_cmd {
 	CMD_HELP = 0, CMD_DOCTOR, CMD_RUN, CMD_STOP, CMD_VERSION, CMD_LS, CMD_SHELL, CMD_EXEC,
-	CMD_LOGS, CMD_RM, CMD_COMPLETION,
+	CMD_LOGS, CMD_RM, CMD_IMPORT, CMD_COMPLETION,
 };
 
 /* A repeatable option's values, in order. */
@@ -45,6 +45,7 @@ struct cli {
 	int follow;                               /* logs -f */
 	const char *tail;                         /* logs --tail N */
 	int volume, yes;                          /* rm */
+	int with_credentials;                     /* import */
 	const char *shell;                        /* completion: bash, zsh or fish */
 	int allow_creds, ack_creds, allow_sock, ack_sock;
 	char **command;                           /* run after "--", exec: ncommand words */

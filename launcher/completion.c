@@ -7,8 +7,8 @@
 
 /* The commands offered (help and version need no options). */
 static const enum cli_cmd offered[] = {
-	CMD_DOCTOR, CMD_RUN, CMD_SHELL, CMD_EXEC, CMD_LS, CMD_LOGS, CMD_STOP, CMD_RM, CMD_COMPLETION,
-	CMD_VERSION,
+	CMD_DOCTOR, CMD_RUN, CMD_SHELL, CMD_EXEC, CMD_LS, CMD_LOGS, CMD_STOP, CMD_RM, CMD_IMPORT,
+	CMD_COMPLETION, CMD_VERSION,
 };
 #define NOFFERED (sizeof(offered) / sizeof(offered[0]))
 

@@ -4,13 +4,14 @@
  * directory, parse the command line, open the session (workspace, config,
  * pinned engine, isolation detection), then hand over to the command's
  * module: doctor, sandbox_run (run, shell, exec, stop, logs), sandbox_ls,
- * sandbox_rm; completion needs no session. */
+ * sandbox_rm, import; completion needs no session. */
 #include <stdio.h>
 
 #include "cli.h"
 #include "completion.h"
 #include "doctor.h"
 #include "fd.h"
+#include "import.h"
 #include "log.h"
 #include "proc_run.h"
 #include "sandbox_ls.h"
@@ -26,7 +27,7 @@ static int command(const struct cli *o, int *code, struct cai_err *err)
 	int (*fn)(const struct session *, const struct cli *, int *, struct cai_err *) = NULL;
 
 	*code = EXIT_USAGE;
-	if (session_open(&s, o, o->cmd != CMD_DOCTOR && o->cmd != CMD_LS, err) < 0)
+	if (session_open(&s, o, o->cmd != CMD_DOCTOR && o->cmd != CMD_LS && o->cmd != CMD_IMPORT, err) < 0)
 		return -1;
 	switch (o->cmd) {
 	case CMD_DOCTOR:
@@ -50,6 +51,9 @@ static int command(const struct cli *o, int *code, struct cai_err *err)
 		break;
 	case CMD_RM:
 		fn = sandbox_rm;
+		break;
+	case CMD_IMPORT:
+		fn = import_run;
 		break;
 	default:
 		return err_set(err, 0, "%s: not a command on a sandbox", cli_cmd_name(o->cmd));

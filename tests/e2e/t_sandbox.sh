@@ -227,6 +227,45 @@ cai rm --name "$P-forged"
 expect_eq "forged: rm removes the container" "$RC:$(docker ps -aq --filter "name=^$P-forged\$")" "0:"
 expect_eq "forged: the volume stays" "$(docker volume ls -q --filter "name=^$VOL\$")" "$VOL"
 
+# ---- import -------------------------------------------------------------------------
+# A fake home: symlinks pointing outside the list, a credential, a
+# gitconfig with a credential helper and an [include].
+FH=$T/home
+mkdir -p "$FH/.claude/skills/one" "$FH/.codex" "$T/secrets"
+echo '{"from":"host"}' >"$FH/.claude/settings.json"
+echo "a skill" >"$FH/.claude/skills/one/SKILL.md"
+echo "PRIVATE KEY" >"$T/secrets/id_rsa"
+ln -s "$T/secrets/id_rsa" "$FH/.claude/skills/one/key"
+ln -s "$T/secrets" "$FH/.claude/skills/secrets"
+ln -s /etc/shadow "$FH/.claude/CLAUDE.md"
+echo '{"token":"t0ken"}' >"$FH/.codex/auth.json"
+printf '[user]\n\tname = Host User\n\temail = host@example.org\n[credential]\n\thelper = store\n[include]\n\tpath = %s/secrets/more\n' "$T" >"$FH/.gitconfig"
+printf '[user]\n\tname = Included\n[core]\n\tsshCommand = ssh -i /x\n' >"$T/secrets/more"
+IVOL=$P-importvol
+(cd "$WS" && HOME=$FH CONTAINAI_PROBE_IMAGE=$CAI_TEST_IMAGE timeout 120 "$LAUNCHER" import --image "$IMAGE" \
+	--data-volume "$IVOL" </dev/null >"$T/out" 2>"$T/err")
+expect_eq "import: status" "$?" 0
+vol_look() { docker run --rm --network none -v "$IVOL:/d:ro" --entrypoint /bin/sh "$CAI_TEST_IMAGE" -c "cd /d && $1" 2>&1; }
+expect_eq "import: the settings and the skill" "$(vol_look 'cat claude/settings.json claude/skills/one/SKILL.md')" \
+	'{"from":"host"}
+a skill'
+expect_eq "import: owned by the agent" "$(vol_look 'stat -c %u:%g claude/settings.json claude/skills/one/SKILL.md' | sort -u)" 1000:1000
+expect_eq "import: no symlink out of the list followed" \
+	"$(vol_look 'ls claude/skills/one; ls claude/skills; grep -rl "PRIVATE KEY" . ; test -s claude/CLAUDE.md && echo CLAUDE.md')" \
+	"SKILL.md
+one"
+expect_eq "import: git identity only, no helper, no include" "$(vol_look 'cat git/config')" '[user]
+	name = "Host User"
+	email = "host@example.org"'
+expect_eq "import: no credential without --with-credentials" "$(vol_look 'cat codex/auth.json 2>/dev/null')" ""
+(cd "$WS" && HOME=$FH CONTAINAI_PROBE_IMAGE=$CAI_TEST_IMAGE timeout 120 "$LAUNCHER" import --image "$IMAGE" \
+	--data-volume "$IVOL" --with-credentials </dev/null >"$T/out" 2>"$T/err")
+expect_match "import --with-credentials: each credential named first" "$(cat "$T/err")" "copying the credential $FH/.codex/auth.json"
+expect_eq "import --with-credentials: the credential, the agent's alone" "$(vol_look 'stat -c "%a %u" codex/auth.json; cat codex/auth.json')" \
+	'600 1000
+{"token":"t0ken"}'
+docker volume rm "$IVOL" >/dev/null
+
 cai rm --name "$P-small"
 cai rm --name "$P-wide"
 cai rm --name "$NAME" --volume --yes

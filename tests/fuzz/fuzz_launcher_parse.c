@@ -10,6 +10,7 @@
 #include "argv.h"
 #include "detect.h"
 #include "docker.h"
+#include "import.h"
 #include "publish.h"
 #include "reentry.h"
 #include "resources.h"
@@ -27,7 +28,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 9) {
+	switch (data[0] % 10) {
 	case 0:
 		detect_uid_map_remapped(s);
 		break;
@@ -98,6 +99,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		struct publish p = { 0 };
 		struct cai_err err;
 		publish_parse_list(&p, s, &err);
+		break;
+	}
+	case 9: {
+		/* The import allow-list. */
+		static struct import_policy p;
+		struct cai_err err;
+		import_policy_parse(s, strlen(s), "import.ini", &p, &err);
 		break;
 	}
 	case 8: {

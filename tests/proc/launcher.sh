@@ -485,3 +485,33 @@ cai linux -- completion fish
 expect_match "completion: fish" "$OUT" '^complete -c containai'
 cai linux -- completion csh
 expect_eq "completion: another shell is a usage error" "$RC" 2
+
+# import: the allow-list under a fake home, through one throwaway
+# container with no network and each file bound read-only by itself.
+mkdir -p "$HOMEDIR/.claude/skills/one" "$T/elsewhere"
+echo '{}' >"$HOMEDIR/.claude/settings.json"
+echo skill >"$HOMEDIR/.claude/skills/one/SKILL.md"
+echo key >"$T/elsewhere/id_rsa"
+ln -s "$T/elsewhere/id_rsa" "$HOMEDIR/.claude/skills/one/leak"
+echo '{"t":1}' >"$HOMEDIR/.claude/.credentials.json"
+printf '[user]\n\tname = Dev\n\temail = dev@example.org\n[credential]\n\thelper = store\n' >"$HOMEDIR/.gitconfig"
+cai sysbox -- import --dry-run
+expect_eq "import --dry-run: what would go where" "$OUT" "$HOMEDIR/.claude/settings.json -> claude/settings.json
+$HOMEDIR/.claude/skills/one/SKILL.md -> claude/skills/one/SKILL.md
+git identity (user.name, user.email) -> git/config"
+expect_match "import: a symlink out of the list is skipped, and said" "$ERR" "leak: skipped: a symlink to $T/elsewhere/id_rsa"
+expect_match "import: a credential waits for --with-credentials" "$ERR" 'credentials.json: a credential, copied only with --with-credentials'
+expect_no_match "import --dry-run: nothing ran" "$(sandbox_calls)" ' run '
+cai sysbox -- import --with-credentials
+expect_eq "import: status" "$RC" 0
+RUN=$(sandbox_calls | grep ' run ' | sed 's/\\,/,/g')
+expect_match "import: one container, no network, removed after" "$RUN" '^docker --context default run --rm --network none --pull=never -u 0:0 --security-opt no-new-privileges '
+expect_match "import: the data volume" "$RUN" ' --mount type=volume,source=containai-data,target=/mnt/agent-data '
+expect_match "import: each file bound read-only by itself" "$RUN" \
+	"type=bind,source=$HOMEDIR/.claude/settings.json,target=/run/containai-import/0,readonly .*type=bind,source=$HOMEDIR/.claude/skills/one/SKILL.md,target=/run/containai-import/1,readonly "
+expect_match "import: containai-init writes" "$RUN" ' --entrypoint /usr/sbin/containai-init containai:latest --import /run/containai-import/list$'
+expect_no_match "import: nothing outside the list is bound" "$RUN" 'elsewhere|\.ssh|\.gitconfig'
+expect_match "import: the credential is named before it is copied" "$ERR" 'copying the credential .*\.credentials\.json'
+expect_eq "import: the private directory is gone" "$(compgen -G "/tmp/containai-import.*" | while read -r d; do [ -O "$d" ] && grep -l "$HOMEDIR" "$d"/list 2>/dev/null; done)" ""
+cai sbx-ok -- import
+expect_match "import in sbx mode: refused" "$ERR" 'not available in sbx mode'

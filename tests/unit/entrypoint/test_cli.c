@@ -111,6 +111,10 @@ TEST(sandbox_and_join_modes)
 	CHECK_INT(parse(join_wait, &o, &e), 0);
 	CHECK_INT(o.wait, 5);
 	CHECK_STR(o.argv[0], "true");
+	char **import = ARGV("-c", "/x.ini", "--import=/run/list");
+	CHECK_INT(parse(import, &o, &e), 0);
+	CHECK_INT(o.action, CLI_IMPORT);
+	CHECK_STR(o.import, "/run/list");
 }
 
 TEST(sandbox_and_join_refusals)
@@ -128,6 +132,9 @@ TEST(sandbox_and_join_refusals)
 		{ ARGV("--join", "--wait", "4000", "true"), "--wait" },
 		{ ARGV("--join", "-g", "true"), "do not go with --join" },
 		{ ARGV("--join", "--grace=1", "true"), "do not go with --join" },
+		{ ARGV("--import"), "--import needs a file" },
+		{ ARGV("--import", "/l", "true"), "unexpected argument 'true'" },
+		{ ARGV("--import", "/l", "--sandbox"), "cannot be combined" },
 	};
 
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
