@@ -10,6 +10,7 @@
 #include "argv.h"
 #include "detect.h"
 #include "docker.h"
+#include "guest_kernel.h"
 #include "import.h"
 #include "publish.h"
 #include "reentry.h"
@@ -28,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 10) {
+	switch (data[0] % 11) {
 	case 0:
 		detect_uid_map_remapped(s);
 		break;
@@ -95,6 +96,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 7: {
+		/* The engine's release, a '|', the probe's output. */
+		char why[256];
+		char *bar = strchr(s, '|');
+		if (bar) {
+			*bar = '\0';
+			guest_kernel_classify(s, bar + 1, why, sizeof(why));
+		}
+		break;
+	}
+	case 8: {
 		/* --publish specs and the config key's list. */
 		struct publish p = { 0 };
 		struct cai_err err;
@@ -102,13 +113,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 9: {
-		/* The import allow-list. */
-		static struct import_policy p;
-		struct cai_err err;
-		import_policy_parse(s, strlen(s), "import.ini", &p, &err);
-		break;
-	}
-	case 8: {
 		/* --memory, --cpus, --pids-limit. */
 		unsigned long long v;
 		long long n;
@@ -116,6 +120,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		resources_parse_memory(s, &v, &err);
 		resources_parse_cpus(s, &v, &err);
 		resources_parse_pids(s, &n, &err);
+		break;
+	}
+	case 10: {
+		/* The import allow-list. */
+		static struct import_policy p;
+		struct cai_err err;
+		import_policy_parse(s, strlen(s), "import.ini", &p, &err);
 		break;
 	}
 	}
