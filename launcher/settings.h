@@ -16,6 +16,8 @@
 #define CAI_SETTINGS_H
 
 #include "err.h"
+#include "resources.h"
+#include "publish.h"
 
 /* The sandbox image `make image` builds: the one default. */
 #define CAI_DEFAULT_IMAGE "containai:latest"
@@ -34,6 +36,8 @@ struct settings {
 	unsigned timeout_s;                  /* per docker/sbx call */
 	int require_isolation;
 	int prefer;                          /* enum iso_mode chosen first when usable; 0: none */
+	struct resources resources;          /* 0 fields: the engine-sized defaults */
+	struct publish publish;              /* run's published ports */
 };
 
 /* Built-in defaults. */
@@ -51,15 +55,18 @@ int settings_load_buf(struct settings *c, const char *buf, size_t len, const cha
 		     const char *workspace, struct cai_err *err);
 
 /* Layer CONTAINAI_IMAGE, CONTAINAI_PROBE_IMAGE, CONTAINAI_DATA_VOLUME,
- * CONTAINAI_AGENT, CONTAINAI_TIMEOUT, CONTAINAI_REQUIRE_ISOLATION and
- * CONTAINAI_PREFER. */
+ * CONTAINAI_AGENT, CONTAINAI_TIMEOUT, CONTAINAI_REQUIRE_ISOLATION,
+ * CONTAINAI_MEMORY, CONTAINAI_CPUS, CONTAINAI_PIDS_LIMIT, CONTAINAI_PUBLISH
+ * and CONTAINAI_PREFER. */
 int settings_apply_env(struct settings *c, struct cai_err *err);
 
 /* One setting by its config-file name (image, probe_image, data_volume,
- * context, agent, timeout, require_isolation, prefer), from any source:
- * command line flags are layered last through this.  prefer names an
- * isolation mode (sbx, eci, sysbox, gvisor) to choose first when it is
- * usable; it never makes an unusable mode usable. */
+ * context, agent, timeout, require_isolation, memory, cpus, pids_limit,
+ * publish - a list of port specs separated by spaces or commas, which
+ * replaces the one before - and prefer), from any source: command line
+ * flags are layered last through this.  prefer names an isolation mode
+ * (sbx, eci, sysbox, gvisor) to choose first when it is usable; it never
+ * makes an unusable mode usable. */
 int settings_set(struct settings *c, const char *key, const char *value, struct cai_err *err);
 
 /* The probe image in effect. */

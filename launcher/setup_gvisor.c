@@ -206,7 +206,7 @@ int setup_gvisor(const struct cli *o, int *code, struct cai_err *err)
 		snprintf(runsc, sizeof(runsc), "%s", DEBIAN_RUNSC);
 	struct daemon_runtime rt = {
 		.name = SETUP_GVISOR_RUNTIME, .path = runsc,
-		.args = o->runtime_args, .nargs = o->nruntime_args,
+		.args = o->runtime_args.v, .nargs = o->runtime_args.n,
 	};
 	/* Merged first with the path runsc will have: a file that cannot
 	 * take the entry stops setup before anything is installed. */
@@ -252,7 +252,7 @@ int setup_gvisor(const struct cli *o, int *code, struct cai_err *err)
 	if (backup[0])
 		say("%s: the previous file is kept as %.*s%s", file, (int)(name - file), file, backup);
 	say("%s: runtime runsc registered: path %s%s", file, runsc,
-	    o->nruntime_args ? ", runtimeArgs as given" : "");
+	    o->runtime_args.n ? ", runtimeArgs as given" : "");
 	how_to_reload();
 	return 0;
 }

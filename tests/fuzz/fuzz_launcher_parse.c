@@ -13,8 +13,12 @@
 #include "detect.h"
 #include "docker.h"
 #include "guest_kernel.h"
+#include "import.h"
 #include "probe_cache.h"
+#include "publish.h"
 #include "reentry.h"
+#include "resources.h"
+#include "sandbox_ls.h"
 #include "settings.h"
 #include "wsname.h"
 
@@ -28,7 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 11) {
+	switch (data[0] % 14) {
 	case 0:
 		detect_uid_map_remapped(s);
 		break;
@@ -74,17 +78,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 6: {
 		/* docker container inspect's answer, read and judged. */
 		static char *const argv[] = { "docker", "container", "inspect", NULL };
+		static const struct resources res = { 1 << 30, 1000000000, 100 };
+		static const struct publish ports = { .b = { { "127.0.0.1", 80, 80 } }, .n = 1 };
 		static const struct reentry_want w = {
 			.name = "n", .workspace = "/w", .image = "i", .data_volume = "v", .runtime = "r",
+			.resources = &res, .publish = &ports,
 		};
 		struct proc_job j = { .argv = argv, .started = 1, .exited = 1, .out = s,
 				      .out_len = size - 1 };
 		struct reentry r = { 0 };
 		struct cai_err err;
 		json_t *inspect = docker_json(&j, JSON_OBJECT, &err);
-		if (inspect)
+		if (inspect) {
 			reentry_judge(inspect, &w, &r, &err);
-		reentry_release(&r);
+			json_t *arr = json_pack("[O]", inspect);
+			json_decref(sandbox_ls_rows(arr, NULL));
+			json_decref(arr);
+		}
 		json_decref(inspect);
 		break;
 	}
@@ -99,6 +109,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 8: {
+		/* --publish specs and the config key's list. */
+		struct publish p = { 0 };
+		struct cai_err err;
+		publish_parse_list(&p, s, &err);
+		break;
+	}
+	case 9: {
+		/* --memory, --cpus, --pids-limit. */
+		unsigned long long v;
+		long long n;
+		struct cai_err err;
+		resources_parse_memory(s, &v, &err);
+		resources_parse_cpus(s, &v, &err);
+		resources_parse_pids(s, &n, &err);
+		break;
+	}
+	case 10: {
+		/* The import allow-list. */
+		static struct import_policy p;
+		struct cai_err err;
+		import_policy_parse(s, strlen(s), "import.ini", &p, &err);
+		break;
+	}
+	case 11: {
 		/* daemon.json: merged, or refused with its reason. */
 		static const char *const args[] = { "--network=host" };
 		static const struct daemon_runtime rt = {
@@ -111,7 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(out);
 		break;
 	}
-	case 9: {
+	case 12: {
 		/* A probe cache file, against a key it may or may not hold. */
 		static const char key[] = "engine -H x\nid A\nkernel 6\nruntime runsc\nentry {}\nbinary -\n";
 		long long at;
@@ -119,7 +153,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		probe_cache_parse(s, size - 1, key, 2000000000, 600, &at, why, sizeof(why));
 		break;
 	}
-	case 10: {
+	case 13: {
 		/* docker info's Runtimes, searched for a runsc. */
 		char name[DETECT_RUNTIME_NAME_MAX], path[256], entry[512], why[DETECT_REASON_MAX];
 		json_error_t jerr;
