@@ -99,9 +99,10 @@ int main(int argc, char **argv)
 		return code;
 	}
 	if (o.cmd == CMD_SETUP) {
-		code = 0;
 		if (setup_gvisor(&o, &code, &err) < 0)
 			log_error_err(&err);
+		else
+			code = 0;
 		cli_free(&o);
 		return code;
 	}

@@ -145,12 +145,16 @@ expect_match "failing probe: cannot tell, with docker's reason" "$OUT" '\[ERROR\
 # ---- run ------------------------------------------------------------------------
 
 rm -rf "$CACHE"
-cai gvisor -- run -- true
+cai gvisor -- run --dry-run -- true
+expect_match "run: creates the sandbox under the proven runtime, labelled gvisor, the workspace bound" "$OUT" \
+	"^docker --context default run -d --name containai-project-[0-9a-f]+ --runtime=runsc --pull=never .*--label containai\\.mode=gvisor --security-opt no-new-privileges .*type=bind,source=$WS,target=/home/agent/workspace .*--sandbox\$"
+cai gvisor CAI_FAKE_EXISTING=ours-stopped CAI_FAKE_STATE="$T" -- run -- id -u
 expect_eq "run: starts without --force" "$RC" 0
-expect_match "run: under the proven runtime, labelled gvisor, the workspace bound" "$(sandbox_calls)" \
-	"run --name containai-project-[0-9a-f]+ --runtime=runsc --pull=never .*--label containai\\.mode=gvisor --security-opt no-new-privileges .*type=bind.,source=$WS.,target=/home/agent/workspace"
+expect_eq "run: starts the stopped sandbox, then joins it" \
+	"$(sandbox_calls | grep -Eo ' (start|exec -i -u 0:0) [0-9a-f]{64}|--join' | tr '\n' ' ')" \
+	" start 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef --join "
 cai gvisor CAI_FAKE_EXISTING=ours-running -- run -- id -u
-expect_match "run: re-enters a sandbox under runsc" "$(sandbox_calls)" ' exec -i --user agent '
+expect_match "run: joins a running sandbox under runsc" "$(sandbox_calls)" ' exec -i -u 0:0 -w /home/agent/workspace [0-9a-f]{64} /usr/sbin/containai-init --join '
 cai gvisor CAI_FAKE_EXISTING=ours-runc -- run -- id -u
 expect_eq "run: a sandbox under runc is not re-entered" "$RC" 3
 expect_match "run: says which runtime it has" "$ERR" "runtime 'runc', not runsc"
