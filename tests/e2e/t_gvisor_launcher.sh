@@ -162,7 +162,7 @@ cai "$E" stop --name "$P-keep"
 expect_eq "stop" "$RC $(side_engine_docker "$E" inspect --format '{{.State.Running}}' "$P-keep")" "0 false"
 
 cai "$E" run --dry-run --name "$P-dry" -- true
-expect_match "dry run: the command under runsc" "$OUT" " run --name $P-dry --runtime=runsc --pull=never "
+expect_match "dry run: the sandbox created under runsc" "$OUT" " run -d --name $P-dry --runtime=runsc --pull=never "
 before=$(side_engine_docker "$E" ps -aq | sort | tr '\n' ' ')
 cai "$E" run --name "$P-sock" --allow-host-docker-socket --i-understand-this-grants-root-access -- true
 expect_eq "the host socket: refused in gvisor mode" "$RC" 1
