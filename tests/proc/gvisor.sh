@@ -1,5 +1,7 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
+# shellcheck disable=SC2016
+# the messages checked quote commands in backticks
 # containai's gVisor mode against fake docker, runsc, apt-get and dockerd
 # CLIs (tests/fakes) answering from recorded outputs:
 #  - detection: a runtime whose binary is runsc AND a probe showing gVisor's
@@ -26,7 +28,8 @@ LOG=$T/calls.log
 # APTBIN is where the fake apt-get "installs" runsc.
 APTBIN=$T/apt-bin
 bin_with() {
-	local d=$T/bin-$(IFS=-; echo "$*") t
+	local d t
+	d=$T/bin-$(IFS=-; echo "$*")
 	if [ ! -d "$d" ]; then
 		mkdir -p "$d"
 		ln -s "$(command -v git)" "$d/git"
@@ -210,7 +213,7 @@ fresh_daemon_json() {
 }
 # The daemon.json as a key-sorted JSON document, for comparisons.
 canon() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))' "$1"; }
-listing() { (cd "$D" && ls -A | tr '\n' ' '); }
+listing() { find "$D" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' '; }
 SETUP_BIN=${APTBIN%/*}/setup-bin
 mkdir -p "$SETUP_BIN"
 ln -sf "$FAKES/runsc" "$SETUP_BIN/runsc"
