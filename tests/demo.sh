@@ -36,9 +36,10 @@ export XDG_CONFIG_HOME=$STATE/config XDG_CACHE_HOME=$STATE/cache
 say() { printf '\n== %s\n' "$*"; }
 note() { printf 'demo: %s\n' "$*"; }
 
-# containai against the demo engine.
+# containai against the demo engine, with the demo's image (also for its
+# probes).
 cai_demo() {
-	DOCKER_HOST=$(side_engine_host "$DEMO_ENGINE") "$LAUNCHER" "$@"
+	DOCKER_HOST=$(side_engine_host "$DEMO_ENGINE") CONTAINAI_IMAGE=$IMAGE "$LAUNCHER" "$@"
 }
 
 cleanup() {
@@ -139,7 +140,7 @@ VIEW
 
 step_run() {
 	say "containai run, under gVisor (what the agent sees)"
-	cai_demo run --image "$IMAGE" --name "$NAME" --data-volume "$VOLUME" --workspace "$WORKSPACE" \
+	cai_demo run --name "$NAME" --data-volume "$VOLUME" --workspace "$WORKSPACE" \
 		-- /bin/sh /home/agent/workspace/agent-view.sh
 	note "the sandbox ran under runtime $(side_engine_docker "$DEMO_ENGINE" inspect \
 		--format '{{.HostConfig.Runtime}}' "$NAME"): gVisor's kernel above, not this host's $(uname -r)"

@@ -13,6 +13,9 @@
 #    gVisor's kernel, the agent's uid, no capabilities, no_new_privs, the
 #    seccomp filter (every denied call gets its errno), the workspace
 #    writable; re-entry by docker exec; the unsafe opt-ins refused;
+#  - the Kubernetes pod of docs/kubernetes.md as docker runs it under runsc:
+#    the capabilities the page names suffice, across two starts; none at
+#    all is refused;
 #  - an engine whose runtime is at .../runsc but is runc: doctor finds no
 #    gVisor, run is refused and creates nothing; setup refuses that runsc.
 # Both engines are stopped at the end with their containers removed, and
@@ -170,6 +173,45 @@ expect_match "the host socket: ECI only" "$ERR" 'only available in ECI mode \(th
 cai "$E" run --name "$P-cred" --allow-host-credentials --i-understand-this-exposes-host-credentials -- true
 expect_eq "host credentials: refused in gvisor mode" "$RC" 1
 expect_eq "refused opt-ins created nothing" "$(side_engine_docker "$E" ps -aq | sort | tr '\n' ' ')" "$before"
+
+# ---- the Kubernetes pod of docs/kubernetes.md, as docker runs it ---------------
+
+# Its capabilities as the page writes them, everything else as the pod
+# spec says: all others dropped, no_new_privs, root for containai-init,
+# the two volumes, the sandbox as PID 1, processes entering by --join.
+caps=$(sed -n 's/^ *add: \[\(.*\)\]$/\1/p' "$CAI_ROOT/docs/kubernetes.md" | tr -d ' ' | tr ',' ' ')
+expect_match "kubernetes.md names the pod's capabilities" "$caps" '^[A-Z_]+( [A-Z_]+)+$'
+pod() {
+	local name=$1 args=() c
+	shift
+	for c in "$@"; do args+=(--cap-add "$c"); done
+	side_engine_docker "$E" run -d --name "$name" --runtime=runsc --cap-drop ALL "${args[@]}" \
+		--security-opt no-new-privileges -u 0:0 -v "$P-podvol-$name:/mnt/agent-data" \
+		-v "$WS:/home/agent/workspace" --entrypoint /usr/sbin/containai-init "$IMG" --sandbox >/dev/null
+}
+join() {
+	side_engine_docker "$E" exec -u 0:0 "$1" /usr/sbin/containai-init --join --wait 60 -- sh -c "$2" 2>&1
+}
+# shellcheck disable=SC2086 # one capability a word
+pod "$P-pod" $caps
+expect_eq "kubernetes pod: the agent, without capabilities, on gVisor's kernel" \
+	"$(join "$P-pod" 'id -u; grep CapEff /proc/self/status; head -c 20 /proc/version' | tr -s '\t\n' '  ')" \
+	"1000 CapEff: 0000000000000000 Linux version 4.4.0 "
+# A mode the manifest does not want, on a file the agent owns: the next
+# start puts it right (FOWNER), as every start after the first does.
+join "$P-pod" 'echo {} >/mnt/agent-data/claude/settings.json; chmod 0600 /mnt/agent-data/claude/settings.json' >/dev/null
+side_engine_docker "$E" restart -t 10 "$P-pod" >/dev/null
+expect_eq "kubernetes pod: started again on the same volume" \
+	"$(join "$P-pod" 'id -u; stat -c %a /mnt/agent-data/claude/settings.json' | tr '\n' ' ')" "1000 644 "
+pod "$P-nocaps"
+for _ in $(seq 1 60); do
+	[ "$(side_engine_docker "$E" inspect --format '{{.State.Status}}' "$P-nocaps")" = exited ] && break
+	sleep 0.5
+done
+expect_eq "no capability at all: containai-init refuses (125)" \
+	"$(side_engine_docker "$E" inspect --format '{{.State.ExitCode}}' "$P-nocaps")" 125
+expect_match "no capability at all: says which one it lacks" "$(side_engine_docker "$E" logs "$P-nocaps" 2>&1)" \
+	'containai-init: error: .*(CAP_|cap_|bounding set)'
 
 if side_engine_stop "$E"; then
 	pass "gvisor engine: stopped, no runsc-sandbox or runsc-gofer left"
