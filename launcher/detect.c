@@ -564,7 +564,7 @@ static int detect_round2(const struct docker *d, const struct detect_opts *o, co
 			 struct detect_result *r, struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };
-	_cleanup_argv_ struct argv gv = { 0 };
+	char runtime[DETECT_RUNTIME_NAME_MAX + 16];
 	struct proc_job *j_sbv = NULL, *j_sbh = NULL, *j_eci = NULL, *j_sys = NULL, *j_gv = NULL;
 
 	if (r->desktop) {
@@ -591,23 +591,13 @@ static int detect_round2(const struct docker *d, const struct detect_opts *o, co
 	}
 	if (r->gvisor_runtime[0] && !r->gvisor_cached) {
 		/* --runtime=NAME is one word: no name is read as an option. */
-		docker_argv(d, &gv);
-		argv_push(&gv, "run");
-		argv_push(&gv, "--rm");
-		argv_push(&gv, "--pull=never");
-		argv_push(&gv, "--network=none");
-		argv_pushf(&gv, "--runtime=%s", r->gvisor_runtime);
-		argv_push(&gv, "--label");
-		argv_push(&gv, DETECT_PROBE_LABEL);
-		argv_push(&gv, "--entrypoint");
-		argv_push(&gv, "sh");
-		argv_push(&gv, o->probe_image);
-		argv_push(&gv, "-c");
-		argv_push(&gv, GUEST_KERNEL_PROBE_CMD);
-		if (!(j_gv = batch_add(&b, &gv, err)))
+		snprintf(runtime, sizeof(runtime), "--runtime=%s", r->gvisor_runtime);
+		j_gv = probe_add(&b, d, NULL, (const char *[]){
+			"run", "--rm", "--pull=never", "--network=none", runtime,
+			"--label", DETECT_PROBE_LABEL, "--entrypoint", "sh", o->probe_image,
+			"-c", GUEST_KERNEL_PROBE_CMD, NULL }, err);
+		if (!j_gv)
 			return -1;
-		j_gv->timeout_ms = d->timeout_ms;
-		j_gv->out_max = 64 * 1024;
 	}
 	if (batch_run(&b, err) < 0)
 		return -1;

@@ -49,15 +49,7 @@ trap cleanup EXIT
 # A suite timeout must still stop the engines and remove their netns.
 trap 'exit 143' TERM INT
 
-if ! command -v runsc >/dev/null 2>&1; then
-	fail "runsc installed" "runsc is missing (tests/deps.sh installs Debian's package)"
-	exit 1
-fi
-if ! build_sandbox_image "$IMG" none >"$T/build.log" 2>&1; then
-	fail "sandbox image" "could not be built: $(tail -n 5 "$T/build.log")"
-	exit 1
-fi
-docker save "$IMG" -o "$T/image.tar"
+gvisor_suite_image "$IMG" "$T/image.tar" || exit 1
 cp "$HELPERS/seccomp_probe" "$WS/seccomp_probe"
 
 # cai ENGINE ARGS...: the launcher against that engine, in the workspace,
@@ -71,13 +63,6 @@ cai() {
 	OUT=$(cat "$T/out")
 	ERR=$(cat "$T/err")
 }
-
-json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
-for k in sys.argv[1].split("."): d=d[k]
-print(json.dumps(d))' "$1" <<<"$OUT"; }
-
-# line KEY: the value after "KEY " in OUT (seccomp_probe's state).
-line() { printf '%s\n' "$OUT" | awk -v k="$1" '$1 == k { $1 = ""; sub(/^[ \t]+/, ""); print; exit }'; }
 
 # ---- an engine without gVisor, then set up ------------------------------------
 

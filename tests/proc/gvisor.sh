@@ -55,10 +55,6 @@ cai() {
 	ERR=$(cat "$T/err")
 }
 
-json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
-for k in sys.argv[1].split("."): d=d[k]
-print(json.dumps(d))' "$1" <<<"$OUT"; }
-
 # How many gVisor probes the last call ran.
 probes() { grep -c -- '--label containai\.probe=true --entrypoint sh ' "$LOG"; }
 # The docker calls of the last call that are not probes.

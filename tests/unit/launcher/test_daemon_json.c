@@ -107,48 +107,45 @@ TEST(daemon_json_merge_refuses_malformed_text)
 	CHECK_INT(daemon_json_merge("d", nul, sizeof(nul) - 1, &plain, &out, &err), -1);
 }
 
-static int read_it(int dfd, char **text, size_t *len, struct stat *st, struct cai_err *err)
+static int read_it(int dirfd, char **text, size_t *len, struct stat *st, struct cai_err *err)
 {
-	return daemon_json_read(dfd, "daemon.json", "daemon.json", text, len, st, err);
+	return daemon_json_read(dirfd, "daemon.json", "daemon.json", text, len, st, err);
 }
 
 TEST(daemon_json_read_refuses_what_is_not_one_plain_file)
 {
 	_cleanup_scratch_ struct scratch d;
 	char p[128], q[128];
-	const char *dir = d.path;
-	int dfd;
 
 	if (scratch_make(&d, "daemon") < 0)
 		return;
-	dfd = d.fd;
 	struct cai_err err;
 	struct stat st;
 	char *text;
 	size_t len;
 
-	CHECK_INT(read_it(dfd, &text, &len, &st, &err), 0);
+	CHECK_INT(read_it(d.fd, &text, &len, &st, &err), 0);
 	CHECK(text == NULL);
-	snprintf(p, sizeof(p), "%s/real.json", dir);
-	snprintf(q, sizeof(q), "%s/daemon.json", dir);
+	snprintf(p, sizeof(p), "%s/real.json", d.path);
+	snprintf(q, sizeof(q), "%s/daemon.json", d.path);
 	CHECK_INT(close(open(p, O_CREAT | O_WRONLY, 0644)), 0);
 	CHECK_INT(symlink(p, q), 0);
-	CHECK_INT(read_it(dfd, &text, &len, &st, &err), -1);
+	CHECK_INT(read_it(d.fd, &text, &len, &st, &err), -1);
 	CHECK_INT(err.errnum, EPERM);
 	CHECK_CONTAINS(err.msg, "symbolic link");
 	CHECK_INT(unlink(q), 0);
 	CHECK_INT(link(p, q), 0);
-	CHECK_INT(read_it(dfd, &text, &len, &st, &err), -1);
+	CHECK_INT(read_it(d.fd, &text, &len, &st, &err), -1);
 	CHECK_INT(err.errnum, EPERM);
 	CHECK_CONTAINS(err.msg, "hard links");
 	CHECK_INT(unlink(q), 0);
 	/* A FIFO: refused at once, not waited on. */
 	CHECK_INT(mkfifo(q, 0644), 0);
-	CHECK_INT(read_it(dfd, &text, &len, &st, &err), -1);
+	CHECK_INT(read_it(d.fd, &text, &len, &st, &err), -1);
 	CHECK_INT(err.errnum, EPERM);
 	CHECK_INT(unlink(q), 0);
 	CHECK_INT(rename(p, q), 0);
-	CHECK_INT(read_it(dfd, &text, &len, &st, &err), 0);
+	CHECK_INT(read_it(d.fd, &text, &len, &st, &err), 0);
 	CHECK(text != NULL);
 	CHECK_INT(len, 0);
 	free(text);
@@ -158,21 +155,18 @@ TEST(daemon_json_write_backs_up_and_keeps_owner_and_mode)
 {
 	_cleanup_scratch_ struct scratch d;
 	char p[400], b1[256], b2[256];
-	const char *dir = d.path;
-	int dfd;
 
 	if (scratch_make(&d, "daemon") < 0)
 		return;
-	dfd = d.fd;
 	struct cai_err err;
 	struct stat st, now;
 	char *old, *back;
 	size_t len, blen;
 
-	snprintf(p, sizeof(p), "%s/daemon.json", dir);
-	CHECK_INT(file_create_at(dfd, "daemon.json", "{\"debug\": true}", 15, 0640, 1000, 1001, &err), 0);
-	CHECK_INT(read_it(dfd, &old, &len, &st, &err), 0);
-	CHECK_INT(daemon_json_write(dfd, "daemon.json", old, len, &st, "{}\n", b1, sizeof(b1), &err), 0);
+	snprintf(p, sizeof(p), "%s/daemon.json", d.path);
+	CHECK_INT(file_create_at(d.fd, "daemon.json", "{\"debug\": true}", 15, 0640, 1000, 1001, &err), 0);
+	CHECK_INT(read_it(d.fd, &old, &len, &st, &err), 0);
+	CHECK_INT(daemon_json_write(d.fd, "daemon.json", old, len, &st, "{}\n", b1, sizeof(b1), &err), 0);
 	CHECK_INT(stat(p, &now), 0);
 	CHECK_INT(now.st_mode & 07777, 0640);
 	CHECK_INT(now.st_uid, 1000);
@@ -180,7 +174,7 @@ TEST(daemon_json_write_backs_up_and_keeps_owner_and_mode)
 	CHECK(now.st_ino != st.st_ino);
 	/* The backup: the old bytes, owner and mode, beside it. */
 	CHECK(!strncmp(b1, "daemon.json.containai-backup-", 29));
-	snprintf(p, sizeof(p), "%s/%s", dir, b1);
+	snprintf(p, sizeof(p), "%s/%s", d.path, b1);
 	CHECK_INT(fd_read_file(p, 1024, &back, &blen, &err), 0);
 	CHECK_STR(back, "{\"debug\": true}");
 	free(back);
@@ -188,7 +182,7 @@ TEST(daemon_json_write_backs_up_and_keeps_owner_and_mode)
 	CHECK_INT(now.st_mode & 07777, 0640);
 	CHECK_INT(now.st_uid, 1000);
 	/* A second change in the same second never replaces the first backup. */
-	CHECK_INT(daemon_json_write(dfd, "daemon.json", old, len, &st, "{}\n", b2, sizeof(b2), &err), 0);
+	CHECK_INT(daemon_json_write(d.fd, "daemon.json", old, len, &st, "{}\n", b2, sizeof(b2), &err), 0);
 	CHECK(strcmp(b1, b2));
 	free(old);
 }
@@ -197,20 +191,17 @@ TEST(daemon_json_write_creates_a_missing_file)
 {
 	_cleanup_scratch_ struct scratch d;
 	char p[128];
-	const char *dir = d.path;
-	int dfd;
 
 	if (scratch_make(&d, "daemon") < 0)
 		return;
-	dfd = d.fd;
 	struct cai_err err;
 	struct stat st, now;
 	char backup[256];
 
 	memset(&st, 0, sizeof(st));
-	CHECK_INT(daemon_json_write(dfd, "daemon.json", NULL, 0, &st, "{}\n", backup, sizeof(backup), &err), 0);
+	CHECK_INT(daemon_json_write(d.fd, "daemon.json", NULL, 0, &st, "{}\n", backup, sizeof(backup), &err), 0);
 	CHECK_STR(backup, "");
-	snprintf(p, sizeof(p), "%s/daemon.json", dir);
+	snprintf(p, sizeof(p), "%s/daemon.json", d.path);
 	CHECK_INT(stat(p, &now), 0);
 	CHECK_INT(now.st_mode & 07777, 0644);
 	CHECK_INT(now.st_uid, geteuid());

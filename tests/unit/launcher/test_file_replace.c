@@ -43,21 +43,18 @@ static char *contents(const char *dir, const char *name)
 TEST(file_replace_puts_the_new_bytes_in_place_and_nothing_else)
 {
 	_cleanup_scratch_ struct scratch d;
-	const char *dir = d.path;
-	int dfd;
 
 	if (scratch_make(&d, "replace") < 0)
 		return;
-	dfd = d.fd;
 	struct cai_err err;
 
-	CHECK_INT(file_replace_at(dfd, "f", "one", 3, 0644, geteuid(), getegid(), &err), 0);
-	CHECK_INT(file_replace_at(dfd, "f", "two", 3, 0600, geteuid(), getegid(), &err), 0);
-	_cleanup_free_ char *got = contents(dir, "f");
+	CHECK_INT(file_replace_at(d.fd, "f", "one", 3, 0644, geteuid(), getegid(), &err), 0);
+	CHECK_INT(file_replace_at(d.fd, "f", "two", 3, 0600, geteuid(), getegid(), &err), 0);
+	_cleanup_free_ char *got = contents(d.path, "f");
 	CHECK_STR(got, "two");
 	/* No temporary file left behind. */
-	CHECK_INT(entries(dir), 1);
-	CHECK_INT(file_replace_at(dfd, "a/b", "x", 1, 0644, geteuid(), getegid(), &err), -1);
+	CHECK_INT(entries(d.path), 1);
+	CHECK_INT(file_replace_at(d.fd, "a/b", "x", 1, 0644, geteuid(), getegid(), &err), -1);
 }
 
 /* A symlink at the name is replaced itself; what it pointed to is never written. */
@@ -65,23 +62,20 @@ TEST(file_replace_never_writes_through_a_symlink)
 {
 	_cleanup_scratch_ struct scratch d;
 	char p[128], q[128];
-	const char *dir = d.path;
-	int dfd;
 
 	if (scratch_make(&d, "replace") < 0)
 		return;
-	dfd = d.fd;
 	struct cai_err err;
 	struct stat st;
 
-	snprintf(p, sizeof(p), "%s/target", dir);
-	snprintf(q, sizeof(q), "%s/f", dir);
-	CHECK_INT(file_create_at(dfd, "target", "keep", 4, 0644, geteuid(), getegid(), &err), 0);
+	snprintf(p, sizeof(p), "%s/target", d.path);
+	snprintf(q, sizeof(q), "%s/f", d.path);
+	CHECK_INT(file_create_at(d.fd, "target", "keep", 4, 0644, geteuid(), getegid(), &err), 0);
 	CHECK_INT(symlink(p, q), 0);
-	CHECK_INT(file_replace_at(dfd, "f", "new", 3, 0644, geteuid(), getegid(), &err), 0);
+	CHECK_INT(file_replace_at(d.fd, "f", "new", 3, 0644, geteuid(), getegid(), &err), 0);
 	CHECK_INT(lstat(q, &st), 0);
 	CHECK(S_ISREG(st.st_mode));
-	_cleanup_free_ char *kept = contents(dir, "target");
+	_cleanup_free_ char *kept = contents(d.path, "target");
 	CHECK_STR(kept, "keep");
 }
 
@@ -89,24 +83,21 @@ TEST(file_create_never_reuses_a_name)
 {
 	_cleanup_scratch_ struct scratch d;
 	char p[128], q[128];
-	const char *dir = d.path;
-	int dfd;
 
 	if (scratch_make(&d, "replace") < 0)
 		return;
-	dfd = d.fd;
 	struct cai_err err;
 
-	CHECK_INT(file_create_at(dfd, "b", "1", 1, 0600, geteuid(), getegid(), &err), 0);
-	CHECK_INT(file_create_at(dfd, "b", "2", 1, 0600, geteuid(), getegid(), &err), -1);
+	CHECK_INT(file_create_at(d.fd, "b", "1", 1, 0600, geteuid(), getegid(), &err), 0);
+	CHECK_INT(file_create_at(d.fd, "b", "2", 1, 0600, geteuid(), getegid(), &err), -1);
 	CHECK_INT(err.errnum, EEXIST);
-	_cleanup_free_ char *b = contents(dir, "b");
+	_cleanup_free_ char *b = contents(d.path, "b");
 	CHECK_STR(b, "1");
 	/* Not even through a dangling symlink planted at the name. */
-	snprintf(p, sizeof(p), "%s/elsewhere", dir);
-	snprintf(q, sizeof(q), "%s/c", dir);
+	snprintf(p, sizeof(p), "%s/elsewhere", d.path);
+	snprintf(q, sizeof(q), "%s/c", d.path);
 	CHECK_INT(symlink(p, q), 0);
-	CHECK_INT(file_create_at(dfd, "c", "2", 1, 0600, geteuid(), getegid(), &err), -1);
+	CHECK_INT(file_create_at(d.fd, "c", "2", 1, 0600, geteuid(), getegid(), &err), -1);
 	CHECK_INT(access(p, F_OK), -1);
 }
 
@@ -114,15 +105,15 @@ TEST(file_open_parent_splits_the_path)
 {
 	struct cai_err err;
 	const char *name;
-	int dfd;
+	int dirfd;
 
-	CHECK_INT(file_open_parent("/tmp/x", &dfd, &name, &err), 0);
+	CHECK_INT(file_open_parent("/tmp/x", &dirfd, &name, &err), 0);
 	CHECK_STR(name, "x");
-	close(dfd);
-	CHECK_INT(file_open_parent("relative/x", &dfd, &name, &err), -1);
-	CHECK_INT(file_open_parent("/tmp/", &dfd, &name, &err), -1);
-	CHECK_INT(file_open_parent("/x", &dfd, &name, &err), 0);
+	close(dirfd);
+	CHECK_INT(file_open_parent("relative/x", &dirfd, &name, &err), -1);
+	CHECK_INT(file_open_parent("/tmp/", &dirfd, &name, &err), -1);
+	CHECK_INT(file_open_parent("/x", &dirfd, &name, &err), 0);
 	CHECK_STR(name, "x");
-	close(dfd);
-	CHECK_INT(file_open_parent("/no/such/dir/x", &dfd, &name, &err), -1);
+	close(dirfd);
+	CHECK_INT(file_open_parent("/no/such/dir/x", &dirfd, &name, &err), -1);
 }
