@@ -133,11 +133,32 @@ static int write_backup(int dirfd, const char *name, const char *old, size_t old
 	return err_prefix(err, "backup");
 }
 
+/* The file at the name is still the one read (or still missing): a change
+ * made meanwhile is never overwritten unseen. */
+static int unchanged(int dirfd, const char *name, const char *old, const struct stat *st,
+		     struct cai_err *err)
+{
+	struct stat now;
+
+	if (fstatat(dirfd, name, &now, AT_SYMLINK_NOFOLLOW) < 0) {
+		if (errno == ENOENT && !old)
+			return 0;
+		return err_set(err, errno, "%s", name);
+	}
+	if (!old || now.st_dev != st->st_dev || now.st_ino != st->st_ino ||
+	    now.st_size != st->st_size || now.st_mtim.tv_sec != st->st_mtim.tv_sec ||
+	    now.st_mtim.tv_nsec != st->st_mtim.tv_nsec)
+		return err_refuse(err, EAGAIN, name, "changed while setup read it; run it again");
+	return 0;
+}
+
 int daemon_json_write(int dirfd, const char *name, const char *old, size_t oldlen,
 		      const struct stat *st, const char *text, char *backup, size_t backupsz,
 		      struct cai_err *err)
 {
 	backup[0] = '\0';
+	if (unchanged(dirfd, name, old, st, err) < 0)
+		return -1;
 	if (old) {
 		if (write_backup(dirfd, name, old, oldlen, st, backup, backupsz, err) < 0)
 			return -1;

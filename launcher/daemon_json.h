@@ -13,7 +13,8 @@
  * text) - EPERM; text that is not one JSON object, a repeated key, or
  * "runtimes" that is not an object - "FILE:LINE:COLUMN: ..." (errnum 0);
  * an entry of that name that differs from the one asked for - EEXIST,
- * since it may be someone's deliberate choice.  An identical entry is
+ * since it may be someone's deliberate choice; and a file that changed (or
+ * appeared) between its reading and its replacement - EAGAIN.  An identical entry is
  * already done: nothing is written.
  */
 #ifndef CAI_DAEMON_JSON_H

@@ -114,7 +114,9 @@ step_workspace() {
 		"$IMAGE" -c 'printf "DEMO_GREETING=hello from .env\n" >/data/.env'
 	# What the agent sees: the sandbox's command, a script in the
 	# workspace.  States come from the kernel's own calls where gVisor's
-	# /proc/self/status has no line for them (NoNewPrivs, CapAmb).
+	# /proc/self/status has no line for them (NoNewPrivs, CapAmb), and
+	# files are listed with find: this gVisor refuses the statx flags of
+	# coreutils' ls and stat.
 	cat >"$WORKSPACE/agent-view.sh" <<'VIEW'
 show() { printf "%-13s %s\n" "$1" "$2"; }
 prctl() { python3 -c 'import ctypes, sys; print(ctypes.CDLL(None).prctl(int(sys.argv[1]), 0, 0, 0, 0))' "$1"; }
@@ -131,10 +133,10 @@ show "NoNewPrivs:" "$(prctl 39)"
 show "Seccomp:" "$(prctl 21)"
 show "unshare -U:" "$(unshare -U true 2>&1 || true)"
 show "workdir:" "$(pwd)"
-show "workspace:" "$(ls -ld /home/agent/workspace)"
+show "workspace:" "$(find /home/agent/workspace -maxdepth 0 -printf "%M %u:%g %p")"
 show ".env:" "DEMO_GREETING=${DEMO_GREETING:-<not set>}"
 echo "data volume /mnt/agent-data:"
-ls -la /mnt/agent-data
+find /mnt/agent-data -maxdepth 1 -printf "  %M %u:%g %P\n" | sort -k 3
 VIEW
 }
 

@@ -187,7 +187,7 @@ expect_eq "kubernetes pod: the agent, without capabilities, on gVisor's kernel" 
 join "$P-pod" 'echo {} >/mnt/agent-data/claude/settings.json; chmod 0600 /mnt/agent-data/claude/settings.json' >/dev/null
 side_engine_docker "$E" restart -t 10 "$P-pod" >/dev/null
 expect_eq "kubernetes pod: started again on the same volume" \
-	"$(join "$P-pod" 'id -u; stat -c %a /mnt/agent-data/claude/settings.json' | tr '\n' ' ')" "1000 644 "
+	"$(join "$P-pod" 'id -u; find /mnt/agent-data/claude/settings.json -printf %m' | tr '\n' ' ')" "1000 644"
 pod "$P-nocaps"
 for _ in $(seq 1 60); do
 	[ "$(side_engine_docker "$E" inspect --format '{{.State.Status}}' "$P-nocaps")" = exited ] && break

@@ -206,3 +206,29 @@ TEST(daemon_json_write_creates_a_missing_file)
 	CHECK_INT(now.st_mode & 07777, 0644);
 	CHECK_INT(now.st_uid, geteuid());
 }
+
+/* A change made between reading and replacing is never overwritten unseen. */
+TEST(daemon_json_write_refuses_a_file_changed_meanwhile)
+{
+	_cleanup_scratch_ struct scratch d;
+	struct cai_err err;
+	struct stat st;
+	char backup[256], p[128], *old, *now;
+	size_t len;
+
+	if (scratch_make(&d, "daemon") < 0)
+		return;
+	snprintf(p, sizeof(p), "%s/daemon.json", d.path);
+	CHECK_INT(read_it(d.fd, &old, &len, &st, &err), 0);
+	CHECK_INT(file_create_at(d.fd, "daemon.json", "{\"a\": 1}", 8, 0644, 0, 0, &err), 0);
+	CHECK_INT(daemon_json_write(d.fd, "daemon.json", old, len, &st, "{}\n", backup, sizeof(backup), &err), -1);
+	CHECK_INT(err.errnum, EAGAIN);
+	CHECK_INT(read_it(d.fd, &old, &len, &st, &err), 0);
+	CHECK_INT(file_replace_at(d.fd, "daemon.json", "{\"a\": 22}", 9, 0644, 0, 0, &err), 0);
+	CHECK_INT(daemon_json_write(d.fd, "daemon.json", old, len, &st, "{}\n", backup, sizeof(backup), &err), -1);
+	CHECK_INT(err.errnum, EAGAIN);
+	CHECK_INT(fd_read_file(p, 1024, &now, &len, &err), 0);
+	CHECK_STR(now, "{\"a\": 22}");
+	free(now);
+	free(old);
+}
