@@ -6,6 +6,7 @@
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "fd.h"
 #include "log.h"
@@ -152,38 +153,52 @@ static json_t *jtri(enum tri t)
 	return json_string(tri_word(t));
 }
 
+/* A string of the report as JSON text: what the engine, its CLIs and the
+ * environment say can be any bytes (cut mid-character into our buffers,
+ * C1 controls written as \u009b), and a report that fails to encode is no
+ * report - so every one goes through log_sanitize first. */
+static json_t *jtext(const char *s)
+{
+	_cleanup_free_ char *copy = strdup(s);
+
+	if (!copy)
+		return NULL;
+	log_sanitize(copy, strlen(copy));
+	return json_string(copy);
+}
+
 int doctor_print_json(const struct session *s, FILE *out, struct cai_err *err)
 {
 	const struct detect_result *r = &s->det;
 	json_auto_t *root = json_pack(
-		"{s:s, s:s, s:{s:b, s:b, s:o, s:s, s:s, s:s, s:s, s:b, s:s}, s:{s:s, s:o, s:o, s:s}, "
-		"s:{s:b, s:b, s:o, s:s}, s:{s:b, s:o, s:s}, s:{s:s, s:b}, s:s, s:b}",
+		"{s:s, s:s, s:{s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:o}, s:{s:s, s:o, s:o, s:o}, "
+		"s:{s:b, s:b, s:o, s:o}, s:{s:b, s:o, s:o}, s:{s:s, s:b}, s:s, s:b}",
 		"version", CAI_VERSION,
 		"platform", detect_platform_name(r->platform),
 		"docker",
 		"cli", r->docker_cli,
 		"daemon", r->docker_daemon == TRI_YES,
 		"daemon_state", jtri(r->docker_daemon),
-		"reason", r->docker_reason,
-		"engine", s->docker.target,
-		"server_version", r->server_version,
-		"platform_name", r->server_platform,
+		"reason", jtext(r->docker_reason),
+		"engine", jtext(s->docker.target),
+		"server_version", jtext(r->server_version),
+		"platform_name", jtext(r->server_platform),
 		"desktop", r->desktop,
-		"desktop_version", r->desktop_version,
+		"desktop_version", jtext(r->desktop_version),
 		"eci",
 		"status", detect_eci_status_name(r->eci_status),
 		"probe", jtri(r->eci_probe),
 		"sandbox_plugin", jtri(r->sandbox_plugin),
-		"reason", r->eci_reason[0] ? r->eci_reason : r->sandbox_reason,
+		"reason", jtext(r->eci_reason[0] ? r->eci_reason : r->sandbox_reason),
 		"sysbox",
 		"available", r->sysbox_runtime,
 		"uid_remap", r->sysbox_remap == TRI_YES,
 		"uid_remap_state", jtri(r->sysbox_remap),
-		"reason", r->sysbox_reason,
+		"reason", jtext(r->sysbox_reason),
 		"sbx",
 		"available", r->sbx == TRI_YES,
 		"state", jtri(r->sbx),
-		"reason", r->sbx_reason,
+		"reason", jtext(r->sbx_reason),
 		"isolation",
 		"mode", detect_mode_name(r->mode),
 		"available", r->mode != MODE_NONE,

@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "fd.h"
+#include "log.h"
 #include "macro.h"
 
 #define PROC_DEFAULT_TIMEOUT_MS 10000
@@ -357,12 +358,13 @@ void proc_describe_failure(const struct proc_job *j, char *out, size_t outsz)
 	const char *src = j->err_len ? j->errout : j->out;
 	size_t k = 0;
 
-	/* First non-empty line of what the program said, printable bytes only. */
+	/* First non-empty line of what the program said, as printable text. */
 	while (*src == '\n' || *src == '\r' || *src == ' ')
 		src++;
 	for (; *src && *src != '\n' && k + 1 < sizeof(line); src++)
-		line[k++] = (*src >= 0x20 && *src != 0x7f) ? *src : '?';
+		line[k++] = *src;
 	line[k] = '\0';
+	log_sanitize(line, k);
 	proc_label(j->argv, what, sizeof(what));
 
 	if (!j->started && j->spawn_errno == ENOENT)

@@ -120,6 +120,32 @@ expect_eq "hostile engine names: still mode none" "$RC" 1
 expect_no_match "hostile engine names: no forged line" "$OUT" '^\[OK\] isolation'
 check "hostile engine names: no control characters" test -z "$(printf '%s' "$OUT" | LC_ALL=C tr -d '\n' | LC_ALL=C tr -d '\040-\176')"
 
+# Bytes that are not UTF-8, C1 controls (raw and as \u009b), names cut in
+# the middle of a character - in versions, names, error lines and
+# DOCKER_HOST: every output path stays valid UTF-8 without a control.
+# clean_text FILE [json]: the file is such text (and one JSON document).
+clean_text() { python3 -c 'import json, sys
+t = open(sys.argv[1], "rb").read().decode("utf-8")
+bad = [c for c in t if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) < 0xa0]
+if len(sys.argv) > 2:
+    def walk(v):
+        if isinstance(v, str): bad.extend(c for c in v if ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0)
+        elif isinstance(v, dict): [walk(x) for x in v.values()]
+        elif isinstance(v, list): [walk(x) for x in v]
+    walk(json.loads(t))
+sys.exit(1 if bad else 0)' "$@" 2>/dev/null; }
+cai hostile-bytes DOCKER_HOST=$'tcp://\377\376\233[2J\342\202:1' -- doctor --json
+expect_eq "engine bytes that are not UTF-8: doctor --json exit status" "$RC" 1
+check "engine bytes that are not UTF-8: doctor --json is valid JSON without controls" clean_text "$T/out" json
+expect_match "engine bytes that are not UTF-8: the probe's error line is reported" "$(json_field sysbox.reason)" 'boom'
+cai hostile-bytes DOCKER_HOST=$'tcp://\377\376\233[2J\342\202:1' -- doctor
+check "engine bytes that are not UTF-8: doctor's text is clean" clean_text "$T/out"
+check "engine bytes that are not UTF-8: so are its errors" clean_text "$T/err"
+# docker rm -f under --restart prints what the engine gives back.
+cai hostile-bytes CAI_FAKE_EXISTING=ours-other-image -- run --force --restart -- true
+expect_match "engine bytes that are not UTF-8: rm -f ran under --restart" "$(cat "$LOG")" ' rm -f [0-9a-f]{64}'
+check "engine bytes that are not UTF-8: rm -f's output passed on clean" clean_text "$T/out"
+
 # Platform: WSL from its environment.
 cai desktop-eci WSL_DISTRO_NAME=Ubuntu -- doctor --json
 expect_eq "wsl: platform" "$(json_field platform)" '"wsl"'
