@@ -314,14 +314,16 @@ static void classify_sbx(struct detect_result *r, const struct proc_job *ver, co
 }
 
 /* A probe's stdout is /proc/self/uid_map of a container. */
-static enum tri classify_probe(const struct proc_job *j, const char *image, char *why)
+static enum tri classify_probe(const struct proc_job *j, const char *image, char *why,
+			      int *image_missing)
 {
 	if (!proc_ok(j) || j->out_truncated) {
 		if (j->started && !j->timed_out &&
-		    (strstr(j->errout, "No such image") || strstr(j->errout, "Unable to find image")))
+		    (strstr(j->errout, "No such image") || strstr(j->errout, "Unable to find image"))) {
 			snprintf(why, DETECT_REASON_MAX,
 				 "probe image %s is not present (it is never pulled)", image);
-		else
+			*image_missing = 1;
+		} else
 			proc_describe_failure(j, why, DETECT_REASON_MAX);
 		return TRI_UNKNOWN;
 	}
@@ -422,10 +424,12 @@ static int detect_round2(const struct docker *d, const struct detect_opts *o, co
 	if (batch_run(&b, err) < 0)
 		return -1;
 	if (j_sys)
-		r->sysbox_remap = classify_probe(j_sys, o->probe_image, r->sysbox_reason);
+		r->sysbox_remap = classify_probe(j_sys, o->probe_image, r->sysbox_reason,
+						  &r->probe_image_missing);
 	if (j_eci) {
 		classify_sandbox(r, j_sbv, j_sbh);
-		r->eci_probe = classify_probe(j_eci, o->probe_image, r->eci_reason);
+		r->eci_probe = classify_probe(j_eci, o->probe_image, r->eci_reason,
+					      &r->probe_image_missing);
 	}
 	return 0;
 }

@@ -69,6 +69,8 @@ struct detect_result {
 	enum tri sysbox_remap;            /* its probe container was remapped */
 	char sysbox_reason[DETECT_REASON_MAX];
 
+	int probe_image_missing;          /* a probe could not start: no such image */
+
 	enum iso_mode mode;
 };
 

@@ -12,6 +12,12 @@
 #include "log.h"
 #include "settings.h"
 
+/* The probe image is never pulled: say where one comes from. */
+#define PROBE_IMAGE_REMEDY                                                                   \
+	"build the probe image (`make image` in ContainAI's source tree builds " CAI_DEFAULT_IMAGE \
+	") or name one this engine has as probe_image in the config or CONTAINAI_PROBE_IMAGE, "    \
+	"then run doctor again"
+
 const char *doctor_recommended_action(const struct detect_result *r)
 {
 	switch (r->mode) {
@@ -32,6 +38,8 @@ const char *doctor_recommended_action(const struct detect_result *r)
 		return "give your user access to the Docker socket (the docker group), then run doctor again";
 	if (r->docker_daemon != TRI_YES)
 		return "start the Docker engine (or fix the selected context), then run doctor again";
+	if (r->probe_image_missing)
+		return PROBE_IMAGE_REMEDY;
 	if (r->desktop && r->desktop_new_enough != TRI_YES)
 		return "update Docker Desktop to 4.50 or later and enable Enhanced Container Isolation";
 	if (r->desktop && r->eci_status != ECI_ENABLED)
@@ -118,6 +126,8 @@ int doctor_print_text(const struct session *s, FILE *out, struct cai_err *err)
 				     "Desktop's sandbox support", r->sandbox_reason);
 			if (r->eci_status == ECI_ENABLED)
 				LINE("OK", "eci: enabled (root remapped, runtime %s)", DETECT_SYSBOX_RUNTIME);
+			else if (r->probe_image_missing)
+				LINE("ERROR", "eci: cannot tell: %s - remedy: " PROBE_IMAGE_REMEDY, r->eci_reason);
 			else
 				LINE("ERROR", "eci: not enabled (%s): %s - remedy: enable Enhanced Container "
 				     "Isolation in Docker Desktop settings", tri_word(r->eci_probe), r->eci_reason);
@@ -129,6 +139,8 @@ int doctor_print_text(const struct session *s, FILE *out, struct cai_err *err)
 		else if (r->sysbox_remap == TRI_NO)
 			LINE("ERROR", "sysbox: a runtime is named %s but %s - remedy: install the real "
 			     "Sysbox runtime", DETECT_SYSBOX_RUNTIME, r->sysbox_reason);
+		else if (r->probe_image_missing)
+			LINE("ERROR", "sysbox: cannot tell: %s - remedy: " PROBE_IMAGE_REMEDY, r->sysbox_reason);
 		else
 			LINE("ERROR", "sysbox: cannot tell: %s - remedy: fix this and run doctor again",
 			     r->sysbox_reason);

@@ -112,6 +112,11 @@ cai sysbox-named -- doctor
 expect_match "named-only sysbox: reported as an error" "$OUT" '\[ERROR\] sysbox: a runtime is named sysbox-runc but root in a probe'
 cai probe-missing -- doctor
 expect_match "probe image missing: said so" "$OUT" 'probe image containai:latest is not present'
+expect_match "probe image missing: the remedy says how" "$OUT" \
+	'remedy: build the probe image \(`make image`.*builds containai:latest\) or name one .* as probe_image in the config or CONTAINAI_PROBE_IMAGE'
+cai probe-missing -- doctor --json
+expect_match "probe image missing: the recommended action says how" "$(json_field recommended_action)" \
+	'make image.*probe_image.*CONTAINAI_PROBE_IMAGE'
 
 # An engine's names reach the terminal only as printable text: no escape
 # sequence, no line break that forges an [OK] line of its own.

@@ -120,3 +120,23 @@ TEST(doctor_json_is_valid_whatever_the_engine_says)
 	CHECK(!strchr(buf, '\x9b') && !strchr(buf, '\x1b') && !strstr(buf, "\xc2\x9b"));
 	free(buf);
 }
+
+/* A missing probe image is not fixed by "fix this": the remedy says how. */
+TEST(doctor_missing_probe_image_says_how)
+{
+	memset(&s, 0, sizeof(s));
+	settings_defaults(&s.cfg);
+	s.det.docker_cli = 1;
+	s.det.docker_daemon = TRI_YES;
+	s.det.sysbox_runtime = 1;
+	s.det.sysbox_remap = TRI_UNKNOWN;
+	s.det.probe_image_missing = 1;
+	snprintf(s.det.sysbox_reason, sizeof(s.det.sysbox_reason),
+		 "probe image containai:latest is not present (it is never pulled)");
+	CHECK_CONTAINS(doctor_recommended_action(&s.det), "`make image`");
+	CHECK_CONTAINS(doctor_recommended_action(&s.det), "probe_image");
+	char *buf = report(doctor_print_text);
+	CHECK_CONTAINS(buf, "not present (it is never pulled) - remedy: build the probe image (`make image`");
+	CHECK_CONTAINS(buf, "CONTAINAI_PROBE_IMAGE");
+	free(buf);
+}
