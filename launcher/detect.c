@@ -369,7 +369,7 @@ static int detect_round1(const struct docker *d, struct detect_result *r, struct
 	_cleanup_batch_ struct batch b = { 0 };
 	struct proc_job *j_ver = NULL, *j_info = NULL, *j_sver, *j_sls;
 
-	if (!d->cli_missing) {
+	if (!d->cli_missing && !d->unresolved) {
 		j_ver = probe_add(&b, d, NULL, (const char *[]){ "version", "--format", "{{json .}}", NULL }, err);
 		j_info = probe_add(&b, d, NULL, (const char *[]){ "info", "--format", "{{json .}}", NULL }, err);
 		if (!j_ver || !j_info)
@@ -383,6 +383,11 @@ static int detect_round1(const struct docker *d, struct detect_result *r, struct
 		classify_docker_version(r, j_ver);
 		if (r->docker_daemon == TRI_YES)
 			classify_docker_info(r, j_info);
+	} else if (d->unresolved) {
+		/* No engine to pin every call to: none is asked at all. */
+		r->docker_cli = 1;
+		r->docker_daemon = TRI_UNKNOWN;
+		snprintf(r->docker_reason, DETECT_REASON_MAX, "%s", d->reason);
 	} else {
 		snprintf(r->docker_reason, DETECT_REASON_MAX, "docker: not found on PATH");
 	}

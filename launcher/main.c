@@ -20,8 +20,7 @@ static int command(const struct cli *o, int *code, struct cai_err *err)
 {
 	static struct session s;
 
-	*code = EXIT_USAGE;
-	if (session_open(&s, o, o->cmd != CMD_DOCTOR, err) < 0)
+	if (session_open(&s, o, o->cmd != CMD_DOCTOR, code, err) < 0)
 		return -1;
 	switch (o->cmd) {
 	case CMD_DOCTOR:

@@ -206,11 +206,6 @@ static int plan_sbx(const struct plan_input *in, struct batch *b, struct cai_err
 {
 	_cleanup_argv_ struct argv a = { 0 };
 
-	if (in->o->nenv)
-		return err_set(err, 0, "--env is not available in sbx mode (sbx injects credentials "
-				       "through its proxy; put settings in the data volume's .env)");
-	if (in->o->detach)
-		return err_set(err, 0, "--detach is not available in sbx mode");
 	argv_push(&a, "sbx");
 	argv_push(&a, "run");
 	argv_push(&a, "--name");
@@ -219,6 +214,28 @@ static int plan_sbx(const struct plan_input *in, struct batch *b, struct cai_err
 	argv_push(&a, in->s->cfg.image);
 	push_agent_workspace_command(&a, in);
 	return plan_add(b, &a, err);
+}
+
+int plan_check_options(const struct session *s, const struct cli *o, struct cai_err *err)
+{
+	const char *mode = detect_mode_name(s->det.mode);
+
+	if (s->det.mode != MODE_SBX && s->det.mode != MODE_ECI)
+		return 0;
+	/* The sandbox tool keeps the sandbox and its storage: what it cannot
+	 * do is refused, never silently left out. */
+	if (o->restart)
+		return err_set(err, 0, "--restart is not available in %s mode (remove the sandbox "
+				       "with %s first)", mode, s->det.mode == MODE_SBX ? "sbx" : "docker sandbox");
+	if (o->data_volume)
+		return err_set(err, 0, "--data-volume is not available in %s mode (the sandbox tool "
+				       "keeps the sandbox's storage)", mode);
+	if (s->det.mode == MODE_SBX && o->nenv)
+		return err_set(err, 0, "--env is not available in sbx mode (sbx injects credentials "
+				       "through its proxy; put settings in the data volume's .env)");
+	if (s->det.mode == MODE_SBX && o->detach)
+		return err_set(err, 0, "--detach is not available in sbx mode");
+	return 0;
 }
 
 int plan_run(const struct plan_input *in, struct batch *b, struct cai_err *err)

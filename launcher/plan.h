@@ -17,7 +17,7 @@
  * Runs nothing: whoever calls it looked the container up and chose the name.
  * Refuses: a name held by a container that is not ours, a re-entry the
  * verdict refuses (unless --restart), an option the mode or the installed
- * sandbox plugin lacks.  Never mounts the Docker socket or a host
+ * sandbox plugin lacks (plan_check_options for the mode).  Never mounts the Docker socket or a host
  * credential path unless an ECI-only opt-in asks for it (the gates
  * checked its acknowledgement).
  */
@@ -41,6 +41,11 @@ struct plan_input {
 
 /* What `run` would create now, for reentry_judge. */
 void plan_want(const struct session *s, const char *name, struct reentry_want *w);
+
+/* Whether the mode can do what the command line asks: in sbx and ECI
+ * modes --restart and --data-volume, in sbx mode also --env and --detach,
+ * are refused (a usage error), never ignored. */
+int plan_check_options(const struct session *s, const struct cli *o, struct cai_err *err);
 
 /* Append the steps to b: -1 with err set when refused. */
 int plan_run(const struct plan_input *in, struct batch *b, struct cai_err *err);

@@ -46,6 +46,14 @@ static int docker_mode(const struct session *s)
 	return s->det.mode == MODE_SYSBOX || s->det.mode == MODE_NONE;
 }
 
+/* The docker modes need the one engine every call is pinned to. */
+static int docker_unpinned(const struct session *s, struct cai_err *err)
+{
+	if (docker_mode(s) && s->docker.unresolved)
+		return err_set(err, 0, "no docker engine to run on: %s", s->docker.reason);
+	return 0;
+}
+
 /* In the docker modes, the verdict on the container holding the name;
  * elsewhere the sandbox tool keeps its own, and *ex stays "none". */
 static int look_up(const struct session *s, const char *name, struct reentry *ex,
@@ -74,9 +82,12 @@ int sandbox_run(const struct session *s, const struct cli *o, int *exit_code, st
 		return -1;
 	*exit_code = EXIT_USAGE;
 	if (wsname_choose(o->name, s->workspace, o->allow_sock, o->allow_creds,
-			  s->cfg.timeout_s * 1000, name, err) < 0)
+			  s->cfg.timeout_s * 1000, name, err) < 0 ||
+	    plan_check_options(s, o, err) < 0)
 		return -1;
 	*exit_code = EXIT_FAILED;
+	if (docker_unpinned(s, err) < 0)
+		return -1;
 	if (docker_mode(s) && !o->dry_run &&
 	    plan_exec_env_pipe(o->env, o->nenv, &env_fd, err) < 0)
 		return -1;
@@ -102,6 +113,8 @@ int sandbox_stop(const struct session *s, const struct cli *o, int *exit_code, s
 			  s->cfg.timeout_s * 1000, name, err) < 0)
 		return -1;
 	*exit_code = EXIT_FAILED;
+	if (docker_unpinned(s, err) < 0)
+		return -1;
 	struct plan_input in = { .s = s, .o = o, .name = name, .existing = &ex, .env_fd = -1 };
 	if (look_up(s, name, &ex, err) < 0 || plan_stop(&in, &b, err) < 0)
 		return -1;

@@ -40,10 +40,12 @@ static int session_flags(struct settings *c, const struct cli *o, struct cai_err
 	return 0;
 }
 
-int session_open(struct session *s, const struct cli *o, int need_workspace, struct cai_err *err)
+int session_open(struct session *s, const struct cli *o, int need_workspace, int *code,
+		 struct cai_err *err)
 {
 	char path[PATH_MAX];
 
+	*code = EXIT_USAGE;
 	memset(s, 0, sizeof(*s));
 	if (session_workspace(s, o->workspace, err) < 0) {
 		if (need_workspace)
@@ -58,6 +60,7 @@ int session_open(struct session *s, const struct cli *o, int need_workspace, str
 		return -1;
 	if (docker_resolve(&s->docker, o->context, s->cfg.context, s->cfg.timeout_s * 1000, err) < 0)
 		return err_prefix(err, "docker");
+	*code = EXIT_FAILED;
 	struct detect_opts dopts = {
 		.probe_image = settings_probe_image(&s->cfg),
 		.timeout_ms = s->cfg.timeout_s * 1000,

@@ -5,8 +5,8 @@
  * layered flag > environment > file > default, the one pinned engine, and
  * the isolation detection.  Commands work from this snapshot and never
  * re-resolve any of it.
- * Refuses: a bad config (FILE:LINE), a bad flag value, an unresolvable
- * docker context.
+ * Refuses: a bad config (FILE:LINE), a bad flag value.  An engine that
+ * cannot be resolved is detection's to report, not a refusal here.
  */
 #ifndef CAI_SESSION_H
 #define CAI_SESSION_H
@@ -27,7 +27,10 @@ struct session {
 };
 
 /* need_workspace: run and stop need one (refused when it cannot be
- * resolved); doctor only uses it to pick a config section. */
-int session_open(struct session *s, const struct cli *o, int need_workspace, struct cai_err *err);
+ * resolved); doctor only uses it to pick a config section.  On failure
+ * *code says what failed: EXIT_USAGE (the command line, the config, the
+ * workspace) or EXIT_FAILED (the launcher could not run a probe). */
+int session_open(struct session *s, const struct cli *o, int need_workspace, int *code,
+		 struct cai_err *err);
 
 #endif

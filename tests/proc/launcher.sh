@@ -151,6 +151,37 @@ cai hostile-bytes CAI_FAKE_EXISTING=ours-other-image -- run --force --restart --
 expect_match "engine bytes that are not UTF-8: rm -f ran under --restart" "$(cat "$LOG")" ' rm -f [0-9a-f]{64}'
 check "engine bytes that are not UTF-8: rm -f's output passed on clean" clean_text "$T/out"
 
+# A docker CLI whose context cannot be inspected is an engine that failed
+# (no usable engine, exit 3 where one is needed), not a usage error; sbx
+# does not need it.
+cai sbx-ok CAI_FAKE_CONTEXT_ANSWER=hang CONTAINAI_TIMEOUT=1 -- doctor --json
+expect_eq "context inspect hangs: doctor still finds sbx" "$RC" 0
+expect_eq "context inspect hangs: mode sbx" "$(json_field isolation.mode)" '"sbx"'
+expect_match "context inspect hangs: reported as the engine's failure" "$(json_field docker.reason)" \
+	'docker context inspect: no answer within 1000 ms'
+cai sbx-ok CAI_FAKE_CONTEXT_ANSWER=fail -- run --dry-run
+expect_eq "context inspect fails: run in sbx mode goes on" "$RC" 0
+expect_match "context inspect fails: the sbx sandbox" "$OUT" '^sbx run '
+cai linux CAI_FAKE_CONTEXT_ANSWER=fail -- doctor
+expect_eq "context inspect fails: doctor says no isolation (1), not usage" "$RC" 1
+expect_match "context inspect fails: doctor says why" "$OUT" '\[ERROR\] docker: .*context not found'
+cai linux CAI_FAKE_CONTEXT_ANSWER=fail -- run --force --dry-run
+expect_eq "context inspect fails: a forced run has no engine (3)" "$RC" 3
+expect_match "context inspect fails: run says why" "$ERR" 'no docker engine to run on: .*context not found'
+expect_no_match "context inspect fails: no other docker call" "$(cat "$LOG")" '^docker (-H|--context) '
+# Options the sandbox tool cannot carry out: usage errors, nothing run.
+for opt in "--env A=1" --detach --restart "--data-volume vol"; do
+	# shellcheck disable=SC2086 # the option and its value are two words
+	cai sbx-ok -- run $opt
+	expect_eq "sbx mode: $opt is a usage error" "$RC" 2
+	expect_no_match "sbx mode: $opt runs nothing" "$(cat "$LOG")" '^sbx run '
+done
+for opt in --restart "--data-volume vol"; do
+	# shellcheck disable=SC2086
+	cai desktop-eci -- run $opt
+	expect_eq "eci mode: $opt is a usage error" "$RC" 2
+done
+
 # Platform: WSL from its environment.
 cai desktop-eci WSL_DISTRO_NAME=Ubuntu -- doctor --json
 expect_eq "wsl: platform" "$(json_field platform)" '"wsl"'

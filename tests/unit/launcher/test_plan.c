@@ -222,17 +222,47 @@ TEST(plan_eci_uses_only_the_flags_the_plugin_lists)
 TEST(plan_sbx)
 {
 	struct plan_input in = setup(MODE_SBX);
-	const char *env[] = { "A=1" };
 
 	o.command = words;
 	o.ncommand = 1;
 	CHECK_PLAN(&in, "sbx run --name n1 --template containai:latest claude " WS " -- sh\n");
+}
+
+/* What the sandbox tool cannot do is refused before anything runs, never
+ * left out: a --restart that restarts nothing, a --data-volume that is
+ * not the one used. */
+TEST(plan_options_the_mode_lacks_are_refused)
+{
+	const char *env[] = { "A=1" };
+	struct cai_err err;
+
+	setup(MODE_SBX);
+	CHECK_INT(plan_check_options(&s, &o, &err), 0);
 	o.env = env;
 	o.nenv = 1;
-	CHECK_REFUSED(plan_run, &in, "--env is not available in sbx mode");
+	CHECK_INT(plan_check_options(&s, &o, &err), -1);
+	CHECK_CONTAINS(err.msg, "--env is not available in sbx mode");
 	o.nenv = 0;
 	o.detach = 1;
-	CHECK_REFUSED(plan_run, &in, "--detach is not available in sbx mode");
+	CHECK_INT(plan_check_options(&s, &o, &err), -1);
+	CHECK_CONTAINS(err.msg, "--detach is not available in sbx mode");
+	for (enum iso_mode m = MODE_ECI; m <= MODE_SBX; m++) {
+		setup(m);
+		o.restart = 1;
+		CHECK_INT(plan_check_options(&s, &o, &err), -1);
+		CHECK_CONTAINS(err.msg, "--restart is not available");
+		o.restart = 0;
+		o.data_volume = "vol";
+		CHECK_INT(plan_check_options(&s, &o, &err), -1);
+		CHECK_CONTAINS(err.msg, "--data-volume is not available");
+	}
+	/* The docker modes do all of it. */
+	setup(MODE_SYSBOX);
+	o.restart = o.detach = 1;
+	o.data_volume = "vol";
+	o.env = env;
+	o.nenv = 1;
+	CHECK_INT(plan_check_options(&s, &o, &err), 0);
 }
 
 TEST(plan_stop)
