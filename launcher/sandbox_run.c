@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "sandbox_run.h"
 
-#include <pwd.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -31,8 +30,7 @@ static int run_gates(const struct session *s, const struct cli *o, struct cai_er
 		return -1;
 	/* Both: $HOME can be unset or point elsewhere while ~/.ssh stays
 	 * where the passwd entry says. */
-	struct passwd *pw = getpwuid(getuid());
-	const char *homes[] = { getenv("HOME"), pw ? pw->pw_dir : NULL, NULL };
+	const char *homes[] = { getenv("HOME"), s->passwd_home[0] ? s->passwd_home : NULL, NULL };
 	if (gates_workspace_check(s->workspace, homes[0] ? homes : homes + 1, err) < 0)
 		return -1;
 	if (unisolated)

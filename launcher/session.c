@@ -3,10 +3,12 @@
 #include "session.h"
 
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "fd.h"
 #include "macro.h"
@@ -43,8 +45,6 @@ static int session_flags(struct settings *c, const struct cli *o, struct cai_err
 int session_open(struct session *s, const struct cli *o, int need_workspace, int *code,
 		 struct cai_err *err)
 {
-	char path[PATH_MAX];
-
 	*code = EXIT_USAGE;
 	memset(s, 0, sizeof(*s));
 	if (session_workspace(s, o->workspace, err) < 0) {
@@ -52,9 +52,15 @@ int session_open(struct session *s, const struct cli *o, int need_workspace, int
 			return -1;
 		s->workspace[0] = '\0';
 	}
+	/* Asked once: the gates and the config's location both need it. */
+	struct passwd *pw = getpwuid(getuid());
+	if (pw && pw->pw_dir && strlen(pw->pw_dir) < sizeof(s->passwd_home))
+		snprintf(s->passwd_home, sizeof(s->passwd_home), "%s", pw->pw_dir);
 	settings_defaults(&s->cfg);
-	if (settings_default_path(path, sizeof(path), err) == 0 &&
-	    settings_load_file(&s->cfg, path, 0, s->workspace[0] ? s->workspace : NULL, err) < 0)
+	if (settings_default_path(s->config_path, sizeof(s->config_path), s->passwd_home, err) < 0)
+		s->config_path[0] = '\0';      /* no home at all: the gates refuse run */
+	else if (settings_load_file(&s->cfg, s->config_path, 0, s->workspace[0] ? s->workspace : NULL,
+				    err) < 0)
 		return -1;
 	if (settings_apply_env(&s->cfg, err) < 0 || session_flags(&s->cfg, o, err) < 0)
 		return -1;

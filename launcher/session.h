@@ -21,6 +21,8 @@
 
 struct session {
 	char workspace[PATH_MAX];    /* "" when none could be resolved (doctor) */
+	char passwd_home[PATH_MAX];  /* the passwd entry's home, "" when none */
+	char config_path[PATH_MAX];  /* the config file consulted (it may not exist), "" when none */
 	struct settings cfg;
 	struct docker docker;
 	struct detect_result det;

@@ -112,6 +112,7 @@ cai sysbox-named -- doctor
 expect_match "named-only sysbox: reported as an error" "$OUT" '\[ERROR\] sysbox: a runtime is named sysbox-runc but root in a probe'
 cai probe-missing -- doctor
 expect_match "probe image missing: said so" "$OUT" 'probe image containai:latest is not present'
+# shellcheck disable=SC2016 # backquotes of the message, not a command
 expect_match "probe image missing: the remedy says how" "$OUT" \
 	'remedy: build the probe image \(`make image`.*builds containai:latest\) or name one .* as probe_image in the config or CONTAINAI_PROBE_IMAGE'
 cai probe-missing -- doctor --json
@@ -414,6 +415,24 @@ cai linux -- run --force --dry-run
 expect_eq "config: require_isolation from file" "$RC" 1
 cai linux CONTAINAI_REQUIRE_ISOLATION=0 -- run --force --dry-run
 expect_eq "config: strict mode from file survives CONTAINAI_REQUIRE_ISOLATION=0" "$RC" 1
+# HOME unset or relative: strict mode in the config of the passwd entry's
+# home still holds (the test's own passwd file, bound over /etc/passwd in
+# a mount namespace of its own, gives the user a home in the scratch dir).
+PWHOME=$T/pwhome
+mkdir -p "$PWHOME/.config/containai"
+printf '[default]\nrequire_isolation = true\n' >"$PWHOME/.config/containai/config.ini"
+awk -F: -v OFS=: -v u="$(id -u)" -v h="$PWHOME" '$3 == u { $6 = h } { print }' /etc/passwd >"$T/passwd"
+for home in unset HOME=relative; do
+	# shellcheck disable=SC2030,SC2031 # vars is this loop's own
+	vars=()
+	[ "$home" = unset ] || vars=("$home")
+	# shellcheck disable=SC2016 # for the inner shell
+	(cd "$WS" && unshare -m sh -c 'mount --bind "$0" /etc/passwd && exec "$@"' "$T/passwd" \
+		env -i "${vars[@]}" PATH="$(bin_for linux)" CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" \
+		CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" "$LAUNCHER" run --force --dry-run >"$T/out" 2>"$T/err")
+	expect_eq "config: strict mode from the passwd home's config with HOME ${home#HOME=}" "$?" 1
+	expect_match "config: HOME ${home#HOME=}: says why" "$(cat "$T/err")" 'makes --force ineffective'
+done
 printf '[default]\nimage = -evil\n' >"$cfg"
 cai linux -- doctor
 expect_match "config: option-like value refused" "$ERR" "config.ini:2: image: '-evil' starts with '-'"
