@@ -423,7 +423,6 @@ mkdir -p "$PWHOME/.config/containai"
 printf '[default]\nrequire_isolation = true\n' >"$PWHOME/.config/containai/config.ini"
 awk -F: -v OFS=: -v u="$(id -u)" -v h="$PWHOME" '$3 == u { $6 = h } { print }' /etc/passwd >"$T/passwd"
 for home in unset HOME=relative; do
-	# shellcheck disable=SC2030,SC2031 # vars is this loop's own
 	vars=()
 	[ "$home" = unset ] || vars=("$home")
 	# shellcheck disable=SC2016 # for the inner shell
