@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include "sandbox_run.h"
 
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <unistd.h>
 
 #include "docker.h"
@@ -31,7 +34,20 @@ static int run_gates(const struct session *s, const struct cli *o, struct cai_er
 	/* Both: $HOME can be unset or point elsewhere while ~/.ssh stays
 	 * where the passwd entry says. */
 	const char *homes[] = { getenv("HOME"), s->passwd_home[0] ? s->passwd_home : NULL, NULL };
-	if (gates_workspace_check(s->workspace, homes[0] ? homes : homes + 1, err) < 0)
+	/* The config in use (an agent that rewrites it chooses the next
+	 * sandbox's image and engine) and the engine this run talks to. */
+	char config_dir[PATH_MAX];
+	snprintf(config_dir, sizeof(config_dir), "%s", s->config_path);
+	char *slash = strrchr(config_dir, '/');
+	if (slash)
+		*slash = '\0';
+	const char *more[3] = { NULL }, *sock = docker_socket_path(&s->docker);
+	size_t n = 0;
+	if (config_dir[0])
+		more[n++] = config_dir;
+	if (sock)
+		more[n++] = sock;
+	if (gates_workspace_check(s->workspace, homes[0] ? homes : homes + 1, more, err) < 0)
 		return -1;
 	if (unisolated)
 		log_warn("--force: starting the sandbox WITHOUT isolation (mode none); "

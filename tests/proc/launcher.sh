@@ -324,6 +324,24 @@ for bad in "$T/work/home-link" "$T/work/aws-link"; do
 	cai sysbox -- run --dry-run --workspace "$bad"
 	expect_eq "workspace symlink ${bad##*/} refused" "$RC" 1
 done
+# The host's own state, the config in use and the pinned engine's socket
+# are never in a workspace, nor a workspace in them.
+for bad in /etc /var/lib /run /home; do
+	[ -d "$bad" ] || continue
+	cai sysbox -- run --dry-run --workspace "$bad"
+	expect_eq "workspace $bad refused" "$RC" 1
+done
+cai sysbox XDG_CONFIG_HOME="$WS/.config" -- run --dry-run
+expect_eq "workspace holding the config in use (XDG_CONFIG_HOME): refused" "$RC" 1
+expect_match "workspace holding the config in use: says which" "$ERR" "would expose $WS/.config/containai"
+cai sysbox DOCKER_HOST="unix://$WS/docker.sock" -- run --dry-run
+expect_eq "workspace holding the engine's socket (DOCKER_HOST): refused" "$RC" 1
+cai sysbox CAI_FAKE_ENDPOINT="unix://$WS/run/docker.sock" -- run --dry-run
+expect_eq "workspace holding the engine's socket (the context's endpoint): refused" "$RC" 1
+expect_match "workspace holding the engine's socket: says which" "$ERR" "would expose $WS/run/docker.sock"
+cai sysbox CAI_FAKE_ENDPOINT="unix://$T/elsewhere/docker.sock" -- run --dry-run
+expect_eq "an engine socket elsewhere: accepted" "$RC" 0
+
 # Hostile directory names: one word each, never an option, never a second
 # mount option; '"' and ',' (CSV in --mount) are refused.
 HOSTILE="$T/work/--privileged \$(id) ;x=y 'q'"
