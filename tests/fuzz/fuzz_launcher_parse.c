@@ -25,9 +25,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size - 1] = '\0';
 
 	switch (data[0] % 7) {
-	case 0:
-		detect_uid_map_remapped(s);
+	case 0: {
+		uid_t accounts[] = { 65536, 100000, 4294967294u };
+		struct detect_host_ids ids = { .uid = accounts, .n = 3, .cap = 3 };
+		char why[160];
+		detect_uid_map_remapped(s, &ids, why, sizeof(why));
 		break;
+	}
 	case 1: {
 		int cmp;
 		char *dot = strchr(s, '|');
