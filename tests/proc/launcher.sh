@@ -306,8 +306,30 @@ git -C "$REPO" init -q -b 'feature/Cool_Thing' 2>/dev/null || {
 	git -C "$REPO" init -q && git -C "$REPO" checkout -q -b 'feature/Cool_Thing'
 }
 cai sysbox -- run --dry-run --workspace "$REPO/sub"
-expect_match "git work tree: name from repository and branch" "$OUT" ' run --name containai-repo-x-feature-cool-thing '
+expect_match "git work tree: name from repository and branch" "$OUT" ' run --name containai-repo-x-feature-cool-thing-[0-9a-f]{8} '
 expect_match "git work tree: the given directory is mounted" "$OUT" "source=$REPO/sub,target="
+# Two repositories called app, both on main: two sandboxes in every mode,
+# and stop from one never stops the other's.
+for r in one two; do
+	mkdir -p "$T/$r/app"
+	git -C "$T/$r/app" init -q -b main 2>/dev/null || { git -C "$T/$r/app" init -q && git -C "$T/$r/app" checkout -q -b main; }
+done
+for sc in sbx-ok desktop-eci sysbox; do
+	cai "$sc" -- run --dry-run --workspace "$T/one/app"
+	n1=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+	cai "$sc" -- run --dry-run --workspace "$T/two/app"
+	n2=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+	check "$sc: two repositories called app on main get two names ($n1, $n2)" \
+		test -n "$n1" -a -n "$n2" -a "$n1" != "$n2"
+done
+cai sbx-ok -- stop --workspace "$T/two/app"
+expect_match "stop from one app stops its own sandbox" "$(cat "$LOG")" "sbx stop containai-app-main-[0-9a-f]{8}\$"
+expect_no_match "stop from one app never names the other's" "$(cat "$LOG")" "sbx stop $n1\$"
+cai sbx-ok -- run --dry-run --workspace "$T/one/app" --name work
+w1=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+cai sbx-ok -- run --dry-run --workspace "$T/two/app" --name work
+w2=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+check "--name work from two workspaces: two sandboxes ($w1, $w2)" test "${w1%-*}" = work -a "$w1" != "$w2"
 
 # Workspaces that would expose credentials are never mounted.
 for bad in / "$HOMEDIR" "$HOMEDIR/.ssh"; do
@@ -394,6 +416,12 @@ cai desktop-eci -- run --dry-run --allow-host-docker-socket --i-understand-this-
 expect_match "eci with the socket: a sandbox name of its own" "$OUT" " --name $plain-host-socket "
 cai desktop-eci -- run --dry-run --allow-host-credentials --i-understand-this-exposes-host-credentials
 expect_match "eci with credentials: a sandbox name of its own" "$OUT" " --name $plain-host-credentials "
+# --name as well: `--name work` with the socket and a later plain
+# `--name work` are two sandboxes.
+cai desktop-eci -- run --dry-run --name work
+wplain=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+cai desktop-eci -- run --dry-run --name work --allow-host-docker-socket --i-understand-this-grants-root-access
+expect_match "eci --name with the socket: a sandbox name of its own" "$OUT" " --name $wplain-host-socket "
 cai desktop-noname -- run --dry-run --allow-host-docker-socket --i-understand-this-grants-root-access
 expect_eq "eci plugin without --name: the socket is refused" "$RC" 3
 expect_match "eci plugin without --name: says why" "$ERR" 'has no --name'
