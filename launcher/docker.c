@@ -138,31 +138,45 @@ json_t *docker_json(const struct proc_job *j, json_type want, struct cai_err *er
 	return json_incref(v);
 }
 
-int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err)
+int docker_inspect(const struct docker *d, const char *name, const char *image, json_t **container,
+		   json_t **image_config, struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };
-	_cleanup_argv_ struct argv a = { 0 };
-	struct proc_job *j;
+	_cleanup_argv_ struct argv a = { 0 }, ai = { 0 };
+	struct cai_err why;
+	struct proc_job *j, *ji;
 
-	*out = NULL;
+	*container = *image_config = NULL;
 	docker_argv(d, &a);
 	argv_push(&a, "container");
 	argv_push(&a, "inspect");
 	argv_push(&a, "--format");
 	argv_push(&a, "{{json .}}");
 	argv_push(&a, name);
-	if (!(j = batch_add(&b, &a, err)))
+	/* Asked at once: a container's Entrypoint and User are judged against
+	 * what its image sets. */
+	docker_argv(d, &ai);
+	argv_push(&ai, "image");
+	argv_push(&ai, "inspect");
+	argv_push(&ai, "--format");
+	argv_push(&ai, "{{json .Config}}");
+	argv_push(&ai, image);
+	if (!(j = batch_add(&b, &a, err)) || !(ji = batch_add(&b, &ai, err)))
 		return -1;
-	j->timeout_ms = d->timeout_ms;
+	j->timeout_ms = ji->timeout_ms = d->timeout_ms;
 	if (batch_run(&b, err) < 0)
 		return -1;
 	if (!proc_ok(j) && j->started && j->exited && strcasestr(j->errout, "no such"))
 		return 0;
 	if (!proc_ok(j)) {
-		char why[512];
-		proc_describe_failure(j, why, sizeof(why));
-		return err_set(err, 0, "cannot tell whether the name %s is taken: %s", name, why);
+		char what[512];
+		proc_describe_failure(j, what, sizeof(what));
+		return err_set(err, 0, "cannot tell whether the name %s is taken: %s", name, what);
 	}
-	*out = docker_json(j, JSON_OBJECT, err);
-	return *out ? 0 : err_prefix(err, "sandbox %s", name);
+	*container = docker_json(j, JSON_OBJECT, err);
+	if (!*container)
+		return err_prefix(err, "sandbox %s", name);
+	/* Unread, it stays NULL: a container is then not entered. */
+	*image_config = docker_json(ji, JSON_OBJECT, &why);
+	return 0;
 }

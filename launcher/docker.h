@@ -59,8 +59,11 @@ void docker_argv(const struct docker *d, struct argv *a);
  * ...") when refused as above.  The caller owns the reference. */
 json_t *docker_json(const struct proc_job *job, json_type want, struct cai_err *err);
 
-/* `docker container inspect NAME` as its JSON object in *out; *out is
- * NULL when no container answers to NAME. */
-int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err);
+/* `docker container inspect NAME` as its JSON object in *container (NULL
+ * when no container answers to NAME) and, asked at the same time, `docker
+ * image inspect IMAGE`'s Config in *image_config (NULL when it could not be
+ * read).  The caller owns both references. */
+int docker_inspect(const struct docker *d, const char *name, const char *image, json_t **container,
+		   json_t **image_config, struct cai_err *err);
 
 #endif

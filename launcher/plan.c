@@ -10,6 +10,7 @@ void plan_want(const struct session *s, const char *name, struct reentry_want *w
 	w->image = s->cfg.image;
 	w->data_volume = s->cfg.data_volume;
 	w->runtime = s->det.mode == MODE_SYSBOX ? DETECT_SYSBOX_RUNTIME : NULL;
+	w->image_config = NULL;         /* docker_inspect's to learn */
 }
 
 static int plan_add(struct batch *b, struct argv *a, struct cai_err *err)
@@ -60,6 +61,10 @@ static int plan_docker_run(const struct plan_input *in, struct batch *b, struct 
 	 * privileges through a set-id or file-capability program. */
 	argv_push(&a, "--security-opt");
 	argv_push(&a, "no-new-privileges");
+	/* Its own cgroup namespace also where the engine's default is the
+	 * host's (cgroup v1): the same shape on every engine, which re-entry
+	 * then requires. */
+	argv_push(&a, "--cgroupns=private");
 	argv_push(&a, "--mount");
 	argv_pushf(&a, "type=volume,source=%s,target=" SANDBOX_DATA_DIR, s->cfg.data_volume);
 	argv_push(&a, "--mount");

@@ -44,12 +44,105 @@ static int refuse(struct reentry *r, const char *fmt, ...)
 	return 1;
 }
 
+/* The namespaces `run` leaves the engine to make: none shared with the
+ * host or joined from another container, and a cgroup namespace of its
+ * own (run asks for one: on cgroup v1 the default is the host's). */
+static int shares_namespaces(const json_t *hc, struct reentry *r)
+{
+	/* UsernsMode=host would undo an engine's userns-remap. */
+	static const char *const host_modes[] = { "PidMode", "NetworkMode", "IpcMode", "UsernsMode",
+						   "UTSMode" };
+	static const char *const joinable[] = { "PidMode", "NetworkMode", "IpcMode" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(host_modes); i++)
+		if (!strcmp(jstr(hc, host_modes[i]), "host"))
+			return refuse(r, "it shares the host's namespace (%s=host)", host_modes[i]);
+	for (i = 0; i < ARRAY_SIZE(joinable); i++)
+		if (!strncmp(jstr(hc, joinable[i]), "container:", 10))
+			return refuse(r, "it joins another container's namespace (%s=%.80s)", joinable[i],
+				      jstr(hc, joinable[i]));
+	if (strcmp(jstr(hc, "CgroupnsMode"), "private"))
+		return refuse(r, "its cgroup namespace is '%.20s', not private", jstr(hc, "CgroupnsMode"));
+	if (jstr(hc, "Cgroup")[0])
+		return refuse(r, "it joins another cgroup (Cgroup=%.80s)", jstr(hc, "Cgroup"));
+	return 0;
+}
+
+/* arr holds every one of the paths; an engine that reports no list
+ * (null, as before 19.03) has nothing to compare with. */
+static int keeps_paths(const json_t *arr, const char *const *paths, size_t n)
+{
+	if (!arr || json_is_null(arr))
+		return 1;
+	for (size_t k = 0; k < n; k++) {
+		size_t i;
+		json_t *v;
+		int found = 0;
+		json_array_foreach(arr, i, v)
+			found |= json_is_string(v) && !strcmp(json_string_value(v), paths[k]);
+		if (!found)
+			return 0;
+	}
+	return json_is_array(arr);
+}
+
+/* What `run` never sets and each of which gives the container more of the
+ * host: devices, GPUs, cgroup device rules, binds and other containers'
+ * volumes outside the Mounts list, links, sysctls, tmpfs over our
+ * mounts - and /proc and /sys entries unmasked or writable. */
+static int hands_over(const json_t *hc, struct reentry *r)
+{
+	static const char *const never_set[] = { "DeviceRequests", "DeviceCgroupRules", "Binds",
+						  "VolumesFrom", "Links", "Sysctls", "Tmpfs" };
+	/* In every engine's default since 19.03. */
+	static const char *const masked[] = { "/proc/kcore", "/proc/keys", "/proc/timer_list",
+					      "/sys/firmware" };
+	static const char *const readonly[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+						"/proc/sysrq-trigger" };
+
+	if (json_array_size(json_object_get(hc, "CapAdd")) || json_array_size(json_object_get(hc, "Devices")))
+		return refuse(r, "it has added capabilities or devices");
+	for (size_t i = 0; i < ARRAY_SIZE(never_set); i++) {
+		const json_t *v = json_object_get(hc, never_set[i]);
+		if (json_array_size(v) || json_object_size(v))
+			return refuse(r, "it has %s, which run never sets", never_set[i]);
+	}
+	if (!keeps_paths(json_object_get(hc, "MaskedPaths"), masked, ARRAY_SIZE(masked)) ||
+	    !keeps_paths(json_object_get(hc, "ReadonlyPaths"), readonly, ARRAY_SIZE(readonly)))
+		return refuse(r, "its MaskedPaths or ReadonlyPaths lack the engine's defaults "
+				 "(/proc and /sys exposed)");
+	if (json_is_true(json_object_get(hc, "Init")))
+		return refuse(r, "docker's own init runs before containai-init");
+	return 0;
+}
+
+/* A JSON value, or null when absent. */
+static const json_t *or_null(const json_t *v)
+{
+	return v ? v : json_null();
+}
+
+/* containai-init as the image starts it, as the user the image sets:
+ * another Entrypoint (/bin/sh) bypasses the init, another User (0) runs it
+ * as someone else. */
+static int starts_as_image_sets(const json_t *config, const json_t *image, struct reentry *r)
+{
+	if (!json_is_object(image))
+		return refuse(r, "its image's entrypoint could not be read to compare with");
+	if (!json_equal((json_t *)or_null(json_object_get(config, "Entrypoint")),
+			(json_t *)or_null(json_object_get(image, "Entrypoint"))))
+		return refuse(r, "its entrypoint is not the one its image sets");
+	if (strcmp(jstr(config, "User"), jstr(image, "User")))
+		return refuse(r, "it runs as user '%.40s', not as its image sets ('%.40s')",
+			      jstr(config, "User"), jstr(image, "User"));
+	return 0;
+}
+
 /* Not shaped as `run` creates it: 1 with r->why saying how. */
-static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
+static int unsafe_shape(const json_t *root, const struct reentry_want *w, struct reentry *r)
 {
 	const json_t *hc = json_object_get(root, "HostConfig");
-	/* UsernsMode=host would undo an engine's userns-remap. */
-	static const char *const host_modes[] = { "PidMode", "NetworkMode", "IpcMode", "UsernsMode" };
 	int ws_bound = 0;
 	size_t i;
 	json_t *m;
@@ -58,11 +151,8 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 		return refuse(r, "it has no HostConfig");
 	if (!json_is_false(json_object_get(hc, "Privileged")))
 		return refuse(r, "it is privileged");
-	if (json_array_size(json_object_get(hc, "CapAdd")) || json_array_size(json_object_get(hc, "Devices")))
-		return refuse(r, "it has added capabilities or devices");
-	for (i = 0; i < ARRAY_SIZE(host_modes); i++)
-		if (!strcmp(jstr(hc, host_modes[i]), "host"))
-			return refuse(r, "it shares the host's namespace (%s=host)", host_modes[i]);
+	if (hands_over(hc, r) || shares_namespaces(hc, r))
+		return 1;
 	if (!security_opts_ours(json_object_get(hc, "SecurityOpt")))
 		return refuse(r, "its security options are not just no-new-privileges");
 	json_array_foreach(json_object_get(root, "Mounts"), i, m) {
@@ -72,7 +162,7 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 		if (!strcmp(type, "volume") && !strcmp(dst, SANDBOX_DATA_DIR))
 			continue;
 		if (!strcmp(type, "bind") && !strcmp(dst, SANDBOX_WORKSPACE_DIR) &&
-		    !strcmp(jstr(m, "Source"), ws)) {
+		    !strcmp(jstr(m, "Source"), w->workspace)) {
 			ws_bound = 1;
 			continue;
 		}
@@ -80,7 +170,7 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 	}
 	if (!ws_bound)
 		return refuse(r, "it does not mount this workspace at " SANDBOX_WORKSPACE_DIR);
-	return 0;
+	return starts_as_image_sets(json_object_get(root, "Config"), w->image_config, r);
 }
 
 /* The name of the volume at SANDBOX_DATA_DIR, "" when none. */
@@ -135,7 +225,7 @@ int reentry_judge(const json_t *root, const struct reentry_want *w, struct reent
 	}
 	r->kind = REENTRY_OURS;
 	r->running = json_is_true(json_object_get(json_object_get(root, "State"), "Running"));
-	if (!unsafe_shape(root, w->workspace, r))
+	if (!unsafe_shape(root, w, r))
 		other_contents(root, w, r);
 
 	const json_t *cmd = json_object_get(config, "Cmd");

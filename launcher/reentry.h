@@ -13,10 +13,16 @@
  *            --restart replaces it;
  *   ours:    entered as it is: running -> exec, stopped -> start.
  * Our labels prove nothing (anyone who can create containers can set
- * them), so the shape is checked too: not privileged, no added
- * capabilities or devices, no host PID, network, IPC or user namespace,
- * no security option but no-new-privileges, and no mount besides the data
- * volume and this workspace bound at SANDBOX_WORKSPACE_DIR.
+ * them), so the shape is checked too: not privileged; no added
+ * capabilities, devices, device requests or device cgroup rules; no binds,
+ * volumes of other containers, links, sysctls or tmpfs mounts; /proc and
+ * /sys masked and read-only as the engine's default has them; no docker
+ * init in front of containai-init; no PID, network, IPC, user or UTS
+ * namespace of the host, no PID, network or IPC namespace of another
+ * container, a private cgroup namespace; no security option but
+ * no-new-privileges; no mount besides the data volume and this workspace
+ * bound at SANDBOX_WORKSPACE_DIR; and the Entrypoint and User its image
+ * sets (not /bin/sh, not root by --user).
  * Refuses: an answer without a valid 64-hex container id.
  */
 #ifndef CAI_REENTRY_H
@@ -39,6 +45,7 @@ enum reentry_kind { REENTRY_NONE = 0, REENTRY_FOREIGN, REENTRY_REFUSED, REENTRY_
 struct reentry_want {
 	const char *name, *workspace, *image, *data_volume;
 	const char *runtime;            /* the runtime it must run under, NULL for any */
+	const json_t *image_config;     /* the image's Config (Entrypoint, User), NULL: unknown */
 };
 
 struct reentry {

@@ -74,13 +74,14 @@ static int look_up(const struct session *s, const char *name, struct reentry *ex
 		   struct cai_err *err)
 {
 	struct reentry_want want;
-	json_auto_t *inspect = NULL;
+	json_auto_t *inspect = NULL, *image_config = NULL;
 
 	if (!docker_mode(s))
 		return 0;
 	plan_want(s, name, &want);
-	if (docker_inspect(&s->docker, name, &inspect, err) < 0)
+	if (docker_inspect(&s->docker, name, want.image, &inspect, &image_config, err) < 0)
 		return -1;
+	want.image_config = image_config;
 	return reentry_judge(inspect, &want, ex, err);
 }
 

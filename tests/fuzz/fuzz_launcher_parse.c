@@ -74,18 +74,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 6: {
 		/* docker container inspect's answer, read and judged. */
 		static char *const argv[] = { "docker", "container", "inspect", NULL };
-		static const struct reentry_want w = {
+		struct reentry_want w = {
 			.name = "n", .workspace = "/w", .image = "i", .data_volume = "v", .runtime = "r",
 		};
+		json_t *image = json_pack("{s:[s,s]}", "Entrypoint", "/usr/sbin/containai-init", "--");
 		struct proc_job j = { .argv = argv, .started = 1, .exited = 1, .out = s,
 				      .out_len = size - 1 };
 		struct reentry r = { 0 };
 		struct cai_err err;
 		json_t *inspect = docker_json(&j, JSON_OBJECT, &err);
+		w.image_config = image;
 		if (inspect)
 			reentry_judge(inspect, &w, &r, &err);
 		reentry_release(&r);
 		json_decref(inspect);
+		json_decref(image);
 		break;
 	}
 	}

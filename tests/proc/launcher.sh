@@ -240,7 +240,7 @@ expect_eq "endless output: mode none" "$(json_field isolation.mode)" '"none"'
 cai sysbox -- run --dry-run --env 'GREETING=it'"'"'s here' -- sh -c 'echo "$HOME"'
 expect_eq "sysbox dry run: status" "$RC" 0
 expect_match "sysbox dry run: runtime, labels, volume, workspace" "$OUT" \
-	"^docker --context default run --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --security-opt no-new-privileges --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e 'GREETING=it'\\\\''s here' -i containai:latest sh -c 'echo \"\\\$HOME\"'\$"
+	"^docker --context default run --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --security-opt no-new-privileges --cgroupns=private --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e 'GREETING=it'\\\\''s here' -i containai:latest sh -c 'echo \"\\\$HOME\"'\$"
 expect_eq "sysbox dry run: one command" "$(printf '%s\n' "$OUT" | wc -l)" 1
 expect_no_match "sysbox dry run: nothing ran" "$(sandbox_calls)" ' run --name '
 expect_no_match "no socket and no credentials by default" "$OUT" 'docker.sock|\.ssh|\.gitconfig|\.config/gh'
@@ -280,7 +280,7 @@ cai linux CAI_FAKE_EXISTING=ours-running -- run --dry-run --force
 expect_match "forced re-entry of a runc container" "$OUT" ' exec '
 # Labels can be set by anyone who can create containers: a container that
 # carries ours but is shaped otherwise is never entered.
-for ex in privileged hostpid unconfined home-bind socket bind-volume; do
+for ex in privileged hostpid unconfined home-bind socket shell pid-container unmasked bind-volume; do
 	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- run --dry-run
 	expect_eq "re-entry of our labels on a $ex container: refused" "$RC" 3
 	expect_no_match "re-entry of our labels on a $ex container: no exec" "$OUT" ' exec '

@@ -78,7 +78,7 @@ static char *plan_text(struct batch *b)
 #define RUN_SHAPE                                                                             \
 	"docker --context default run --name n1 %s--pull=never --label containai.managed=true " \
 	"--label containai.workspace=" WS " --label containai.mode=%s "                       \
-	"--security-opt no-new-privileges "                                                   \
+	"--security-opt no-new-privileges --cgroupns=private "                                \
 	"--mount type=volume,source=containai-data,target=/mnt/agent-data "                   \
 	"--mount type=bind,source=" WS ",target=/home/agent/workspace -w /home/agent/workspace "
 
