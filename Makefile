@@ -17,7 +17,7 @@ B        := build
 LIB_MODULES      := clock envname err fd inifile log
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
                     landlock manifest mountinfo seccomp_policy supervise volume workspace
-LAUNCHER_MODULES := argv batch cli detect docker doctor gates plan plan_exec proc_run \
+LAUNCHER_MODULES := argv batch cli detect docker doctor gates pathtrust plan plan_exec proc_run \
                     reentry sandbox_run session settings wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter

@@ -88,6 +88,11 @@ int doctor_print_text(const struct session *s, FILE *out, struct cai_err *err)
 	LINE("INFO", "docker engine: %s %s (from %s)", s->docker.flag, s->docker.target,
 	     s->docker.source[0] ? s->docker.source : "-");
 	LINE("INFO", "image: %s, probe image: %s", s->cfg.image, settings_probe_image(&s->cfg));
+	for (size_t i = 0; i < s->path_skipped.n && i < PATHTRUST_REPORT_MAX; i++)
+		LINE("WARN", "PATH entry '%s' skipped: %s - no program is taken from it",
+		     s->path_skipped.v[i].entry, s->path_skipped.v[i].why);
+	if (s->path_skipped.n > PATHTRUST_REPORT_MAX)
+		LINE("WARN", "PATH: %zu more entries skipped", s->path_skipped.n - PATHTRUST_REPORT_MAX);
 
 	if (r->sbx == TRI_YES)
 		LINE("OK", "sbx: answers (sbx version, sbx ls)");
@@ -179,12 +184,26 @@ static json_t *jtext(const char *s)
 	return json_string(copy);
 }
 
+/* The PATH entries no program is taken from, with their reasons. */
+static json_t *jpath(const struct pathtrust_report *rep)
+{
+	json_t *skipped = json_array();
+
+	for (size_t i = 0; skipped && i < rep->n && i < PATHTRUST_REPORT_MAX; i++)
+		if (json_array_append_new(skipped, json_pack("{s:o, s:o}", "entry", jtext(rep->v[i].entry),
+							     "reason", jtext(rep->v[i].why))) < 0) {
+			json_decref(skipped);
+			return NULL;
+		}
+	return json_pack("{s:o, s:I}", "skipped", skipped, "skipped_count", (json_int_t)rep->n);
+}
+
 int doctor_print_json(const struct session *s, FILE *out, struct cai_err *err)
 {
 	const struct detect_result *r = &s->det;
 	json_auto_t *root = json_pack(
 		"{s:s, s:s, s:{s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:o}, s:{s:s, s:o, s:o, s:o}, "
-		"s:{s:b, s:b, s:o, s:o}, s:{s:b, s:o, s:o}, s:{s:s, s:b}, s:s, s:b}",
+		"s:{s:b, s:b, s:o, s:o}, s:{s:b, s:o, s:o}, s:{s:s, s:b}, s:s, s:b, s:o}",
 		"version", CAI_VERSION,
 		"platform", detect_platform_name(r->platform),
 		"docker",
@@ -215,7 +234,8 @@ int doctor_print_json(const struct session *s, FILE *out, struct cai_err *err)
 		"mode", detect_mode_name(r->mode),
 		"available", r->mode != MODE_NONE,
 		"recommended_action", doctor_recommended_action(r),
-		"require_isolation", s->cfg.require_isolation);
+		"require_isolation", s->cfg.require_isolation,
+		"path", jpath(&s->path_skipped));
 	if (!root)
 		return err_set(err, ENOMEM, "building the JSON report");
 	_cleanup_free_ char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);

@@ -48,8 +48,7 @@ static const char *const secret_paths[] = {
 	".vault-token", ".config/op", "/var/run/docker.sock", "/run/docker.sock", NULL,
 };
 
-/* a is b, or a lies under b. */
-static int path_within(const char *a, const char *b)
+int gates_path_within(const char *a, const char *b)
 {
 	size_t n = strlen(b);
 
@@ -66,14 +65,14 @@ static int contains(const char *ws, const char *p)
 {
 	char real[PATH_MAX];
 
-	return path_within(p, ws) || (realpath(p, real) && path_within(real, ws));
+	return gates_path_within(p, ws) || (realpath(p, real) && gates_path_within(real, ws));
 }
 
 static int exposes(const char *ws, const char *p)
 {
 	char real[PATH_MAX];
 
-	return contains(ws, p) || path_within(ws, p) || (realpath(p, real) && path_within(ws, real));
+	return contains(ws, p) || gates_path_within(ws, p) || (realpath(p, real) && gates_path_within(ws, real));
 }
 
 static int check_home(const char *ws, const char *home, struct cai_err *err)
@@ -109,7 +108,7 @@ static int inside_home(const char *ws, const char *const *homes)
 
 	for (; homes && *homes; homes++)
 		if ((*homes)[0] == '/' &&
-		    (path_within(ws, *homes) || (realpath(*homes, real) && path_within(ws, real))))
+		    (gates_path_within(ws, *homes) || (realpath(*homes, real) && gates_path_within(ws, real))))
 			return 1;
 	return 0;
 }

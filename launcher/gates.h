@@ -35,6 +35,9 @@ struct gate_input {
  * with err set to refuse. */
 int gates_check(const struct gate_input *in, int *unisolated, struct cai_err *err);
 
+/* a is b, or a lies under b (both absolute; "/" holds everything). */
+int gates_path_within(const char *a, const char *b);
+
 /* workspace: an absolute, resolved path; homes: NULL-terminated list of
  * the user's home directories ($HOME, the passwd entry), relative or empty
  * ones skipped; refused when none is usable.  more: NULL-terminated list

@@ -1,16 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /* containai: the host launcher (wiring only).
- * Put /dev/null on closed stdio, keep program lookups out of the current
- * directory, parse the command line, open the session (workspace, config,
- * pinned engine, isolation detection), then hand over to doctor or
- * sandbox_run. */
+ * Put /dev/null on closed stdio, parse the command line, open the session
+ * (workspace, the PATH programs may come from, config, pinned engine,
+ * isolation detection), then hand over to doctor or sandbox_run. */
 #include <stdio.h>
 
 #include "cli.h"
 #include "doctor.h"
 #include "fd.h"
 #include "log.h"
-#include "proc_run.h"
 #include "sandbox_run.h"
 #include "session.h"
 
@@ -50,7 +48,7 @@ int main(int argc, char **argv)
 	int code;
 
 	log_init("containai");
-	if (fd_ensure_stdio(&err) < 0 || proc_path_absolute_only(&err) < 0) {
+	if (fd_ensure_stdio(&err) < 0) {
 		log_error_err(&err);
 		return EXIT_FAILED;
 	}

@@ -35,18 +35,23 @@ static int run_gates(const struct session *s, const struct cli *o, struct cai_er
 	 * where the passwd entry says. */
 	const char *homes[] = { getenv("HOME"), s->passwd_home[0] ? s->passwd_home : NULL, NULL };
 	/* The config in use (an agent that rewrites it chooses the next
-	 * sandbox's image and engine) and the engine this run talks to. */
+	 * sandbox's image and engine), the engine this run talks to, and the
+	 * docker CLI's own config where DOCKER_CONFIG moved ~/.docker (its
+	 * credentials, and the plugins `docker sandbox` runs). */
 	char config_dir[PATH_MAX];
 	snprintf(config_dir, sizeof(config_dir), "%s", s->config_path);
 	char *slash = strrchr(config_dir, '/');
 	if (slash)
 		*slash = '\0';
-	const char *more[3] = { NULL }, *sock = docker_socket_path(&s->docker);
+	const char *more[4] = { NULL }, *sock = docker_socket_path(&s->docker);
+	const char *docker_config = getenv("DOCKER_CONFIG");
 	size_t n = 0;
 	if (config_dir[0])
 		more[n++] = config_dir;
 	if (sock)
 		more[n++] = sock;
+	if (docker_config && docker_config[0] == '/')
+		more[n++] = docker_config;
 	if (gates_workspace_check(s->workspace, homes[0] ? homes : homes + 1, more, err) < 0)
 		return -1;
 	if (unisolated)

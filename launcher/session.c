@@ -12,6 +12,7 @@
 
 #include "fd.h"
 #include "macro.h"
+#include "pathtrust.h"
 
 static int session_workspace(struct session *s, const char *given, struct cai_err *err)
 {
@@ -52,6 +53,10 @@ int session_open(struct session *s, const struct cli *o, int need_workspace, int
 			return -1;
 		s->workspace[0] = '\0';
 	}
+	/* Before the first program runs - and only now is the workspace
+	 * known, which the agent writes: nothing it planted in PATH runs. */
+	if (pathtrust_filter_path(s->workspace[0] ? s->workspace : NULL, &s->path_skipped, err) < 0)
+		return -1;
 	/* Asked once: the gates and the config's location both need it. */
 	struct passwd *pw = getpwuid(getuid());
 	if (pw && pw->pw_dir && strlen(pw->pw_dir) < sizeof(s->passwd_home))

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* session: what every launcher command establishes first.
  *
- * Owns: the order of start-up - the workspace (resolved once), the config
+ * Owns: the order of start-up - the workspace (resolved once), PATH
+ * filtered by pathtrust before any program runs, the config
  * layered flag > environment > file > default, the one pinned engine, and
  * the isolation detection.  Commands work from this snapshot and never
  * re-resolve any of it.
@@ -14,6 +15,7 @@
 #include <limits.h>
 
 #include "detect.h"
+#include "pathtrust.h"
 #include "docker.h"
 #include "err.h"
 #include "cli.h"
@@ -23,6 +25,7 @@ struct session {
 	char workspace[PATH_MAX];    /* "" when none could be resolved (doctor) */
 	char passwd_home[PATH_MAX];  /* the passwd entry's home, "" when none */
 	char config_path[PATH_MAX];  /* the config file consulted (it may not exist), "" when none */
+	struct pathtrust_report path_skipped; /* PATH entries no program is taken from */
 	struct settings cfg;
 	struct docker docker;
 	struct detect_result det;

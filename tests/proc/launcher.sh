@@ -210,6 +210,69 @@ done
 check "PATH's empty entry: the workspace's programs never ran" test -z "$(compgen -G "$T/ran-*" || true)"
 rm -f "$WS/sbx" "$WS/docker" "$WS/git" "$T"/ran-*
 
+# Absolute PATH entries the agent can write (inside the workspace: an
+# activated virtualenv, node_modules/.bin, direnv's PATH_add), or others
+# can (world-writable, under a directory others can write, another user's):
+# a docker, sbx or git planted there never runs, and doctor says which
+# entries it skipped and why.
+plant() {
+	mkdir -p "$1"
+	for prog in sbx docker git; do
+		printf '#!/bin/sh\n: >"%s/ran-%s"\necho "0 100000 65536"\n' "$T" "$prog" >"$1/$prog"
+		chmod 755 "$1/$prog"
+	done
+}
+plant "$WS/.venv/bin"
+plant "$T/world"
+chmod 777 "$T/world"
+mkdir -p "$T/open"
+plant "$T/open/bin"
+chmod 777 "$T/open"
+bad_path="$WS/.venv/bin:$T/world:$T/open/bin"
+if [ "$(id -u)" = 0 ]; then
+	plant "$T/theirs"
+	chown -R 65534:65534 "$T/theirs"
+	bad_path="$bad_path:$T/theirs"
+fi
+for args in "doctor --json" "run --dry-run --force"; do
+	# shellcheck disable=SC2086 # the command and its options
+	(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$bad_path:$(bin_for linux)" XDG_CONFIG_HOME="$T/xdg" \
+		CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" \
+		"$LAUNCHER" $args >"$T/out" 2>"$T/err")
+	check "PATH entries others or the agent can write: nothing planted there ran (${args%% *})" \
+		test -z "$(compgen -G "$T/ran-*" || true)"
+done
+(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$bad_path:$(bin_for linux)" XDG_CONFIG_HOME="$T/xdg" \
+	CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" \
+	"$LAUNCHER" doctor --json >"$T/out" 2>"$T/err")
+OUT=$(cat "$T/out")
+skipped=$(python3 -c 'import json,sys
+for s in json.load(sys.stdin)["path"]["skipped"]: print(s["entry"] + " | " + s["reason"])' <<<"$OUT")
+expect_match "doctor --json: the workspace's .venv/bin skipped" "$skipped" "^$WS/.venv/bin \| inside the workspace"
+expect_match "doctor --json: a world-writable entry skipped" "$skipped" "^$T/world \| .* is writable by others\$"
+expect_match "doctor --json: an entry under a writable directory skipped" "$skipped" \
+	"^$T/open/bin \| $T/open is writable by others and not sticky"
+if [ "$(id -u)" = 0 ]; then
+	expect_match "doctor --json: another user's entry skipped" "$skipped" "^$T/theirs \| .*owned by uid 65534"
+fi
+expect_eq "doctor --json: the fakes' entry is kept" "$(grep -c "bin-linux" <<<"$skipped")" 0
+(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$bad_path:$(bin_for linux)" XDG_CONFIG_HOME="$T/xdg" \
+	CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" \
+	"$LAUNCHER" doctor >"$T/out" 2>"$T/err")
+expect_match "doctor: says which PATH entries it skipped" "$(cat "$T/out")" \
+	"\\[WARN\\] PATH entry '$WS/.venv/bin' skipped: inside the workspace"
+# A trusted entry whose docker is a link into the workspace: refused, not run.
+mkdir -p "$T/trusted"
+ln -sf "$WS/.venv/bin/docker" "$T/trusted/docker"
+(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$T/trusted:$(bin_for linux)" XDG_CONFIG_HOME="$T/xdg" \
+	CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" \
+	"$LAUNCHER" doctor --json >"$T/out" 2>"$T/err")
+OUT=$(cat "$T/out")
+check "a program linked into the workspace never ran" test -z "$(compgen -G "$T/ran-*" || true)"
+expect_match "a program linked into the workspace: refused, and why" "$(json_field docker.reason)" \
+	"docker: refused: $T/trusted/docker resolves to $WS/.venv/bin/docker: inside the workspace"
+rm -rf "$WS/.venv" "$T/world" "$T/open" "$T/theirs" "$T/trusted" "$T"/ran-*
+
 # A hanging CLI: the deadline holds and kills it; the verdict is "none".
 start=$(date +%s%N)
 cai hang CONTAINAI_TIMEOUT=1 -- doctor --json
@@ -361,6 +424,8 @@ expect_eq "workspace holding the engine's socket (DOCKER_HOST): refused" "$RC" 1
 cai sysbox CAI_FAKE_ENDPOINT="unix://$WS/run/docker.sock" -- run --dry-run
 expect_eq "workspace holding the engine's socket (the context's endpoint): refused" "$RC" 1
 expect_match "workspace holding the engine's socket: says which" "$ERR" "would expose $WS/run/docker.sock"
+cai sysbox DOCKER_CONFIG="$WS/.docker" -- run --dry-run
+expect_eq "workspace holding the docker CLI's config (DOCKER_CONFIG): refused" "$RC" 1
 cai sysbox CAI_FAKE_ENDPOINT="unix://$T/elsewhere/docker.sock" -- run --dry-run
 expect_eq "an engine socket elsewhere: accepted" "$RC" 0
 
