@@ -79,7 +79,8 @@ static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 	if (init_env(c, envp, err) < 0)
 		return -1;
 	if (c->cfg->workspace_enabled &&
-	    workspace_setup(c->cfg->workspace_link, c->cfg->workspace_required, err) < 0)
+	    workspace_setup(c->cfg->workspace_link, c->cfg->workspace_required, getenv(WORKSPACE_ENV),
+			    err) < 0)
 		return -1;
 	if (init_verify_volume(c, err) < 0)
 		return -1;
