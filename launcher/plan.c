@@ -1,6 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "plan.h"
 
+#include <string.h>
+
 #include "argv.h"
 
 void plan_want(const struct session *s, const char *name, struct reentry_want *w)
@@ -11,6 +13,7 @@ void plan_want(const struct session *s, const char *name, struct reentry_want *w
 	w->data_volume = s->cfg.data_volume;
 	w->runtime = s->det.mode == MODE_SYSBOX ? DETECT_SYSBOX_RUNTIME : NULL;
 	w->image_config = NULL;         /* docker_inspect's to learn */
+	w->workspace_id = s->workspace_id;
 }
 
 static int plan_add(struct batch *b, struct argv *a, struct cai_err *err)
@@ -71,6 +74,10 @@ static int plan_docker_run(const struct plan_input *in, struct batch *b, struct 
 	argv_pushf(&a, "type=bind,source=%s,target=" SANDBOX_WORKSPACE_DIR, s->workspace);
 	argv_push(&a, "-w");
 	argv_push(&a, SANDBOX_WORKSPACE_DIR);
+	/* The directory checked here is the one containai-init must find
+	 * bound at SANDBOX_WORKSPACE_DIR, also at every later start. */
+	argv_push(&a, "-e");
+	argv_pushf(&a, SANDBOX_WORKSPACE_ENV "=%s:%s", s->workspace_id, s->workspace);
 	push_env(&a, in);
 	argv_push(&a, attach_flag(in));
 	argv_push(&a, s->cfg.image);
@@ -193,6 +200,13 @@ static int plan_eci(const struct plan_input *in, struct batch *b, struct cai_err
 	argv_push(&a, s->cfg.image);
 	if (f->pull_template)
 		argv_push(&a, "--pull-template=never");
+	/* The sandbox mounts the workspace at its own path on a kernel of its
+	 * own: its path tells containai-init which mount it is (no identity
+	 * compares across kernels). */
+	if (f->env) {
+		argv_push(&a, "--env");
+		argv_pushf(&a, SANDBOX_WORKSPACE_ENV "=%s", s->workspace);
+	}
 	for (size_t i = 0; i < o->nenv; i++) {
 		argv_push(&a, "--env");
 		argv_push(&a, o->env[i]);
@@ -224,6 +238,10 @@ static int plan_sbx(const struct plan_input *in, struct batch *b, struct cai_err
 int plan_check_options(const struct session *s, const struct cli *o, struct cai_err *err)
 {
 	const char *mode = detect_mode_name(s->det.mode);
+
+	for (size_t i = 0; i < o->nenv; i++)
+		if (!strncmp(o->env[i], SANDBOX_WORKSPACE_ENV "=", sizeof(SANDBOX_WORKSPACE_ENV)))
+			return err_set(err, 0, "--env " SANDBOX_WORKSPACE_ENV " is set by containai itself");
 
 	if (s->det.mode != MODE_SBX && s->det.mode != MODE_ECI)
 		return 0;

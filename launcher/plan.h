@@ -6,13 +6,16 @@
  * the verdict on the container holding that name into the state-changing
  * commands, in order, as a batch that plan_exec runs or prints:
  *   sysbox: docker run --runtime=sysbox-runc with our labels,
- *           no-new-privileges, the data volume at SANDBOX_DATA_DIR and the
- *           workspace at SANDBOX_WORKSPACE_DIR (also the working directory);
+ *           no-new-privileges, a private cgroup namespace, the data volume
+ *           at SANDBOX_DATA_DIR, the workspace at SANDBOX_WORKSPACE_DIR
+ *           (also the working directory) and, in SANDBOX_WORKSPACE_ENV,
+ *           the device, inode and path of the directory checked;
  *   none:   the same without --runtime (the gates let it through only
  *           with --force);
  *   re-entry of ours: running -> docker exec --user agent, stopped ->
  *           docker start; --restart -> docker rm -f, then run; always by id;
- *   eci:    docker sandbox run with the flags its --help lists;
+ *   eci:    docker sandbox run with the flags its --help lists (the
+ *           workspace's path in SANDBOX_WORKSPACE_ENV when it has --env);
  *   sbx:    sbx run --name NAME --template IMAGE AGENT WORKSPACE [-- ARGS].
  * Runs nothing: whoever calls it looked the container up and chose the name.
  * Refuses: a name held by a container that is not ours, a re-entry the

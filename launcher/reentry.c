@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "reentry.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -186,14 +187,42 @@ static const char *data_volume(const json_t *root)
 	return name;
 }
 
+/* The value of SANDBOX_WORKSPACE_ENV in config's Env: NULL when it has
+ * none, "" when it has more than one. */
+static const char *workspace_env(const json_t *config)
+{
+	static const char prefix[] = SANDBOX_WORKSPACE_ENV "=";
+	const char *found = NULL;
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(json_object_get(config, "Env"), i, v) {
+		const char *e = json_is_string(v) ? json_string_value(v) : "";
+		if (strncmp(e, prefix, sizeof(prefix) - 1))
+			continue;
+		if (found)
+			return "";
+		found = e + sizeof(prefix) - 1;
+	}
+	return found;
+}
+
 /* Running something other than what `run` would start now. */
 static void other_contents(const json_t *root, const struct reentry_want *w, struct reentry *r)
 {
 	const char *image = jstr(json_object_get(root, "Config"), "Image");
 	const char *volume = data_volume(root);
 	const char *runtime = jstr(json_object_get(root, "HostConfig"), "Runtime");
+	const char *checked = workspace_env(json_object_get(root, "Config"));
+	char now[PATH_MAX + 80];
 
-	if (strcmp(image, w->image))
+	snprintf(now, sizeof(now), "%s:%s", w->workspace_id ? w->workspace_id : "", w->workspace);
+	if (!checked)
+		refuse(r, "it was made without the identity of its workspace directory (" SANDBOX_WORKSPACE_ENV ")");
+	else if (strcmp(checked, now))
+		refuse(r, "it was made for another directory at %.200s (" SANDBOX_WORKSPACE_ENV "=%.100s, "
+			  "now %.100s)", w->workspace, checked, now);
+	else if (strcmp(image, w->image))
 		refuse(r, "it runs image %.200s, not %.200s", image, w->image);
 	else if (strcmp(volume, w->data_volume))
 		refuse(r, "its data volume is '%.200s', not %.200s", volume, w->data_volume);

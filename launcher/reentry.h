@@ -9,8 +9,10 @@
  *   foreign: it does not carry our labels for this workspace - never
  *            entered, stopped or removed;
  *   refused: ours by its labels, but not shaped as `run` creates it, or
- *            running another image, data volume or required runtime -
- *            --restart replaces it;
+ *            running another image, data volume or required runtime, or
+ *            made for another directory at the workspace's path (its
+ *            SANDBOX_WORKSPACE_ENV differs: containai-init would refuse
+ *            to start it) - --restart replaces it;
  *   ours:    entered as it is: running -> exec, stopped -> start.
  * Our labels prove nothing (anyone who can create containers can set
  * them), so the shape is checked too: not privileged; no added
@@ -38,6 +40,9 @@
 #define SANDBOX_LABEL_MANAGED "containai.managed"
 #define SANDBOX_LABEL_WORKSPACE "containai.workspace"
 #define SANDBOX_LABEL_MODE "containai.mode"
+/* What run tells containai-init about the workspace it checked:
+ * "MAJOR:MINOR:INODE:/host/path" (containai-init(8)). */
+#define SANDBOX_WORKSPACE_ENV "CONTAINAI_WORKSPACE"
 
 enum reentry_kind { REENTRY_NONE = 0, REENTRY_FOREIGN, REENTRY_REFUSED, REENTRY_OURS };
 
@@ -46,6 +51,7 @@ struct reentry_want {
 	const char *name, *workspace, *image, *data_volume;
 	const char *runtime;            /* the runtime it must run under, NULL for any */
 	const json_t *image_config;     /* the image's Config (Entrypoint, User), NULL: unknown */
+	const char *workspace_id;       /* "MAJOR:MINOR:INODE" of the workspace checked now */
 };
 
 struct reentry {

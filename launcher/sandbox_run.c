@@ -119,6 +119,11 @@ int sandbox_run(const struct session *s, const struct cli *o, int *exit_code, st
 		return -1;
 	if (o->dry_run)
 		return plan_exec_print(&b, stdout, err);
+	/* git and docker ran since the check: the path must still lead to
+	 * the directory held, which stays held until docker exits.  What
+	 * happens after docker resolved it is containai-init's to catch. */
+	if (session_workspace_unchanged(s, err) < 0 || session_hold_workspace(s, err) < 0)
+		return -1;
 	return plan_exec_run(&b, s->cfg.timeout_s * 1000, 1, err);
 }
 

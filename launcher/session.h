@@ -23,6 +23,8 @@
 
 struct session {
 	char workspace[PATH_MAX];    /* "" when none could be resolved (doctor) */
+	int workspace_fd;            /* the checked directory, held (O_PATH); -1 when none */
+	char workspace_id[64];       /* its "MAJOR:MINOR:INODE" */
 	char passwd_home[PATH_MAX];  /* the passwd entry's home, "" when none */
 	char config_path[PATH_MAX];  /* the config file consulted (it may not exist), "" when none */
 	struct pathtrust_report path_skipped; /* PATH entries no program is taken from */
@@ -37,5 +39,13 @@ struct session {
  * workspace) or EXIT_FAILED (the launcher could not run a probe). */
 int session_open(struct session *s, const struct cli *o, int need_workspace, int *code,
 		 struct cai_err *err);
+
+/* The workspace path still leads to the directory held since the check,
+ * and that directory is still at the path: -1 with err set when not. */
+int session_workspace_unchanged(const struct session *s, struct cai_err *err);
+
+/* Keep the held directory open across the exec of the last command
+ * (docker keeps it until it exits): its inode cannot be reused meanwhile. */
+int session_hold_workspace(const struct session *s, struct cai_err *err);
 
 #endif

@@ -303,7 +303,7 @@ expect_eq "endless output: mode none" "$(json_field isolation.mode)" '"none"'
 cai sysbox -- run --dry-run --env 'GREETING=it'"'"'s here' -- sh -c 'echo "$HOME"'
 expect_eq "sysbox dry run: status" "$RC" 0
 expect_match "sysbox dry run: runtime, labels, volume, workspace" "$OUT" \
-	"^docker --context default run --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --security-opt no-new-privileges --cgroupns=private --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e 'GREETING=it'\\\\''s here' -i containai:latest sh -c 'echo \"\\\$HOME\"'\$"
+	"^docker --context default run --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --security-opt no-new-privileges --cgroupns=private --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e CONTAINAI_WORKSPACE=$(stat -c '%Hd:%Ld:%i' "$WS"):$WS -e 'GREETING=it'\\\\''s here' -i containai:latest sh -c 'echo \"\\\$HOME\"'\$"
 expect_eq "sysbox dry run: one command" "$(printf '%s\n' "$OUT" | wc -l)" 1
 expect_no_match "sysbox dry run: nothing ran" "$(sandbox_calls)" ' run --name '
 expect_no_match "no socket and no credentials by default" "$OUT" 'docker.sock|\.ssh|\.gitconfig|\.config/gh'
@@ -313,7 +313,7 @@ expect_match "dry run: quoting round-trips" "$words" "<-e><GREETING=it's here>.*
 
 cai desktop-eci -- run --dry-run -- --continue
 expect_match "eci dry run: docker sandbox run with template" "$OUT" \
-	"^docker --context default sandbox run --name containai-my-project-[0-9a-f]{8} --template containai:latest --pull-template=never claude $WS -- --continue\$"
+	"^docker --context default sandbox run --name containai-my-project-[0-9a-f]{8} --template containai:latest --pull-template=never --env CONTAINAI_WORKSPACE=$WS claude $WS -- --continue\$"
 cai desktop-minimal -- run --dry-run
 expect_match "eci plugin without --template: refused" "$ERR" 'has no --template'
 cai sbx-ok -- run --dry-run -- --resume
@@ -343,12 +343,18 @@ cai linux CAI_FAKE_EXISTING=ours-running -- run --dry-run --force
 expect_match "forced re-entry of a runc container" "$OUT" ' exec '
 # Labels can be set by anyone who can create containers: a container that
 # carries ours but is shaped otherwise is never entered.
-for ex in privileged hostpid unconfined home-bind socket shell pid-container unmasked bind-volume; do
+for ex in privileged hostpid unconfined home-bind socket shell pid-container unmasked replaced bind-volume; do
 	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- run --dry-run
 	expect_eq "re-entry of our labels on a $ex container: refused" "$RC" 3
 	expect_no_match "re-entry of our labels on a $ex container: no exec" "$OUT" ' exec '
 done
 expect_match "re-entry refusal says what is wrong" "$ERR" "mounts volume '/var/lib/docker/volumes/homevol/_data' at /mnt/home"
+# The directory at the workspace's path is no longer the one the sandbox
+# was made for (deleted and cloned again, or swapped): containai-init
+# would refuse it, the launcher says so first.
+cai sysbox CAI_FAKE_EXISTING=ours-replaced -- run --dry-run
+expect_match "re-entry refusal: another directory at the workspace's path" "$ERR" \
+	"made for another directory at $WS \\(CONTAINAI_WORKSPACE=0:0:1:$WS"
 cai sysbox CAI_FAKE_EXISTING=ours-home-bind -- run --dry-run
 expect_match "re-entry refusal: a workspace bound from elsewhere" "$ERR" "mounts bind '$HOMEDIR' at /home/agent/workspace"
 cai sysbox CAI_FAKE_EXISTING=ours-running -- stop
@@ -361,6 +367,14 @@ expect_match "stop in eci mode: docker sandbox stop NAME" "$(cat "$LOG")" \
 	'docker --context default sandbox stop containai-my-project-[0-9a-f]{8}'
 cai sysbox CAI_FAKE_EXISTING=foreign -- stop
 expect_match "stop: refuses a foreign container" "$ERR" 'not a container containai created'
+
+# The workspace swapped after the check (here: while docker inspects the
+# name, the last call before the sandbox starts): refused, nothing started.
+cai linux CAI_FAKE_SWAP_WS=1 -- run --force -- true
+expect_eq "workspace swapped after the check: refused" "$RC" 3
+expect_match "workspace swapped after the check: says so" "$ERR" "workspace $WS was moved or replaced after it was checked"
+expect_no_match "workspace swapped after the check: no sandbox started" "$(sandbox_calls)" ' run --name '
+[ -d "$WS.moved" ] && rm -rf "$WS" && mv "$WS.moved" "$WS"
 
 # Names: repository and branch in a git work tree, from any subdirectory.
 REPO=$T/work/Repo_X

@@ -24,6 +24,7 @@ static struct plan_input setup(enum iso_mode mode)
 	memset(&ex, 0, sizeof(ex));
 	settings_defaults(&s.cfg);
 	snprintf(s.workspace, sizeof(s.workspace), WS);
+	snprintf(s.workspace_id, sizeof(s.workspace_id), "8:1:1234567");
 	s.docker.cli = "docker";
 	snprintf(s.docker.flag, sizeof(s.docker.flag), "--context");
 	snprintf(s.docker.target, sizeof(s.docker.target), "default");
@@ -80,7 +81,8 @@ static char *plan_text(struct batch *b)
 	"--label containai.workspace=" WS " --label containai.mode=%s "                       \
 	"--security-opt no-new-privileges --cgroupns=private "                                \
 	"--mount type=volume,source=containai-data,target=/mnt/agent-data "                   \
-	"--mount type=bind,source=" WS ",target=/home/agent/workspace -w /home/agent/workspace "
+	"--mount type=bind,source=" WS ",target=/home/agent/workspace -w /home/agent/workspace "  \
+	"-e CONTAINAI_WORKSPACE=8:1:1234567:" WS " "
 
 TEST(plan_sysbox_run_and_what_reentry_expects_of_it)
 {
@@ -98,6 +100,7 @@ TEST(plan_sysbox_run_and_what_reentry_expects_of_it)
 	CHECK_STR(w.image, "containai:latest");
 	CHECK_STR(w.data_volume, "containai-data");
 	CHECK_STR(w.workspace, WS);
+	CHECK_STR(w.workspace_id, "8:1:1234567");
 }
 
 TEST(plan_unisolated_run_has_no_runtime)
@@ -217,6 +220,12 @@ TEST(plan_eci_uses_only_the_flags_the_plugin_lists)
 	o.allow_sock = o.allow_creds = 0;
 	o.detach = 1;
 	CHECK_REFUSED(plan_run, &in, "has no --detached");
+	/* With --env, containai-init learns which mount the workspace is. */
+	o.detach = 0;
+	o.ncommand = 0;
+	f->env = 1;
+	CHECK_PLAN(&in, "docker --context default sandbox run --name n1 --template containai:latest "
+			"--pull-template=never --env CONTAINAI_WORKSPACE=" WS " claude " WS "\n");
 }
 
 TEST(plan_sbx)
@@ -256,6 +265,13 @@ TEST(plan_options_the_mode_lacks_are_refused)
 		CHECK_INT(plan_check_options(&s, &o, &err), -1);
 		CHECK_CONTAINS(err.msg, "--data-volume is not available");
 	}
+	/* The workspace's identity is the launcher's to give. */
+	setup(MODE_SYSBOX);
+	const char *ours[] = { "CONTAINAI_WORKSPACE=0:0:1:/etc" };
+	o.env = ours;
+	o.nenv = 1;
+	CHECK_INT(plan_check_options(&s, &o, &err), -1);
+	CHECK_CONTAINS(err.msg, "is set by containai itself");
 	/* The docker modes do all of it. */
 	setup(MODE_SYSBOX);
 	o.restart = o.detach = 1;

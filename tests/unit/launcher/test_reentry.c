@@ -3,9 +3,10 @@
  * inspect` answers (tests/fixtures/launcher/inspect-*.json).
  * inspect-running.json and inspect-stopped.json were recorded from a
  * container `containai run --force --detach -- sleep 600` created on a
- * docker 20.10 engine (workspace /home/dev/src/project), then given
- * "CgroupnsMode": "private" (the engine's default there was the host's;
- * run has asked for a private one since); every other inspect-*.json is
+ * docker 20.10 engine (workspace /home/dev/src/project), then given what
+ * run has asked for since: "CgroupnsMode": "private" (the engine's
+ * default there was the host's) and CONTAINAI_WORKSPACE (the workspace's
+ * device, inode and path) in its Env; every other inspect-*.json is
  * inspect-running.json with the one change its name says - so each
  * refusal below is caused by that change alone.  image-config.json is
  * `docker image inspect --format '{{json .Config}}'` of the image it ran. */
@@ -22,6 +23,7 @@
 
 static struct reentry_want want = {
 	.name = NAME, .workspace = WS, .image = "containai:latest", .data_volume = "containai-data",
+	.workspace_id = "8:1:1234567",
 };
 
 /* The verdict on fixture `file` against w, whose image is the one of
@@ -130,6 +132,11 @@ TEST(reentry_refuses_hostile_shapes)
 		{ "inspect-no-hostconfig.json", "no HostConfig" },
 		{ "inspect-other-image.json", "runs image other:1, not containai:latest" },
 		{ "inspect-other-volume.json", "data volume is 'other-data', not containai-data" },
+		/* containai-init would refuse to start it on this directory. */
+		{ "inspect-workspace-replaced.json",
+		  "made for another directory at " WS " (CONTAINAI_WORKSPACE=8:1:7654321:" WS ", now "
+		  "8:1:1234567:" WS ")" },
+		{ "inspect-no-workspace-env.json", "without the identity of its workspace directory" },
 		/* Around containai-init, or as someone else. */
 		{ "inspect-entrypoint-shell.json", "entrypoint is not the one its image sets" },
 		{ "inspect-user-root.json", "runs as user '0', not as its image sets ('')" },
