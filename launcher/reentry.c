@@ -171,7 +171,12 @@ static int unsafe_shape(const json_t *root, const struct reentry_want *w, struct
 	}
 	if (!ws_bound)
 		return refuse(r, "it does not mount this workspace at " SANDBOX_WORKSPACE_DIR);
-	return starts_as_image_sets(json_object_get(root, "Config"), w->image_config, r);
+	/* Another image is refused as such (other_contents): its own
+	 * entrypoint is not the one asked about. */
+	const json_t *config = json_object_get(root, "Config");
+	if (strcmp(jstr(config, "Image"), w->image))
+		return 0;
+	return starts_as_image_sets(config, w->image_config, r);
 }
 
 /* The name of the volume at SANDBOX_DATA_DIR, "" when none. */

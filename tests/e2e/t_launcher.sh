@@ -160,6 +160,29 @@ expect_eq "local engine: labelled as ours" \
 expect_eq "local engine: no docker socket mounted" \
 	"$(docker inspect --format '{{range .Mounts}}{{.Source}} {{end}}' "$FORCE" | grep -c 'docker.sock')" 0
 
+# The workspace is the directory the launcher checked: containai-init
+# compares the device and inode it was given with the bind mount it finds
+# (the same superblock, so the same numbers inside the container).
+expect_eq "local engine: the workspace's identity is passed on" \
+	"$(docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$FORCE" | grep '^CONTAINAI_WORKSPACE=')" \
+	"CONTAINAI_WORKSPACE=$(stat -c '%Hd:%Ld:%i' "$WS"):$WS"
+printf '[workspace]\nlink = /home/agent/workspace\nrequired = true\n' >"$T/ws.ini"
+# ws_init ID [DOCKER-ARGS...]: containai-init told ID for $WS, bound at
+# the link; prints hello.txt as seen there.
+ws_init() {
+	local id=$1
+	shift
+	docker "$@" run --rm --pull=never -v "$T/ws.ini:/etc/ws.ini:ro" -v "$WS:/home/agent/workspace" \
+		-e "CONTAINAI_WORKSPACE=$id:$WS" --entrypoint /usr/sbin/containai-init "$CAI_TEST_IMAGE" \
+		-c /etc/ws.ini -- cat hello.txt 2>"$T/ws-err"
+}
+expect_eq "local engine: the checked workspace is accepted inside" "$(ws_init "$(stat -c '%Hd:%Ld:%i' "$WS")")" \
+	"from the host"
+mkdir -p "$T/other-dir"
+ws_init "$(stat -c '%Hd:%Ld:%i' "$T/other-dir")" >/dev/null
+expect_eq "local engine: another directory at the workspace's place is refused (125)" "$?" 125
+expect_match "local engine: containai-init says why" "$(cat "$T/ws-err")" 'is not the directory the launcher checked'
+
 cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" -- id -u
 expect_eq "local engine: re-entering a running sandbox execs as the agent" "$OUT" 1000
 cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" -- grep NoNewPrivs /proc/self/status
@@ -244,6 +267,11 @@ expect_match "remapped engine: root inside is uid 100000 outside" \
 hostpid=$(docker -H "$E2SOCK" inspect --format '{{.State.Pid}}' "$SYSBOX")
 expect_eq "remapped engine: PID 1 runs as host uid 100000" \
 	"$(ps -o uid= -p "$hostpid" 2>/dev/null | tr -d ' ')" 100000
+# In a user namespace too, a bind mount keeps its device and inode.
+expect_eq "remapped engine: the checked workspace is accepted inside" \
+	"$(ws_init "$(stat -c '%Hd:%Ld:%i' "$WS")" -H "$E2SOCK")" "from the host"
+ws_init "$(stat -c '%Hd:%Ld:%i' "$T/other-dir")" -H "$E2SOCK" >/dev/null
+expect_eq "remapped engine: another directory at the workspace's place is refused (125)" "$?" 125
 expect_eq "remapped engine: the local engine got nothing" \
 	"$(ctr "$P-sysbox")" ""
 
