@@ -138,33 +138,37 @@ json_t *docker_json(const struct proc_job *j, json_type want, struct cai_err *er
 	return json_incref(v);
 }
 
+/* `docker KIND inspect --format FORMAT WHAT` added to b. */
+static struct proc_job *docker_inspect_add(struct batch *b, const struct docker *d, const char *kind,
+					   const char *format, const char *what, struct cai_err *err)
+{
+	_cleanup_argv_ struct argv a = { 0 };
+	struct proc_job *j;
+
+	docker_argv(d, &a);
+	argv_push(&a, kind);
+	argv_push(&a, "inspect");
+	argv_push(&a, "--format");
+	argv_push(&a, format);
+	argv_push(&a, what);
+	if ((j = batch_add(b, &a, err)))
+		j->timeout_ms = d->timeout_ms;
+	return j;
+}
+
 int docker_inspect(const struct docker *d, const char *name, const char *image, json_t **container,
 		   json_t **image_config, struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };
-	_cleanup_argv_ struct argv a = { 0 }, ai = { 0 };
 	struct cai_err why;
 	struct proc_job *j, *ji;
 
 	*container = *image_config = NULL;
-	docker_argv(d, &a);
-	argv_push(&a, "container");
-	argv_push(&a, "inspect");
-	argv_push(&a, "--format");
-	argv_push(&a, "{{json .}}");
-	argv_push(&a, name);
 	/* Asked at once: a container's Entrypoint and User are judged against
 	 * what its image sets. */
-	docker_argv(d, &ai);
-	argv_push(&ai, "image");
-	argv_push(&ai, "inspect");
-	argv_push(&ai, "--format");
-	argv_push(&ai, "{{json .Config}}");
-	argv_push(&ai, image);
-	if (!(j = batch_add(&b, &a, err)) || !(ji = batch_add(&b, &ai, err)))
-		return -1;
-	j->timeout_ms = ji->timeout_ms = d->timeout_ms;
-	if (batch_run(&b, err) < 0)
+	if (!(j = docker_inspect_add(&b, d, "container", "{{json .}}", name, err)) ||
+	    !(ji = docker_inspect_add(&b, d, "image", "{{json .Config}}", image, err)) ||
+	    batch_run(&b, err) < 0)
 		return -1;
 	if (!proc_ok(j) && j->started && j->exited && strcasestr(j->errout, "no such"))
 		return 0;

@@ -41,6 +41,28 @@ static int prog(const char *rel, mode_t mode)
 	return chmod(at(rel), mode);
 }
 
+/* The tree every case works in: a trusted bin/, directories writable by
+ * others (ww/, open/), by the group (gw/), sticky/, and a workspace ws/
+ * with a virtualenv's bin. */
+static int tree(void)
+{
+	static const struct {
+		const char *rel;
+		mode_t mode;
+	} dirs[] = {
+		{ "bin", 0755 }, { "ww", 0777 }, { "gw", 0775 }, { "open", 0777 }, { "open/bin", 0755 },
+		{ "sticky", 01777 }, { "sticky/bin", 0755 }, { "ws", 0755 }, { "ws/.venv", 0755 },
+		{ "ws/.venv/bin", 0755 },
+	};
+
+	if (!mkdtemp(base))
+		return -1;
+	for (size_t i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++)
+		if (dir(dirs[i].rel, dirs[i].mode) < 0)
+			return -1;
+	return 0;
+}
+
 static void cleanup(void)
 {
 	char cmd[PATH_MAX + 16];
@@ -63,17 +85,7 @@ TEST(pathtrust_directory_rule)
 {
 	char why[PATHTRUST_WHY_MAX];
 
-	CHECK(mkdtemp(base) != NULL);
-	CHECK_INT(dir("bin", 0755), 0);
-	CHECK_INT(dir("ww", 0777), 0);
-	CHECK_INT(dir("gw", 0775), 0);
-	CHECK_INT(dir("open", 0777), 0);
-	CHECK_INT(dir("open/bin", 0755), 0);
-	CHECK_INT(dir("sticky", 01777), 0);
-	CHECK_INT(dir("sticky/bin", 0755), 0);
-	CHECK_INT(dir("ws", 0755), 0);
-	CHECK_INT(dir("ws/.venv", 0755), 0);
-	CHECK_INT(dir("ws/.venv/bin", 0755), 0);
+	CHECK_INT(tree(), 0);
 	CHECK_INT(symlink(at("ws/.venv/bin"), at("link")), 0);
 
 	CHECK(pathtrust_dir_ok(at("bin"), at("ws"), why, sizeof(why)));
@@ -106,12 +118,7 @@ TEST(pathtrust_filter_keeps_resolved_trusted_entries)
 	struct cai_err err;
 	char path[4 * PATH_MAX], real[PATH_MAX];
 
-	CHECK(mkdtemp(base) != NULL);
-	CHECK_INT(dir("bin", 0755), 0);
-	CHECK_INT(dir("ws", 0755), 0);
-	CHECK_INT(dir("ws/.venv", 0755), 0);
-	CHECK_INT(dir("ws/.venv/bin", 0755), 0);
-	CHECK_INT(dir("ww", 0777), 0);
+	CHECK_INT(tree(), 0);
 	CHECK_INT(symlink(at("bin"), at("binlink")), 0);
 	snprintf(path, sizeof(path), "%s::rel:%s:%s:%s", at("ws/.venv/bin"), at("ww"), at("binlink"),
 		 at("bin"));
@@ -142,9 +149,7 @@ TEST(pathtrust_find_checks_where_a_program_resolves)
 	struct cai_err err;
 	char path[PATH_MAX], out[PATH_MAX], why[PATHTRUST_WHY_MAX], real[PATH_MAX];
 
-	CHECK(mkdtemp(base) != NULL);
-	CHECK_INT(dir("bin", 0755), 0);
-	CHECK_INT(dir("ws", 0755), 0);
+	CHECK_INT(tree(), 0);
 	CHECK_INT(prog("bin/tool", 0755), 0);
 	CHECK_INT(prog("bin/open-tool", 0757), 0);
 	CHECK_INT(prog("ws/docker", 0755), 0);
