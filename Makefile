@@ -14,11 +14,12 @@ DESTDIR  ?=
 VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 B        := build
 
-LIB_MODULES      := clock envname err fd inifile log
+LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
-                    landlock manifest mountinfo seccomp_policy supervise volume workspace
-LAUNCHER_MODULES := argv batch cli detect docker doctor gates pathtrust plan plan_exec proc_run \
-                    reentry sandbox_run session settings wsname
+                    import landlock manifest mountinfo prepared seccomp_policy supervise volume workspace
+LAUNCHER_MODULES := argv batch cli completion detect docker doctor gates guest_kernel import pathtrust \
+                    plan plan_exec proc_run publish reentry resources sandbox_ls sandbox_rm sandbox_run \
+                    session settings wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
@@ -64,7 +65,7 @@ SAN_FLAGS := -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-fr
 UNIT_CFLAGS := $(BASE_CFLAGS) -O1 -g $(SAN_FLAGS) -Itests/unit
 FUZZ_CFLAGS := -std=gnu11 -O1 -g -fsanitize=fuzzer,address,undefined -DCAI_VERSION='"$(VERSION)"'
 
-.PHONY: all check demo bench fuzz install image deps unit helpers man clean
+.PHONY: all check demo bench fuzz install image agents-lock deps unit helpers man clean
 .DEFAULT_GOAL := all
 
 all: $(B)/containai-init $(B)/containai $(B)/cai $(MANS)
@@ -102,6 +103,9 @@ $(B)/containai-init: $(B)/obj/entrypoint/main.o $(INIT_OBJS) $(LIB_OBJS)
 $(B)/containai: $(B)/obj/launcher/main.o $(LAUNCHER_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) -pie $(RELRO) $(STRIP) -o $@ $^ $(LAUNCHER_LIBS)
 
+# The import allow-list is built into the launcher (.incbin).
+$(B)/obj/launcher/import.o $(B)/san/launcher/import.o $(B)/fz/launcher/import.o: policy/import.ini
+
 $(B)/cai: $(B)/containai
 	ln -sf containai $@
 
@@ -122,9 +126,17 @@ $(B)/unit/containai_unittest: $(call san,$(UNIT_MAIN) $(UNIT_LAUNCHER_TESTS) $(L
 unit: $(UNITS)
 
 # Test helpers are static so they run inside FROM-scratch test images.
+# Their dependency files go elsewhere: build/helpers is copied into images.
 $(B)/helpers/%: tests/helpers/%.c
+	@mkdir -p $(B)/helpers $(B)/dep/helpers
+	$(CC) -std=gnu11 -O2 $(WARN) $(DEPFLAGS) -MF $(B)/dep/helpers/$*.d -static -o $@ $< \
+		$(if $(findstring seccomp,$*),-lseccomp,)
+
+# A launcher module's rule, run by the e2e suites on live output.
+$(B)/helpers/guest_kernel_classify: tests/helpers/guest_kernel_classify.c launcher/guest_kernel.c \
+		launcher/guest_kernel.h
 	@mkdir -p $(B)/helpers
-	$(CC) -std=gnu11 -O2 $(WARN) -static -o $@ $< $(if $(findstring seccomp,$*),-lseccomp,)
+	$(CC) -std=gnu11 -O2 $(WARN) -static $(LAUNCHER_INC) -o $@ $(filter %.c,$^)
 
 helpers: $(HELPERS)
 
@@ -160,8 +172,15 @@ bench: deps all helpers
 fuzz: deps $(FUZZERS)
 	bash tests/fuzz/run.sh $(FUZZERS)
 
+# AGENTS="claude codex" (names from agents/agents.list): only those; unset:
+# all of them; AGENTS=none or AGENTS=: no agent and no Node.
 image: deps all
 	bash tests/e2e/image.sh
+
+# Moves the agents' pins (agents/package.json, agents/package-lock.json) to
+# their newest releases; PIN="claude=2.1.300 node=22.23.0" holds some back.
+agents-lock: deps
+	bash agents/agents.sh lock $(PIN)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/bin $(DESTDIR)/etc/containai

@@ -5,7 +5,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <linux/openat2.h>
-#include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
@@ -13,7 +13,9 @@
 #include <unistd.h>
 
 #include "fd.h"
+#include "path.h"
 #include "log.h"
+#include "mountinfo.h"
 
 #define BENEATH_RESOLVE (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV)
 /* openat2 returns EAGAIN when a rename anywhere on the system might have
@@ -44,8 +46,19 @@ struct fd_identity {
 	ino_t ino;
 	uint64_t nlink;
 	uint64_t mnt_id;
+	int has_mnt_id;         /* 0: the kernel reports none (gVisor) */
 	int is_mount_root;
 };
+
+int beneath_statx_mnt_id(const struct statx *stx, uint64_t *mnt_id)
+{
+	/* STATX_ATTR_MOUNT_ROOT came with mount ids (5.8): a kernel that
+	 * reports one without the other is not trusted with either. */
+	if (!(stx->stx_mask & STATX_MNT_ID) || !(stx->stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return 0;
+	*mnt_id = stx->stx_mnt_id;
+	return 1;
+}
 
 static int fd_identify(int fd, struct fd_identity *id)
 {
@@ -53,41 +66,126 @@ static int fd_identify(int fd, struct fd_identity *id)
 
 	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID, &stx) < 0)
 		return -1;
-	/* Without a mount id a bind mount of the same filesystem inside the
-	 * volume is invisible; refuse rather than check half. */
-	if (!(stx.stx_mask & STATX_MNT_ID) || !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)) {
-		errno = ENOSYS;
-		return -1;
-	}
 	id->mode = stx.stx_mode;
 	id->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 	id->ino = stx.stx_ino;
 	id->nlink = stx.stx_nlink;
-	id->mnt_id = stx.stx_mnt_id;
-	id->is_mount_root = !!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	id->mnt_id = 0;
+	id->has_mnt_id = beneath_statx_mnt_id(&stx, &id->mnt_id);
+	id->is_mount_root = id->has_mnt_id && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 	return 0;
 }
 
-int beneath_check_rel(const char *rel, struct cai_err *err)
+int beneath_on_root_mount(const struct beneath *b, const struct statx *stx)
 {
-	size_t len = strlen(rel);
+	uint64_t id;
 
-	if (len == 0)
-		return err_set(err, EINVAL, "empty path");
-	if (len >= PATH_MAX)
-		return err_set(err, ENAMETOOLONG, "%.40s...", rel);
-	if (rel[0] == '/')
-		return err_set(err, 0, "%s: absolute path (must be relative to the volume root)", rel);
-	for (const char *p = rel; p;) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		if (n == 0)
-			return err_set(err, 0, "%s: empty path component", rel);
-		if ((n == 1 && p[0] == '.') || (n == 2 && p[0] == '.' && p[1] == '.'))
-			return err_set(err, 0, "%s: '%.*s' component not allowed", rel, (int)n, p);
-		p = slash ? slash + 1 : NULL;
+	if (b->by_table)
+		return makedev(stx->stx_dev_major, stx->stx_dev_minor) == b->dev;
+	return beneath_statx_mnt_id(stx, &id) && id == b->mnt_id;
+}
+
+static int same_mount(const struct beneath *b, const struct fd_identity *id)
+{
+	if (b->by_table)
+		return id->dev == b->dev;
+	return id->has_mnt_id && id->mnt_id == b->mnt_id;
+}
+
+/* Without statx mount ids: the mount table says which mount the root is
+ * on (its device must be that mount's) and that no mount lies beneath it,
+ * so that the device number alone tells every later step whether it left
+ * the root's mount.  Sets *mnt_id (the table's id) and *is_mount_root. */
+static int table_check_root(const char *path, dev_t dev, uint64_t *mnt_id, int *is_mount_root,
+			    struct cai_err *err)
+{
+	struct mount_table t = { 0 };
+	int r = 0;
+
+	if (mountinfo_read_self(&t, err) < 0)
+		return -1;
+	const struct mount_entry *on = mountinfo_mount_of(&t, path);
+	const struct mount_entry *inside = mountinfo_first_beneath(&t, path);
+	/* A line the parser skipped could be the mount that matters. */
+	if (t.malformed)
+		r = err_set(err, 0, "%s: /proc/self/mountinfo has %zu lines that cannot be read", path, t.malformed);
+	else if (!on || makedev(on->major, on->minor) != dev)
+		r = err_refuse(err, EXDEV, path, "not on the mount the mount table shows there");
+	else if (inside) {
+		r = err_set(err, 0, "%s: %s is a mount inside it (refused)", path, inside->mount_point);
+		err->errnum = EXDEV;
+	} else {
+		*mnt_id = on->mnt_id;
+		*is_mount_root = !strcmp(on->mount_point, path);
 	}
+	mountinfo_free(&t);
+	return r;
+}
+
+/* One component of a path: every walk of beneath's over a path's
+ * components takes them from next_comp, so all of them split alike (at
+ * each '/', as lib/path's path_check_rel does before any walk starts). */
+struct beneath_comp {
+	char name[NAME_MAX + 1];
+	size_t len;             /* 0 for the empty component of "a//b" or "a/" */
+	int last;               /* no '/' after it */
+	int dots;               /* "." or ".." */
+};
+
+/* Take the component *p starts with and move *p past it and its '/'.
+ * -1 (ENAMETOOLONG) for one longer than NAME_MAX. */
+static int next_comp(const char **p, struct beneath_comp *c)
+{
+	const char *slash = strchrnul(*p, '/');
+
+	c->len = (size_t)(slash - *p);
+	if (c->len > NAME_MAX) {
+		errno = ENAMETOOLONG;
+		return -1;
+	}
+	memcpy(c->name, *p, c->len);
+	c->name[c->len] = '\0';
+	c->last = !*slash;
+	c->dots = !strcmp(c->name, ".") || !strcmp(c->name, "..");
+	*p = c->last ? slash : slash + 1;
 	return 0;
+}
+
+int beneath_open_dir_nofollow(const char *path, struct cai_err *err)
+{
+	if (path[0] != '/')
+		return err_set(err, 0, "%s: not an absolute path", path);
+	if (strlen(path) >= PATH_MAX)
+		return err_set(err, ENAMETOOLONG, "%.40s...", path);
+	_cleanup_close_ int cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (cur < 0)
+		return err_set(err, errno, "/");
+	/* Component by component with O_NOFOLLOW: a symlink (or a /proc magic
+	 * link) anywhere in the path is refused, not followed. */
+	for (const char *p = path + 1; *p;) {
+		struct beneath_comp c;
+		char why[NAME_MAX + 40];
+		struct stat st;
+
+		if (next_comp(&p, &c) < 0)
+			return err_set(err, errno, "%s", path);
+		if (c.len == 0)
+			continue;
+		if (c.dots)
+			return err_set(err, 0, "%s: '%s' component not allowed", path, c.name);
+		_cleanup_close_ int next = openat(cur, c.name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+		if (next < 0 || fstat(next, &st) < 0)
+			return err_set(err, errno, "%s: '%s'", path, c.name);
+		if (S_ISLNK(st.st_mode)) {
+			snprintf(why, sizeof(why), "a symlink is in the path at '%s'", c.name);
+			return err_refuse(err, ELOOP, path, why);
+		}
+		if (!S_ISDIR(st.st_mode))
+			return err_set(err, ENOTDIR, "%s: '%s'", path, c.name);
+		close(cur);
+		cur = fd_take(&next);
+	}
+	return fd_take(&cur);
 }
 
 int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
@@ -103,47 +201,22 @@ int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
 		return err_set(err, ENAMETOOLONG, "root");
 	memcpy(b->path, path, len + 1);
 
-	_cleanup_close_ int cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (cur < 0)
-		return err_set(err, errno, "/");
-	/* Component by component with O_NOFOLLOW: a symlink (or a /proc magic
-	 * link) anywhere in the root's own path is refused, not followed. */
-	for (const char *p = path + 1; *p;) {
-		const char *slash = strchr(p, '/');
-		size_t n = slash ? (size_t)(slash - p) : strlen(p);
-		char comp[NAME_MAX + 1];
-
-		if (n == 0) {
-			p++;
-			continue;
-		}
-		if (n > NAME_MAX)
-			return err_set(err, ENAMETOOLONG, "%s", path);
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		if (!strcmp(comp, ".") || !strcmp(comp, ".."))
-			return err_set(err, 0, "%s: '%s' component not allowed", path, comp);
-		_cleanup_close_ int next = openat(cur, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0)
-			return err_set(err, errno, "%s", path);
-		struct stat st;
-		if (fstat(next, &st) < 0)
-			return err_set(err, errno, "%s", path);
-		if (S_ISLNK(st.st_mode))
-			return err_refuse(err, ELOOP, path, "a symlink is in the path");
-		if (!S_ISDIR(st.st_mode))
-			return err_set(err, ENOTDIR, "%s", path);
-		close(cur);
-		cur = fd_take(&next);
-		p += n;
-	}
-	if (fd_identify(cur, &id) < 0)
+	_cleanup_close_ int root = beneath_open_dir_nofollow(path, err);
+	if (root < 0)
+		return -1;
+	if (fd_identify(root, &id) < 0)
 		return err_set(err, errno, "%s: statx", path);
 	b->dev = id.dev;
 	b->ino = id.ino;
 	b->mnt_id = id.mnt_id;
 	b->is_mount_root = id.is_mount_root;
-	b->root_fd = fd_take(&cur);
+	if (!id.has_mnt_id) {
+		b->by_table = 1;
+		log_debug("%s: statx reports no mount id: mounts are told apart by the mount table and device numbers", path);
+		if (table_check_root(b->path, b->dev, &b->mnt_id, &b->is_mount_root, err) < 0)
+			return -1;
+	}
+	b->root_fd = fd_take(&root);
 	return 0;
 }
 
@@ -160,7 +233,13 @@ int beneath_verify_root(const struct beneath *b, struct cai_err *err)
 		return err_set(err, EBADF, "%s: root not open", b->path);
 	if (fd_identify(b->root_fd, &id) < 0)
 		return err_set(err, errno, "%s: statx", b->path);
-	if (id.dev != b->dev || id.ino != b->ino || id.mnt_id != b->mnt_id)
+	if (b->by_table) {
+		int is_root;
+		if (table_check_root(b->path, id.dev, &id.mnt_id, &is_root, err) < 0)
+			return -1;
+		id.has_mnt_id = 1;
+	}
+	if (id.dev != b->dev || id.ino != b->ino || !id.has_mnt_id || id.mnt_id != b->mnt_id)
 		return err_refuse(err, EXDEV, b->path, "root changed since it was opened");
 	if (id.nlink == 0)
 		return err_refuse(err, ENOENT, b->path, "root was removed");
@@ -184,7 +263,7 @@ int beneath_check_mount(const struct beneath *b, int fd, const char *what, struc
 
 	if (fd_identify(fd, &id) < 0)
 		return err_set(err, errno, "%s: statx", what);
-	if (id.mnt_id != b->mnt_id)
+	if (!same_mount(b, &id))
 		return err_refuse(err, EXDEV, what, "leaves the volume or crosses a mount");
 	return 0;
 }
@@ -193,12 +272,6 @@ static int openat2_usable(const struct beneath *b)
 {
 	if (openat2_state != OPENAT2_UNPROBED)
 		return openat2_state == OPENAT2_USABLE;
-	const char *force = getenv("CONTAINAI_TEST_NO_OPENAT2");
-	if (force && !strcmp(force, "1")) {
-		log_debug("CONTAINAI_TEST_NO_OPENAT2=1: confined lookups walk component by component");
-		openat2_state = OPENAT2_MISSING;
-		return 0;
-	}
 	struct open_how how = {
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = BENEATH_RESOLVE,
@@ -253,7 +326,7 @@ static int walk_step(const struct beneath *b, int dir, const char *comp)
 		errno = ENOTDIR;
 		return -1;
 	}
-	if (id.mnt_id != b->mnt_id) {
+	if (!same_mount(b, &id)) {
 		errno = EXDEV;
 		return -1;
 	}
@@ -265,29 +338,22 @@ static int walk_step(const struct beneath *b, int dir, const char *comp)
 static int walk_parent(const struct beneath *b, const char *rel, const char **last)
 {
 	_cleanup_close_ int cur = fcntl(b->root_fd, F_DUPFD_CLOEXEC, 3);
-	const char *p = rel;
+	struct beneath_comp c;
 
 	if (cur < 0)
 		return -1;
-	for (const char *slash; (slash = strchr(p, '/'));) {
-		char comp[NAME_MAX + 1];
-		size_t n = (size_t)(slash - p);
-
-		if (n > NAME_MAX) {
-			errno = ENAMETOOLONG;
+	for (const char *p = rel;;) {
+		*last = p;
+		if (next_comp(&p, &c) < 0)
 			return -1;
-		}
-		memcpy(comp, p, n);
-		comp[n] = '\0';
-		int next = walk_step(b, cur, comp);
+		if (c.last)
+			return fd_take(&cur);
+		int next = walk_step(b, cur, c.name);
 		if (next < 0)
 			return -1;
 		close(cur);
 		cur = next;
-		p = slash + 1;
 	}
-	*last = p;
-	return fd_take(&cur);
 }
 
 static int open_with_walk(const struct beneath *b, const char *rel, int flags, mode_t mode)
@@ -315,7 +381,7 @@ static int open_with_walk(const struct beneath *b, const char *rel, int flags, m
 		errno = ELOOP;
 		return -1;
 	}
-	if (id.mnt_id != b->mnt_id) {   /* the last component is a mount point */
+	if (!same_mount(b, &id)) {      /* the last component is a mount point */
 		errno = EXDEV;
 		return -1;
 	}
@@ -327,7 +393,7 @@ int beneath_open(const struct beneath *b, const char *rel, int flags, mode_t mod
 {
 	int fd;
 
-	if (beneath_check_rel(rel, err) < 0)
+	if (path_check_rel(rel, err) < 0)
 		return -1;
 	if (openat2_usable(b))
 		fd = open_with_openat2(b, rel, flags, mode);
@@ -341,7 +407,7 @@ int beneath_open(const struct beneath *b, const char *rel, int flags, mode_t mod
 int beneath_open_parent(const struct beneath *b, const char *rel, const char **name,
 			struct cai_err *err)
 {
-	if (beneath_check_rel(rel, err) < 0)
+	if (path_check_rel(rel, err) < 0)
 		return -1;
 	const char *slash = strrchr(rel, '/');
 	*name = slash ? slash + 1 : rel;

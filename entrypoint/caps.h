@@ -10,7 +10,12 @@
  * for a non-root uid they would not survive execve otherwise.  The ambient
  * set is cleared first and NO_CAP_AMBIENT_RAISE is locked after, so the
  * command can never add to it.
+ * A kernel without an ambient set or securebits (gVisor answers EINVAL)
+ * gets the state they would have produced verified instead: the
+ * inheritable set read back empty (so nothing can be ambient), and every
+ * set read back empty (so the bits have nothing left to lock).
  * Refuses: unknown capability names, a capability the init does not hold,
+ * keeping any capability on a kernel without ambient set or securebits,
  * and any kernel state that differs from what was asked for.
  */
 #ifndef CAI_CAPS_H
@@ -22,6 +27,11 @@
 
 /* Bit N stands for capability N. */
 typedef uint64_t caps_mask;
+
+/* prctl(set, value), then prctl(get) must return exactly `value`: the one
+ * way a process attribute is written here (KEEP_CAPS, securebits,
+ * no_new_privs, and hygiene's dumpable flag).  `what` starts the message. */
+int caps_prctl_set(int set, int get, unsigned long value, const char *what, struct cai_err *err);
 
 /* Capability names (cap_net_bind_service, any case) separated by commas
  * or blanks; "" is the empty set. */

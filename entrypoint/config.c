@@ -7,6 +7,7 @@
 
 #include "inifile.h"
 #include "log.h"
+#include "macro.h"
 
 struct config_key {
 	const char *section;
@@ -268,7 +269,7 @@ static int config_on_section(void *ctx, const char *section, unsigned line, stru
 	struct config_ctx *cc = ctx;
 	(void)line;
 
-	for (size_t i = 0; i < sizeof(config_sections) / sizeof(config_sections[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(config_sections); i++) {
 		if (strcmp(section, config_sections[i]) != 0)
 			continue;
 		if (cc->seen_sections & (1u << i))
@@ -286,7 +287,7 @@ static int config_on_key(void *ctx, const char *section, const char *key, const 
 	struct config_ctx *cc = ctx;
 	(void)line;
 
-	for (size_t i = 0; i < sizeof(config_keys) / sizeof(config_keys[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(config_keys); i++) {
 		const struct config_key *k = &config_keys[i];
 		if (strcmp(section, k->section) || strcmp(key, k->key))
 			continue;

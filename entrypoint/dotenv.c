@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "envname.h"
 #include "fd.h"
 #include "keyset.h"
 #include "log.h"
@@ -18,18 +19,6 @@
 static int dotenv_is_blank(char c)
 {
 	return c == ' ' || c == '\t' || c == '\v' || c == '\f' || c == '\r' || c == '\n';
-}
-
-static int dotenv_key_valid(const char *k, size_t n)
-{
-	if (n == 0 || !((k[0] >= 'A' && k[0] <= 'Z') || (k[0] >= 'a' && k[0] <= 'z') || k[0] == '_'))
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		char c = k[i];
-		if (!((c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_'))
-			return 0;
-	}
-	return 1;
 }
 
 /* A NAME as a report may show it: printable ASCII as is, everything else
@@ -133,7 +122,7 @@ static int dotenv_parse_line(struct dotenv_parser *ps, unsigned line, const char
 	size_t klen = eq ? (size_t)(eq - s) : n;
 	if (memchr(s, '\0', n)) {
 		/* The NAME is shown only when it is a valid one. */
-		if (eq && dotenv_key_valid(s, klen))
+		if (eq && envname_valid(s, klen))
 			dotenv_report_key(ps, line, DOTENV_NUL, s, klen);
 		else if (ps->report)
 			ps->report(ps->ctx, line, DOTENV_NUL, NULL);
@@ -145,7 +134,7 @@ static int dotenv_parse_line(struct dotenv_parser *ps, unsigned line, const char
 			ps->report(ps->ctx, line, DOTENV_NO_EQUALS, NULL);
 		return 0;
 	}
-	if (!dotenv_key_valid(s, klen)) {
+	if (!envname_valid(s, klen)) {
 		/* What stands before the '=' may be a secret too ("TOKEN: c2Vj==",
 		 * a pasted base64 value): show nothing of it. */
 		if (ps->report)

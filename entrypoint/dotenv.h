@@ -8,8 +8,9 @@
  *     non-blank character is '#' are skipped;
  *   - "export" followed by blanks at the very start of a line is dropped,
  *     together with those blanks;
- *   - NAME is everything before the first '=' and must match
- *     ^[A-Za-z_][A-Za-z0-9_]*$; the value is everything after it,
+ *   - NAME is everything before the first '=' and must be a name
+ *     envname_valid accepts (^[A-Za-z_][A-Za-z0-9_]*$, the rule the
+ *     launcher's --env shares); the value is everything after it,
  *     verbatim: no quotes, escapes, comments, interpolation or commands;
  *   - the first occurrence of a NAME wins.
  * Refuses (reported and skipped): a line without '=', a bad NAME, a NUL

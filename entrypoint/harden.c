@@ -3,22 +3,14 @@
 #include "harden.h"
 
 #include <stdlib.h>
-#include <time.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fd.h"
 #include "hygiene.h"
 #include "identity.h"
 #include "landlock.h"
 #include "log.h"
-
-static long long now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (long long)ts.tv_sec * 1000000000LL + ts.tv_nsec;
-}
 
 /* What can be judged from the config alone; caps names land in *keep. */
 static int harden_validate(const struct cai_config *cfg, caps_mask *keep, struct cai_err *err)
@@ -62,7 +54,7 @@ static int harden_compile(struct harden_state *st, const struct cai_config *cfg,
 
 	if (!cfg->security_enabled || !cfg->seccomp_policy[0])
 		return 0;
-	long long t0 = now_ns();
+	long long t0 = clock_now_ns();
 	if (seccomp_policy_read(cfg->seccomp_policy, &text, &len, err) < 0)
 		return err_prefix(err, "seccomp");
 	int saved = seccomp_bpf_load_saved(cfg->seccomp_policy, text, len, &st->filter, err);
@@ -72,7 +64,7 @@ static int harden_compile(struct harden_state *st, const struct cai_config *cfg,
 		log_warn("seccomp: %s; compiling the policy instead", err->msg);
 	if (saved <= 0 && compile_text(cfg->seccomp_policy, text, len, &st->filter, err) < 0)
 		return err_prefix(err, "seccomp");
-	st->compile_ns = now_ns() - t0;
+	st->compile_ns = clock_now_ns() - t0;
 	return 0;
 }
 
@@ -110,7 +102,7 @@ int harden_prepare(struct harden_state *st, const struct cai_config *cfg, char *
 
 	if (!cfg->user_enabled && !cfg->security_enabled)
 		return 0;
-	st->started_ns = now_ns();
+	st->started_ns = clock_now_ns();
 	if (harden_validate(cfg, &keep, err) < 0 || harden_compile(st, cfg, 0, err) < 0)
 		return -1;
 	/* Checked while still root: the command's uid may not be allowed to
@@ -136,7 +128,7 @@ int harden_finalize(struct harden_state *st, struct cai_err *err)
 		return -1;
 	if (st->started_ns)
 		log_debug("hardening: %lld us, of which %lld us compiling the seccomp policy",
-			  (now_ns() - st->started_ns) / 1000, st->compile_ns / 1000);
+			  (clock_now_ns() - st->started_ns) / 1000, st->compile_ns / 1000);
 	return 0;
 }
 

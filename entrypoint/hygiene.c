@@ -9,15 +9,12 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "fd.h"
 
 int hygiene_not_dumpable(struct cai_err *err)
 {
-	if (prctl(PR_SET_DUMPABLE, 0, 0, 0, 0) < 0)
-		return err_set(err, errno, "hygiene: PR_SET_DUMPABLE");
-	if (prctl(PR_GET_DUMPABLE, 0, 0, 0, 0) != 0)
-		return err_set(err, 0, "hygiene: still dumpable after PR_SET_DUMPABLE 0");
-	return 0;
+	return caps_prctl_set(PR_SET_DUMPABLE, PR_GET_DUMPABLE, 0, "hygiene: dumpable", err);
 }
 
 int hygiene_limits(const struct cai_config *cfg, struct cai_err *err)

@@ -9,8 +9,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "decimal.h"
 #include "fd.h"
-#include "inifile.h"
 
 #define IDENTITY_MAX_FIELDS 7
 
@@ -47,16 +47,12 @@ static int split_fields(const char *line, size_t len, size_t want, struct fields
 	return 0;
 }
 
-static int field_id(const struct fields *f, size_t i, unsigned long *out, struct cai_err *err)
+static int field_id(const struct fields *f, size_t i, uint64_t *out, struct cai_err *err)
 {
-	char num[16];
-
-	if (f->len[i] == 0 || f->len[i] >= sizeof(num))
+	if (f->len[i] == 0)
 		return err_set(err, 0, "field %zu is not an id", i + 1);
-	memcpy(num, f->s[i], f->len[i]);
-	num[f->len[i]] = '\0';
 	/* (uid_t)-1 means "unchanged" to the kernel: never a real id. */
-	return inifile_uint(num, 0xfffffffeUL, out, err);
+	return decimal_parse(f->s[i], f->len[i], 0xfffffffeUL, out, err);
 }
 
 static int field_is(const struct fields *f, size_t i, const char *s)
@@ -105,7 +101,7 @@ int identity_parse_passwd(const char *buf, size_t len, const char *file, const c
 
 	while ((r = next_line(&l, &line, &n, err)) > 0) {
 		struct fields f;
-		unsigned long u, g;
+		uint64_t u, g;
 
 		if (split_fields(line, n, 7, &f, err) < 0 || field_id(&f, 2, &u, err) < 0 ||
 		    field_id(&f, 3, &g, err) < 0)
@@ -178,7 +174,7 @@ int identity_parse_group(const char *buf, size_t len, const char *file, struct i
 		return -1;
 	while ((r = next_line(&l, &line, &n, err)) > 0) {
 		struct fields f;
-		unsigned long g;
+		uint64_t g;
 
 		if (split_fields(line, n, 4, &f, err) < 0 || field_id(&f, 2, &g, err) < 0)
 			return err_prefix(err, "%s:%u", file, l.lineno);

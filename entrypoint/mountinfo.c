@@ -3,13 +3,13 @@
 #include "mountinfo.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
+#include "decimal.h"
 #include "fd.h"
 #include "log.h"
+#include "path.h"
 
 /* Decode s[0..n) into a fresh string; NULL with *why set when an escape is
  * malformed or decodes to NUL, NULL with errno ENOMEM otherwise. */
@@ -45,21 +45,12 @@ static char *mountinfo_unescape(const char *s, size_t n, const char **why)
 	return out;
 }
 
+/* The line is skipped with its own reason; decimal_parse's is not needed. */
 static int mountinfo_number(const char *s, size_t n, uint64_t max, uint64_t *out)
 {
-	uint64_t v = 0;
+	struct cai_err ignored;
 
-	if (n == 0 || n > 20)
-		return -1;
-	for (size_t i = 0; i < n; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -1;
-		if (v > (max - (uint64_t)(s[i] - '0')) / 10)
-			return -1;
-		v = v * 10 + (uint64_t)(s[i] - '0');
-	}
-	*out = v;
-	return 0;
+	return decimal_parse(s, n, max, out, &ignored);
 }
 
 static void mountinfo_entry_free(struct mount_entry *e)
@@ -132,6 +123,13 @@ static int mountinfo_parse_line(const char *s, const char *end, struct mount_ent
 		if (n == 1 && fld[0] == '-')
 			break;
 		if (n == 0) {
+			/* gVisor writes an empty optional-fields column
+			 * ("rw  - 9p"): accepted there and nowhere else. */
+			const char *peek = s;
+			size_t pn;
+			const char *next = mountinfo_field(&peek, end, &pn);
+			if (fld == opt_start && next && pn == 1 && next[0] == '-')
+				continue;
 			*why = "empty optional field";
 			return 1;
 		}
@@ -220,14 +218,11 @@ int mountinfo_parse(const char *buf, size_t len, const char *name, struct mount_
 
 int mountinfo_read_self(struct mount_table *t, struct cai_err *err)
 {
-	_cleanup_close_ int fd = open("/proc/self/mountinfo", O_RDONLY | O_CLOEXEC);
 	_cleanup_free_ char *buf = NULL;
 	size_t len;
 
-	if (fd < 0)
-		return err_set(err, errno, "/proc/self/mountinfo");
-	if (fd_read_bounded(fd, MOUNTINFO_MAX_SIZE, &buf, &len, err) < 0)
-		return err_prefix(err, "/proc/self/mountinfo");
+	if (fd_read_file("/proc/self/mountinfo", MOUNTINFO_MAX_SIZE, &buf, &len, err) < 0)
+		return -1;
 	return mountinfo_parse(buf, len, "/proc/self/mountinfo", t, err);
 }
 
@@ -235,6 +230,26 @@ const struct mount_entry *mountinfo_find_id(const struct mount_table *t, uint64_
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].mnt_id == mnt_id)
+			return &t->v[i];
+	return NULL;
+}
+
+const struct mount_entry *mountinfo_mount_of(const struct mount_table *t, const char *path)
+{
+	const struct mount_entry *best = NULL;
+
+	/* ">=": of two mounts at one point, the later is on top. */
+	for (size_t i = 0; i < t->n; i++)
+		if (path_within(path, t->v[i].mount_point) &&
+		    (!best || strlen(t->v[i].mount_point) >= strlen(best->mount_point)))
+			best = &t->v[i];
+	return best;
+}
+
+const struct mount_entry *mountinfo_first_beneath(const struct mount_table *t, const char *path)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].mount_point, path) && path_within(t->v[i].mount_point, path))
 			return &t->v[i];
 	return NULL;
 }

@@ -22,7 +22,9 @@
 #include <termios.h>
 #include <unistd.h>
 
+#include "decimal.h"
 #include "fd.h"
+#include "macro.h"
 
 #ifndef CAI_VERSION
 #define CAI_VERSION "0.0.0"
@@ -105,24 +107,18 @@ static int sp_lookup(const struct sp_name *tab, size_t n, const char *name, uint
 	return -1;
 }
 
-/* Decimal or 0x-hex, no sign; a leading 0 would read as octal elsewhere,
- * so it is refused rather than guessed. */
+/* lib's decimal rule (a leading 0 is refused, not read as octal), or 0x
+ * and hex digits. */
 static int sp_number(const char *s, uint64_t max, uint64_t *out, struct cai_err *err)
 {
-	const char *digits = s;
-	int base = 10;
 	char *end;
 
-	if (s[0] == '0' && (s[1] == 'x' || s[1] == 'X')) {
-		base = 16;
-		digits = s + 2;
-	} else if (s[0] == '0' && s[1]) {
-		return err_set(err, 0, "'%s': a leading 0 is ambiguous, write decimal or 0x hex", s);
-	}
-	if (!isxdigit((unsigned char)digits[0]) || (base == 10 && !isdigit((unsigned char)digits[0])))
+	if (s[0] != '0' || (s[1] != 'x' && s[1] != 'X'))
+		return decimal_parse(s, strlen(s), max, out, err);
+	if (!isxdigit((unsigned char)s[2]))
 		return err_set(err, 0, "'%s' is not a number", s);
 	errno = 0;
-	unsigned long long v = strtoull(digits, &end, base);
+	unsigned long long v = strtoull(s + 2, &end, 16);
 	if (*end || errno)
 		return err_set(err, 0, "'%s' is not a number", s);
 	if (v > max)
@@ -136,7 +132,7 @@ static int sp_term(const char *s, uint64_t *out, struct cai_err *err)
 {
 	if (isdigit((unsigned char)s[0]))
 		return sp_number(s, UINT64_MAX, out, err);
-	if (sp_lookup(sp_constants, sizeof(sp_constants) / sizeof(sp_constants[0]), s, out) < 0)
+	if (sp_lookup(sp_constants, ARRAY_SIZE(sp_constants), s, out) < 0)
 		return err_set(err, 0, "unknown constant '%s'", s);
 	return 0;
 }
@@ -191,7 +187,7 @@ static int sp_action(const char *s, uint32_t *out, struct cai_err *err)
 			/* 0 would fake success; above 4095 is not an errno. */
 			if (sp_number(inner, 4095, &e, err) < 0 || e == 0)
 				return err_set(err, 0, "errno '%s' is not between 1 and 4095", inner);
-		} else if (sp_lookup(sp_errnos, sizeof(sp_errnos) / sizeof(sp_errnos[0]), inner, &e) < 0) {
+		} else if (sp_lookup(sp_errnos, ARRAY_SIZE(sp_errnos), inner, &e) < 0) {
 			return err_set(err, 0, "unknown errno name '%s'", inner);
 		}
 		*out = SCMP_ACT_ERRNO((uint16_t)e);
@@ -218,10 +214,10 @@ static int sp_condition(char *rest, struct sp_rule *r, struct cai_err *err)
 	low32 = arg[4] != '\0';
 	if (!op)
 		return err_set(err, 0, "missing operator after %s", arg);
-	for (i = 0; i < sizeof(sp_ops) / sizeof(sp_ops[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sp_ops); i++)
 		if (!strcmp(op, sp_ops[i].op))
 			break;
-	if (i == sizeof(sp_ops) / sizeof(sp_ops[0]))
+	if (i == ARRAY_SIZE(sp_ops))
 		return err_set(err, 0, "unknown operator '%s' (==, !=, <, <=, >, >= or &)", op);
 	if (!value)
 		return err_set(err, 0, "missing value after the operator");
@@ -459,7 +455,7 @@ static const struct sock_filter sp_guard[] = {
 	BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, 0x40000000, 0, 1),
 	BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
 };
-#define SP_GUARD_LEN (sizeof(sp_guard) / sizeof(sp_guard[0]))
+#define SP_GUARD_LEN (ARRAY_SIZE(sp_guard))
 #define SP_GUARD_NOTE "# containai-init runs first: x86_64 system call numbers >= 0x40000000 (x32) -> KILL_PROCESS\n"
 #else
 #define SP_GUARD_LEN 0

@@ -4,6 +4,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -11,15 +12,12 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "beneath.h"
+#include "decimal.h"
 #include "fd.h"
 #include "log.h"
-
-/* path == dir or path is under dir. */
-static int path_at_or_under(const char *path, const char *dir)
-{
-	size_t n = strlen(dir);
-	return !strncmp(path, dir, n) && (path[n] == '\0' || path[n] == '/');
-}
+#include "macro.h"
+#include "path.h"
 
 const char *workspace_refusal(const char *path, const char *link)
 {
@@ -30,14 +28,14 @@ const char *workspace_refusal(const char *path, const char *link)
 
 	if (path[0] != '/' || !strcmp(path, "/"))
 		return "is the root directory";
-	for (size_t i = 0; i < sizeof(system_dirs) / sizeof(system_dirs[0]); i++)
-		if (path_at_or_under(path, system_dirs[i]))
+	for (size_t i = 0; i < ARRAY_SIZE(system_dirs); i++)
+		if (path_within(path, system_dirs[i]))
 			return "is a system directory";
 	if (!strncmp(path, "/lib", 4))
 		return "is a system directory";
-	if (path_at_or_under(path, link))
+	if (path_within(path, link))
 		return "is at or under the workspace link";
-	if (path_at_or_under(link, path))
+	if (path_within(link, path))
 		return "contains the workspace link";
 	return NULL;
 }
@@ -90,57 +88,51 @@ const struct mount_entry *workspace_find_mirrored(const struct mount_table *t, c
 	return best;
 }
 
-/* Open every component of the absolute `path` with O_NOFOLLOW, as a
- * directory, from "/".  With `last` non-NULL, stop before the final
- * component and return it there (it is not opened). */
-static int workspace_open_nofollow(const char *path, const char **last, struct cai_err *err)
+/* The directory holding the link path, reached without symlinks; *name
+ * points at the link's last component (not opened). */
+static int workspace_open_parent(const char *link, const char **name, struct cai_err *err)
 {
-	char buf[4096];
-	_cleanup_close_ int fd = -1;
-	char *save = NULL;
+	char parent[PATH_MAX];
+	const char *slash = strrchr(link, '/');
 
-	if (path[0] != '/' || strlen(path) >= sizeof(buf))
-		return err_set(err, 0, "%s: not an absolute path", path);
-	strcpy(buf, path);
-	fd = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return err_set(err, errno, "/");
-	const char *end = strrchr(path, '/') + 1;
-	if (last) {
-		if (!*end || !strcmp(end, ".") || !strcmp(end, ".."))
-			return err_set(err, 0, "%s: no file name at its end", path);
-		*last = end;
-		buf[end - path] = '\0';
-	}
-	for (char *c = strtok_r(buf + 1, "/", &save); c; c = strtok_r(NULL, "/", &save)) {
-		if (!strcmp(c, ".") || !strcmp(c, ".."))
-			return err_set(err, 0, "%s: contains '%s'", path, c);
-		int next = openat(fd, c, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-		if (next < 0) {
-			if (errno == ENOTDIR || errno == ELOOP)
-				return err_set(err, 0, "%s: component '%s' is a symlink or not a directory",
-					       path, c);
-			return err_set(err, errno, "%s: component '%s'", path, c);
-		}
-		close(fd);
-		fd = next;
-	}
-	return fd_take(&fd);
+	if (link[0] != '/' || strlen(link) >= sizeof(parent))
+		return err_set(err, 0, "%s: not an absolute path", link);
+	*name = slash + 1;
+	if (!**name || !strcmp(*name, ".") || !strcmp(*name, ".."))
+		return err_set(err, 0, "%s: no file name at its end", link);
+	size_t n = slash == link ? 1 : (size_t)(slash - link);
+	memcpy(parent, link, n);
+	parent[n] = '\0';
+	return beneath_open_dir_nofollow(parent, err);
 }
 
-/* 1 when fd is the root of a mount, decided on the descriptors. */
-static int workspace_is_mount_root(int fd, int parent_fd, struct cai_err *err)
+/* 1 when fd (reached as `path`) is the root of a mount: decided on the
+ * descriptors by statx mount ids; on a kernel without them (gVisor), a
+ * device other than the parent's, or else the mount table listing a
+ * mount at `path`, says it is. */
+static int workspace_is_mount_root(int fd, int parent_fd, const char *path, struct cai_err *err)
 {
 	struct statx sx, px;
+	uint64_t id, pid;
 
-	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0)
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0 ||
+	    statx(parent_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &px) < 0)
 		return err_set(err, errno, "statx");
-	if (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
-		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
-	if (!(sx.stx_mask & STATX_MNT_ID) ||
-	    statx(parent_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &px) < 0 || !(px.stx_mask & STATX_MNT_ID))
-		return err_set(err, 0, "cannot tell whether it is a mount point");
-	return sx.stx_mnt_id != px.stx_mnt_id;
+	if (beneath_statx_mnt_id(&sx, &id) && beneath_statx_mnt_id(&px, &pid))
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) || id != pid;
+	if (sx.stx_dev_major != px.stx_dev_major || sx.stx_dev_minor != px.stx_dev_minor)
+		return 1;
+	struct mount_table t = { 0 };
+	if (mountinfo_read_self(&t, err) < 0)
+		return -1;
+	const struct mount_entry *on = mountinfo_mount_of(&t, path);
+	int at = on && !strcmp(on->mount_point, path);
+	size_t malformed = t.malformed;
+	mountinfo_free(&t);
+	/* A line the parser skipped could be the mount at `path`. */
+	if (malformed)
+		return err_set(err, 0, "/proc/self/mountinfo has %zu lines that cannot be read", malformed);
+	return at;
 }
 
 static int workspace_mnt_id(int fd, uint64_t *id, struct cai_err *err)
@@ -149,9 +141,8 @@ static int workspace_mnt_id(int fd, uint64_t *id, struct cai_err *err)
 
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0)
 		return err_set(err, errno, "statx");
-	if (!(sx.stx_mask & STATX_MNT_ID))
+	if (!beneath_statx_mnt_id(&sx, id))
 		return err_set(err, 0, "the kernel reports no mount id");
-	*id = sx.stx_mnt_id;
 	return 0;
 }
 
@@ -159,7 +150,7 @@ static int workspace_mnt_id(int fd, uint64_t *id, struct cai_err *err)
  * the mount the table lists (not hidden by a later mount above it). */
 static int workspace_open_candidate(const struct mount_entry *e, struct cai_err *err)
 {
-	_cleanup_close_ int fd = workspace_open_nofollow(e->mount_point, NULL, err);
+	_cleanup_close_ int fd = beneath_open_dir_nofollow(e->mount_point, err);
 	uint64_t id = 0;
 
 	if (fd < 0 || workspace_mnt_id(fd, &id, err) < 0)
@@ -222,7 +213,7 @@ static int workspace_clear(int dir_fd, const char *link, const char *name, struc
 	fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(err, errno, "%s", link);
-	int mnt = workspace_is_mount_root(fd, dir_fd, err);
+	int mnt = workspace_is_mount_root(fd, dir_fd, link, err);
 	if (mnt < 0)
 		return err_prefix(err, "%s", link);
 	if (mnt)
@@ -291,17 +282,16 @@ static int workspace_enter(int fd, const char *path, struct cai_err *err)
 	return 0;
 }
 
-/* Decimal digits only (no sign, no blank), at most max; the rest in *end. */
-static int workspace_number(const char *s, uint64_t max, uint64_t *v, const char **end)
+/* One ':'-ended decimal field of at most max at *p, which then points
+ * past the ':'. */
+static int workspace_field(const char **p, uint64_t max, uint64_t *v)
 {
-	if (*s < '0' || *s > '9')
+	struct cai_err ignored;
+	size_t n = strcspn(*p, ":");
+
+	if (!(*p)[n] || decimal_parse(*p, n, max, v, &ignored) < 0)
 		return -1;
-	for (*v = 0; *s >= '0' && *s <= '9'; s++) {
-		if (*v > (max - (uint64_t)(*s - '0')) / 10)
-			return -1;
-		*v = *v * 10 + (uint64_t)(*s - '0');
-	}
-	*end = s;
+	*p += n + 1;
 	return 0;
 }
 
@@ -314,9 +304,9 @@ int workspace_expect_parse(const char *text, struct workspace_expect *e, struct 
 	if (!text || !text[0])
 		return 0;
 	if (text[0] != '/') {
-		if (workspace_number(p, UINT32_MAX, &major, &p) < 0 || *p++ != ':' ||
-		    workspace_number(p, UINT32_MAX, &minor, &p) < 0 || *p++ != ':' ||
-		    workspace_number(p, UINT64_MAX, &e->ino, &p) < 0 || *p++ != ':' || *p != '/')
+		if (workspace_field(&p, UINT32_MAX, &major) < 0 ||
+		    workspace_field(&p, UINT32_MAX, &minor) < 0 ||
+		    workspace_field(&p, UINT64_MAX, &e->ino) < 0 || *p != '/')
 			return err_set(err, 0, WORKSPACE_ENV ": expected MAJOR:MINOR:INODE:/PATH or /PATH");
 		e->has_id = 1;
 		e->major = (unsigned)major;
@@ -386,7 +376,7 @@ static int workspace_try_bind(int dir_fd, const char *link, const char *name,
 
 	if (fd < 0)
 		return 0;
-	int mnt = workspace_is_mount_root(fd, dir_fd, err);
+	int mnt = workspace_is_mount_root(fd, dir_fd, link, err);
 	if (mnt <= 0)
 		return mnt < 0 ? err_prefix(err, "%s", link) : 0;
 	if (workspace_same(fd, link, e, err) < 0)
@@ -413,10 +403,10 @@ static int workspace_find_and_link(const char *link, const struct workspace_expe
 	struct mount_table t = { 0 };
 	_cleanup_close_ int dir_fd = -1;
 	_cleanup_close_ int ws_fd = -1;
-	const char *name;
+	const char *name = NULL;
 	int r = -1;
 
-	dir_fd = workspace_open_nofollow(link, &name, err);
+	dir_fd = workspace_open_parent(link, &name, err);
 	if (dir_fd < 0)
 		return err_prefix(err, "workspace");
 	int bound = workspace_try_bind(dir_fd, link, name, want, err);

@@ -14,6 +14,7 @@
 
 #include "batch.h"
 #include "clock.h"
+#include "decimal.h"
 #include "fd.h"
 
 /* ---- pure decisions ---------------------------------------------------- */
@@ -46,22 +47,22 @@ enum platform detect_platform(void)
 					access("/proc/sys/fs/binfmt_misc/WSLInterop", F_OK) == 0, ver);
 }
 
-/* One field of a uid_map line: blanks, then decimal digits only (no sign:
- * strtoull would turn "-1" into a huge uid) of at most 32 bits. */
+/* One field of a uid_map line: blanks, then a decimal number (lib's one
+ * rule: no sign - strtoull would turn "-1" into a huge uid) of at most 32
+ * bits. */
 static int uid_map_field(const char **p, unsigned long long *v)
 {
 	const char *s = *p;
+	struct cai_err err;
+	uint64_t n;
 
 	while (*s == ' ' || *s == '\t')
 		s++;
-	if (!isdigit((unsigned char)*s))
+	size_t len = strspn(s, "0123456789");
+	if (decimal_parse(s, len, 0xffffffffull, &n, &err) < 0)
 		return -1;
-	for (*v = 0; isdigit((unsigned char)*s); s++) {
-		*v = *v * 10 + (unsigned)(*s - '0');
-		if (*v > 0xffffffffull)
-			return -1;
-	}
-	*p = s;
+	*v = n;
+	*p = s + len;
 	return 0;
 }
 
@@ -353,6 +354,9 @@ static void classify_docker_info(struct detect_result *r, const struct proc_job 
 		return;
 	}
 	r->sysbox_runtime = json_object_get(runtimes, DETECT_SYSBOX_RUNTIME) != NULL;
+	/* For the sandboxes' default limits; absent or odd: unknown. */
+	r->mem_total = json_integer_value(json_object_get(root, "MemTotal"));
+	r->ncpu = json_integer_value(json_object_get(root, "NCPU"));
 	if (!r->sysbox_runtime) {
 		r->sysbox_remap = TRI_NO;
 		snprintf(r->sysbox_reason, DETECT_REASON_MAX, "the engine lists no runtime named %s",

@@ -138,49 +138,71 @@ json_t *docker_json(const struct proc_job *j, json_type want, struct cai_err *er
 	return json_incref(v);
 }
 
-/* `docker KIND inspect --format FORMAT WHAT` added to b. */
-static struct proc_job *docker_inspect_add(struct batch *b, const struct docker *d, const char *kind,
-					   const char *format, const char *what, struct cai_err *err)
+int docker_pinned(const struct docker *d, struct cai_err *err)
 {
+	if (d->unresolved)
+		return err_set(err, 0, "no docker engine to run on: %s", d->reason);
+	return 0;
+}
+
+int docker_ps(const struct docker *d, const char *filter, const char *format, char **out,
+	      struct cai_err *err)
+{
+	_cleanup_batch_ struct batch b = { 0 };
 	_cleanup_argv_ struct argv a = { 0 };
 	struct proc_job *j;
 
+	*out = NULL;
+	if (docker_pinned(d, err) < 0)
+		return -1;
 	docker_argv(d, &a);
-	argv_push(&a, kind);
-	argv_push(&a, "inspect");
+	argv_push(&a, "ps");
+	argv_push(&a, "-a");
+	argv_push(&a, "--no-trunc");
+	argv_push(&a, "--filter");
+	argv_push(&a, filter);
 	argv_push(&a, "--format");
 	argv_push(&a, format);
-	argv_push(&a, what);
-	if ((j = batch_add(b, &a, err)))
-		j->timeout_ms = d->timeout_ms;
-	return j;
+	if (!(j = batch_add(&b, &a, err)))
+		return -1;
+	j->timeout_ms = d->timeout_ms;
+	if (batch_run(&b, err) < 0)
+		return -1;
+	if (!proc_ok(j) || j->out_truncated) {
+		char why[512];
+		proc_describe_failure(j, why, sizeof(why));
+		return err_set(err, 0, "%s", why);
+	}
+	if (!(*out = strdup(j->out)))
+		return err_set(err, ENOMEM, "docker ps");
+	return 0;
 }
 
-int docker_inspect(const struct docker *d, const char *name, const char *image, json_t **container,
-		   json_t **image_config, struct cai_err *err)
+int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };
-	struct cai_err why;
-	struct proc_job *j, *ji;
+	_cleanup_argv_ struct argv a = { 0 };
+	struct proc_job *j;
 
-	*container = *image_config = NULL;
-	/* Asked at once: a container's Entrypoint and User are judged against
-	 * what its image sets. */
-	if (!(j = docker_inspect_add(&b, d, "container", "{{json .}}", name, err)) ||
-	    !(ji = docker_inspect_add(&b, d, "image", "{{json .Config}}", image, err)) ||
-	    batch_run(&b, err) < 0)
+	*out = NULL;
+	docker_argv(d, &a);
+	argv_push(&a, "container");
+	argv_push(&a, "inspect");
+	argv_push(&a, "--format");
+	argv_push(&a, "{{json .}}");
+	argv_push(&a, name);
+	if (!(j = batch_add(&b, &a, err)))
+		return -1;
+	j->timeout_ms = d->timeout_ms;
+	if (batch_run(&b, err) < 0)
 		return -1;
 	if (!proc_ok(j) && j->started && j->exited && strcasestr(j->errout, "no such"))
 		return 0;
 	if (!proc_ok(j)) {
-		char what[512];
-		proc_describe_failure(j, what, sizeof(what));
-		return err_set(err, 0, "cannot tell whether the name %s is taken: %s", name, what);
+		char why[512];
+		proc_describe_failure(j, why, sizeof(why));
+		return err_set(err, 0, "cannot tell whether the name %s is taken: %s", name, why);
 	}
-	*container = docker_json(j, JSON_OBJECT, err);
-	if (!*container)
-		return err_prefix(err, "sandbox %s", name);
-	/* Unread, it stays NULL: a container is then not entered. */
-	*image_config = docker_json(ji, JSON_OBJECT, &why);
-	return 0;
+	*out = docker_json(j, JSON_OBJECT, err);
+	return *out ? 0 : err_prefix(err, "sandbox %s", name);
 }

@@ -7,7 +7,8 @@
  * `-H HOST`, so switching the current context while the launcher runs
  * cannot redirect half of its calls to another engine.
  * Also owns reading what docker prints as JSON: one reader for every
- * answer the launcher parses.
+ * answer the launcher parses; and the two look-ups every command makes,
+ * `docker ps` and `docker container inspect`.
  * Refuses: shells (argv only, through proc_run) and calls without a
  * deadline.  After resolution DOCKER_HOST and DOCKER_CONTEXT are removed
  * from the launcher's environment: the explicit flag is the only source.
@@ -59,11 +60,17 @@ void docker_argv(const struct docker *d, struct argv *a);
  * ...") when refused as above.  The caller owns the reference. */
 json_t *docker_json(const struct proc_job *job, json_type want, struct cai_err *err);
 
-/* `docker container inspect NAME` as its JSON object in *container (NULL
- * when no container answers to NAME) and, asked at the same time, `docker
- * image inspect IMAGE`'s Config in *image_config (NULL when it could not be
- * read).  The caller owns both references. */
-int docker_inspect(const struct docker *d, const char *name, const char *image, json_t **container,
-		   json_t **image_config, struct cai_err *err);
+/* 0 when every call can be pinned to the one engine; -1 with err set
+ * (the reason the context could not be inspected) when none could. */
+int docker_pinned(const struct docker *d, struct cai_err *err);
+
+/* What `docker ps -a --no-trunc --filter FILTER --format FORMAT` prints,
+ * whole (never cut at the bound), in a fresh string *out. */
+int docker_ps(const struct docker *d, const char *filter, const char *format, char **out,
+	      struct cai_err *err);
+
+/* `docker container inspect NAME` as its JSON object in *out; *out is
+ * NULL when no container answers to NAME. */
+int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err);
 
 #endif

@@ -6,6 +6,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "path.h"
+
 int gates_check(const struct gate_input *in, int *unisolated, struct cai_err *err)
 {
 	*unisolated = 0;
@@ -48,15 +50,6 @@ static const char *const secret_paths[] = {
 	".vault-token", ".config/op", "/var/run/docker.sock", "/run/docker.sock", NULL,
 };
 
-int gates_path_within(const char *a, const char *b)
-{
-	size_t n = strlen(b);
-
-	if (n == 1 && b[0] == '/')
-		return 1;
-	return !strncmp(a, b, n) && (a[n] == '\0' || a[n] == '/');
-}
-
 /* ws (resolved) against p as written and as resolved: the workspace is
  * compared after realpath(), so a $HOME or ~/.aws that is itself a symlink
  * (/home -> /var/home, dotfiles kept elsewhere) must be resolved too, or
@@ -65,14 +58,14 @@ static int contains(const char *ws, const char *p)
 {
 	char real[PATH_MAX];
 
-	return gates_path_within(p, ws) || (realpath(p, real) && gates_path_within(real, ws));
+	return path_within(p, ws) || (realpath(p, real) && path_within(real, ws));
 }
 
 static int exposes(const char *ws, const char *p)
 {
 	char real[PATH_MAX];
 
-	return contains(ws, p) || gates_path_within(ws, p) || (realpath(p, real) && gates_path_within(ws, real));
+	return contains(ws, p) || path_within(ws, p) || (realpath(p, real) && path_within(ws, real));
 }
 
 static int check_home(const char *ws, const char *home, struct cai_err *err)
@@ -108,7 +101,7 @@ static int inside_home(const char *ws, const char *const *homes)
 
 	for (; homes && *homes; homes++)
 		if ((*homes)[0] == '/' &&
-		    (gates_path_within(ws, *homes) || (realpath(*homes, real) && gates_path_within(ws, real))))
+		    (path_within(ws, *homes) || (realpath(*homes, real) && path_within(ws, real))))
 			return 1;
 	return 0;
 }
@@ -131,6 +124,17 @@ static int check_host(const char *ws, const char *const *homes, const char *cons
 	return 0;
 }
 
+int gates_mountable(const char *path)
+{
+	/* docker's --mount is CSV: ',' would start another option and '"' a
+	 * quoted field; ':' separates options where paths are written as
+	 * SRC:DST[:MODE]. */
+	for (const char *c = path; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == ',' || *c == ':' || *c == '"')
+			return 0;
+	return 1;
+}
+
 int gates_workspace_check(const char *ws, const char *const *homes, const char *const *more,
 			  struct cai_err *err)
 {
@@ -138,13 +142,9 @@ int gates_workspace_check(const char *ws, const char *const *homes, const char *
 
 	if (ws[0] != '/')
 		return err_set(err, 0, "workspace '%s' is not an absolute path", ws);
-	/* docker's --mount is CSV: ',' would start another option and '"' a
-	 * quoted field; ':' separates options where paths are written as
-	 * SRC:DST[:MODE]. */
-	for (const char *c = ws; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == ',' || *c == ':' || *c == '"')
-			return err_set(err, 0, "workspace '%s': a path with ',', ':', '\"' or control "
-					       "characters cannot be mounted unambiguously", ws);
+	if (!gates_mountable(ws))
+		return err_set(err, 0, "workspace '%s': a path with ',', ':', '\"' or control "
+				       "characters cannot be mounted unambiguously", ws);
 	if (!strcmp(ws, "/"))
 		return err_set(err, 0, "the workspace cannot be /");
 	for (const char *const *h = homes; h && *h; h++) {

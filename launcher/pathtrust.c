@@ -11,7 +11,7 @@
 #include <unistd.h>
 
 #include "fd.h"
-#include "gates.h"
+#include "path.h"
 
 /* The workspace of this run, for every lookup; "" when none is known. */
 static char pathtrust_workspace[PATH_MAX];
@@ -77,7 +77,7 @@ static int pathtrust_resolve(const char *dir, const char *ws, char real[PATH_MAX
 		snprintf(why, whysz, dir[0] ? "not an absolute path" : "empty (the current directory)");
 		return 0;
 	}
-	if (ws && ws[0] && gates_path_within(dir, ws)) {
+	if (ws && ws[0] && path_within(dir, ws)) {
 		snprintf(why, whysz, "inside the workspace, which the agent can write");
 		return 0;
 	}
@@ -85,7 +85,7 @@ static int pathtrust_resolve(const char *dir, const char *ws, char real[PATH_MAX
 		snprintf(why, whysz, "does not resolve: %s", strerror(errno));
 		return 0;
 	}
-	if (ws && ws[0] && gates_path_within(real, ws)) {
+	if (ws && ws[0] && path_within(real, ws)) {
 		snprintf(why, whysz, "resolves into the workspace, which the agent can write");
 		return 0;
 	}

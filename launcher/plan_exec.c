@@ -7,7 +7,6 @@
 #include <unistd.h>
 
 #include "fd.h"
-#include "log.h"
 
 int plan_exec_env_pipe(const char *const *env, size_t n, int *fd, struct cai_err *err)
 {
@@ -43,24 +42,6 @@ int plan_exec_print(const struct batch *b, FILE *out, struct cai_err *err)
 	return fflush(out) == 0 ? 0 : err_set(err, 0, "writing the commands failed");
 }
 
-void plan_exec_pass_on(char *text, size_t len, FILE *out)
-{
-	/* What docker prints (an id, a name it was given back) is the
-	 * engine's to choose: line by line, as printable text. */
-	for (size_t i = 0; i < len;) {
-		const char *nl = memchr(text + i, '\n', len - i);
-		size_t n = nl ? (size_t)(nl - (text + i)) : len - i;
-
-		log_sanitize(text + i, n);
-		fwrite(text + i, 1, n, out);
-		i += n;
-		if (nl) {
-			fputc('\n', out);
-			i++;
-		}
-	}
-}
-
 int plan_exec_run(struct batch *b, unsigned timeout_ms, int replace_last, struct cai_err *err)
 {
 	for (size_t i = 0; i < b->n; i++) {
@@ -77,7 +58,6 @@ int plan_exec_run(struct batch *b, unsigned timeout_ms, int replace_last, struct
 			proc_describe_failure(j, why, sizeof(why));
 			return err_set(err, 0, "%s", why);
 		}
-		plan_exec_pass_on(j->out, j->out_len, stdout);
 	}
 	return 0;
 }

@@ -2,8 +2,9 @@
 /* plan_exec: carrying out a plan.
  *
  * Owns: running a plan's steps in order - each but the last waited for,
- * with its output passed on as printable text; the last replacing the launcher, so the agent
- * owns the terminal - or, for --dry-run, printing every step shell-quoted,
+ * its output kept (docker prints the id of what it created or started:
+ * not the user's to read, and shown with the reason when a step fails);
+ * the last replacing the launcher, so the agent owns the terminal - or, for --dry-run, printing every step shell-quoted,
  * one per line, and running none.  Also the pipe through which docker
  * reads the --env values as --env-file /dev/fd/N: on its command line
  * they would be in the process list, readable by every user of the host.
@@ -28,10 +29,6 @@
 int plan_exec_env_pipe(const char *const *env, size_t n, int *fd, struct cai_err *err);
 
 int plan_exec_print(const struct batch *b, FILE *out, struct cai_err *err);
-
-/* A step's output on its way to the terminal: each line of text[0..len)
- * through log_sanitize (in place), line breaks kept. */
-void plan_exec_pass_on(char *text, size_t len, FILE *out);
 
 /* Each step gets timeout_ms; with replace_last the last one is exec'd
  * (and on success this does not return). */

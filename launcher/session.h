@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* session: what every launcher command establishes first.
  *
- * Owns: the order of start-up - the workspace (resolved once), PATH
- * filtered by pathtrust before any program runs, the config
- * layered flag > environment > file > default, the one pinned engine, and
- * the isolation detection.  Commands work from this snapshot and never
+ * Owns: the order of start-up - the workspace (resolved once and held
+ * open), PATH filtered by pathtrust before any program runs, the config
+ * layered flag > environment > file > default, the one pinned engine, the
+ * isolation detection, and the resource limits resolved against what the
+ * engine has.  Commands work from this snapshot and never
  * re-resolve any of it.
  * Refuses: a bad config (FILE:LINE), a bad flag value.  An engine that
  * cannot be resolved is detection's to report, not a refusal here.
@@ -33,10 +34,11 @@ struct session {
 	struct detect_result det;
 };
 
-/* need_workspace: run and stop need one (refused when it cannot be
- * resolved); doctor only uses it to pick a config section.  On failure
- * *code says what failed: EXIT_USAGE (the command line, the config, the
- * workspace) or EXIT_FAILED (the launcher could not run a probe). */
+/* need_workspace: the commands on one sandbox need one (refused when it
+ * cannot be resolved); doctor and ls only use it to pick a config
+ * section.  On failure *code says what failed: EXIT_USAGE (the command
+ * line, the config, the workspace) or EXIT_FAILED (the launcher could not
+ * run a probe). */
 int session_open(struct session *s, const struct cli *o, int need_workspace, int *code,
 		 struct cai_err *err);
 

@@ -98,6 +98,14 @@ int settings_set(struct settings *c, const char *key, const char *v, struct cai_
 		c->timeout_s = (unsigned)n;
 		return 0;
 	}
+	if (!strcmp(key, "memory"))
+		return resources_parse_memory(v, &c->resources.memory, err);
+	if (!strcmp(key, "cpus"))
+		return resources_parse_cpus(v, &c->resources.nano_cpus, err);
+	if (!strcmp(key, "pids_limit"))
+		return resources_parse_pids(v, &c->resources.pids, err);
+	if (!strcmp(key, "publish"))
+		return publish_parse_list(&c->publish, v, err);
 	if (!strcmp(key, "require_isolation")) {
 		int on;
 		if (inifile_bool(v, &on, err) < 0)
@@ -179,7 +187,6 @@ int settings_load_file(struct settings *c, const char *path, int explicit_path,
 	/* Read once, parse twice: both passes see the same bytes. */
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK | O_NOCTTY);
 	_cleanup_free_ char *buf = NULL;
-	struct stat st;
 	size_t len;
 
 	if (fd < 0) {
@@ -187,12 +194,8 @@ int settings_load_file(struct settings *c, const char *path, int explicit_path,
 			return 0;
 		return err_set(err, errno, "%s", path);
 	}
-	if (fstat(fd, &st) < 0)
-		return err_set(err, errno, "%s", path);
-	if (!S_ISREG(st.st_mode))
-		return err_set(err, 0, "%s: not a regular file", path);
-	if (fd_read_bounded(fd, INIFILE_MAX_SIZE, &buf, &len, err) < 0)
-		return err_prefix(err, "%s", path);
+	if (fd_read_regular(fd, path, INIFILE_MAX_SIZE, &buf, &len, err) < 0)
+		return -1;
 	if (settings_load_buf(c, buf, len, path, workspace, err) < 0)
 		return -1;
 	snprintf(c->path, sizeof(c->path), "%s", path);
@@ -208,6 +211,10 @@ int settings_apply_env(struct settings *c, struct cai_err *err)
 		{ "CONTAINAI_AGENT", "agent" },
 		{ "CONTAINAI_TIMEOUT", "timeout" },
 		{ "CONTAINAI_REQUIRE_ISOLATION", "require_isolation" },
+		{ "CONTAINAI_MEMORY", "memory" },
+		{ "CONTAINAI_CPUS", "cpus" },
+		{ "CONTAINAI_PIDS_LIMIT", "pids_limit" },
+		{ "CONTAINAI_PUBLISH", "publish" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {

@@ -11,6 +11,8 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "macro.h"
+
 void fd_closep(int *fd)
 {
 	if (*fd >= 0) {
@@ -146,7 +148,7 @@ static int fd_close_from_proc(int from, struct cai_err *err)
 		long v = strtol(de->d_name, &end, 10);
 		if (*end || v < from || v == dfd)
 			continue;
-		if (n == sizeof(fds) / sizeof(fds[0])) {
+		if (n == ARRAY_SIZE(fds)) {
 			more = 1;
 			break;
 		}

@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "decimal.h"
 #include "fd.h"
 
 struct inifile_state {
@@ -89,7 +90,11 @@ static char *inifile_reader(char *out, int size, void *stream)
 		inifile_fail(st, st->line);
 		return NULL;
 	}
-	if (inifile_check_header(st, start, n) < 0) {
+	/* inih drops a UTF-8 byte-order mark before the first line: the header
+	 * check must see the line inih sees, or "\xef\xbb\xbf[user]" would give
+	 * keys to a section whose step was never switched on. */
+	size_t bom = st->line == 1 && n >= 3 && !memcmp(start, "\xef\xbb\xbf", 3) ? 3 : 0;
+	if (inifile_check_header(st, start + bom, n - bom) < 0) {
 		inifile_fail(st, st->line);
 		return NULL;
 	}
@@ -165,17 +170,11 @@ int inifile_bool(const char *value, int *out, struct cai_err *err)
 
 int inifile_uint(const char *value, unsigned long max, unsigned long *out, struct cai_err *err)
 {
-	char *end;
+	uint64_t v;
 
-	if (value[0] < '0' || value[0] > '9')
-		return err_set(err, 0, "'%s' is not a number", value);
-	errno = 0;
-	unsigned long v = strtoul(value, &end, 10);
-	if (*end || errno)
-		return err_set(err, 0, "'%s' is not a number", value);
-	if (v > max)
-		return err_set(err, 0, "%lu is larger than %lu", v, max);
-	*out = v;
+	if (decimal_parse(value, strlen(value), max, &v, err) < 0)
+		return -1;
+	*out = (unsigned long)v;
 	return 0;
 }
 

@@ -39,7 +39,8 @@ int inifile_parse_buf(const char *buf, size_t len, const char *name,
 int inifile_parse_path(const char *path, const struct inifile_ops *ops, void *ctx,
 		       struct cai_err *err);
 
-/* Value helpers shared by the config readers; each fills err on refusal. */
+/* Value helpers shared by the config readers; each fills err on refusal.
+ * inifile_uint is lib's decimal rule (no leading 0) up to `max`. */
 int inifile_bool(const char *value, int *out, struct cai_err *err);
 int inifile_uint(const char *value, unsigned long max, unsigned long *out, struct cai_err *err);
 int inifile_mode(const char *value, unsigned *out, struct cai_err *err);

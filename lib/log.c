@@ -7,6 +7,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "macro.h"
+
 static const char *log_prog = "containai";
 static enum log_level log_level = LOG_LVL_INFO;
 
@@ -29,7 +31,7 @@ enum log_level log_get_level(void)
 
 int log_level_parse(const char *s)
 {
-	for (size_t i = 0; i < sizeof(level_names) / sizeof(level_names[0]); i++)
+	for (size_t i = 0; i < ARRAY_SIZE(level_names); i++)
 		if (strcmp(s, level_names[i]) == 0)
 			return (int)i;
 	return -1;

@@ -5,9 +5,11 @@
 set -eu
 PKGS="gcc make clang libc6-dev libseccomp-dev libcap-dev libinih-dev libjansson-dev
  docker.io busybox-static mmdebstrap tini dumb-init catatonit scdoc man-db
- util-linux iproute2 procps hyperfine"
+ util-linux iproute2 procps hyperfine runsc"
 # Tools that may come from outside Debian (a machine's own Node.js, say):
 # a working command is enough, and installing Debian's over it can conflict.
+# npm installs the sandbox image's agent CLIs on this host (agents/agents.sh
+# needs npm 7 or later; Debian 12's is 9).
 CMDS="python3 npm"
 missing=""
 for p in $PKGS; do

@@ -2,7 +2,9 @@
 # SPDX-License-Identifier: MIT
 # `make image`: builds the sandbox image offline.
 #   IMAGE   tag to build (default containai:latest)
-#   AGENTS  space-separated npm packages to add, e.g. "@anthropic-ai/claude-code"
+#   AGENTS  the agents to put in (agents/agents.list): unset means all of
+#           them; "none" or empty, none and no Node; else names, e.g.
+#           AGENTS="claude codex"
 # Starts a Docker engine when none answers and leaves it running for the
 # image's use.
 set -euo pipefail
@@ -14,9 +16,9 @@ export CAI_ROOT=$PWD CAI_BUILD=$PWD/build
 . tests/e2e/images.sh
 
 IMAGE=${IMAGE:-containai:latest}
-AGENTS=${AGENTS:-}
+AGENTS=${AGENTS-all}
 
 engine_up
-stage_agents "$CAI_BUILD/agents" "$AGENTS"
-build_sandbox_image "$IMAGE" --build-arg AGENTS="$AGENTS"
-echo "image: built $IMAGE${AGENTS:+ with $AGENTS}"
+build_sandbox_image "$IMAGE" "${AGENTS:-none}"
+label=$(docker image inspect -f '{{index .Config.Labels "org.containai.agents"}}' "$IMAGE")
+echo "image: built $IMAGE with ${label:-no agent}"

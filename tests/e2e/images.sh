@@ -2,8 +2,12 @@
 # Test images, built offline (sourced by e2e suites).
 # ensure_scratch_image: containai-test:scratch - FROM scratch with the
 #   static init, Debian's busybox-static and the static test helpers.
+# ensure_hardened_image TAG: $SCRATCH_IMAGE with the shipped policy at
+#   /etc/containai, the config containai-init reads by default - every
+#   step on, as in the sandbox image, for a few kilobytes.
 # ensure_debian_base: debian:bookworm and debian:bookworm-slim made with
 #   mmdebstrap + docker import when not present; nothing is pulled.
+# build_sandbox_image: the repository's Dockerfile with the agents staged.
 # shellcheck shell=bash
 
 SCRATCH_IMAGE=${CAI_TEST_IMAGE:-containai-test:scratch}
@@ -37,6 +41,11 @@ DF
 	rm -f "$ctx.log"
 	rm -rf "$ctx"
 	return $rc
+}
+
+ensure_hardened_image() {
+	printf 'FROM %s\nRUN ["/bin/cp", "-r", "/etc/containai-shipped/.", "/etc/containai/"]\nRUN ["/usr/sbin/containai-init", "--check"]\nRUN ["/usr/sbin/containai-init", "--compile-policy"]\n' \
+		"$SCRATCH_IMAGE" | docker build -q -t "$1" - >/dev/null
 }
 
 # One mmdebstrap run serves both tags: the builder stage only needs apt
@@ -75,31 +84,25 @@ ensure_debian_base() {
 	) 9>"${TMPDIR:-/tmp}/containai-debian-base.lock"
 }
 
-# stage_agents DIR "PKG ...": the agent CLIs the sandbox image copies in.
-# Container builds reach no registry, so npm runs here on the host; an
-# empty list leaves DIR empty (the image then gets no nodejs either).
+# stage_agents DIR [all | none | NAME...]: the agent CLIs the sandbox image
+# copies in, installed on the host at the locked versions (agents/agents.sh).
 stage_agents() {
-	local dir=$1 pkgs=$2
-	rm -rf "$dir"
-	mkdir -p "$dir"
-	[ -n "$pkgs" ] || return 0
-	command -v npm >/dev/null 2>&1 || {
-		echo "stage_agents: npm missing: installing Debian's npm"
-		DEBIAN_FRONTEND=noninteractive apt-get install -y -qq npm >/dev/null || return 1
-	}
-	# shellcheck disable=SC2086
-	npm install --prefix "$dir" --omit=dev --no-audit --no-fund $pkgs
+	bash "$CAI_ROOT/agents/agents.sh" stage "$@"
 }
 
-# build_sandbox_image TAG [docker build args...]: the Dockerfile at the
-# repository root, offline.  The classic builder and BuildKit both take a
-# FROM image from the local store when it is there and contact a registry
-# only with --pull; --pull=false says so explicitly.
+# build_sandbox_image TAG AGENTS [docker build args...]: the Dockerfile at the
+# repository root with the agents of AGENTS ("all", "none" or names, as
+# agents/agents.sh takes them), offline.  The classic builder and BuildKit
+# both take a FROM image from the local store when it is there and contact
+# a registry only with --pull; --pull=false says so explicitly.
 build_sandbox_image() {
-	local tag=$1
-	shift
+	local tag=$1 agents=$2 label
+	shift 2
 	ensure_debian_base || return 1
-	docker build --pull=false --force-rm -t "$tag" "$@" "$CAI_ROOT"
+	# shellcheck disable=SC2086 # AGENTS is a list of names
+	stage_agents "$CAI_BUILD/agents" $agents || return
+	label=$(awk '{printf "%s%s@%s", sep, $1, $3; sep=" "}' "$CAI_BUILD/agents/opt/containai/agents/VERSIONS" 2>/dev/null)
+	docker build --pull=false --force-rm -t "$tag" --build-arg AGENTS="$label" "$@" "$CAI_ROOT"
 }
 
 # launcher_is_stub: the build's `containai` is still the skeleton that

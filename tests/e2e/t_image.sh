@@ -11,7 +11,7 @@
 PREFIX=image-t-image-$$
 TAG=image-containai:test-$$
 MINIMAL=image-containai:minimal-$$
-AGENTS_TAG=image-containai:agents-$$
+NONE=image-containai:none-$$
 BAD=image-containai:badpolicy-$$
 VOLUME=$PREFIX-data
 WS=$(scratch_dir)
@@ -20,7 +20,7 @@ LOGS=$(scratch_dir)
 cleanup_image_suite() {
 	docker rm -f "$PREFIX" "$PREFIX-run" >/dev/null 2>&1
 	docker volume rm -f "$VOLUME" >/dev/null 2>&1
-	docker rmi -f "$TAG" "$MINIMAL" "$AGENTS_TAG" "$BAD" >/dev/null 2>&1
+	docker rmi -f "$TAG" "$MINIMAL" "$NONE" "$BAD" >/dev/null 2>&1
 	cleanup_scratch
 }
 trap cleanup_image_suite EXIT
@@ -34,8 +34,8 @@ copy_context() {
 }
 
 # --- the image builds, with the --check step in it -------------------------
-stage_agents "$CAI_BUILD/agents" ""
-if build_sandbox_image "$TAG" >"$LOGS/build" 2>&1; then
+# The default image, every agent in it (tests/e2e/t_agents.sh runs them).
+if build_sandbox_image "$TAG" all >"$LOGS/build" 2>&1; then
 	pass "image builds offline"
 else
 	fail "image builds offline" "$(tail -n 20 "$LOGS/build")"
@@ -104,7 +104,9 @@ else
 fi
 
 # --- the minimal target: the init alone in an author's image ----------------
-if docker build --pull=false --force-rm --target minimal -t "$MINIMAL" "$CAI_ROOT" >"$LOGS/minimal" 2>&1; then
+plain=$(scratch_dir)
+copy_context "$plain"
+if docker build --pull=false --force-rm --target minimal -t "$MINIMAL" "$plain" >"$LOGS/minimal" 2>&1; then
 	pass "minimal target builds"
 	docker run --rm --pull=never "$MINIMAL" /bin/sh -c 'read -r c </proc/1/cmdline; exit 3' 2>/dev/null
 	expect_eq "minimal image runs the command under the init" "$?" 3
@@ -115,25 +117,17 @@ else
 	fail "minimal target builds" "$(tail -n 20 "$LOGS/minimal")"
 fi
 
-# --- agent CLIs: staged on the host by npm, nodejs only then ----------------
-# A local package keeps this offline; the path through npm, COPY and
-# Debian's nodejs is the one a registry package takes.
-pkg=$(scratch_dir)
-mkdir -p "$pkg/src/bin"
-cat >"$pkg/src/package.json" <<'JSON'
-{ "name": "containai-test-agent", "version": "1.0.0", "bin": { "containai-test-agent": "bin/agent.js" } }
-JSON
-printf '#!/usr/bin/env node\nconsole.log("agent on node " + process.versions.node + " as uid " + process.getuid());\n' \
-	>"$pkg/src/bin/agent.js"
-tgz=$(cd "$pkg" && npm pack --silent ./src 2>/dev/null | tail -n 1)
-if [ -n "$tgz" ] && (AGENTS="$pkg/$tgz" IMAGE=$AGENTS_TAG bash "$CAI_ROOT/tests/e2e/image.sh" >"$LOGS/agents" 2>&1); then
-	pass "image builds with an agent CLI"
-	expect_match "agent CLI runs on Debian's nodejs as the agent" \
-		"$(docker run --rm --pull=never --security-opt seccomp=unconfined \
-			-v "$VOLUME:/mnt/agent-data" -v "$WS:/home/agent/workspace" \
-			"$AGENTS_TAG" containai-test-agent 2>&1)" '^agent on node 18\.[0-9.]+ as uid 1000$'
+# --- AGENTS=none: no agent and no Node, the tools still there ----------------
+if build_sandbox_image "$NONE" none >"$LOGS/none" 2>&1; then
+	pass "image builds with no agent"
+	expect_eq "no agent: no node and no agent command" \
+		"$(docker run --rm --pull=never --entrypoint /bin/sh "$NONE" -c \
+			'for c in node nodejs claude codex gemini copilot opencode; do command -v "$c"; done; ls -A /opt' 2>&1)" ""
+	expect_eq "no agent: the tools agents call are still there" \
+		"$(docker run --rm --pull=never --entrypoint /bin/sh "$NONE" -c 'for t in git rg python3 gcc; do command -v "$t"; done' 2>&1 | tr '\n' ' ')" \
+		"/usr/bin/git /usr/bin/rg /usr/bin/python3 /usr/bin/gcc "
+	expect_eq "no agent: the label says none" \
+		"$(docker image inspect -f '{{index .Config.Labels "org.containai.agents"}}' "$NONE")" ""
 else
-	fail "image builds with an agent CLI" "$(tail -n 20 "$LOGS/agents" 2>/dev/null)"
+	fail "image builds with no agent" "$(tail -n 20 "$LOGS/none")"
 fi
-expect_eq "no nodejs without agents" "$(inside 'command -v node || echo none')" none
-stage_agents "$CAI_BUILD/agents" ""

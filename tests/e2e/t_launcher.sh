@@ -20,6 +20,8 @@
 P=${CAI_LAUNCHER_E2E_PREFIX:-launcher-e2e}
 : "${CAI_TEST_IMAGE:=launcher-test:scratch}"
 SCRATCH_IMAGE=$CAI_TEST_IMAGE
+# The test image with the shipped policy: joined processes are the agent.
+HARD=$P-hard:latest
 T=$(scratch_dir)
 # The remapped engine's root (uid 100000) must be able to traverse it.
 chmod 0711 "$T"
@@ -28,8 +30,7 @@ mkdir -p "$WS"
 echo "from the host" >"$WS/hello.txt"
 NS=$P-ns
 E2=$T/engine2
-E2SOCK=unix://$E2/docker.sock
-E2PID=
+E2SOCK=$(side_engine_host "$E2")
 export DOCKER_CONFIG=$T/docker-config
 mkdir -p "$DOCKER_CONFIG"
 
@@ -45,8 +46,7 @@ cleanup() {
 	docker ps -aq --filter "name=^$P-(none|force|foreign)-" | xargs -r docker rm -f >/dev/null 2>&1
 	docker volume rm "$P-vol" >/dev/null 2>&1
 	engine2_stop
-	ip netns del "$NS" 2>/dev/null
-	docker image rm "$CAI_TEST_IMAGE" >/dev/null 2>&1
+	docker image rm "$CAI_TEST_IMAGE" "$HARD" >/dev/null 2>&1
 	cleanup_scratch
 }
 trap cleanup EXIT
@@ -68,47 +68,20 @@ print(json.dumps(d))' "$1" <<<"$OUT"; }
 
 # ---- the second engine ------------------------------------------------------
 
-# engine2_start REMAP: a dockerd with its own socket, data-root, exec-root
-# and pid file, inside its own network namespace (in the main namespace it
-# would take over the first engine's docker0 bridge).
+# engine2_start REMAP: a second dockerd (tests/e2e/engine.sh), with or
+# without userns-remap, always with a runtime named sysbox-runc that is
+# really runc.
 engine2_start() {
-	local remap=$1
-	mkdir -p "$E2"
-	chmod 0711 "$E2"
-	if [ "$remap" = yes ]; then
-		printf '{"userns-remap": "default", "runtimes": {"sysbox-runc": {"path": "runc"}}}\n'
+	local runtimes='"runtimes": {"sysbox-runc": {"path": "runc"}}'
+	if [ "$1" = yes ]; then
+		side_engine_start "$E2" "$NS" "{\"userns-remap\": \"default\", $runtimes}"
 	else
-		printf '{"runtimes": {"sysbox-runc": {"path": "runc"}}}\n'
-	fi >"$E2/daemon.json"
-	ip netns list | grep -qw "$NS" || { ip netns add "$NS" && ip -n "$NS" link set lo up; } || return 1
-	nsenter --net="/run/netns/$NS" dockerd --config-file "$E2/daemon.json" \
-		--data-root "$E2/data" --exec-root "$E2/exec" --pidfile "$E2/dockerd.pid" \
-		-H "$E2SOCK" >"$E2/dockerd.log" 2>&1 &
-	E2PID=$!
-	local _
-	for _ in $(seq 1 120); do
-		timeout 10 docker -H "$E2SOCK" info >/dev/null 2>&1 && return 0
-		kill -0 "$E2PID" 2>/dev/null || break
-		sleep 0.5
-	done
-	tail -n 20 "$E2/dockerd.log"
-	return 1
+		side_engine_start "$E2" "$NS" "{$runtimes}"
+	fi
 }
 
 engine2_stop() {
-	[ -n "$E2PID" ] || return 0
-	docker -H "$E2SOCK" ps -aq | xargs -r docker -H "$E2SOCK" rm -f >/dev/null 2>&1
-	kill "$E2PID" 2>/dev/null
-	local _
-	for _ in $(seq 1 60); do
-		kill -0 "$E2PID" 2>/dev/null || break
-		sleep 0.5
-	done
-	kill -9 "$E2PID" 2>/dev/null
-	wait "$E2PID" 2>/dev/null
-	E2PID=
-	umount -R "$E2/exec" "$E2/data" 2>/dev/null
-	return 0
+	side_engine_stop "$E2" || fail "engine 2 stopped" "processes of the engine were left behind"
 }
 
 engine2_load_image() {
@@ -117,8 +90,8 @@ engine2_load_image() {
 
 # ---- the plain local engine --------------------------------------------------
 
-if ! ensure_scratch_image; then
-	fail "test image" "could not build $CAI_TEST_IMAGE"
+if ! ensure_scratch_image || ! ensure_hardened_image "$HARD"; then
+	fail "test image" "could not build $CAI_TEST_IMAGE and $HARD"
 	exit 1
 fi
 docker ps -aq --filter "name=^$P-(none|force|foreign)-" | xargs -r docker rm -f >/dev/null 2>&1
@@ -129,19 +102,19 @@ expect_eq "local engine: mode none" "$(json_field isolation.mode)" '"none"'
 expect_eq "local engine: daemon answers" "$(json_field docker.daemon)" true
 expect_eq "local engine: no sysbox runtime" "$(json_field sysbox.available)" false
 
-cai run --image "$CAI_TEST_IMAGE" --name "$P-none" --data-volume "$P-vol" -- true
+cai run --image "$HARD" --name "$P-none" --data-volume "$P-vol" -- true
 expect_eq "local engine: run refused" "$RC" 1
 expect_match "local engine: refusal names doctor and --force" "$ERR" 'containai doctor.*--force'
 expect_eq "local engine: refused run created no container" \
 	"$(ctr "$P-none")" ""
 
-CONTAINAI_REQUIRE_ISOLATION=1 cai run --force --image "$CAI_TEST_IMAGE" --name "$P-none" \
+CONTAINAI_REQUIRE_ISOLATION=1 cai run --force --image "$HARD" --name "$P-none" \
 	--data-volume "$P-vol" -- true
 expect_eq "local engine: strict mode ignores --force" "$RC" 1
 expect_eq "local engine: strict refusal created no container" \
 	"$(ctr "$P-none")" ""
 
-cai run --force --detach --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" \
+cai run --force --detach --image "$HARD" --name "$P-force" --data-volume "$P-vol" \
 	-- sleep 300
 expect_eq "local engine: run --force starts" "$RC" 0
 expect_match "local engine: --force warns" "$ERR" 'WITHOUT isolation'
@@ -183,9 +156,9 @@ ws_init "$(stat -c '%Hd:%Ld:%i' "$T/other-dir")" >/dev/null
 expect_eq "local engine: another directory at the workspace's place is refused (125)" "$?" 125
 expect_match "local engine: containai-init says why" "$(cat "$T/ws-err")" 'is not the directory the launcher checked'
 
-cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" -- id -u
-expect_eq "local engine: re-entering a running sandbox execs as the agent" "$OUT" 1000
-cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" -- grep NoNewPrivs /proc/self/status
+cai run --force --image "$HARD" --name "$P-force" --data-volume "$P-vol" -- id -u
+expect_eq "local engine: re-entering a running sandbox joins as the agent" "$OUT" 1000
+cai run --force --image "$HARD" --name "$P-force" --data-volume "$P-vol" -- grep NoNewPrivs /proc/self/status
 expect_match "local engine: a re-entered process cannot gain privileges" "$OUT" 'NoNewPrivs:[[:space:]]+1'
 cai run --force --image other:none --name "$P-force" --data-volume "$P-vol" -- true
 expect_match "local engine: re-entry with another image refused" "$ERR" 'runs image .*--restart'
@@ -193,7 +166,7 @@ expect_match "local engine: re-entry with another image refused" "$ERR" 'runs im
 # --env values reach the sandbox, and never the process list (where
 # every user of the host could read them): docker gets them on a pipe.
 SECRET=envsecret-$$-value
-cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" \
+cai run --force --image "$HARD" --name "$P-force" --data-volume "$P-vol" \
 	--env "CAI_SECRET=$SECRET" -- sh -c 'echo "$CAI_SECRET" >/tmp/seen; sleep 3' &
 envpid=$!
 sleep 1.5
@@ -213,17 +186,17 @@ expect_eq "local engine: an --env value reaches the sandbox" \
 cai stop --name "$P-force"
 expect_eq "local engine: stop" "$RC" 0
 expect_eq "local engine: stopped" "$(docker inspect --format '{{.State.Running}}' "$FORCE")" false
-cai run --force --detach --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol"
+cai run --force --detach --image "$HARD" --name "$P-force" --data-volume "$P-vol"
 expect_eq "local engine: a stopped sandbox is started again" \
 	"$(docker inspect --format '{{.State.Running}}' "$FORCE")" true
 docker rm -f "$FORCE" >/dev/null
 
 # The name this workspace's `--name $P-foreign` stands for, held by a
 # container someone else created.
-cai run --force --dry-run --image "$CAI_TEST_IMAGE" --name "$P-foreign" -- true
-FOREIGN=$(sed -n 's/.* run --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+cai run --force --dry-run --image "$HARD" --name "$P-foreign" -- true
+FOREIGN=$(sed -n 's/.* run -d --name \([^ ]*\) .*/\1/p' <<<"$OUT")
 docker create --name "$FOREIGN" "$CAI_TEST_IMAGE" true >/dev/null
-cai run --force --image "$CAI_TEST_IMAGE" --name "$P-foreign" --data-volume "$P-vol" -- true
+cai run --force --image "$HARD" --name "$P-foreign" --data-volume "$P-vol" -- true
 expect_eq "local engine: a foreign container's name is an error" "$RC" 3
 expect_match "local engine: says whose name it is" "$ERR" 'not create'
 cai stop --name "$P-foreign"
@@ -251,7 +224,7 @@ expect_eq "remapped engine: DOCKER_HOST honoured" "$(json_field isolation.mode)"
 cai run --dry-run --context "$P-sysbox" --image "$CAI_TEST_IMAGE" --name "$P-sysbox" \
 	--data-volume "$P-vol" -- sleep 300
 expect_match "remapped engine: dry run prints the sysbox command" "$OUT" \
-	"^docker --context $P-sysbox run --name $P-sysbox-[0-9a-f]{8} --runtime=sysbox-runc "
+	"^docker --context $P-sysbox run -d --name $P-sysbox-[0-9a-f]{8} --runtime=sysbox-runc "
 expect_eq "remapped engine: dry run created nothing" "$(ctr "$P-sysbox" -H "$E2SOCK")" ""
 
 cai run --detach --context "$P-sysbox" --image "$CAI_TEST_IMAGE" --name "$P-sysbox" \
@@ -279,8 +252,9 @@ expect_eq "remapped engine: the local engine got nothing" \
 # engine: containai-init prepares the volume and hardens the agent inside a
 # user namespace too.
 REAL=$P-real:latest
-if docker image inspect containai:latest >/dev/null 2>&1 ||
-	build_sandbox_image containai:latest >"$T/real-build.log" 2>&1; then
+# Built from this source every time (the build cache keeps it quick): an
+# image left by an older build would test an older containai-init.
+if build_sandbox_image containai:latest all >"$T/real-build.log" 2>&1; then
 	docker tag containai:latest "$REAL"
 	docker save "$REAL" | docker -H "$E2SOCK" load >/dev/null
 	docker rmi "$REAL" >/dev/null

@@ -34,18 +34,24 @@ manifest = /etc/containai-shipped/volume.ini
 owner = 1000:1000
 EOF
 
-# in_sandbox [ENV...] -- CMD...: one container on the volume; prints the
-# command's output, returns its status.
+# in_sandbox MODE [INIT-OPTION...] -- CMD...: one container on the volume;
+# prints the command's output, returns its status.  MODE walk starts
+# containai-init under the test image's seccomp_no_openat2, so its own
+# probe finds openat2 missing (ENOSYS) and it walks component by component.
 in_sandbox() {
-	local envs=()
+	local entry=/usr/sbin/containai-init args=()
+	if [ "$1" = walk ]; then
+		entry=/usr/lib/containai-test/seccomp_no_openat2
+		args=(ENOSYS /usr/sbin/containai-init)
+	fi
+	shift
 	while [ "$1" != -- ]; do
-		envs+=(-e "$1")
+		args+=("$1")
 		shift
 	done
-	shift
-	docker run --rm --pull=never --network none "${envs[@]}" \
+	docker run --rm --pull=never --network none \
 		-v "$VOL:/mnt/agent-data" -v "$DIR:/cfg:ro" \
-		--entrypoint /usr/sbin/containai-init "$CAI_TEST_IMAGE" -c /cfg/init.ini -- "$@"
+		--entrypoint "$entry" "$CAI_TEST_IMAGE" "${args[@]}" -c /cfg/init.ini "$@"
 }
 
 # shellcheck disable=SC2016 # expanded by the container's shell
@@ -69,27 +75,32 @@ EOF
 want=$(cd "$host/vol" && find . | sort | while read -r p; do stat -c "%a %u:%g %F %n" "$p"; done)
 
 for mode in openat2 walk; do
-	env=CONTAINAI_TEST_NO_OPENAT2=0
-	[ "$mode" = walk ] && env=CONTAINAI_TEST_NO_OPENAT2=1
 	docker volume rm -f "$VOL" >/dev/null 2>&1
 	docker volume create "$VOL" >/dev/null
 
-	got=$(in_sandbox "$env" -- /bin/sh -c "$LIST")
+	# containai-init's own probe chose the lookup.
+	err=$(in_sandbox "$mode" -v -- /bin/true 2>&1)
+	if [ "$mode" = walk ]; then
+		expect_match walk_probe_falls_back "$err" "openat2 unusable \(Function not implemented\): confined lookups walk"
+	else
+		expect_no_match openat2_probe_succeeds "$err" "openat2 unusable"
+	fi
+	got=$(in_sandbox "$mode" -- /bin/sh -c "$LIST")
 	expect_eq "${mode}_layout_matches_host_preparation" "$got" "$want"
 	expect_match "${mode}_gh_private" "$got" "^700 1000:1000 directory ./config/gh$"
 	expect_match "${mode}_credentials_private" "$got" "^600 1000:1000 regular file ./claude/credentials.json$"
 	expect_match "${mode}_root_owned" "$got" "^755 1000:1000 directory \.$"
-	expect_eq "${mode}_init_content" "$(in_sandbox "$env" -- /bin/cat /mnt/agent-data/claude/settings.json)" "{}"
+	expect_eq "${mode}_init_content" "$(in_sandbox "$mode" -- /bin/cat /mnt/agent-data/claude/settings.json)" "{}"
 
-	in_sandbox "$env" -- /bin/sh -c 'printf token-1 > /mnt/agent-data/claude/credentials.json'
-	got2=$(in_sandbox "$env" -- /bin/sh -c "$LIST")
+	in_sandbox "$mode" -- /bin/sh -c 'printf token-1 > /mnt/agent-data/claude/credentials.json'
+	got2=$(in_sandbox "$mode" -- /bin/sh -c "$LIST")
 	expect_eq "${mode}_restart_changes_nothing" "$(echo "$got2" | grep -v credentials.json)" \
 		"$(echo "$got" | grep -v credentials.json)"
-	expect_eq "${mode}_user_data_kept" "$(in_sandbox "$env" -- /bin/cat /mnt/agent-data/claude/credentials.json)" token-1
+	expect_eq "${mode}_user_data_kept" "$(in_sandbox "$mode" -- /bin/cat /mnt/agent-data/claude/credentials.json)" token-1
 
 	# Something that shared the volume left a symlink at a layout entry.
-	in_sandbox "$env" -- /bin/sh -c 'rm -r /mnt/agent-data/config/tmux && ln -s /etc /mnt/agent-data/config/tmux'
-	err=$(in_sandbox "$env" -- /bin/sh -c 'echo ran; stat -c "%u:%g %a" /etc' 2>&1)
+	in_sandbox "$mode" -- /bin/sh -c 'rm -r /mnt/agent-data/config/tmux && ln -s /etc /mnt/agent-data/config/tmux'
+	err=$(in_sandbox "$mode" -- /bin/sh -c 'echo ran; stat -c "%u:%g %a" /etc' 2>&1)
 	rc=$?
 	expect_eq "${mode}_symlink_refused_125" "$rc" 125
 	expect_match "${mode}_symlink_refusal_named" "$err" "config/tmux: a symlink is in the path"

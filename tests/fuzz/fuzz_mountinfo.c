@@ -2,14 +2,16 @@
 /* libFuzzer: the mountinfo parser and workspace discovery on what it
  * parsed, and the launcher's CONTAINAI_WORKSPACE value (the first line).
  * Checks: every entry has a root and an absolute mount point; the chosen
- * workspace is mirrored and never refused; an accepted value names an
- * absolute path. */
+ * workspace is mirrored and never refused; the mount a path is on lies at
+ * or above it, a mount beneath it strictly beneath; an accepted value
+ * names an absolute path. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "mountinfo.h"
+#include "path.h"
 #include "workspace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -21,8 +23,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	log_set_level(LOG_LVL_ERROR);
 	char text[512];
 	struct workspace_expect want;
-	size_t n = strcspn((const char *)data, "\n");
-	n = n < size ? n : size;
+	const uint8_t *nl = memchr(data, '\n', size);
+	size_t n = nl ? (size_t)(nl - data) : size;
 	if (n < sizeof(text)) {
 		memcpy(text, data, n);
 		text[n] = '\0';
@@ -37,6 +39,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	const struct mount_entry *e = workspace_find_mirrored(&t, "/home/agent/workspace", NULL, NULL, &refused);
 	if (e && (!workspace_is_mirrored(e) || workspace_refusal(e->mount_point, "/home/agent/workspace")))
+		abort();
+	const struct mount_entry *on = mountinfo_mount_of(&t, "/mnt/agent-data");
+	const struct mount_entry *in = mountinfo_first_beneath(&t, "/mnt/agent-data");
+	if ((on && !path_within("/mnt/agent-data", on->mount_point)) ||
+	    (in && (!path_within(in->mount_point, "/mnt/agent-data") ||
+		    !strcmp(in->mount_point, "/mnt/agent-data"))))
 		abort();
 	mountinfo_free(&t);
 	return 0;

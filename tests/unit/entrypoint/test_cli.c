@@ -1,9 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include "cli.h"
-#include "supervise.h"
 #include "unit.h"
-
-#include <sys/wait.h>
 
 #define ARGV(...) ((char *[]){ "containai-init", __VA_ARGS__, NULL })
 
@@ -62,6 +59,7 @@ TEST(refusals)
 	char **noarg = ARGV("-c");
 	char **badgrace = ARGV("--grace", "soon", "true");
 	char **neggrace = ARGV("--grace=-1", "true");
+	char **octgrace = ARGV("--grace", "010", "true");
 	char **twoactions = ARGV("--check", "--version");
 	char **extra = ARGV("--check", "true");
 
@@ -74,6 +72,8 @@ TEST(refusals)
 	CHECK_INT(parse(badgrace, &o, &e), -1);
 	CHECK_CONTAINS(e.msg, "--grace");
 	CHECK_INT(parse(neggrace, &o, &e), -1);
+	CHECK_INT(parse(octgrace, &o, &e), -1);
+	CHECK_CONTAINS(e.msg, "--grace: '010': a leading 0 is ambiguous");
 	CHECK_INT(parse(twoactions, &o, &e), -1);
 	CHECK_INT(parse(extra, &o, &e), -1);
 }
@@ -90,12 +90,57 @@ TEST(actions_without_command)
 	CHECK_INT(o.action, CLI_HELP);
 }
 
-TEST(exit_status_mapping)
+/* --sandbox runs no command; --join needs one and stops at it like the
+ * start does. */
+TEST(sandbox_and_join_modes)
 {
-	for (int code = 0; code < 256; code++)
-		CHECK_INT(exit_status_from_wait(code << 8), code);
-	for (int sig = 1; sig < 65; sig++)
-		CHECK_INT(exit_status_from_wait(sig), 128 + sig);
-	/* A core dump flag does not change the signal number. */
-	CHECK_INT(exit_status_from_wait(SIGSEGV | 0x80), 128 + SIGSEGV);
+	struct cli_opts o;
+	struct cai_err e = { 0 };
+	char **sandbox = ARGV("-c", "/x.ini", "--sandbox");
+	char **join = ARGV("--join", "--wait=30", "--", "sh", "--wait", "1");
+	char **join_wait = ARGV("--wait", "5", "--join", "true");
+
+	CHECK_INT(parse(sandbox, &o, &e), 0);
+	CHECK_INT(o.action, CLI_SANDBOX);
+	CHECK(o.argv == NULL);
+	CHECK_INT(parse(join, &o, &e), 0);
+	CHECK_INT(o.action, CLI_JOIN);
+	CHECK_INT(o.wait, 30);
+	CHECK_STR(o.argv[0], "sh");
+	CHECK_STR(o.argv[1], "--wait");
+	CHECK_INT(parse(join_wait, &o, &e), 0);
+	CHECK_INT(o.wait, 5);
+	CHECK_STR(o.argv[0], "true");
+	char **import = ARGV("-c", "/x.ini", "--import=/run/list");
+	CHECK_INT(parse(import, &o, &e), 0);
+	CHECK_INT(o.action, CLI_IMPORT);
+	CHECK_STR(o.import, "/run/list");
+}
+
+TEST(sandbox_and_join_refusals)
+{
+	const struct {
+		char **argv;
+		const char *why;
+	} cases[] = {
+		{ ARGV("--sandbox", "sh"), "runs no command" },
+		{ ARGV("--join"), "no command" },
+		{ ARGV("--join", "--sandbox", "true"), "cannot be combined" },
+		{ ARGV("--wait", "3", "true"), "--wait goes only with --join" },
+		{ ARGV("--wait", "3", "--sandbox"), "--wait goes only with --join" },
+		{ ARGV("--join", "--wait"), "--wait needs an argument" },
+		{ ARGV("--join", "--wait", "4000", "true"), "--wait" },
+		{ ARGV("--join", "-g", "true"), "do not go with --join" },
+		{ ARGV("--join", "--grace=1", "true"), "do not go with --join" },
+		{ ARGV("--import"), "--import needs a file" },
+		{ ARGV("--import", "/l", "true"), "unexpected argument 'true'" },
+		{ ARGV("--import", "/l", "--sandbox"), "cannot be combined" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cli_opts o;
+		struct cai_err e = { 0 };
+		if (parse(cases[i].argv, &o, &e) != -1 || !strstr(e.msg, cases[i].why))
+			unit_fail(__FILE__, __LINE__, "case %zu: \"%s\"", i, e.msg);
+	}
 }

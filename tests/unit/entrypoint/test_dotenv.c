@@ -12,8 +12,8 @@
 #include <unistd.h>
 
 #include "dotenv.h"
-#include "envbuild.h"
 #include "fd.h"
+#include "macro.h"
 #include "unit.h"
 
 static const char *const problem_names[] = {
@@ -161,7 +161,7 @@ static const struct dotenv_case cases[] = {
 
 TEST(dotenv_grammar_table)
 {
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const struct dotenv_case *c = &cases[i];
 		struct record r;
 		run_parse(c->in, c->len ? c->len : strlen(c->in), &r);
@@ -179,7 +179,7 @@ TEST(dotenv_reports_never_show_values)
 		"BAD-KEY=SECRETVALUE\n", "SECRETVALUE\n", "export SECRETVALUE\n", "A=SECRETVALUE\0x\n",
 		"A=\"SECRETVALUE\"\n", "A=${SECRETVALUE} #\n", "A=1\nA=SECRETVALUE\n", " A=SECRETVALUE\n",
 	};
-	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
 		struct record r;
 		size_t len = strlen(lines[i]);
 		if (i == 3)
@@ -292,71 +292,4 @@ TEST(dotenv_read_fd_refuses_oversize)
 	CHECK_CONTAINS(err.msg, "larger than");
 	CHECK_INT(d.n, 0);
 	close(fd);
-}
-
-TEST(envbuild_init_environment_wins)
-{
-	char *base[] = { "PATH=/bin", "KEY=from-docker", "EMPTY=", NULL };
-	struct dotenv file = { 0 };
-	struct cai_err err = { 0 };
-	const char *src = "KEY=from-file\nEMPTY=filled\nNEW=1\nPATH=/evil\n";
-	CHECK_INT(dotenv_parse(src, strlen(src), &file, NULL, NULL, &err), 0);
-	char **env = envbuild_merge(base, &file, &err);
-	CHECK(env != NULL);
-	CHECK_STR(env[0], "PATH=/bin");
-	CHECK_STR(env[1], "KEY=from-docker");
-	CHECK_STR(env[2], "EMPTY=");
-	CHECK_STR(env[3], "NEW=1");
-	CHECK(env[4] == NULL);
-	free(env);
-	dotenv_free(&file);
-}
-
-TEST(envbuild_empty_base)
-{
-	struct dotenv file = { 0 };
-	struct cai_err err = { 0 };
-	char **env = envbuild_merge(NULL, &file, &err);
-	CHECK(env != NULL);
-	CHECK(env[0] == NULL);
-	free(env);
-}
-
-TEST(envbuild_limits)
-{
-	struct cai_err err = { 0 };
-	char *argv[] = { "sh", NULL };
-	char *big = malloc(ENVBUILD_MAX_STRLEN + 1);
-	CHECK(big != NULL);
-	memset(big, 'x', ENVBUILD_MAX_STRLEN);
-	memcpy(big, "HUGE=", 5);
-	big[ENVBUILD_MAX_STRLEN] = '\0';        /* exactly one byte over with its NUL */
-	char *env[] = { "A=1", big, NULL };
-	CHECK_INT(envbuild_check_limits(argv, env, 1 << 21, &err), -1);
-	CHECK_CONTAINS(err.msg, "variable HUGE is 131073 bytes");
-	CHECK(!strstr(err.msg, "xxxx"));
-	big[ENVBUILD_MAX_STRLEN - 1] = '\0';    /* exactly at the limit */
-	err.msg[0] = '\0';
-	CHECK_INT(envbuild_check_limits(argv, env, 1 << 21, &err), 0);
-	/* The total, with a small ARG_MAX. */
-	CHECK_INT(envbuild_check_limits(argv, env, 64 * 1024, &err), -1);
-	CHECK_CONTAINS(err.msg, "over the execve limit");
-	free(big);
-}
-
-TEST(envbuild_limit_counts_pointers)
-{
-	/* 1000 empty-valued names: the strings alone fit, with their pointers not. */
-	static char names[1000][16];
-	char *env[1001];
-	char *argv[] = { "x", NULL };
-	struct cai_err err = { 0 };
-	for (int i = 0; i < 1000; i++) {
-		snprintf(names[i], sizeof(names[i]), "V%03d=", i);
-		env[i] = names[i];
-	}
-	env[1000] = NULL;
-	long strings = 1000 * 6 + 2;
-	CHECK_INT(envbuild_check_limits(argv, env, strings + ENVBUILD_RESERVE + 100, &err), -1);
-	CHECK_INT(envbuild_check_limits(argv, env, strings + 1002 * 8 + 8 + ENVBUILD_RESERVE, &err), 0);
 }

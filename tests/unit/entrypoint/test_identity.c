@@ -53,6 +53,8 @@ TEST(passwd_strict_lines)
 	CHECK_STR(err.msg, "passwd:1: '-1' is not a number");
 	CHECK_INT(pw("a:x:4294967295:1:::\n", "a", 0, &id, &err), -1);
 	CHECK_STR(err.msg, "passwd:1: 4294967295 is larger than 4294967294");
+	CHECK_INT(pw("a:x:01000:1:::\n", "a", 0, &id, &err), -1);
+	CHECK_STR(err.msg, "passwd:1: '01000': a leading 0 is ambiguous (decimal or octal?)");
 	CHECK_INT(pw("a:x::1:::\n", "a", 0, &id, &err), -1);
 	CHECK_STR(err.msg, "passwd:1: field 3 is not an id");
 	CHECK_INT(pw(":x:1:1:::\n", "a", 0, &id, &err), -1);

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "manifest.h"
+#include "macro.h"
 #include "unit.h"
 
 static int parse(struct manifest *m, const char *text, struct cai_err *err)
@@ -125,7 +126,7 @@ TEST(manifest_refuses_with_file_and_line)
 		{ "[dir a]\nnonsense\n", "volume.ini:2: syntax error" },
 	};
 
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct manifest m;
 		struct cai_err err = { 0 };
 

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include "seccomp_policy.h"
+#include "macro.h"
 #include "unit.h"
 
 /* parse_err TEXT: parse and return the error message ("" when it parsed). */
@@ -98,10 +99,10 @@ TEST(policy_conditions)
 	CHECK_STR(parse_err("default allow\nioctl errno(1) if arg1 == 1||2\n"),
 		  "t.policy:2: empty term in '|' list");
 	CHECK_STR(parse_err("default allow\nioctl errno(1) if arg1 == 0755\n"),
-		  "t.policy:2: '0755': a leading 0 is ambiguous, write decimal or 0x hex");
+		  "t.policy:2: '0755': a leading 0 is ambiguous (decimal or octal?)");
 	CHECK_STR(parse_err("default allow\nioctl errno(1) if arg1 == 0xZZ\n"), "t.policy:2: '0xZZ' is not a number");
 	CHECK_STR(parse_err("default allow\nioctl errno(1) if arg1 == 99999999999999999999\n"),
-		  "t.policy:2: '99999999999999999999' is not a number");
+		  "t.policy:2: 99999999999999999999 is larger than 18446744073709551615");
 	CHECK_STR(parse_err("default allow\nioctl errno(1) if arg1:32 != 1\n"), "t.policy:2: :32 only works with ==");
 	CHECK_STR(parse_err("default allow\nioctl errno(1) if arg1:32 == 0x100000000\n"),
 		  "t.policy:2: value does not fit in 32 bits");
@@ -250,7 +251,7 @@ TEST(saved_program_refuses_tampering)
 	 * (instruction 1, its k at byte 4): each one refused. */
 	const long header = 48, guard = header + (long)strlen(text);
 	const long offsets[] = { 10, header + 5, guard + 8 + 4 };
-	for (size_t i = 0; i < sizeof(offsets) / sizeof(offsets[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(offsets); i++) {
 		char dir[] = "/tmp/cai-saved.XXXXXX";
 		const char *path = saved_fixture(dir, text, &bpf);
 		CHECK(path != NULL);

@@ -7,6 +7,7 @@
 
 #include "fd.h"
 #include "log.h"
+#include "macro.h"
 #include "mountinfo.h"
 #include "fixture.h"
 #include "unit.h"
@@ -98,13 +99,15 @@ TEST(workspace_refusal_rules)
 		{ LINK, 1 }, { LINK "/sub", 1 }, { LINK "2", 0 }, { "/home/dev/proj", 0 },
 		{ "/Users/dev/proj", 0 }, { "/workspace", 0 }, { "relative", 1 },
 	};
-	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		const char *why = workspace_refusal(cases[i].path, LINK);
 		if ((why != NULL) != cases[i].refused) {
 			unit_fail(__FILE__, __LINE__, "%s: refusal %s", cases[i].path, why ? why : "(none)");
 			return;
 		}
 	}
+	/* A link at "/" has every candidate under it. */
+	CHECK_STR(workspace_refusal("/home/dev/proj", "/"), "is at or under the workspace link");
 }
 
 TEST(workspace_mirrored_rule)

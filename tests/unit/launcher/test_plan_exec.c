@@ -117,20 +117,3 @@ TEST(plan_exec_run_each_step_in_order)
 	snprintf(script, sizeof(script), "rm -rf '%s'", dir);
 	CHECK_INT(system(script), 0);
 }
-
-/* What an intermediate step prints (docker rm -f echoes back what it was
- * given) reaches the terminal as text: no escape, no C1, no broken
- * character; its line breaks stay. */
-TEST(plan_exec_passes_step_output_on_as_text)
-{
-	char text[] = "id\033[2J\n\x9b" "31m\xc2\x9b|\xff\xe2\x82\n\0x";
-	char *buf = NULL;
-	size_t len = 0;
-	FILE *f = open_memstream(&buf, &len);
-
-	plan_exec_pass_on(text, sizeof(text) - 1, f);
-	fclose(f);
-	CHECK_INT(len, sizeof(text) - 1);
-	CHECK(!memcmp(buf, "id?[2J\n?31m??|???\n?x", len));
-	free(buf);
-}

@@ -2,14 +2,14 @@
 /* The verdict on an existing container, from recorded `docker container
  * inspect` answers (tests/fixtures/launcher/inspect-*.json).
  * inspect-running.json and inspect-stopped.json were recorded from a
- * container `containai run --force --detach -- sleep 600` created on a
- * docker 20.10 engine (workspace /home/dev/src/project), then given what
- * run has asked for since: "CgroupnsMode": "private" (the engine's
- * default there was the host's) and CONTAINAI_WORKSPACE (the workspace's
- * device, inode and path) in its Env; every other inspect-*.json is
- * inspect-running.json with the one change its name says - so each
- * refusal below is caused by that change alone.  image-config.json is
- * `docker image inspect --format '{{json .Config}}'` of the image it ran. */
+ * sandbox `containai run --force --detach --memory 4g --cpus 1.5
+ * --publish 8080:3000` created on a docker 20.10 engine (workspace
+ * /home/dev/src/project), then given what run has asked for since:
+ * "CgroupnsMode": "private" (the engine's default there was the host's)
+ * and CONTAINAI_WORKSPACE (the workspace's device, inode and path) in its
+ * Env; every other inspect-*.json is inspect-running.json with the one
+ * change its name says (inspect-variants.py makes them) - so each refusal
+ * below is caused by that change alone. */
 #include <stdio.h>
 
 #include "answer.h"
@@ -21,43 +21,43 @@
 #define NAME "containai-project-87388a2e"
 #define ID "1fa8b4bead47926b1acfad08048316e44d1c753924a0f4a3f44526388a22a923"
 
-static struct reentry_want want = {
+static const struct resources limits_asked = { .memory = 4ULL << 30, .nano_cpus = 1500000000, .pids = 4096 };
+static struct publish ports = { .b = { { "127.0.0.1", 8080, 3000 } }, .n = 1 };
+
+/* What `run` with the recorded flags, on the recorded workspace, expects. */
+static const struct reentry_want want = {
 	.name = NAME, .workspace = WS, .image = "containai:latest", .data_volume = "containai-data",
-	.workspace_id = "8:1:1234567",
+	.resources = &limits_asked, .publish = &ports, .workspace_id = "8:1:1234567",
 };
 
-/* The verdict on fixture `file` against w, whose image is the one of
- * image-config.json unless w names its own; -1 when unreadable. */
+/* What shell, exec, logs, stop and rm expect: the shape alone. */
+static const struct reentry_want shape_only = { .name = NAME, .workspace = WS };
+
+/* The verdict on fixture `file` against w; -1 when it could not be read. */
 static int judge(const char *file, const struct reentry_want *w, struct reentry *r)
 {
 	struct cai_err err;
 	json_auto_t *inspect = answer_inspect(file, &err);
-	json_auto_t *image = answer_inspect("image-config.json", &err);
-	struct reentry_want with_image = *w;
 
-	if (!inspect || !image)
+	if (!inspect)
 		return -1;
-	if (!with_image.image_config)
-		with_image.image_config = image;
-	return reentry_judge(inspect, &with_image, r, &err);
+	return reentry_judge(inspect, w, r, &err);
 }
 
 TEST(reentry_ours_running_is_entered_by_id)
 {
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(judge("inspect-running.json", &want, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
 	CHECK(r.running);
 	CHECK_STR(r.id, ID);
-	CHECK_INT(r.cmd.n, 2);
-	CHECK_STR(r.cmd.v[0], "sleep");
-	CHECK_STR(r.cmd.v[1], "600");
+	CHECK_STR(r.data_volume, "containai-data");
 }
 
 TEST(reentry_ours_stopped_is_started)
 {
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(judge("inspect-stopped.json", &want, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
@@ -70,12 +70,11 @@ TEST(reentry_ours_stopped_is_started)
 TEST(reentry_sysbox_mode_requires_its_runtime)
 {
 	struct reentry_want sysbox = want;
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	sysbox.runtime = "sysbox-runc";
 	CHECK_INT(judge("inspect-sysbox.json", &sysbox, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
-	reentry_release(&r);
 	CHECK_INT(judge("inspect-running.json", &sysbox, &r), 0);
 	CHECK_INT(r.kind, REENTRY_REFUSED);
 	CHECK_CONTAINS(r.why, "runtime 'runc', not sysbox-runc");
@@ -84,7 +83,7 @@ TEST(reentry_sysbox_mode_requires_its_runtime)
 TEST(reentry_no_container_of_that_name)
 {
 	struct cai_err err;
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(reentry_judge(NULL, &want, &r, &err), 0);
 	CHECK_INT(r.kind, REENTRY_NONE);
@@ -96,7 +95,7 @@ TEST(reentry_no_container_of_that_name)
 TEST(reentry_foreign_without_our_labels_for_this_workspace)
 {
 	struct reentry_want elsewhere = want;
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(judge("inspect-foreign.json", &want, &r), 0);
 	CHECK_INT(r.kind, REENTRY_FOREIGN);
@@ -130,16 +129,11 @@ TEST(reentry_refuses_hostile_shapes)
 		{ "inspect-data-bind.json", "mounts bind '/home/dev' at /mnt/agent-data" },
 		{ "inspect-no-workspace.json", "does not mount this workspace" },
 		{ "inspect-no-hostconfig.json", "no HostConfig" },
-		{ "inspect-other-image.json", "runs image other:1, not containai:latest" },
-		{ "inspect-other-volume.json", "data volume is 'other-data', not containai-data" },
-		/* containai-init would refuse to start it on this directory. */
-		{ "inspect-workspace-replaced.json",
-		  "made for another directory at " WS " (CONTAINAI_WORKSPACE=8:1:7654321:" WS ", now "
-		  "8:1:1234567:" WS ")" },
-		{ "inspect-no-workspace-env.json", "without the identity of its workspace directory" },
-		/* Around containai-init, or as someone else. */
-		{ "inspect-entrypoint-shell.json", "entrypoint is not the one its image sets" },
-		{ "inspect-user-root.json", "runs as user '0', not as its image sets ('')" },
+		{ "inspect-not-a-sandbox.json", "not started as a sandbox" },
+		{ "inspect-other-entrypoint.json", "not started as a sandbox" },
+		{ "inspect-no-limits.json", "no memory, CPU or process limit" },
+		/* As someone else, or before containai-init. */
+		{ "inspect-user-root.json", "runs as user '0', which run never sets" },
 		{ "inspect-docker-init.json", "docker's own init runs before containai-init" },
 		/* Another container's namespaces, the host's UTS and cgroups. */
 		{ "inspect-pid-container.json", "joins another container's namespace (PidMode=container:" },
@@ -162,18 +156,73 @@ TEST(reentry_refuses_hostile_shapes)
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		_cleanup_reentry_ struct reentry r = { 0 };
+		/* The shape is judged whoever asks. */
+		for (const struct reentry_want *w = &want; w; w = w == &want ? &shape_only : NULL) {
+			struct reentry r = { 0 };
+			if (judge(cases[i].file, w, &r) < 0 || r.kind != REENTRY_REFUSED ||
+			    !strstr(r.why, cases[i].why))
+				unit_fail(__FILE__, __LINE__, "%s: verdict %d, \"%s\"", cases[i].file, r.kind,
+					  r.why);
+		}
+	}
+}
+
+/* What run would create now is compared only for run: a sandbox made with
+ * other limits or ports is still entered by shell and exec. */
+TEST(reentry_run_compares_what_it_would_create)
+{
+	static const struct {
+		const char *file, *why;
+	} cases[] = {
+		{ "inspect-other-image.json", "runs image other:1, not containai:latest" },
+		{ "inspect-other-volume.json", "data volume is 'other-data', not containai-data" },
+		{ "inspect-other-limits.json", "limits are not the ones asked for" },
+		{ "inspect-all-interfaces.json", "published ports are not the ones asked for" },
+		/* containai-init would refuse to start it on the directory now at
+		 * the workspace's path. */
+		{ "inspect-workspace-replaced.json",
+		  "made for another directory at " WS " (CONTAINAI_WORKSPACE=8:1:7654321:" WS ", now "
+		  "8:1:1234567:" WS ")" },
+		{ "inspect-no-workspace-env.json", "without the identity of its workspace directory" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct reentry r = { 0 };
 		if (judge(cases[i].file, &want, &r) < 0 || r.kind != REENTRY_REFUSED ||
 		    !strstr(r.why, cases[i].why))
 			unit_fail(__FILE__, __LINE__, "%s: verdict %d, \"%s\"", cases[i].file, r.kind, r.why);
+		if (judge(cases[i].file, &shape_only, &r) < 0 || r.kind != REENTRY_OURS)
+			unit_fail(__FILE__, __LINE__, "%s (shape only): verdict %d, \"%s\"", cases[i].file,
+				  r.kind, r.why);
 	}
+	/* No port asked for, one published: not what run creates. */
+	struct reentry_want none = want;
+	struct publish no_ports = { .n = 0 };
+	struct reentry r;
+	none.publish = &no_ports;
+	CHECK_INT(judge("inspect-running.json", &none, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+}
+
+/* ls judges each sandbox against the workspace its own label names. */
+TEST(reentry_without_a_workspace_takes_the_label)
+{
+	struct reentry_want ls = { .name = NAME };
+	struct reentry r;
+
+	CHECK_INT(judge("inspect-running.json", &ls, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+	CHECK_INT(judge("inspect-home-bind.json", &ls, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	CHECK_INT(judge("inspect-foreign.json", &ls, &r), 0);
+	CHECK_INT(r.kind, REENTRY_FOREIGN);
 }
 
 TEST(reentry_refuses_an_answer_without_a_valid_id)
 {
 	struct cai_err err;
 	json_auto_t *inspect = answer_inspect("inspect-bad-id.json", &err);
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK(inspect);
 	CHECK_INT(reentry_judge(inspect, &want, &r, &err), -1);
@@ -190,54 +239,21 @@ TEST(reentry_never_judges_an_answer_with_a_repeated_key)
 	CHECK_CONTAINS(err.msg, "docker container inspect: answer is not the expected JSON");
 }
 
-/* The entrypoint is judged against the image's own: unread, the
- * container is not entered; an image with another entrypoint makes ours
- * (recorded from the first) another shape. */
-TEST(reentry_compares_the_entrypoint_with_the_image)
-{
-	struct reentry_want other = want;
-	json_auto_t *image = json_pack("{s:[s]}", "Entrypoint", "/usr/local/bin/other-init");
-	json_auto_t *empty = json_object();
-	_cleanup_reentry_ struct reentry r = { 0 };
-
-	other.image_config = image;
-	CHECK_INT(judge("inspect-running.json", &other, &r), 0);
-	CHECK_INT(r.kind, REENTRY_REFUSED);
-	CHECK_CONTAINS(r.why, "entrypoint is not the one its image sets");
-	reentry_release(&r);
-	/* An image without an entrypoint: nor may the container have one. */
-	other.image_config = empty;
-	CHECK_INT(judge("inspect-running.json", &other, &r), 0);
-	CHECK_INT(r.kind, REENTRY_REFUSED);
-	reentry_release(&r);
-	struct cai_err err;
-	json_auto_t *inspect = answer_inspect("inspect-running.json", &err);
-	CHECK(inspect);
-	other.image_config = NULL;
-	CHECK_INT(reentry_judge(inspect, &other, &r, &err), 0);
-	CHECK_INT(r.kind, REENTRY_REFUSED);
-	CHECK_CONTAINS(r.why, "image's entrypoint could not be read");
-}
-
 /* An engine that reports no MaskedPaths (before 19.03) has nothing to
  * compare with; one that reports a list must keep its defaults in it. */
 TEST(reentry_masked_paths_only_where_the_engine_reports_them)
 {
 	struct cai_err err;
 	json_auto_t *inspect = answer_inspect("inspect-running.json", &err);
-	json_auto_t *image = answer_inspect("image-config.json", &err);
-	struct reentry_want w = want;
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
-	CHECK(inspect && image);
-	w.image_config = image;
+	CHECK(inspect);
 	json_t *hc = json_object_get(inspect, "HostConfig");
 	CHECK_INT(json_object_set_new(hc, "MaskedPaths", json_null()), 0);
 	CHECK_INT(json_object_del(hc, "ReadonlyPaths"), 0);
-	CHECK_INT(reentry_judge(inspect, &w, &r, &err), 0);
+	CHECK_INT(reentry_judge(inspect, &want, &r, &err), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
-	reentry_release(&r);
 	CHECK_INT(json_object_set_new(hc, "MaskedPaths", json_pack("[s]", "/proc/kcore")), 0);
-	CHECK_INT(reentry_judge(inspect, &w, &r, &err), 0);
+	CHECK_INT(reentry_judge(inspect, &want, &r, &err), 0);
 	CHECK_INT(r.kind, REENTRY_REFUSED);
 }
