@@ -496,7 +496,8 @@ static int detect_round2(const struct docker *d, const struct detect_opts *o, co
 		if (!j_sys)
 			return -1;
 	}
-	if (batch_run(&b, err) < 0 || detect_host_ids_load(&ids, err) < 0)
+	/* The host's accounts are read only when a uid map is to be judged. */
+	if (batch_run(&b, err) < 0 || ((j_sys || j_eci) && detect_host_ids_load(&ids, err) < 0))
 		return -1;
 	if (j_sys)
 		r->sysbox_remap = classify_probe(j_sys, o->probe_image, &ids, r->sysbox_reason,

@@ -163,12 +163,13 @@ int pathtrust_find(const char *name, char *out, size_t outsz, char *why, size_t 
 
 	if (!path)
 		path = PATHTRUST_DEFAULT_PATH;
-	for (const char *p = path;; p++) {
+	/* A bare name only: a path would bypass every entry's check. */
+	for (const char *p = path; !strchr(name, '/'); p++) {
 		size_t n = strcspn(p, ":");
 		char entry[PATH_MAX], cand[PATH_MAX], real[PATH_MAX], dir[PATH_MAX];
 		struct stat st;
 
-		if (n < sizeof(entry) && !strchr(name, '/')) {
+		if (n < sizeof(entry)) {
 			memcpy(entry, p, n);
 			entry[n] = '\0';
 			if (pathtrust_dir_ok(entry, ws, why, whysz) &&
