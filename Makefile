@@ -18,8 +18,8 @@ LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
                     import landlock manifest mountinfo prepared seccomp_policy supervise volume workspace
 LAUNCHER_MODULES := argv batch cli completion daemon_json detect docker doctor file_replace gates \
-                    guest_kernel import plan plan_exec probe_cache proc_run publish reentry resources \
-                    sandbox_ls sandbox_rm sandbox_run session settings setup_gvisor wsname
+                    guest_kernel import pathtrust plan plan_exec probe_cache proc_run publish reentry \
+                    resources sandbox_ls sandbox_rm sandbox_run session settings setup_gvisor wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \

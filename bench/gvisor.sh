@@ -83,7 +83,7 @@ run_once() {
 	mark=$(cat "$WS/mark")
 	FIRST=$((FIRST + mark - start))
 	WHOLE=$((WHOLE + end - start))
-	side_engine_docker "$engine" rm -f "bench-$n" >/dev/null
+	side_engine_docker "$engine" rm -f "$(side_engine_sandbox "$engine" "bench-$n")" >/dev/null
 }
 
 # The proof is made once, outside the measured runs; the first doctor

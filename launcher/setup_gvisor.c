@@ -18,6 +18,7 @@
 #include "fd.h"
 #include "file_replace.h"
 #include "log.h"
+#include "pathtrust.h"
 #include "proc_run.h"
 
 /* Where Debian's runsc package puts it, for a dry run that would install it. */
@@ -59,19 +60,54 @@ static int job_failed(const struct proc_job *j, struct cai_err *err)
 	return err_set(err, 0, "%s", why);
 }
 
+/* A program setup runs, found as pathtrust finds every program: 1 found
+ * (its resolved path in out), 0 none on PATH, -1 (err set) when the one
+ * found breaks the rule - then it is refused, never passed over. */
+static int find_program(const char *name, char *out, size_t outsz, struct cai_err *err)
+{
+	char why[PATHTRUST_WHY_MAX];
+
+	if (pathtrust_find(name, out, outsz, why, sizeof(why)) == 0)
+		return 1;
+	if (errno == EACCES)
+		return err_set(err, 0, "%s: %s", name, why);
+	return 0;
+}
+
+/* runsc found on PATH: the file it resolves to, which pathtrust checked,
+ * is what the engine gets - and it must be named runsc, as detection
+ * looks for exactly that name.  1 found, 0 none, -1 refused. */
+static int find_runsc(char *out, size_t outsz, struct cai_err *err)
+{
+	int found = find_program("runsc", out, outsz, err);
+	const char *slash = strrchr(out, '/');
+
+	if (found == 1 && (!slash || strcmp(slash + 1, "runsc")))
+		return err_set(err, 0, "runsc on PATH resolves to %s, not a file named runsc: name the "
+				       "one to register with --runsc", out);
+	return found;
+}
+
 /* --runsc as given: an absolute path to an executable regular file named
- * runsc (detection looks for exactly that name). */
-static int check_given_runsc(const char *path, struct cai_err *err)
+ * runsc (detection looks for exactly that name) in a directory, and
+ * resolving to a file, that pathtrust lets programs come from - the engine
+ * runs it as root for every sandbox.  *code: usage or refused. */
+static int check_given_runsc(const char *path, int *code, struct cai_err *err)
 {
 	const char *slash = strrchr(path, '/');
+	char real[PATH_MAX], why[PATHTRUST_WHY_MAX];
 	struct stat st;
 
+	*code = EXIT_USAGE;
 	if (path[0] != '/' || !slash || strcmp(slash + 1, "runsc"))
 		return err_set(err, 0, "--runsc %s: not an absolute path to a file named runsc", path);
 	if (stat(path, &st) < 0)
 		return err_set(err, errno, "--runsc %s", path);
 	if (!S_ISREG(st.st_mode) || access(path, X_OK) < 0)
 		return err_set(err, 0, "--runsc %s: not an executable file", path);
+	*code = EXIT_REFUSED;
+	if (pathtrust_find(path, real, sizeof(real), why, sizeof(why)) < 0)
+		return err_set(err, 0, "--runsc %s: %s", path, why);
 	return 0;
 }
 
@@ -84,7 +120,10 @@ static int install_runsc(int *code, struct cai_err *err)
 	char apt[PATH_MAX];
 
 	*code = EXIT_REFUSED;
-	if (proc_find_program("apt-get", apt, sizeof(apt)) < 0)
+	int found = find_program("apt-get", apt, sizeof(apt), err);
+	if (found < 0)
+		return -1;
+	if (!found)
 		return err_set(err, 0, "runsc is not installed and apt-get is not available: install "
 				       "gVisor's runsc and pass its path with --runsc");
 	*code = EXIT_FAILED;
@@ -139,7 +178,12 @@ static int validate(const char *text, int *code, struct cai_err *err)
 {
 	char dockerd[PATH_MAX], cfg[64];
 
-	if (proc_find_program("dockerd", dockerd, sizeof(dockerd)) < 0) {
+	int found = find_program("dockerd", dockerd, sizeof(dockerd), err);
+	if (found < 0) {
+		*code = EXIT_REFUSED;
+		return -1;
+	}
+	if (!found) {
 		say("dockerd is not on PATH here: the new file is checked as JSON only");
 		return 0;
 	}
@@ -180,6 +224,7 @@ int setup_gvisor(const struct cli *o, int *code, struct cai_err *err)
 	_cleanup_close_ int dirfd = -1;
 	_cleanup_free_ char *old = NULL, *text = NULL;
 	char runsc[PATH_MAX], backup[512];
+	struct pathtrust_report skipped;
 	const char *name;
 	size_t oldlen;
 	struct stat st;
@@ -188,8 +233,12 @@ int setup_gvisor(const struct cli *o, int *code, struct cai_err *err)
 	if (!o->dry_run && geteuid() != 0)
 		return err_set(err, 0, "setup gvisor needs root: it installs a package and changes the "
 				       "engine's configuration (--dry-run does not)");
-	*code = EXIT_USAGE;
-	if (o->runsc && check_given_runsc(o->runsc, err) < 0)
+	/* Before the first program runs: apt-get, dockerd and runsc come
+	 * from the directories pathtrust trusts, and so does what they run. */
+	*code = EXIT_FAILED;
+	if (pathtrust_filter_path(NULL, &skipped, err) < 0)
+		return -1;
+	if (o->runsc && check_given_runsc(o->runsc, code, err) < 0)
 		return -1;
 	*code = EXIT_FAILED;
 	if (file_open_parent(file, &dirfd, &name, err) < 0)
@@ -199,7 +248,10 @@ int setup_gvisor(const struct cli *o, int *code, struct cai_err *err)
 		return -1;
 	}
 
-	int installed = o->runsc || proc_find_program("runsc", runsc, sizeof(runsc)) == 0;
+	*code = EXIT_REFUSED;
+	int installed = o->runsc ? 1 : find_runsc(runsc, sizeof(runsc), err);
+	if (installed < 0)
+		return -1;
 	if (o->runsc)
 		snprintf(runsc, sizeof(runsc), "%s", o->runsc);
 	else if (!installed)
@@ -222,7 +274,10 @@ int setup_gvisor(const struct cli *o, int *code, struct cai_err *err)
 	} else if (!installed) {
 		if (install_runsc(code, err) < 0)
 			return -1;
-		if (proc_find_program("runsc", runsc, sizeof(runsc)) < 0)
+		*code = EXIT_REFUSED;
+		if ((installed = find_runsc(runsc, sizeof(runsc), err)) < 0)
+			return -1;
+		if (!installed)
 			return err_set(err, 0, "apt-get installed runsc, but it is not on PATH");
 		free(text);
 		text = NULL;

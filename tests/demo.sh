@@ -145,7 +145,7 @@ step_run() {
 	cai_demo run --name "$NAME" --data-volume "$VOLUME" --workspace "$WORKSPACE" \
 		-- /bin/sh /home/agent/workspace/agent-view.sh
 	note "the sandbox ran under runtime $(side_engine_docker "$DEMO_ENGINE" inspect \
-		--format '{{.HostConfig.Runtime}}' "$NAME"): gVisor's kernel above, not this host's $(uname -r)"
+		--format '{{.HostConfig.Runtime}}' "$(side_engine_sandbox "$DEMO_ENGINE" "$NAME")"): gVisor's kernel above, not this host's $(uname -r)"
 }
 
 STEPS=(step_engine step_image step_doctor_here step_gvisor_engine step_doctor_gvisor step_workspace step_run)

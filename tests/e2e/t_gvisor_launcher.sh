@@ -118,9 +118,9 @@ expect_eq "gvisor engine: no probe container left" \
 cai "$E" run --name "$P-1" -- sh -c 'cat /proc/1/comm; id -u; head -n 1 /proc/version; dmesg | head -n 1; pwd'
 expect_eq "run: starts without --force" "$RC" 0
 expect_no_match "run: no warning of running without isolation" "$ERR" 'WITHOUT isolation'
-expect_eq "run: under runsc" "$(side_engine_docker "$E" inspect --format '{{.HostConfig.Runtime}}' "$P-1")" runsc
+expect_eq "run: under runsc" "$(side_engine_docker "$E" inspect --format '{{.HostConfig.Runtime}}' "$(side_engine_sandbox "$E" "$P-1")")" runsc
 expect_eq "run: labelled gvisor" \
-	"$(side_engine_docker "$E" inspect --format '{{index .Config.Labels "containai.mode"}}' "$P-1")" gvisor
+	"$(side_engine_docker "$E" inspect --format '{{index .Config.Labels "containai.mode"}}' "$(side_engine_sandbox "$E" "$P-1")")" gvisor
 expect_eq "run: containai-init is PID 1, the agent's uid" "$(printf '%s\n' "$OUT" | sed -n '1,2p' | tr '\n' ' ')" "containai-init 1000 "
 expect_match "run: gVisor's kernel inside (/proc/version)" "$(printf '%s\n' "$OUT" | sed -n 3p)" '^Linux version 4\.4\.0 '
 expect_match "run: gVisor's kernel inside (its log)" "$(printf '%s\n' "$OUT" | sed -n 4p)" 'Starting gVisor\.\.\.$'
@@ -147,10 +147,10 @@ cai "$E" run --name "$P-keep" -- sh -c 'id -u; head -n 1 /proc/version'
 expect_eq "re-entry: the agent in the same gVisor sandbox" "$(printf '%s\n' "$OUT" | tr '\n' ' ')" \
 	"1000 Linux version 4.4.0 #1 SMP Sun Jan 10 15:06:54 PST 2016 "
 cai "$E" stop --name "$P-keep"
-expect_eq "stop" "$RC $(side_engine_docker "$E" inspect --format '{{.State.Running}}' "$P-keep")" "0 false"
+expect_eq "stop" "$RC $(side_engine_docker "$E" inspect --format '{{.State.Running}}' "$(side_engine_sandbox "$E" "$P-keep")")" "0 false"
 
 cai "$E" run --dry-run --name "$P-dry" -- true
-expect_match "dry run: the sandbox created under runsc" "$OUT" " run -d --name $P-dry --runtime=runsc --pull=never "
+expect_match "dry run: the sandbox created under runsc" "$OUT" " run -d --name $P-dry-[0-9a-f]{8} --runtime=runsc --pull=never "
 before=$(side_engine_docker "$E" ps -aq | sort | tr '\n' ' ')
 cai "$E" run --name "$P-sock" --allow-host-docker-socket --i-understand-this-grants-root-access -- true
 expect_eq "the host socket: refused in gvisor mode" "$RC" 1

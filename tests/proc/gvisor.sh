@@ -211,6 +211,8 @@ fresh_daemon_json() {
 canon() { python3 -c 'import json,sys; print(json.dumps(json.load(open(sys.argv[1])), sort_keys=True))' "$1"; }
 listing() { find "$D" -mindepth 1 -maxdepth 1 -printf '%f\n' | sort | tr '\n' ' '; }
 SETUP_BIN=${APTBIN%/*}/setup-bin
+# What a runsc found on PATH is registered as: the file it resolves to.
+RUNSC_REAL=$(readlink -f "$FAKES/runsc")
 mkdir -p "$SETUP_BIN"
 ln -sf "$FAKES/runsc" "$SETUP_BIN/runsc"
 ln -sf "$FAKES/dockerd" "$SETUP_BIN/dockerd"
@@ -220,7 +222,7 @@ setup -- --daemon-json "$D/daemon.json" --runtime-arg=--network=host
 expect_eq "setup: done" "$RC" 0
 expect_eq "setup: every key and value kept, runsc added" "$(canon "$D/daemon.json")" \
 	"$(python3 -c 'import json; print(json.dumps({"default-runtime": "runc", "log-level": "warn",
- "runtimes": {"other": {"path": "/usr/local/bin/other-runc"}, "runsc": {"path": "'"$SETUP_BIN"'/runsc",
+ "runtimes": {"other": {"path": "/usr/local/bin/other-runc"}, "runsc": {"path": "'"$RUNSC_REAL"'",
  "runtimeArgs": ["--network=host"]}}, "storage-driver": "overlay2"}, sort_keys=True))')"
 expect_eq "setup: owner and mode kept" "$(stat -c '%u:%g %a' "$D/daemon.json")" "0:1234 640"
 backup=$(cd "$D" && ls daemon.json.containai-backup-*)
@@ -292,7 +294,7 @@ mkdir -p "$D"
 setup -- --daemon-json "$D/daemon.json"
 expect_eq "no daemon.json yet: created" "$RC $(stat -c '%u %a' "$D/daemon.json")" "0 0 644"
 expect_eq "no daemon.json yet: runsc only, no backup" "$(canon "$D/daemon.json") $(listing)" \
-	"{\"runtimes\": {\"runsc\": {\"path\": \"$SETUP_BIN/runsc\"}}} daemon.json "
+	"{\"runtimes\": {\"runsc\": {\"path\": \"$RUNSC_REAL\"}}} daemon.json "
 setup -- --daemon-json "$T/no-such-dir/daemon.json"
 expect_eq "a missing directory: fails" "$RC" 3
 
@@ -306,7 +308,7 @@ setup -- --daemon-json "$D/daemon.json"
 expect_eq "runsc missing: installed with apt-get, then registered" "$RC" 0
 expect_match "runsc missing: apt-get install -y runsc" "$(cat "$LOG")" '^apt-get install -y runsc$'
 expect_match "runsc missing: said so" "$OUT" 'installing it with `apt-get install -y runsc`'
-expect_match "runsc missing: the installed one is registered" "$(canon "$D/daemon.json")" "\"path\": \"$APTBIN/runsc\""
+expect_match "runsc missing: the installed one is registered, resolved" "$(canon "$D/daemon.json")" "\"path\": \"$RUNSC_REAL\""
 fresh_daemon_json
 setup CAI_FAKE_APT=unknown-first -- --daemon-json "$D/daemon.json"
 expect_eq "apt-get without lists: update, then install" "$RC $(grep -c '^apt-get' "$LOG")" "0 3"
@@ -344,6 +346,24 @@ expect_eq "--runsc: a relative path is refused" "$RC" 2
 setup CAI_FAKE_RUNSC=runc -- --daemon-json "$D/daemon.json" --runsc "$T/opt/runsc"
 expect_eq "--runsc: a runc by that name is refused" "$RC $(listing)" "1 daemon.json "
 expect_match "--runsc: says why" "$ERR" 'does not answer as runsc'
+# The engine runs it as root: never from a directory others can write.
+mkdir -p "$T/open"
+chmod 0777 "$T/open"
+cp "$FAKES/runsc" "$T/open/runsc"
+setup -- --daemon-json "$D/daemon.json" --runsc "$T/open/runsc"
+expect_eq "--runsc in a directory others can write: refused" "$RC $(listing)" "1 daemon.json "
+expect_match "--runsc in a directory others can write: says why" "$ERR" 'is writable by others'
+ln -sf "$T/open/runsc" "$T/opt/runsc"
+setup -- --daemon-json "$D/daemon.json" --runsc "$T/opt/runsc"
+expect_eq "--runsc resolving into a directory others can write: refused" "$RC $(listing)" "1 daemon.json "
+SETUP_BIN=$T/setup-open
+mkdir -p "$SETUP_BIN"
+ln -sf "$T/open/runsc" "$SETUP_BIN/runsc"
+ln -sf "$FAKES/apt-get" "$SETUP_BIN/apt-get"
+setup -- --daemon-json "$D/daemon.json"
+expect_eq "runsc on PATH resolving into a directory others can write: refused" \
+	"$RC $(grep -c '^apt-get' "$LOG") $(listing)" "1 0 daemon.json "
+expect_match "runsc on PATH resolving into a directory others can write: says why" "$ERR" 'resolves to .*writable by others'
 
 # dockerd's own check, when it has one.
 SETUP_BIN=$T/setup-bin

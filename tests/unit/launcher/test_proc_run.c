@@ -1,16 +1,12 @@
 /* SPDX-License-Identifier: MIT */
-#define _GNU_SOURCE
-#include <fcntl.h>
-#include <stdio.h>
-#include <sys/stat.h>
-#include <unistd.h>
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include "clock.h"
 #include "proc_run.h"
-#include "scratch.h"
 #include "unit.h"
 
 TEST(proc_run_captures_and_reports_exit)
@@ -87,57 +83,40 @@ TEST(proc_run_jobs_run_concurrently)
 	}
 }
 
-/* A trailing ':' or a "." in PATH means the current directory, usually the
- * workspace: only absolute entries stay. */
-TEST(proc_path_keeps_absolute_entries_only)
+/* A program pathtrust does not trust is not started, and the job says
+ * why: not just "permission denied". */
+TEST(proc_run_refused_program_says_why)
 {
+	char dir[] = "/tmp/cai-proc-XXXXXX", bin[64], prog[96], path[160];
+	char *const argv[] = { "cai-test-tool", NULL };
+	struct proc_job j = { .argv = argv, .timeout_ms = 5000 };
 	struct cai_err err;
-	const char *saved = getenv("PATH");
-	char *keep = saved ? strdup(saved) : NULL;
+	char why[256];
 
-	setenv("PATH", ":/usr/bin:.:bin::/bin:", 1);
-	CHECK_INT(proc_path_absolute_only(&err), 0);
-	CHECK_STR(getenv("PATH"), "/usr/bin:/bin");
-	setenv("PATH", "::.", 1);
-	CHECK_INT(proc_path_absolute_only(&err), 0);
-	CHECK(getenv("PATH") == NULL);
-	if (keep)
-		setenv("PATH", keep, 1);
-	free(keep);
-}
-
-/* Found where execvp would find it: the first absolute entry holding an
- * executable regular file; never a relative entry, a directory or a
- * file without the execute bit. */
-TEST(proc_find_program_as_execvp_would)
-{
-	_cleanup_scratch_ struct scratch d;
-	char p[256], out[256];
-	const char *dir = d.path;
-
-	if (scratch_make(&d, "find") < 0)
-		return;
-	snprintf(p, sizeof(p), "%s/a", dir);
-	CHECK_INT(mkdir(p, 0755), 0);
-	snprintf(p, sizeof(p), "%s/a/tool", dir);
-	CHECK_INT(close(open(p, O_CREAT | O_WRONLY, 0644)), 0);
-	snprintf(p, sizeof(p), "%s/b", dir);
-	CHECK_INT(mkdir(p, 0755), 0);
-	snprintf(p, sizeof(p), "%s/b/tool", dir);
-	CHECK_INT(mkdir(p, 0755), 0);
-	snprintf(p, sizeof(p), "%s/c", dir);
-	CHECK_INT(mkdir(p, 0755), 0);
-	snprintf(p, sizeof(p), "%s/c/tool", dir);
-	CHECK_INT(close(open(p, O_CREAT | O_WRONLY, 0755)), 0);
-	snprintf(p, sizeof(p), "rel:%s/a:%s/b:%s/c", dir, dir, dir);
-	setenv("PATH", p, 1);
-	CHECK_INT(proc_find_program("tool", out, sizeof(out)), 0);
-	snprintf(p, sizeof(p), "%s/c/tool", dir);
-	CHECK_STR(out, p);
-	CHECK_INT(proc_find_program("none", out, sizeof(out)), -1);
-	CHECK_INT(proc_find_program("c/tool", out, sizeof(out)), -1);
-	CHECK_INT(proc_find_program("", out, sizeof(out)), -1);
-	unsetenv("PATH");
-	CHECK_INT(proc_find_program("sh", out, sizeof(out)), 0);
-	CHECK_STR(out, "/bin/sh");
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(bin, sizeof(bin), "%s/bin", dir);
+	CHECK_INT(mkdir(bin, 0755), 0);
+	snprintf(prog, sizeof(prog), "%s/cai-test-tool", bin);
+	FILE *f = fopen(prog, "w");
+	CHECK(f);
+	fputs("#!/bin/sh\necho ran\n", f);
+	fclose(f);
+	CHECK_INT(chmod(prog, 0777), 0);
+	snprintf(path, sizeof(path), "%s:/usr/bin:/bin", bin);
+	setenv("PATH", path, 1);
+	CHECK_INT(proc_run_all(&j, 1, &err), 0);
+	CHECK(!j.started);
+	proc_describe_failure(&j, why, sizeof(why));
+	CHECK_CONTAINS(why, "cai-test-tool: refused: ");
+	CHECK_CONTAINS(why, "is writable by others");
+	proc_job_release(&j);
+	/* The same file, no longer writable by others: it runs. */
+	CHECK_INT(chmod(prog, 0755), 0);
+	CHECK_INT(proc_run_all(&j, 1, &err), 0);
+	CHECK(proc_ok(&j));
+	CHECK_STR(j.out, "ran\n");
+	proc_job_release(&j);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	setenv("PATH", "/usr/bin:/bin", 1);
+	CHECK_INT(system(path), 0);
 }
