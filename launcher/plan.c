@@ -19,6 +19,15 @@ const char *plan_runtime(const struct session *s)
 	}
 }
 
+/* The workspace's identity containai-init can compare: "" in gVisor mode,
+ * whose kernel numbers devices and inodes its own way (a bind mount's root
+ * reads device 0:9, inode 1): there SANDBOX_WORKSPACE_ENV is the path
+ * alone, as for a sandbox on another kernel in sbx and ECI modes. */
+static const char *plan_workspace_id(const struct session *s)
+{
+	return s->det.mode == MODE_GVISOR ? "" : s->workspace_id;
+}
+
 void plan_want(const struct session *s, const char *name, int for_run, struct reentry_want *w)
 {
 	memset(w, 0, sizeof(*w));
@@ -31,7 +40,7 @@ void plan_want(const struct session *s, const char *name, int for_run, struct re
 	w->data_volume = s->cfg.data_volume;
 	w->resources = &s->cfg.resources;
 	w->publish = &s->cfg.publish;
-	w->workspace_id = s->workspace_id;
+	w->workspace_id = plan_workspace_id(s);
 }
 
 static int plan_add(struct batch *b, struct argv *a, struct cai_err *err)
@@ -93,7 +102,8 @@ static int plan_docker_create(const struct plan_input *in, struct batch *b, stru
 	/* The directory checked here is the one containai-init must find
 	 * bound at SANDBOX_WORKSPACE_DIR, also at every later start. */
 	argv_push(&a, "-e");
-	argv_pushf(&a, SANDBOX_WORKSPACE_ENV "=%s:%s", s->workspace_id, s->workspace);
+	const char *id = plan_workspace_id(s);
+	argv_pushf(&a, SANDBOX_WORKSPACE_ENV "=%s%s%s", id, id[0] ? ":" : "", s->workspace);
 	/* PID 1 prepares and keeps the sandbox up; nothing runs in it that
 	 * did not enter through --join. */
 	argv_push(&a, "--entrypoint");

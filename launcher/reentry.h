@@ -63,7 +63,8 @@ struct reentry_want {
 	const char *image, *data_volume;
 	const struct resources *resources; /* resolved */
 	const struct publish *publish;
-	const char *workspace_id;       /* "MAJOR:MINOR:INODE" of the workspace checked now */
+	const char *workspace_id;       /* "MAJOR:MINOR:INODE" of the workspace checked now; "":
+					 * the path alone (gVisor mode) */
 };
 
 struct reentry {

@@ -145,8 +145,8 @@ expect_match "failing probe: cannot tell, with docker's reason" "$OUT" '\[ERROR\
 
 rm -rf "$CACHE"
 cai gvisor -- run --dry-run -- true
-expect_match "run: creates the sandbox under the proven runtime, labelled gvisor, the workspace bound" "$OUT" \
-	"^docker --context default run -d --name containai-project-[0-9a-f]+ --runtime=runsc --pull=never .*--label containai\\.mode=gvisor --security-opt no-new-privileges .*type=bind,source=$WS,target=/home/agent/workspace .*--sandbox\$"
+expect_match "run: creates the sandbox under the proven runtime, labelled gvisor, the workspace bound, named by its path alone" "$OUT" \
+	"^docker --context default run -d --name containai-project-[0-9a-f]+ --runtime=runsc --pull=never .*--label containai\\.mode=gvisor --security-opt no-new-privileges .*type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e CONTAINAI_WORKSPACE=$WS --entrypoint .*--sandbox\$"
 cai gvisor CAI_FAKE_EXISTING=ours-stopped CAI_FAKE_STATE="$T" -- run -- id -u
 expect_eq "run: starts without --force" "$RC" 0
 expect_eq "run: starts the stopped sandbox, then joins it" \

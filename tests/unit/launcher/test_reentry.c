@@ -89,11 +89,17 @@ TEST(reentry_gvisor_mode_requires_its_runtime)
 	struct reentry r = { 0 };
 
 	gvisor.runtime = "runsc";
+	/* Made with the workspace's path alone: its identity is not asked. */
+	gvisor.workspace_id = "";
 	CHECK_INT(judge("inspect-gvisor.json", &gvisor, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
+	/* ... but the path is, and a runc sandbox's full identity is not it. */
+	gvisor.workspace = "/home/dev/src/other";
+	CHECK_INT(judge("inspect-gvisor.json", &gvisor, &r), 0);
+	CHECK_INT(r.kind, REENTRY_FOREIGN);
+	gvisor.workspace = WS;
 	CHECK_INT(judge("inspect-running.json", &gvisor, &r), 0);
 	CHECK_INT(r.kind, REENTRY_REFUSED);
-	CHECK_CONTAINS(r.why, "runtime 'runc', not runsc");
 	CHECK_INT(judge("inspect-sysbox.json", &gvisor, &r), 0);
 	CHECK_INT(r.kind, REENTRY_REFUSED);
 	gvisor.runtime = "gvisor-2";
@@ -103,6 +109,7 @@ TEST(reentry_gvisor_mode_requires_its_runtime)
 	enter.runtime = "runsc";
 	CHECK_INT(judge("inspect-running.json", &enter, &r), 0);
 	CHECK_INT(r.kind, REENTRY_REFUSED);
+	CHECK_CONTAINS(r.why, "runtime 'runc', not runsc");
 	CHECK_INT(judge("inspect-gvisor.json", &enter, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
 }
