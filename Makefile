@@ -16,7 +16,8 @@ B        := build
 
 LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
-                    landlock manifest mountinfo seccomp_policy supervise volume workspace
+                    landlock links manifest mountinfo seccomp_policy supervise treewalk volume \
+                    workspace
 LAUNCHER_MODULES := argv batch cli detect docker doctor gates guest_kernel plan plan_exec \
                     proc_run reentry sandbox_run session settings wsname
 

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fd.h"
@@ -462,4 +463,21 @@ int beneath_mkdir(const struct beneath *b, const char *rel, mode_t mode, struct 
 	if (errno == EEXIST)
 		return 0;
 	return err_set(err, errno, "%s: mkdir", rel);
+}
+
+int beneath_move_aside(int dir_fd, const char *name, char aside[static NAME_MAX + 1], struct cai_err *err)
+{
+	long now = (long)time(NULL);
+
+	for (int i = 0; i < 10; i++) {
+		int n = i == 0 ? snprintf(aside, NAME_MAX + 1, "%s.bak.%ld", name, now)
+			       : snprintf(aside, NAME_MAX + 1, "%s.bak.%ld.%d", name, now, i);
+		if (n < 0 || n > NAME_MAX)
+			return err_set(err, ENAMETOOLONG, "move aside");
+		if (renameat2(dir_fd, name, dir_fd, aside, RENAME_NOREPLACE) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return err_set(err, errno, "move aside to %s", aside);
+	}
+	return err_set(err, EEXIST, "move aside");
 }

@@ -91,6 +91,11 @@ int beneath_check_mount(const struct beneath *b, int fd, const char *what, struc
  * on the root's mount, by the rule above; 0 otherwise. */
 int beneath_on_root_mount(const struct beneath *b, const struct statx *stx);
 
+/* Move what is at `name` in dir_fd to NAME.bak.TIME[.N] (its new name in
+ * `aside`) in one rename that never replaces anything (RENAME_NOREPLACE):
+ * never deleted, never over another backup. */
+int beneath_move_aside(int dir_fd, const char *name, char aside[static NAME_MAX + 1], struct cai_err *err);
+
 /* 1 and *mnt_id when the kernel reported a mount id in `stx`, else 0. */
 int beneath_statx_mnt_id(const struct statx *stx, uint64_t *mnt_id);
 

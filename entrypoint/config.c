@@ -109,6 +109,13 @@ static int set_volume_require_mount(struct cai_config *c, const char *v, struct 
 	return inifile_bool(v, &c->volume_require_mount, e);
 }
 
+static int set_volume_home(struct cai_config *c, const char *v, struct cai_err *e)
+{
+	if (!strcmp(v, "/"))
+		return err_set(e, 0, "the home cannot be /");
+	return set_abs_path(c->volume_home, sizeof(c->volume_home), v, 1, e);
+}
+
 static int set_env_file(struct cai_config *c, const char *v, struct cai_err *e)
 {
 	if (v[0] == '/')
@@ -235,6 +242,7 @@ static const struct config_key config_keys[] = {
 	{ "volume", "manifest", set_volume_manifest },
 	{ "volume", "owner", set_volume_owner },
 	{ "volume", "require_mount", set_volume_require_mount },
+	{ "volume", "home", set_volume_home },
 	{ "env", "file", set_env_file },
 	{ "workspace", "link", set_workspace_link },
 	{ "workspace", "required", set_workspace_required },
@@ -317,6 +325,7 @@ void config_defaults(struct cai_config *cfg)
 	cfg->volume_uid = 1000;
 	cfg->volume_gid = 1000;
 	cfg->volume_require_mount = 1;
+	strcpy(cfg->volume_home, "/home/agent");
 	strcpy(cfg->env_file, ".env");
 	strcpy(cfg->workspace_link, "/home/agent/workspace");
 	cfg->workspace_required = 1;

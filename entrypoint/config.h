@@ -38,6 +38,7 @@ struct cai_config {
 	uid_t volume_uid;
 	gid_t volume_gid;
 	int volume_require_mount;       /* root must be a mount point */
+	char volume_home[PATH_MAX];     /* where the manifest's links go; "" = none */
 
 	/* [env] */
 	int env_enabled;

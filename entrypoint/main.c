@@ -74,7 +74,8 @@ static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 	/* First: not dumpable and the filter compiled while still privileged. */
 	if (harden_early(c->cfg, err) < 0)
 		return -1;
-	if (c->cfg->volume_enabled && volume_setup(c->cfg, &c->vol, err) < 0)
+	struct volume_owner owner = { c->cfg->volume_uid, c->cfg->volume_gid };
+	if (c->cfg->volume_enabled && volume_setup(c->cfg, &owner, &c->vol, err) < 0)
 		return -1;
 	if (init_env(c, envp, err) < 0)
 		return -1;
