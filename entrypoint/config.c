@@ -163,6 +163,11 @@ static int set_user_allow_root(struct cai_config *c, const char *v, struct cai_e
 	return inifile_bool(v, &c->user_allow_root, e);
 }
 
+static int set_user_follow_host(struct cai_config *c, const char *v, struct cai_err *e)
+{
+	return inifile_bool(v, &c->user_follow_host, e);
+}
+
 static int set_seccomp(struct cai_config *c, const char *v, struct cai_err *e)
 {
 	return set_abs_path(c->seccomp_policy, sizeof(c->seccomp_policy), v, 1, e);
@@ -250,6 +255,7 @@ static const struct config_key config_keys[] = {
 	{ "user", "uid", set_user_uid },
 	{ "user", "gid", set_user_gid },
 	{ "user", "allow_root", set_user_allow_root },
+	{ "user", "follow_host", set_user_follow_host },
 	{ "security", "seccomp", set_seccomp },
 	{ "security", "no_new_privs", set_nnp },
 	{ "security", "capabilities", set_capabilities },
@@ -348,6 +354,8 @@ static int config_finish(struct config_ctx *cc, const char *name, struct cai_err
 		cfg->user_has_ids = 1;
 		cfg->user_name[0] = '\0';
 	}
+	if (cfg->user_follow_host && cfg->user_has_ids)
+		return err_set(err, 0, "%s: [user] follow_host moves an account: it needs [user] name, not uid and gid", name);
 	if (cfg->env_enabled && cfg->env_file[0] && !cfg->volume_enabled)
 		return err_set(err, 0, "%s: [env] file is relative to the volume root, but there is no [volume] section", name);
 	return 0;

@@ -56,6 +56,7 @@ struct cai_config {
 	uid_t user_uid;
 	gid_t user_gid;
 	int user_allow_root;
+	int user_follow_host;           /* move the account to CONTAINAI_HOST_USER */
 
 	/* [security] */
 	int security_enabled;

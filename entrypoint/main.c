@@ -3,7 +3,8 @@
  *
  * Wiring only: parse the command line and config, then hand the command to
  * the supervisor with the preparation steps it runs in the child, in order:
- * volume, environment, workspace, hardening - the filter last.
+ * account, volume (links included), environment, workspace, hardening -
+ * the filter last.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "beneath.h"
 #include "cli.h"
 #include "config.h"
@@ -74,7 +76,11 @@ static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 	/* First: not dumpable and the filter compiled while still privileged. */
 	if (harden_early(c->cfg, err) < 0)
 		return -1;
+	/* The account first: the volume and the home's links are its. */
 	struct volume_owner owner = { c->cfg->volume_uid, c->cfg->volume_gid };
+	if (c->cfg->user_enabled && c->cfg->user_follow_host &&
+	    account_follow_host(c->cfg, &owner.uid, &owner.gid, err) < 0)
+		return -1;
 	if (c->cfg->volume_enabled && volume_setup(c->cfg, &owner, &c->vol, err) < 0)
 		return -1;
 	if (init_env(c, envp, err) < 0)

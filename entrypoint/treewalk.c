@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fd.h"
@@ -102,4 +103,24 @@ int treewalk_dir(struct treewalk *w, int fd, size_t len, unsigned depth, struct 
 		}
 	}
 	return w->done ? w->done(w, fd, len, depth, err) : 0;
+}
+
+int treewalk_reopen(const struct treewalk_entry *e, int flags, struct cai_err *err)
+{
+	struct stat st;
+	_cleanup_close_ int fd = openat(e->dirfd, e->name, flags | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW |
+					O_CLOEXEC);
+
+	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR || errno == ENXIO))
+		return err_refuse(err, errno, e->path, "replaced while being checked");
+	if (fd < 0)
+		return err_set(err, errno, "%s", e->path);
+	if (fstat(fd, &st) < 0)
+		return err_set(err, errno, "%s", e->path);
+	if (st.st_ino != e->stx.stx_ino ||
+	    st.st_dev != makedev(e->stx.stx_dev_major, e->stx.stx_dev_minor) ||
+	    (st.st_mode & S_IFMT) != (e->stx.stx_mode & S_IFMT) ||
+	    (S_ISREG(st.st_mode) && st.st_nlink != 1))
+		return err_refuse(err, EAGAIN, e->path, "replaced while being checked");
+	return fd_take(&fd);
 }

@@ -71,4 +71,10 @@ int treewalk_look(int dirfd, const char *name, unsigned char type, int open_dir,
 int treewalk_name(struct treewalk *w, int dirfd, const char *name, size_t len, unsigned depth,
 		  int *missing, struct cai_err *err);
 
+/* Open what e looked at, and only that: relative to e->dirfd with
+ * O_NOFOLLOW | O_NONBLOCK | O_NOCTTY (a FIFO or terminal swapped in cannot
+ * block or become ours), then required to be the very inode of the same
+ * type - and a regular file still one with a single link - or refused. */
+int treewalk_reopen(const struct treewalk_entry *e, int flags, struct cai_err *err);
+
 #endif

@@ -73,31 +73,6 @@ static int give_owner_mode(const struct prep *p, int fd, const struct statx *stx
 	return 0;
 }
 
-static int same_inode(const struct statx *a, const struct stat *b)
-{
-	return a->stx_ino == b->st_ino && makedev(a->stx_dev_major, a->stx_dev_minor) == b->st_dev;
-}
-
-/* Open what e looked at, and only that: O_NOFOLLOW, then required to be
- * the very inode (and, for a file, still one with a single link). */
-static int reopen(const struct treewalk_entry *e, int flags, const char *path, struct cai_err *err)
-{
-	struct stat st;
-	_cleanup_close_ int fd = openat(e->dirfd, e->name, flags | O_NONBLOCK | O_NOCTTY | O_NOFOLLOW |
-					O_CLOEXEC);
-
-	if (fd < 0 && (errno == ELOOP || errno == ENOTDIR || errno == ENXIO))
-		return err_refuse(err, errno, path, "replaced while being checked");
-	if (fd < 0)
-		return err_set(err, errno, "%s", path);
-	if (fstat(fd, &st) < 0)
-		return err_set(err, errno, "%s", path);
-	if (!same_inode(&e->stx, &st) || (st.st_mode & S_IFMT) != (e->stx.stx_mode & S_IFMT) ||
-	    (S_ISREG(st.st_mode) && st.st_nlink != 1))
-		return err_refuse(err, EAGAIN, path, "replaced while being checked");
-	return fd_take(&fd);
-}
-
 /* What a file entry must be before its owner or mode may change. */
 static int check_file(const struct prep *p, const struct statx *stx, const char *path,
 		      struct cai_err *err)
@@ -133,7 +108,7 @@ static int prep_file(struct prep *p, const struct manifest_entry *me, const stru
 	int fill = me->init && stx->stx_size == 0;
 	if (!fill && !owner_differs(p, stx) && (stx->stx_mode & 07777) == me->mode)
 		return 0;
-	_cleanup_close_ int fd = reopen(e, fill ? O_RDWR : O_RDONLY, me->path, err);
+	_cleanup_close_ int fd = treewalk_reopen(e, fill ? O_RDWR : O_RDONLY, err);
 	if (fd < 0)
 		return -1;
 	/* A file emptied after the look makes the write fail on a read-only
@@ -159,7 +134,7 @@ static int prep_dir(struct prep *p, const struct manifest_entry *me, const struc
 	mode_t mode = me->implicit ? e->stx.stx_mode & 07777 : me->mode;
 	if (e->fd < 0 && !owner_differs(p, &e->stx) && (e->stx.stx_mode & 07777) == mode)
 		return 1;
-	_cleanup_close_ int opened = e->fd < 0 ? reopen(e, O_RDONLY | O_DIRECTORY, me->path, err) : -1;
+	_cleanup_close_ int opened = e->fd < 0 ? treewalk_reopen(e, O_RDONLY | O_DIRECTORY, err) : -1;
 	if (e->fd < 0 && opened < 0)
 		return -1;
 	if (give_owner_mode(p, e->fd >= 0 ? e->fd : opened, &e->stx, mode, me->path, err) < 0)
@@ -193,7 +168,7 @@ static int fix_owner(struct prep *p, const struct treewalk_entry *e, struct cai_
 	}
 	if (!owner_differs(p, stx))
 		return 0;
-	_cleanup_close_ int fd = reopen(e, O_RDONLY, e->path, err);
+	_cleanup_close_ int fd = treewalk_reopen(e, O_RDONLY, err);
 	if (fd < 0)     /* removed meanwhile: nothing to fix */
 		return err->errnum == ENOENT ? 0 : -1;
 	return give_owner(p, fd, stx, e->path, err);
