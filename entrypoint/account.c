@@ -41,6 +41,8 @@ struct etc_file {
 	char *buf;
 	size_t len;
 	struct stat st;
+	char tmp[64];           /* the staged new file */
+	int staged;
 };
 
 static int etc_read(int etc, struct etc_file *f, struct cai_err *err)
@@ -54,29 +56,43 @@ static int etc_read(int etc, struct etc_file *f, struct cai_err *err)
 	return fd_read_regular(fd, path, IDENTITY_MAX_FILE, &f->buf, &f->len, err);
 }
 
-/* f with buf[off, off + n) replaced by `with`, written under a temporary
- * name (left over by an interrupted start: removed first; no one but root
- * writes in /etc) with f's owner and mode, synced, renamed over f. */
-static int etc_replace(int etc, const struct etc_file *f, size_t off, size_t n, const char *with,
-		       struct cai_err *err)
+/* f with buf[off, off + n) replaced by `with`, staged under a temporary
+ * name in /etc (one left over by an interrupted start is removed first;
+ * no one but root writes in /etc) with f's owner and mode, and synced. */
+static int etc_stage(int etc, struct etc_file *f, size_t off, size_t n, const char *with,
+		     struct cai_err *err)
 {
-	char tmp[64];
-
-	snprintf(tmp, sizeof(tmp), ".%s.containai-new", f->name);
-	if (unlinkat(etc, tmp, 0) < 0 && errno != ENOENT)
-		return err_set(err, errno, "/etc/%s", tmp);
-	_cleanup_close_ int fd = openat(etc, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+	snprintf(f->tmp, sizeof(f->tmp), ".%s.containai-new", f->name);
+	if (unlinkat(etc, f->tmp, 0) < 0 && errno != ENOENT)
+		return err_set(err, errno, "/etc/%s", f->tmp);
+	_cleanup_close_ int fd = openat(etc, f->tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
 	if (fd < 0)
-		return err_set(err, errno, "/etc/%s", tmp);
+		return err_set(err, errno, "/etc/%s", f->tmp);
 	if (fd_write_all(fd, f->buf, off) < 0 || fd_write_all(fd, with, strlen(with)) < 0 ||
 	    fd_write_all(fd, f->buf + off + n, f->len - off - n) < 0 ||
 	    fchown(fd, f->st.st_uid, f->st.st_gid) < 0 || fchmod(fd, f->st.st_mode & 07777) < 0 ||
-	    fsync(fd) < 0 || renameat(etc, tmp, etc, f->name) < 0) {
+	    fsync(fd) < 0) {
 		int e = errno;
-		unlinkat(etc, tmp, 0);
-		return err_set(err, e, "/etc/%s: rewrite", f->name);
+		unlinkat(etc, f->tmp, 0);
+		return err_set(err, e, "/etc/%s", f->tmp);
 	}
+	f->staged = 1;
 	return 0;
+}
+
+/* The staged file renamed over f in one step. */
+static int etc_commit(int etc, struct etc_file *f, struct cai_err *err)
+{
+	if (renameat(etc, f->tmp, etc, f->name) < 0)
+		return err_set(err, errno, "/etc/%s: rename", f->name);
+	f->staged = 0;
+	return 0;
+}
+
+static void etc_unstage(int etc, struct etc_file *f)
+{
+	if (f->staged)
+		unlinkat(etc, f->tmp, 0);
 }
 
 /* What the scan of /etc/passwd finds. */
@@ -224,6 +240,29 @@ static int home_move(const char *home, uid_t old_uid, gid_t old_gid, uid_t uid, 
 	return treewalk_dir(&h.w, fd, strlen(h.w.path), 0, err);
 }
 
+/* Both files staged first (an /etc that cannot be written refuses the
+ * move before anything changed), then the home, then the group, the
+ * account's own line last: a start stopped anywhere finds the account
+ * unmoved and moves it all again. */
+static int move_files(int etc, const struct pw_scan *ps, const struct gr_scan *gs, struct etc_file *pw,
+		      struct etc_file *gr, uid_t uid, gid_t gid, struct cai_err *err)
+{
+	char ids[32];
+
+	if (gid != ps->gid && gs->line) {
+		snprintf(ids, sizeof(ids), "%u", (unsigned)gid);
+		if (etc_stage(etc, gr, gs->gid_off, gs->gid_len, ids, err) < 0)
+			return -1;
+	}
+	snprintf(ids, sizeof(ids), "%u:%u", (unsigned)uid, (unsigned)gid);
+	if (etc_stage(etc, pw, ps->ids_off, ps->ids_len, ids, err) < 0 ||
+	    home_move(ps->home, ps->uid, ps->gid, uid, gid, err) < 0)
+		return -1;
+	if (gr->staged && etc_commit(etc, gr, err) < 0)
+		return -1;
+	return etc_commit(etc, pw, err);
+}
+
 /* The gid the account gets: the host's, unless it is 0 or another
  * group's. */
 static gid_t pick_gid(const struct gr_scan *gr, gid_t old, gid_t host)
@@ -248,7 +287,6 @@ static int account_move(int etc, const struct cai_config *cfg, int have_host, ui
 	struct etc_file pw = { .name = "passwd" }, gr = { .name = "group" };
 	struct pw_scan ps = { .name = cfg->user_name, .want = host_uid };
 	struct gr_scan gs = { .want = host_gid };
-	char ids[32];
 
 	if (etc_read(etc, &pw, err) < 0)
 		return -1;
@@ -289,18 +327,13 @@ static int account_move(int etc, const struct cai_config *cfg, int have_host, ui
 	if (geteuid() != 0)
 		return err_set(err, EPERM, "moving '%s' to uid %u needs root (containai-init runs as uid %u)",
 			       cfg->user_name, (unsigned)host_uid, (unsigned)geteuid());
-	log_info("account: '%s' moves from %u:%u to %u:%u", cfg->user_name, (unsigned)ps.uid,
-		 (unsigned)ps.gid, (unsigned)host_uid, (unsigned)new_gid);
-	if (home_move(ps.home, ps.uid, ps.gid, host_uid, new_gid, err) < 0)
+	int r = move_files(etc, &ps, &gs, &pw, &gr, host_uid, new_gid, err);
+	etc_unstage(etc, &gr);
+	etc_unstage(etc, &pw);
+	if (r < 0)
 		return -1;
-	if (new_gid != ps.gid && gs.line) {
-		snprintf(ids, sizeof(ids), "%u", (unsigned)new_gid);
-		if (etc_replace(etc, &gr, gs.gid_off, gs.gid_len, ids, err) < 0)
-			return -1;
-	}
-	snprintf(ids, sizeof(ids), "%u:%u", (unsigned)host_uid, (unsigned)new_gid);
-	if (etc_replace(etc, &pw, ps.ids_off, ps.ids_len, ids, err) < 0)
-		return -1;
+	log_info("account: '%s' moved from %u:%u to the host user's %u:%u", cfg->user_name,
+		 (unsigned)ps.uid, (unsigned)ps.gid, (unsigned)host_uid, (unsigned)new_gid);
 	*uid = host_uid;
 	*gid = new_gid;
 	return 0;
