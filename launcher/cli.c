@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "envname.h"
+#include "reentry.h"
 #include "macro.h"
 
 const char cli_usage[] =
@@ -94,6 +95,8 @@ static int cli_option(struct cli *o, int argc, char **argv, int *i, struct cai_e
 		const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
 		if (!v || !env_word_ok(v))
 			return err_set(err, 0, "--env needs KEY=VALUE with KEY made of letters, digits and '_' and a VALUE on one line");
+		if (!strncmp(v, SANDBOX_HOST_USER_ENV "=", sizeof(SANDBOX_HOST_USER_ENV)))
+			return err_set(err, 0, "--env: %s is set by containai run itself", SANDBOX_HOST_USER_ENV);
 		const char **grown = realloc(o->env, (o->nenv + 1) * sizeof(*grown));
 		if (!grown)
 			return err_set(err, ENOMEM, "--env");

@@ -1,7 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 #include "plan.h"
 
+#include <stdio.h>
+#include <unistd.h>
+
 #include "argv.h"
+
+/* Where the engine maps no ids (none), the agent's files in the workspace
+ * are the host's under the same numbers: containai-init moves the agent's
+ * account to whoever runs containai.  Sysbox maps ids itself (the host
+ * sees 100000+), so does sbx's VM. */
+static void host_user(const struct session *s, char *buf, size_t size)
+{
+	buf[0] = '\0';
+	if (s->det.mode == MODE_NONE)
+		snprintf(buf, size, "%u:%u", (unsigned)getuid(), (unsigned)getgid());
+}
 
 void plan_want(const struct session *s, const char *name, struct reentry_want *w)
 {
@@ -10,6 +24,7 @@ void plan_want(const struct session *s, const char *name, struct reentry_want *w
 	w->image = s->cfg.image;
 	w->data_volume = s->cfg.data_volume;
 	w->runtime = s->det.mode == MODE_SYSBOX ? DETECT_SYSBOX_RUNTIME : NULL;
+	host_user(s, w->host_user, sizeof(w->host_user));
 }
 
 static int plan_add(struct batch *b, struct argv *a, struct cai_err *err)
@@ -66,6 +81,12 @@ static int plan_docker_run(const struct plan_input *in, struct batch *b, struct 
 	argv_pushf(&a, "type=bind,source=%s,target=" SANDBOX_WORKSPACE_DIR, s->workspace);
 	argv_push(&a, "-w");
 	argv_push(&a, SANDBOX_WORKSPACE_DIR);
+	char user[32];
+	host_user(s, user, sizeof(user));
+	if (user[0]) {
+		argv_push(&a, "-e");
+		argv_pushf(&a, SANDBOX_HOST_USER_ENV "=%s", user);
+	}
 	push_env(&a, in);
 	argv_push(&a, attach_flag(in));
 	argv_push(&a, s->cfg.image);

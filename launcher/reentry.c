@@ -96,6 +96,26 @@ static const char *data_volume(const json_t *root)
 	return name;
 }
 
+/* The container's SANDBOX_HOST_USER_ENV: "" when it has none, NULL when
+ * it has it twice (which value wins is docker's to decide, not ours). */
+static const char *host_user(const json_t *root)
+{
+	static const char key[] = SANDBOX_HOST_USER_ENV "=";
+	const char *found = "";
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(json_object_get(json_object_get(root, "Config"), "Env"), i, v) {
+		const char *e = json_is_string(v) ? json_string_value(v) : "";
+		if (strncmp(e, key, sizeof(key) - 1))
+			continue;
+		if (found[0] || !e[sizeof(key) - 1])
+			return NULL;
+		found = e + sizeof(key) - 1;
+	}
+	return found;
+}
+
 /* Running something other than what `run` would start now. */
 static void other_contents(const json_t *root, const struct reentry_want *w, struct reentry *r)
 {
@@ -109,6 +129,9 @@ static void other_contents(const json_t *root, const struct reentry_want *w, str
 		refuse(r, "its data volume is '%.200s', not %.200s", volume, w->data_volume);
 	else if (w->runtime && strcmp(runtime, w->runtime))
 		refuse(r, "it runs under runtime '%.64s', not %.64s", runtime, w->runtime);
+	else if (!host_user(root) || strcmp(host_user(root), w->host_user))
+		refuse(r, "it was made for host user '%.40s', not '%.40s'",
+		       host_user(root) ? host_user(root) : "(set twice)", w->host_user);
 }
 
 int reentry_judge(const json_t *root, const struct reentry_want *w, struct reentry *r,

@@ -9,7 +9,9 @@
  *   foreign: it does not carry our labels for this workspace - never
  *            entered, stopped or removed;
  *   refused: ours by its labels, but not shaped as `run` creates it, or
- *            running another image, data volume or required runtime -
+ *            running another image, data volume or required runtime, or
+ *            made for another host user (SANDBOX_HOST_USER_ENV: exactly
+ *            the value run gives now, or none when it gives none) -
  *            --restart replaces it;
  *   ours:    entered as it is: running -> exec, stopped -> start.
  * Our labels prove nothing (anyone who can create containers can set
@@ -32,6 +34,9 @@
 #define SANDBOX_LABEL_MANAGED "containai.managed"
 #define SANDBOX_LABEL_WORKSPACE "containai.workspace"
 #define SANDBOX_LABEL_MODE "containai.mode"
+/* What containai-init moves the agent's account to (its account.h): set
+ * by run alone, in the modes where the engine maps no ids. */
+#define SANDBOX_HOST_USER_ENV "CONTAINAI_HOST_USER"
 
 enum reentry_kind { REENTRY_NONE = 0, REENTRY_FOREIGN, REENTRY_REFUSED, REENTRY_OURS };
 
@@ -39,6 +44,7 @@ enum reentry_kind { REENTRY_NONE = 0, REENTRY_FOREIGN, REENTRY_REFUSED, REENTRY_
 struct reentry_want {
 	const char *name, *workspace, *image, *data_volume;
 	const char *runtime;            /* the runtime it must run under, NULL for any */
+	char host_user[32];             /* SANDBOX_HOST_USER_ENV's value, "": none */
 };
 
 struct reentry {

@@ -98,3 +98,15 @@ TEST(cli_env_words)
 		cli_free(&o);
 	}
 }
+
+/* The host user's ids are run's to give: never a word of the command line. */
+TEST(cli_env_cannot_set_the_host_user)
+{
+	struct cai_err err;
+	struct cli o;
+	char *argv[] = { "containai", "run", "--env", "CONTAINAI_HOST_USER=0:0", NULL };
+
+	CHECK_INT(cli_parse(ARGC(argv), argv, &o, &err), -1);
+	CHECK_CONTAINS(err.msg, "--env: CONTAINAI_HOST_USER is set by containai run itself");
+	cli_free(&o);
+}

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "fd.h"
 #include "plan.h"
@@ -100,17 +101,37 @@ TEST(plan_sysbox_run_and_what_reentry_expects_of_it)
 	CHECK_STR(w.workspace, WS);
 }
 
+/* Without a runtime that maps ids, the sandbox is made for whoever runs
+ * containai, and re-entered only as made for them. */
 TEST(plan_unisolated_run_has_no_runtime)
 {
 	struct plan_input in = setup(MODE_NONE);
 	struct reentry_want w;
-	char want[1024];
+	char want[1024], user[64];
 
 	in.tty = 1;
-	snprintf(want, sizeof(want), RUN_SHAPE "-it containai:latest\n", "", "none");
+	snprintf(user, sizeof(user), "%u:%u", (unsigned)getuid(), (unsigned)getgid());
+	snprintf(want, sizeof(want), RUN_SHAPE "-e CONTAINAI_HOST_USER=%s -it containai:latest\n", "", "none",
+		 user);
 	CHECK_PLAN(&in, want);
 	plan_want(&s, "n1", &w);
 	CHECK(w.runtime == NULL);
+	CHECK_STR(w.host_user, user);
+}
+
+/* Sysbox maps ids itself: no host user is passed, and none is expected. */
+TEST(plan_sysbox_passes_no_host_user)
+{
+	struct plan_input in = setup(MODE_SYSBOX);
+	_cleanup_batch_ struct batch b = { 0 };
+	struct reentry_want w;
+	struct cai_err err;
+
+	CHECK_INT(plan_run(&in, &b, &err), 0);
+	_cleanup_free_ char *t = plan_text(&b);
+	CHECK(!strstr(t, "CONTAINAI_HOST_USER"));
+	plan_want(&s, "n1", &w);
+	CHECK_STR(w.host_user, "");
 }
 
 /* The values go through a pipe docker reads; only a dry run (no pipe)
