@@ -339,12 +339,16 @@ static int account_move(int etc, const struct cai_config *cfg, int have_host, ui
 	return 0;
 }
 
-int account_follow_host(const struct cai_config *cfg, uid_t *uid, gid_t *gid, struct cai_err *err)
+int account_setup(const struct cai_config *cfg, uid_t *uid, gid_t *gid, struct cai_err *err)
 {
 	const char *v = getenv(ACCOUNT_HOST_ENV);
 	uid_t host_uid = 0;
 	gid_t host_gid = 0;
 
+	*uid = cfg->volume_uid;
+	*gid = cfg->volume_gid;
+	if (!cfg->user_enabled || !cfg->user_follow_host)
+		return 0;
 	if (v && v[0] && account_parse_host(v, &host_uid, &host_gid, err) < 0)
 		return err_prefix(err, "account: %s", ACCOUNT_HOST_ENV);
 	/* Without the variable nothing moves: the account's ids are read all

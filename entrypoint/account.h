@@ -39,10 +39,10 @@
 /* "UID:GID", each lib's decimal rule up to 4294967294. */
 int account_parse_host(const char *value, uid_t *uid, gid_t *gid, struct cai_err *err);
 
-/* [user] follow_host: move cfg's account to the ids ACCOUNT_HOST_ENV holds
- * (when it is set and not empty); *uid and *gid get the account's ids
- * after it - whom the data volume then belongs to.  Errors start with
- * "account: ". */
-int account_follow_host(const struct cai_config *cfg, uid_t *uid, gid_t *gid, struct cai_err *err);
+/* The step before the volume: *uid and *gid get whom the data volume
+ * belongs to - [volume] owner, or with [user] follow_host the account's
+ * ids, after moving it to those ACCOUNT_HOST_ENV holds (when it is set
+ * and not empty).  Errors start with "account: ". */
+int account_setup(const struct cai_config *cfg, uid_t *uid, gid_t *gid, struct cai_err *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -14,6 +15,7 @@
 #include "fd.h"
 #include "links.h"
 #include "log.h"
+#include "path.h"
 #include "treewalk.h"
 
 /* Deeper directories keep their owner: one descriptor per level must stay
@@ -357,11 +359,46 @@ int volume_prepare(const struct beneath *b, const struct manifest *m, uid_t uid,
 	return 0;
 }
 
-int volume_setup(const struct cai_config *cfg, const struct volume_owner *owner, struct beneath *b,
-		 struct cai_err *err)
+int volume_make_parents(const struct beneath *b, const char *rel, uid_t uid, gid_t gid,
+			struct cai_err *err)
 {
-	struct manifest m = { 0 };
+	struct prep p = { .b = b, .uid = uid, .gid = gid, .give = geteuid() == 0 };
+	char path[PATH_MAX];
 
+	if (path_check_rel(rel, err) < 0)
+		return -1;
+	_cleanup_close_ int dir = beneath_reopen_root(b, O_RDONLY | O_DIRECTORY, err);
+	if (dir < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s", rel);
+	for (char *slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		const char *up = strrchr(path, '/');
+		struct manifest_entry me = {
+			.path = path, .type = MANIFEST_DIR, .mode = MANIFEST_DIR_MODE, .implicit = 1,
+		};
+		struct treewalk_entry e = { .dirfd = dir, .name = up ? up + 1 : path, .path = path };
+		/* Made when missing (the umask aside, as the volume step makes
+		 * them), then judged as the volume step judges an existing one. */
+		mode_t saved = umask(0);
+		int made = mkdirat(dir, e.name, MANIFEST_DIR_MODE) == 0 || errno == EEXIST;
+		umask(saved);
+		if (!made)
+			return err_set(err, errno, "%s: mkdir", path);
+		if (treewalk_look(dir, e.name, DT_DIR, 1, &e) < 0)
+			return err_set(err, errno, "%s", path);
+		_cleanup_close_ int fd = e.fd;
+		if (prep_existing(&p, &me, &e, err) < 0)
+			return -1;
+		close(dir);
+		dir = fd_take(&fd);
+		*slash = '/';
+	}
+	return 0;
+}
+
+int volume_open(const struct cai_config *cfg, struct beneath *b, struct cai_err *err)
+{
 	if (beneath_open_root(b, cfg->volume_root, err) < 0)
 		return err_prefix(err, "volume");
 	if (cfg->volume_require_mount && !b->is_mount_root) {
@@ -370,6 +407,16 @@ int volume_setup(const struct cai_config *cfg, const struct volume_owner *owner,
 		beneath_close(b);
 		return -1;
 	}
+	return 0;
+}
+
+int volume_setup(const struct cai_config *cfg, const struct volume_owner *owner, struct beneath *b,
+		 struct cai_err *err)
+{
+	struct manifest m = { 0 };
+
+	if (volume_open(cfg, b, err) < 0)
+		return -1;
 	/* Without a manifest the root is only checked: nothing to create, and
 	 * no owner to impose on data nobody described. */
 	if (!cfg->volume_manifest[0]) {

@@ -8,8 +8,8 @@
 #include <stdint.h>
 #include <string.h>
 
-#include "beneath.h"
 #include "manifest.h"
+#include "path.h"
 
 /* Entry i's parent directory is an earlier directory entry. */
 static int parent_before(const struct manifest *m, size_t i)
@@ -52,7 +52,7 @@ static int links_valid(const struct manifest *m)
 
 	for (size_t i = 0; i < m->nlinks; i++) {
 		const struct manifest_link *l = &m->links[i];
-		if (beneath_check_rel(l->path, &err) < 0 || !l->target ||
+		if (path_check_rel(l->path, &err) < 0 || !l->target ||
 		    !manifest_find(m, l->target, strlen(l->target)))
 			return 0;
 		for (size_t j = 0; j < m->nlinks; j++) {
@@ -77,7 +77,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The checks are quadratic: keep them to inputs of a sane size. */
 	for (size_t i = 0; i < m.count && m.count < 2000; i++) {
-		if (beneath_check_rel(m.entries[i].path, &err) < 0 || !parent_before(&m, i) ||
+		if (path_check_rel(m.entries[i].path, &err) < 0 || !parent_before(&m, i) ||
 		    !in_tree(&m, i))
 			__builtin_trap();
 		if (m.entries[i].mode & ~0777u)
