@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -237,10 +238,11 @@ static int caps_lock_securebits(caps_mask keep, struct cai_err *err)
 	return 0;
 }
 
-/* Started without CAP_SETPCAP (as a non-root uid, or with it dropped):
- * the bounding set and the securebits cannot change, so what they would
- * have guaranteed is made to hold otherwise and verified - the one way
- * this module copes with an operation it cannot do.  Lowering the
+/* Started as a uid other than 0, without CAP_SETPCAP: the bounding set
+ * and the securebits cannot change, so what they would have guaranteed is
+ * made to hold otherwise and verified - the one way this module copes
+ * with an operation it cannot do (root without it is refused: uid 0 is
+ * what NOROOT and the bounding set are there to defuse).  Lowering the
  * effective, permitted and inheritable sets and clearing the ambient set
  * need no privilege: each is done and read back (the ambient set verified
  * where the kernel has none).  no_new_privs is set and read back: with
@@ -278,7 +280,7 @@ int caps_restrict(caps_mask keep, struct cai_err *err)
 	caps_mask have = caps_now(CAP_PERMITTED, last, err);
 	if (have == CAPS_READ_FAILED)
 		return -1;
-	if (!(have & CAPS_BIT(CAP_SETPCAP)))
+	if (!(have & CAPS_BIT(CAP_SETPCAP)) && geteuid() != 0)
 		return caps_shed_without_setpcap(keep, 1, last, have, err);
 	for (cap_value_t c = 0; c <= last; c++)
 		if ((keep & CAPS_BIT(c)) && !(have & CAPS_BIT(c)))
@@ -313,7 +315,7 @@ int caps_restrict_supervisor(struct cai_err *err)
 	caps_mask have = caps_now(CAP_PERMITTED, last, err);
 	if (have == CAPS_READ_FAILED)
 		return err_prefix(err, "PID 1");
-	if (!(have & CAPS_BIT(CAP_SETPCAP)))
+	if (!(have & CAPS_BIT(CAP_SETPCAP)) && geteuid() != 0)
 		return caps_shed_without_setpcap(keep, 0, last, have, err) < 0 ? err_prefix(err, "PID 1") : 0;
 	/* The inheritable set is emptied before the ambient set is cleared,
 	 * so that a kernel without one is judged on what capset left. */
