@@ -71,13 +71,13 @@ unprivileged() {
 
 # ---- docker run --user 1000:1000, the engine's default capabilities ----------
 start user --user 1000:1000 -v "$P-vol:/mnt/agent-data" -- sh -c "$VIEW"
-expect_eq "--user 1000:1000: starts" "$RC" 0
+expect_eq "--user=1000:1000: starts" "$RC" 0
 [ "$RC" -eq 0 ] || printf '%s\n' "$ERR" | sed 's/^/    /'
-expect_eq "--user 1000:1000: the agent is uid 1000 at home" "$(sed -n 1,3p <<<"$OUT" | tr '\n' ' ')" "1000 1000 /home/agent "
-expect_eq "--user 1000:1000: the links made" "$(sed -n 4,5p <<<"$OUT" | tr '\n' ' ')" \
+expect_eq "--user=1000:1000: the agent is uid 1000 at home" "$(sed -n 1,3p <<<"$OUT" | tr '\n' ' ')" "1000 1000 /home/agent "
+expect_eq "--user=1000:1000: the links made" "$(sed -n 4,5p <<<"$OUT" | tr '\n' ' ')" \
 	"/mnt/agent-data/claude /mnt/agent-data/config/gh "
-expect_eq "--user 1000:1000: a fresh volume prepared, the agent's" "$(sed -n 6p <<<"$OUT")" 1000
-unprivileged "--user 1000:1000"
+expect_eq "--user=1000:1000: a fresh volume prepared, the agent's" "$(sed -n 6p <<<"$OUT")" 1000
+unprivileged "--user=1000:1000"
 
 # ---- Kubernetes: runAsNonRoot, readOnlyRootFilesystem, drop ALL ---------------
 start k8s --user 1000:1000 --read-only --cap-drop ALL \
@@ -94,13 +94,13 @@ expect_eq "kubernetes-style: the workspace written" "$(cat "$WS/k8s" 2>&1)" writ
 start openshift --user 1000650000:0 --cap-drop ALL \
 	--tmpfs /home/agent:uid=1000650000,gid=0,mode=0775 --tmpfs /mnt/agent-data:uid=1000650000,gid=0,mode=0775 \
 	-- sh -c "$VIEW"
-expect_eq "arbitrary uid: starts" "$RC" 0
+expect_eq "arbitrary-uid: starts" "$RC" 0
 [ "$RC" -eq 0 ] || printf '%s\n' "$ERR" | sed 's/^/    /'
-expect_eq "arbitrary uid: that uid, in the account's home" "$(sed -n 1,3p <<<"$OUT" | tr '\n' ' ')" "1000650000 0 /home/agent "
-expect_eq "arbitrary uid: the links made" "$(sed -n 4p <<<"$OUT")" /mnt/agent-data/claude
-expect_eq "arbitrary uid: the volume its" "$(sed -n 6p <<<"$OUT")" 1000650000
-unprivileged "arbitrary uid"
-expect_match "arbitrary uid: the group 0 it cannot leave is said" "$ERR" "started in group 0 \(root's\), which only root could leave: kept"
+expect_eq "arbitrary-uid: that uid, in the account's home" "$(sed -n 1,3p <<<"$OUT" | tr '\n' ' ')" "1000650000 0 /home/agent "
+expect_eq "arbitrary-uid: the links made" "$(sed -n 4p <<<"$OUT")" /mnt/agent-data/claude
+expect_eq "arbitrary-uid: the volume its" "$(sed -n 6p <<<"$OUT")" 1000650000
+unprivileged "arbitrary-uid"
+expect_match "arbitrary-uid: the group 0 it cannot leave is said" "$ERR" "started in group 0 \(root's\), which only root could leave: kept"
 
 # ---- what needs root: refused, one line, nothing half done ----------------------
 docker run --rm --pull=never --entrypoint /bin/sh -v "$P-other:/v" "$TAG" -c 'mkdir /v/claude && touch /v/claude/x && chown -R 1234:1234 /v' >/dev/null 2>&1
