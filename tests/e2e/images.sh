@@ -105,6 +105,13 @@ build_sandbox_image() {
 	docker build --pull=false --force-rm -t "$tag" --build-arg AGENTS="$label" "$@" "$CAI_ROOT"
 }
 
+# remove_prefixed PREFIX: every container and volume named PREFIX-..., as a
+# suite that owns that prefix cleans up.
+remove_prefixed() {
+	docker ps -aq --filter "name=^$1-" | xargs -r docker rm -f >/dev/null 2>&1
+	docker volume ls -q --filter "name=^$1-" | xargs -r docker volume rm >/dev/null 2>&1
+}
+
 # launcher_is_stub: the build's `containai` is still the skeleton that
 # answers every command but `version` with its usage line (no doctor, no run).
 launcher_is_stub() {

@@ -24,8 +24,7 @@ mkdir -p "$WS"
 chmod 0777 "$WS"
 
 cleanup() {
-	docker ps -aq --filter "name=^$P-" | xargs -r docker rm -f >/dev/null 2>&1
-	docker volume ls -q --filter "name=^$P-" | xargs -r docker volume rm >/dev/null 2>&1
+	remove_prefixed "$P"
 	docker rmi -f "$TAG" >/dev/null 2>&1
 	cleanup_scratch
 }

@@ -25,8 +25,7 @@ mkdir -p "$WS"
 chmod 0777 "$WS"
 
 cleanup() {
-	docker ps -aq --filter "name=^$P-" | xargs -r docker rm -f >/dev/null 2>&1
-	docker volume ls -q --filter "name=^$P-" | xargs -r docker volume rm >/dev/null 2>&1
+	remove_prefixed "$P"
 	docker rmi -f "$TAG" >/dev/null 2>&1
 	cleanup_scratch
 }
@@ -53,7 +52,7 @@ if ! build_sandbox_image "$TAG" none >"$T/build.log" 2>&1; then
 	fail "the sandbox image builds" "$(tail -n 20 "$T/build.log")"
 	exit 1
 fi
-docker ps -aq --filter "name=^$P-" | xargs -r docker rm -f >/dev/null
+remove_prefixed "$P"
 
 # ---- logins that persist ------------------------------------------------------
 # Each agent's login, settings and history written as the agents write
