@@ -383,6 +383,13 @@ static ssize_t env_find(char **envp, const char *key)
 	return -1;
 }
 
+/* A HOME the engine set for someone else: root's, or "/" (what it gives a
+ * uid without a passwd entry). */
+static int engine_home(const char *home, const struct identity *id)
+{
+	return (id->root_home[0] && !strcmp(home, id->root_home)) || !strcmp(home, "/");
+}
+
 char **identity_env(const struct identity *id, char **envp, struct cai_err *err)
 {
 	const char *add[3][2] = {
@@ -402,8 +409,7 @@ char **identity_env(const struct identity *id, char **envp, struct cai_err *err)
 		ssize_t at = env_find(out, add[i][0]);
 		if (!add[i][1][0])
 			continue;
-		if (at >= 0 && !(i == 0 && id->uid != 0 && id->root_home[0] &&
-				 !strcmp(out[at] + 5, id->root_home)))
+		if (at >= 0 && !(i == 0 && id->uid != 0 && engine_home(out[at] + 5, id)))
 			continue;
 		char **slot = at >= 0 ? &out[at] : &out[n++];
 		if (asprintf(slot, "%s=%s", add[i][0], add[i][1]) < 0) {

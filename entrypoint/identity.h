@@ -96,7 +96,8 @@ int identity_apply(const struct identity *id, struct cai_err *err);
 
 /* A new environment: envp plus HOME, USER and LOGNAME where envp has none
  * (USER and LOGNAME only when the uid has a name).  For a uid other than 0,
- * HOME equal to root_home is replaced too.  NULL on failure. */
+ * HOME equal to root_home or "/" (what the engine gives a uid it finds no
+ * entry for) is replaced too.  NULL on failure. */
 char **identity_env(const struct identity *id, char **envp, struct cai_err *err);
 
 #endif

@@ -522,7 +522,8 @@ case_reown() {
 }
 
 # The race: a swapper exchanges a layout directory with a symlink to an
-# outside directory in a tight loop while containai-init prepares.
+# outside directory in a tight loop while containai-init prepares - the
+# layout alone, or (root not yet the owner's) the whole volume.
 case_race() {
 	new_volume
 	local target=$S/fs/race-target before after batch run n=0 refused=0 odd=0 idle=0 swaps dir pid rc why=
@@ -536,6 +537,9 @@ case_race() {
 		"$HELPERS/swapper" "$V/$dir" "$V/$dir.swap" >"$S/swaps" &
 		pid=$!
 		for ((run = 0; run < RACE_RUNS; run++)); do
+			# Every other batch, the volume's root not the owner's: the
+			# whole volume is walked under the race, not only the layout.
+			((batch % 2)) && chown 0:0 "$V"
 			timeout 10 "${WRAP[@]}" "$INIT" -q -c "$S/init.ini" -- /bin/true 2>"$S/race.err"
 			rc=$?
 			case $rc in
