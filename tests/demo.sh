@@ -29,7 +29,13 @@ WORKSPACE=
 say() { printf '\n== %s\n' "$*"; }
 
 cleanup() {
-	docker rm -f "$NAME" "$NAME-host" >/dev/null 2>&1 || true
+	docker rm -f "$NAME" >/dev/null 2>&1 || true
+	# The launcher's sandboxes are NAME-HASH (HASH from the workspace's path).
+	local ws
+	for ws in "$WORKSPACE" "${HOST_WS:-}"; do
+		[ -z "$ws" ] || docker ps -aq --filter "label=containai.workspace=$ws" |
+			xargs -r docker rm -f >/dev/null 2>&1 || true
+	done
 	[ -z "${HOST_WS:-}" ] || rm -rf "$HOST_WS" "$HOST_HOME"
 	docker volume rm -f "$VOLUME" >/dev/null 2>&1 || true
 	[ -z "$WORKSPACE" ] || rm -rf "$WORKSPACE"
