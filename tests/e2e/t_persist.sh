@@ -75,12 +75,17 @@ chmod 0600 .claude/.credentials.json'
 READ='cd ~; for f in '$(echo $FILES)'; do printf "%s=%s\n" "$f" "$(cat "$f" 2>&1)"; done'
 WANT=$(for f in $FILES; do printf '%s=%s of the agent\n' "$f" "$f"; done)
 
+# cname: the container `--name` stands for, NAME-HASH (HASH from the
+# workspace's path), as the launcher's dry run of the last command shows it.
+cname() { sed -n 's/.* run -d --name \([^ ]*\) .*/\1/p' <<<"$OUT"; }
+cai -- run --force --dry-run --name "$P-box"
+BOX=$(cname)
 cai -- run --force --name "$P-box" -- sh -c "$LOGIN"
 expect_eq "logged in: every file written as the agent" "$RC" 0
 [ "$RC" -eq 0 ] || printf '%s\n' "$ERR" | sed 's/^/    /'
-first=$(docker inspect -f '{{.Id}}' "$P-box" 2>/dev/null)
+first=$(docker inspect -f '{{.Id}}' "$BOX" 2>/dev/null)
 cai -- run --force --restart --name "$P-box" -- sh -c "$READ"
-expect_eq "--restart: a new container" "$([ -n "$first" ] && [ "$(docker inspect -f '{{.Id}}' "$P-box")" != "$first" ] && echo new)" new
+expect_eq "--restart: a new container" "$([ -n "$first" ] && [ "$(docker inspect -f '{{.Id}}' "$BOX")" != "$first" ] && echo new)" new
 expect_eq "--restart: every login, setting, skill and history found again" "$OUT" "$WANT"
 vol_owner=$(docker run --rm --pull=never --entrypoint /bin/sh -v "$VOL:/v" "$TAG" -c \
 	'stat -c "%u:%g %a" /v/claude/.credentials.json; cat /v/claude/.credentials.json')
@@ -91,13 +96,13 @@ expect_eq "the credential is in the volume, the agent's, private" "$vol_owner" \
 # Left in the container's own layer (planted here as root, as a process of
 # the agent could plant most of them): each replaced when the sandbox
 # starts again, nothing followed.
-in_box() { docker exec -u 0 "$P-box" sh -c "$1" 2>&1; }
+in_box() { docker exec -u 0 "$BOX" sh -c "$1" 2>&1; }
 in_box 'cd /home/agent && rm .claude .codex .gemini .claude.json .bash_history .config/gh .config/opencode &&
 	ln -s /etc/shadow .claude && mkfifo .codex && mkdir .gemini && echo kept >.gemini/notes &&
 	ln /etc/shadow .claude.json && echo history >.bash_history &&
 	rm -r .config && ln -s /etc .config'
 shadow=$(in_box 'stat -c "%a %U %G %s" /etc/shadow; md5sum </etc/shadow')
-docker restart -t 5 "$P-box" >/dev/null
+docker restart -t 5 "$BOX" >/dev/null
 # A join waits for the start's preparation to complete.
 cai -- exec --force --name "$P-box" -- true
 expect_eq "hostile entries: the sandbox starts again" "$RC" 0
@@ -137,6 +142,8 @@ as_host_user() {
 	OUT=$(cat "$T/out")
 	ERR=$(cat "$T/err")
 }
+as_host_user run --force --dry-run --name "$P-host"
+HOST_BOX=$(cname)
 as_host_user run --force --name "$P-host" -- sh -c 'id -u; id -g; echo theirs >>notes; echo new >made; cat ~/.claude/.credentials.json'
 expect_eq "host user: the agent runs as the host user's ids" "$(sed -n 1,2p <<<"$OUT" | tr '\n' ' ')" "1234 1235 "
 [ "$RC" -eq 0 ] || printf '%s\n' "$ERR" | sed 's/^/    /'
@@ -147,7 +154,7 @@ expect_eq "host user: the volume prepared for 1000 is re-owned, the login readab
 expect_eq "host user: nothing in the volume is left another uid's" \
 	"$(docker run --rm --pull=never --entrypoint /bin/sh -v "$VOL:/v" "$TAG" -c 'find /v ! -user 1234 -print' 2>&1)" ""
 expect_eq "host user: the sandbox was made for 1234:1235" \
-	"$(docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$P-host" | grep '^CONTAINAI_HOST_USER=')" \
+	"$(docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$HOST_BOX" | grep '^CONTAINAI_HOST_USER=')" \
 	CONTAINAI_HOST_USER=1234:1235
 # The same sandbox, run by root: not entered as made for someone else.
 (cd "$HWS" && CONTAINAI_IMAGE="$TAG" CONTAINAI_PROBE_IMAGE="$TAG" CONTAINAI_DATA_VOLUME="$VOL" \
