@@ -112,6 +112,24 @@ remove_prefixed() {
 	docker volume ls -q --filter "name=^$1-" | xargs -r docker volume rm >/dev/null 2>&1
 }
 
+# launcher_suite: the scratch directory T of a suite that runs the launcher
+# on images tagged TAG and on containers and volumes named P-...: WS, a
+# workspace in it anyone may write; all of them removed on exit.
+launcher_suite() {
+	T=$(scratch_dir)
+	chmod 0755 "$T"
+	WS=$T/workspace
+	mkdir -p "$WS"
+	chmod 0777 "$WS"
+	trap launcher_suite_cleanup EXIT
+	trap 'exit 143' TERM INT
+}
+launcher_suite_cleanup() {
+	remove_prefixed "$P"
+	docker rmi -f "$TAG" >/dev/null 2>&1
+	cleanup_scratch
+}
+
 # launcher_is_stub: the build's `containai` is still the skeleton that
 # answers every command but `version` with its usage line (no doctor, no run).
 launcher_is_stub() {

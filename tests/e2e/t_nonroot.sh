@@ -17,19 +17,7 @@
 
 P=nonroot-e2e
 TAG=image-containai:nonroot-$$
-T=$(scratch_dir)
-chmod 0755 "$T"
-WS=$T/workspace
-mkdir -p "$WS"
-chmod 0777 "$WS"
-
-cleanup() {
-	remove_prefixed "$P"
-	docker rmi -f "$TAG" >/dev/null 2>&1
-	cleanup_scratch
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
+launcher_suite
 
 if ! build_sandbox_image "$TAG" none >"$T/build.log" 2>&1; then
 	fail "the sandbox image builds" "$(tail -n 20 "$T/build.log")"

@@ -18,19 +18,7 @@
 P=persist-e2e
 TAG=image-containai:persist-$$
 VOL=$P-vol
-T=$(scratch_dir)
-chmod 0755 "$T"
-WS=$T/workspace
-mkdir -p "$WS"
-chmod 0777 "$WS"
-
-cleanup() {
-	remove_prefixed "$P"
-	docker rmi -f "$TAG" >/dev/null 2>&1
-	cleanup_scratch
-}
-trap cleanup EXIT
-trap 'exit 143' TERM INT
+launcher_suite
 
 # cai [ENV=VALUE...] -- ARGS...: the launcher in the workspace on this
 # suite's image and volume; sets OUT, ERR, RC.

@@ -14,13 +14,7 @@ if [ -z "${ACCOUNT_PRIVATE_NS:-}" ]; then
 	ACCOUNT_PRIVATE_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
 
-BASE=$(scratch_dir)
-CAI_SCRATCH_DIRS="${CAI_SCRATCH_DIRS:-} $BASE"
-cleanup_mounts() {
-	findmnt -rn -o TARGET | grep "^$BASE/" | sort -r | xargs -r -n1 umount -l
-	cleanup_scratch
-}
-trap cleanup_mounts EXIT
+mount_scratch
 
 PASSWD='root:x:0:0:root:/root:/bin/sh
 daemon:x:1:1:daemon:/usr/sbin:/usr/sbin/nologin

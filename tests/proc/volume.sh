@@ -17,16 +17,7 @@ if [ -z "${CAI_VOLUME_NS:-}" ]; then
 	CAI_VOLUME_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
 
-# One scratch directory for the suite, registered in this shell (a
-# $(scratch_dir) subshell cannot register it); mounts go first, innermost
-# first, then lib.sh removes the directory.
-BASE=$(scratch_dir)
-CAI_SCRATCH_DIRS="${CAI_SCRATCH_DIRS:-} $BASE"
-cleanup_mounts() {
-	findmnt -rn -o TARGET | grep "^$BASE/" | sort -r | xargs -r -n1 umount -l
-	cleanup_scratch
-}
-trap cleanup_mounts EXIT
+mount_scratch
 
 # How this run reaches containai-init: directly, or with openat2 filtered.
 WRAP=()
