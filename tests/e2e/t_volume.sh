@@ -27,11 +27,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The .env lookup is the confined lookup the probe below decides on (the
+# layout itself is walked on held descriptors, never through openat2).
 cat >"$DIR/init.ini" <<EOF
 [volume]
 root = /mnt/agent-data
 manifest = /etc/containai-shipped/volume.ini
 owner = 1000:1000
+
+[env]
+file = .env
 EOF
 
 # in_sandbox MODE [INIT-OPTION...] -- CMD...: one container on the volume;
