@@ -91,3 +91,48 @@ trap cleanup_scratch EXIT
 run_pid1() {
 	unshare --pid --fork --mount-proc "$@"
 }
+
+# The directory of a new pids cgroup, made beside the caller's, allowing at
+# most MAX processes: the cgroup v1 pids hierarchy when the controller is
+# bound there, else cgroup v2 (enabled for the children of its root when it
+# is not yet).  Prints nothing and fails when neither has the controller.
+pids_cgroup_make() {
+	local max=$1 mnt rel dir
+	mnt=$(awk '$3 == "cgroup" && $4 ~ /(^|,)pids(,|$)/ { print $2; exit }' /proc/self/mounts)
+	if [ -n "$mnt" ]; then
+		rel=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ { print $3; exit }' /proc/self/cgroup)
+	else
+		mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+		[ -n "$mnt" ] && grep -qw pids "$mnt/cgroup.controllers" 2>/dev/null || return 1
+		# A v2 cgroup with processes cannot enable controllers for its
+		# children, except the root: the new cgroup goes beneath it.
+		rel=/
+		grep -qw pids "$mnt/cgroup.subtree_control" ||
+			echo +pids >"$mnt/cgroup.subtree_control" || return 1
+	fi
+	dir=$(mktemp -d "$mnt${rel%/}/cai-test.XXXXXX") || return 1
+	echo "$max" >"$dir/pids.max" || { rmdir "$dir"; return 1; }
+	printf '%s' "$dir"
+}
+
+# in_pids_cgroup MAX CMD...: run CMD in a pids cgroup of its own that
+# allows at most MAX processes, so a fork-heavy test never exhausts the
+# machine's PIDs; the cgroup is removed once the last of its processes is
+# gone.  Status 125 and one line when no pids controller can be had.
+in_pids_cgroup() {
+	local max=$1 dir rc i
+	shift
+	dir=$(pids_cgroup_make "$max") || {
+		echo "in_pids_cgroup: no cgroup with the pids controller" >&2
+		return 125
+	}
+	(echo "$BASHPID" >"$dir/cgroup.procs" && exec "$@")
+	rc=$?
+	# A process's PID is released a little after its parent saw it exit.
+	for i in $(seq 1 200); do
+		rmdir "$dir" 2>/dev/null && break
+		sleep 0.05
+	done
+	[ -d "$dir" ] && echo "in_pids_cgroup: $dir still holds processes" >&2
+	return "$rc"
+}
