@@ -467,6 +467,10 @@ int supervise_run(const struct supervise_spec *spec)
 		child_run(spec, &orig, gate[0]);
 	}
 	close(gate[0]);
+	/* From here PID 1 never waits on its stderr, which the command shares
+	 * and can stop; done while still privileged, for the reopening.  The
+	 * child keeps the description it inherited. */
+	log_never_wait();
 
 	/* Both sides set the group so that neither order of scheduling leaves
 	 * a window where forwarding with -g reaches the wrong group. */

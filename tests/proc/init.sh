@@ -330,3 +330,17 @@ out=$("$HELPERS/ptyctl" "$INIT" -- sh -c 'echo ready; exec sleep 10')
 expect_eq "Ctrl-C under a pty gives 130" "$(printf '%s' "$out" | tail -n 1)" 130
 out=$("$HELPERS/ptyctl" "$INIT" -- sh -c 'set -- $(ps -o pgid=,tpgid= -p $$); [ "$1" = "$2" ] && echo fg=yes || echo fg=no; echo ready; exec sleep 10')
 expect_match "the command owns the terminal's foreground" "$out" "fg=yes"
+
+# The terminal's output stopped (Ctrl-S, or tcflow(TCOOFF) by the agent)
+# when the command exits with a leftover ignoring TERM: the init's log
+# lines cannot go out, and it must neither wait for them nor leave the
+# leftover alive.
+for mode in pid1 subreaper; do
+	runner=""
+	[ $mode = pid1 ] && runner="unshare --pid --fork --mount-proc"
+	rm -f "$T/stopped.pid"
+	out=$(timeout 20 "$HELPERS/ptyctl" -s $runner "$INIT" -v --grace 1 -- sh -c "sh -c 'trap \"\" TERM HUP; echo \$\$ >$T/stopped.pid; exec sleep 60' & sleep 0.3; echo ready; sleep 0.5; exit 7")
+	expect_eq "output stopped ($mode): the init ends with the command's status" "$(printf '%s' "$out" | tail -n 1)" 7
+done
+p=$(cat "$T/stopped.pid" 2>/dev/null)
+check "output stopped (subreaper): the leftover was killed" test -n "$p" -a ! -e "/proc/$p"
