@@ -136,3 +136,51 @@ in_pids_cgroup() {
 	[ -d "$dir" ] && echo "in_pids_cgroup: $dir still holds processes" >&2
 	return "$rc"
 }
+
+# A suite that asserts on the mount table builds all of it: its script
+# starts with
+#     if [ -z "${CAI_PRIVATE_ROOT:-}" ]; then run_in_private_root "$0" "$@"; exit; fi
+#     enter_private_root
+# and then sees only the mounts it makes itself - none of the host's (a
+# second engine's data-root bound on itself, say), whatever the machine.
+
+# run_in_private_root SCRIPT ARGS...: run SCRIPT again in a mount namespace
+# of its own, with a directory for enter_private_root.
+run_in_private_root() {
+	local dir rc
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/cai-root.XXXXXX") || return 1
+	CAI_PRIVATE_ROOT=$dir unshare -m --propagation private bash "$@"
+	rc=$?
+	rmdir "$dir"
+	return "$rc"
+}
+
+# enter_private_root: make a fresh tmpfs the root of this mount namespace:
+# the host's root file system alone (no mount on it) at /host for the
+# programs, /usr, /bin, /lib*, /sbin and /etc linked there; a /proc of its
+# own, a /dev of a few nodes, an empty /tmp and /run; the binaries under
+# test copied to /cai/build.  Results still reach $CAI_RESULTS, through a
+# descriptor.  Every mount the suite then sees is its own.
+enter_private_root() {
+	local new=$CAI_PRIVATE_ROOT d
+	mount -t tmpfs -o mode=0755 cai-root "$new" &&
+		mkdir -p "$new/host" "$new/proc" "$new/dev" "$new/tmp" "$new/run" "$new/cai/build" \
+			"$new/oldroot" &&
+		chmod 1777 "$new/tmp" &&
+		mount --bind / "$new/host" &&
+		mount -t proc proc "$new/proc" &&
+		cp -a "$INIT" "$HELPERS" "$new/cai/build/" || return 1
+	for d in bin sbin lib lib32 lib64 libx32 usr etc; do
+		if [ -e "/$d" ] || [ -L "/$d" ]; then ln -s "/host/$d" "$new/$d" || return 1; fi
+	done
+	mknod -m 666 "$new/dev/null" c 1 3 && mknod -m 666 "$new/dev/zero" c 1 5 &&
+		mknod -m 666 "$new/dev/urandom" c 1 9 && mknod -m 666 "$new/dev/random" c 1 8 &&
+		ln -s /proc/self/fd "$new/dev/fd" || return 1
+	exec {CAI_RESULTS_FD}>>"$CAI_RESULTS"
+	rm -f "$CAI_SCRATCH_LIST"
+	cd "$new" && pivot_root . oldroot && umount -l /oldroot && rmdir /oldroot && cd / || return 1
+	export TMPDIR=/tmp CAI_ROOT=/cai CAI_BUILD=/cai/build CAI_RESULTS=/proc/self/fd/$CAI_RESULTS_FD
+	INIT=$CAI_BUILD/containai-init
+	HELPERS=$CAI_BUILD/helpers
+	CAI_SCRATCH_LIST=$(mktemp /tmp/cai-scratch.XXXXXX)
+}

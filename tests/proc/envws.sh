@@ -4,12 +4,19 @@
 # commands run in the sandbox expand their own $VARS
 # .env loading, workspace linking and the volume root, with the real
 # containai-init as root, on tmpfs volume roots and bind mounts inside a
-# private mount namespace (nothing leaks to the host's mount table).
+# private mount namespace whose whole table the suite builds (nothing leaks
+# to the host's mount table, and no mount of the host's is a workspace
+# candidate).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-if [ -z "${ENVWS_PRIVATE_NS:-}" ]; then
-	ENVWS_PRIVATE_NS=1 exec unshare -m --propagation private bash "$0" "$@"
+if [ -z "${CAI_PRIVATE_ROOT:-}" ]; then
+	run_in_private_root "$0" "$@"
+	exit
+fi
+if ! enter_private_root; then
+	fail "private root" "could not build the suite's own mount table"
+	exit 1
 fi
 
 S=$(scratch_dir)
