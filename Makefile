@@ -15,7 +15,7 @@ VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 B        := build
 
 LIB_MODULES      := clock decimal envname err fd inifile log path
-INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
+INIT_MODULES     := beneath caps cli config dotenv envbuild envhook harden hygiene identity keyset \
                     landlock manifest mountinfo seccomp_policy supervise volume workspace
 LAUNCHER_MODULES := argv batch cli detect docker doctor gates guest_kernel plan plan_exec \
                     proc_run reentry sandbox_run session settings wsname
