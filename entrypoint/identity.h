@@ -6,9 +6,10 @@
  * lookups), the switch itself - setgroups, setresgid, setresuid, each read
  * back - and HOME, USER and LOGNAME for the command.
  * Refuses: uid 0 and gid 0 (primary or supplementary) unless the config
- * allows root; a name that is missing or appears twice; malformed lines in
- * either file ("FILE:LINE: message"); NSS compat ('+'/'-') entries; files
- * or group lists beyond fixed bounds.
+ * allows root - and, at start-up, even then unless every file the next
+ * start trusts is on a read-only mount; a name that is missing or appears
+ * twice; malformed lines in either file ("FILE:LINE: message"); NSS compat
+ * ('+'/'-') entries; files or group lists beyond fixed bounds.
  */
 #ifndef CAI_IDENTITY_H
 #define CAI_IDENTITY_H
@@ -50,6 +51,15 @@ int identity_parse_group(const char *buf, size_t len, const char *file, struct i
  * With uid and gid numbers, a passwd entry for the uid is optional and
  * only supplies the name, home and supplementary groups. */
 int identity_resolve(const struct cai_config *cfg, struct identity *id, struct cai_err *err);
+
+/* For a command allowed to run as uid 0 or with group 0: uid 0 owns the
+ * image's files even without a capability, and could rewrite the init, its
+ * configuration and policy or /etc/passwd - which the next start runs as
+ * full root.  Refused unless each of them, and every directory on its way,
+ * is on a read-only mount (`docker run --read-only`).  At start-up only:
+ * an image build's --check runs on a writable file system. */
+int identity_check_root_readonly(const struct cai_config *cfg, const struct identity *id,
+				 struct cai_err *err);
 
 /* setgroups, setresgid, setresuid - in that order, each read back. */
 int identity_apply(const struct identity *id, struct cai_err *err);
