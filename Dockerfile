@@ -65,6 +65,9 @@ COPY ${AGENT_STAGING}/ /
 ENV DISABLE_AUTOUPDATER=1 \
     COPILOT_AUTO_UPDATE=false \
     OPENCODE_DISABLE_AUTOUPDATE=1
+# The agent's git identity lives in the data volume (`containai import`
+# writes it there), not in a home directory that every new sandbox loses.
+ENV GIT_CONFIG_GLOBAL=/mnt/agent-data/git/config
 COPY --from=builder /src/build/containai-init /usr/sbin/containai-init
 # Whatever policy/ holds: init.ini, volume.ini, seccomp.policy.
 COPY policy/ /etc/containai/

@@ -16,9 +16,10 @@ B        := build
 
 LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild envhook harden hygiene identity keyset \
-                    landlock manifest mountinfo seccomp_policy supervise volume workspace
-LAUNCHER_MODULES := argv batch cli detect docker doctor gates guest_kernel plan plan_exec \
-                    proc_run reentry sandbox_run session settings wsname
+                    import landlock manifest mountinfo prepared seccomp_policy supervise volume workspace
+LAUNCHER_MODULES := argv batch cli completion detect docker doctor gates guest_kernel import plan \
+                    plan_exec proc_run publish reentry resources sandbox_ls sandbox_rm sandbox_run \
+                    session settings wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
@@ -101,6 +102,9 @@ $(B)/containai-init: $(B)/obj/entrypoint/main.o $(INIT_OBJS) $(LIB_OBJS)
 
 $(B)/containai: $(B)/obj/launcher/main.o $(LAUNCHER_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) -pie $(RELRO) $(STRIP) -o $@ $^ $(LAUNCHER_LIBS)
+
+# The import allow-list is built into the launcher (.incbin).
+$(B)/obj/launcher/import.o $(B)/san/launcher/import.o $(B)/fz/launcher/import.o: policy/import.ini
 
 $(B)/cai: $(B)/containai
 	ln -sf containai $@

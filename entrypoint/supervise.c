@@ -31,6 +31,9 @@ extern char **environ;
 /* The final SIGKILL: rounds of kill-then-reap, each up to this long. */
 #define KILL_ROUNDS 100
 #define KILL_ROUND_MS 20
+/* While shutting down as PID 1: how often to look whether the processes
+ * that are not our children (entered with `docker exec`) are gone. */
+#define NONCHILD_POLL_MS 50
 
 int exit_status_from_wait(int wstatus)
 {
@@ -117,14 +120,35 @@ static void child_wait_for_go(int gate)
 		_exit(EXIT_INIT_FAILED);
 }
 
-/* The child: the go from PID 1, its own process group, the terminal's
- * foreground, the preparation hooks, then the signal mask the init
- * inherited, then exec. */
-static void child_run(const struct supervise_spec *spec, const sigset_t *orig_mask, int gate)
+/* The preparation hooks, then the signal mask the command gets, then
+ * exec: the child's part of a start, and all of a --join.  Returns the
+ * exit status when there is nothing to exec (sandbox mode: 0 once
+ * prepared) or exec failed. */
+static int prepare_and_exec(const struct supervise_spec *spec, const sigset_t *mask)
 {
 	struct cai_err err = { 0 };
 	char **envp = environ;
 
+	if (spec->prepare && spec->prepare(spec->ctx, &envp, &err) < 0) {
+		log_error_err(&err);
+		return EXIT_INIT_FAILED;
+	}
+	if (!spec->argv)
+		return 0;
+	if (spec->finalize && spec->finalize(spec->ctx, &err) < 0) {
+		log_error_err(&err);
+		return EXIT_INIT_FAILED;
+	}
+	/* Restored last: signals forwarded during preparation stay pending
+	 * and are delivered to the command, not lost (dumb-init's gap). */
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	return exec_command(spec->argv, envp);
+}
+
+/* The child: the go from PID 1, its own process group, the terminal's
+ * foreground, then the preparation and the command. */
+static void child_run(const struct supervise_spec *spec, const sigset_t *orig_mask, int gate)
+{
 	child_wait_for_go(gate);
 
 	/* Its own group, so `-g` can reach its whole job and a terminal's
@@ -137,18 +161,18 @@ static void child_run(const struct supervise_spec *spec, const sigset_t *orig_ma
 	 * terminal we do not control. */
 	if (isatty(STDIN_FILENO) && tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
 		log_debug("tcsetpgrp: %s", strerror(errno));
-	if (spec->prepare && spec->prepare(spec->ctx, &envp, &err) < 0) {
-		log_error_err(&err);
-		_exit(EXIT_INIT_FAILED);
-	}
-	if (spec->finalize && spec->finalize(spec->ctx, &err) < 0) {
-		log_error_err(&err);
-		_exit(EXIT_INIT_FAILED);
-	}
-	/* Restored last: signals forwarded during preparation stay pending
-	 * and are delivered to the command, not lost (dumb-init's gap). */
-	sigprocmask(SIG_SETMASK, orig_mask, NULL);
-	_exit(exec_command(spec->argv, envp));
+	_exit(prepare_and_exec(spec, orig_mask));
+}
+
+int supervise_join(const struct supervise_spec *spec)
+{
+	sigset_t mask;
+
+	/* The engine's exec made this process the leader of its session and
+	 * the owner of its terminal: it stays so, nothing is forked, and the
+	 * command inherits the mask as it is. */
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	return prepare_and_exec(spec, &mask);
 }
 
 struct supervisor {
@@ -168,8 +192,8 @@ struct supervisor {
 #define REAP_BATCH 64
 
 enum reap_result {
-	REAP_NONE_LEFT,         /* no child at all */
-	REAP_IDLE,              /* children left, none exited */
+	REAP_NONE_LEFT,         /* nothing left */
+	REAP_IDLE,              /* something left, no child exited */
 	REAP_MORE,              /* the batch is done; more may have exited */
 };
 
@@ -278,6 +302,19 @@ static void signal_everyone(struct supervisor *s, int sig)
 		signal_descendants(getpid(), sig);
 }
 
+/* A batch of reaping, REAP_NONE_LEFT only when nothing is left but us: no
+ * child and, as PID 1, no other process in the namespace - a process
+ * entered with `docker exec` is not our child, so only kill(-1, 0) failing
+ * with ESRCH says it is gone. */
+static enum reap_result reap_leftovers(struct supervisor *s)
+{
+	enum reap_result r = reap(s);
+
+	if (r == REAP_NONE_LEFT && s->is_pid1 && !(kill(-1, 0) < 0 && errno == ESRCH))
+		return REAP_IDLE;
+	return r;
+}
+
 static void forward(struct supervisor *s, int sig)
 {
 	pid_t target = s->spec->target == SIGNAL_TARGET_GROUP ? -s->child : s->child;
@@ -317,27 +354,30 @@ static int raised_by_us(const struct signalfd_siginfo *si)
 	return si->ssi_pid == (uint32_t)getpid();
 }
 
-/* Reap until no child is left (1) or `ms` pass without that (0). */
+/* Reap until nothing is left (1) or `ms` pass without that (0). */
 static int reap_for(struct supervisor *s, int ms)
 {
 	long long end = clock_now_ms() + ms;
 
 	for (;;) {
-		enum reap_result r = reap(s);
+		enum reap_result r = reap_leftovers(s);
 		if (r == REAP_NONE_LEFT)
 			return 1;
 		long long left = end - clock_now_ms();
 		if (left <= 0)
 			return 0;
 		/* SIGCHLD (or anything else, dropped: the end is decided) wakes
-		 * us; after a full batch there is no waiting. */
+		 * us; a process that is not our child ends without one; after a
+		 * full batch there is no waiting. */
 		struct signalfd_siginfo si[SIGNAL_BATCH];
+		if (left > NONCHILD_POLL_MS)
+			left = NONCHILD_POLL_MS;
 		read_signals(s->sfd, r == REAP_MORE ? 0 : (int)left, si);
 	}
 }
 
 /* The grace period: reap, and pass every signal on to everyone left,
- * until no child is left (1) or the period is over (0).  `r` is the last
+ * until nothing is left (1) or the period is over (0).  `r` is the last
  * reap's result: after a full batch the next turn does not wait. */
 static int grace_period(struct supervisor *s, enum reap_result r)
 {
@@ -348,7 +388,8 @@ static int grace_period(struct supervisor *s, enum reap_result r)
 		return 0;
 	for (;;) {
 		struct pollfd pfd[2] = { { .fd = s->sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN } };
-		if (poll(pfd, 2, r == REAP_MORE ? 0 : -1) < 0 && errno != EINTR)
+		int wait = r == REAP_MORE ? 0 : s->is_pid1 ? NONCHILD_POLL_MS : -1;
+		if (poll(pfd, 2, wait) < 0 && errno != EINTR)
 			return 0;
 		if (pfd[1].revents)
 			return 0;
@@ -357,25 +398,25 @@ static int grace_period(struct supervisor *s, enum reap_result r)
 		for (int i = 0; i < n; i++)
 			if (si[i].ssi_signo != SIGCHLD && !raised_by_us(&si[i]))
 				signal_everyone(s, (int)si[i].ssi_signo);
-		r = reap(s);
+		r = reap_leftovers(s);
 		if (r == REAP_NONE_LEFT)
 			return 1;
 	}
 }
 
-/* The command is gone: TERM everyone left, keep reaping for the grace
- * period, then KILL what is still there.  Each signal goes before the log
- * line that tells of it: a line that cannot be written must never delay
- * what it reports. */
+/* The command is gone, or the sandbox asked to stop: TERM everyone left,
+ * keep reaping for the grace period, then KILL what is still there.  Each
+ * signal goes before the log line that tells of it: a line that cannot be
+ * written must never delay what it reports. */
 static void shutdown_leftovers(struct supervisor *s)
 {
-	enum reap_result r = reap(s);
+	enum reap_result r = reap_leftovers(s);
 
 	if (r == REAP_NONE_LEFT)
 		return;
 	if (s->spec->grace > 0) {
 		signal_everyone(s, SIGTERM);
-		log_debug("command exited; sent SIGTERM to leftover processes");
+		log_debug("sent SIGTERM to the processes left");
 		if (grace_period(s, r))
 			return;
 	}
@@ -433,6 +474,66 @@ static void shed_startup_text(void)
 	dl_iterate_phdr(shed_text_segment, NULL);
 }
 
+/* Signals that end a sandbox: docker stop's SIGTERM and their kin. */
+static int is_stop_signal(uint32_t sig)
+{
+	return sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT;
+}
+
+/* Sandbox mode: the child prepares and exits; PID 1 publishes that it
+ * did, then reaps what joined processes leave behind until it is asked to
+ * stop.  Other signals have no one to go to: there is no command. */
+static int sandbox_loop(struct supervisor *s)
+{
+	const struct supervise_spec *spec = s->spec;
+	struct cai_err err = { 0 };
+	int prepared = 0, status = EXIT_INIT_FAILED;
+	enum reap_result r = REAP_IDLE;
+
+	for (;;) {
+		struct signalfd_siginfo si[SIGNAL_BATCH];
+		uint32_t stop = 0;
+		int n = read_signals(s->sfd, r == REAP_MORE ? 0 : -1, si);
+
+		if (n < 0) {
+			log_error("signalfd read: %s", strerror(errno));
+			break;
+		}
+		int exited = r == REAP_MORE;
+		for (int i = 0; i < n; i++) {
+			if (si[i].ssi_signo == SIGCHLD)
+				exited = 1;
+			else if (!stop && !raised_by_us(&si[i]) && is_stop_signal(si[i].ssi_signo))
+				stop = si[i].ssi_signo;
+		}
+		if (stop) {
+			log_info("signal %u: stopping the sandbox", stop);
+			status = 0;
+			break;
+		}
+		if (!exited)
+			continue;
+		r = reap(s);
+		if (!s->child_done || prepared)
+			continue;
+		/* The child has said why already. */
+		if (!WIFEXITED(s->child_status) || WEXITSTATUS(s->child_status) != 0) {
+			log_error("the sandbox's preparation failed: stopping");
+			break;
+		}
+		if (spec->prepared && spec->prepared(spec->ctx, &err) < 0) {
+			log_error_err(&err);
+			break;
+		}
+		prepared = 1;
+		log_info("sandbox prepared: processes may join");
+	}
+	if (prepared && spec->stopping)
+		spec->stopping(spec->ctx);
+	shutdown_leftovers(s);
+	return status;
+}
+
 int supervise_run(const struct supervise_spec *spec)
 {
 	struct supervisor s = { .spec = spec, .sfd = -1 };
@@ -440,6 +541,12 @@ int supervise_run(const struct supervise_spec *spec)
 	sigset_t all, orig;
 
 	s.is_pid1 = getpid() == 1;
+	/* Joined processes are not our children: only as the namespace's
+	 * init do their orphans come to us, and does kill(-1) reach them. */
+	if (!spec->argv && !s.is_pid1) {
+		log_error("--sandbox: containai-init must be PID 1 (the container's init)");
+		return EXIT_INIT_FAILED;
+	}
 	if (!s.is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
 		log_error("cannot become a child subreaper: %s", strerror(errno));
 		return EXIT_INIT_FAILED;
@@ -497,6 +604,8 @@ int supervise_run(const struct supervise_spec *spec)
 		return abort_child(&s);
 	}
 	shed_startup_text();
+	if (!spec->argv)
+		return sandbox_loop(&s);
 	enum reap_result r = REAP_IDLE;
 	while (!s.child_done) {
 		struct signalfd_siginfo si[SIGNAL_BATCH];

@@ -113,6 +113,37 @@ json_t *docker_json(const struct proc_job *j, json_type want, struct cai_err *er
 	return json_incref(v);
 }
 
+int docker_ps(const struct docker *d, const char *filter, const char *format, char **out,
+	      struct cai_err *err)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	_cleanup_argv_ struct argv a = { 0 };
+	struct proc_job *j;
+
+	*out = NULL;
+	docker_argv(d, &a);
+	argv_push(&a, "ps");
+	argv_push(&a, "-a");
+	argv_push(&a, "--no-trunc");
+	argv_push(&a, "--filter");
+	argv_push(&a, filter);
+	argv_push(&a, "--format");
+	argv_push(&a, format);
+	if (!(j = batch_add(&b, &a, err)))
+		return -1;
+	j->timeout_ms = d->timeout_ms;
+	if (batch_run(&b, err) < 0)
+		return -1;
+	if (!proc_ok(j) || j->out_truncated) {
+		char why[512];
+		proc_describe_failure(j, why, sizeof(why));
+		return err_set(err, 0, "%s", why);
+	}
+	if (!(*out = strdup(j->out)))
+		return err_set(err, ENOMEM, "docker ps");
+	return 0;
+}
+
 int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };

@@ -1,25 +1,29 @@
 /* SPDX-License-Identifier: MIT */
 #include "plan.h"
 
-#include "argv.h"
+#include <stdint.h>
+#include <string.h>
 
-void plan_want(const struct session *s, const char *name, struct reentry_want *w)
+#include "argv.h"
+#include "decimal.h"
+
+void plan_want(const struct session *s, const char *name, int for_run, struct reentry_want *w)
 {
+	memset(w, 0, sizeof(*w));
 	w->name = name;
 	w->workspace = s->workspace;
+	w->runtime = s->det.mode == MODE_SYSBOX ? DETECT_SYSBOX_RUNTIME : NULL;
+	if (!for_run)
+		return;
 	w->image = s->cfg.image;
 	w->data_volume = s->cfg.data_volume;
-	w->runtime = s->det.mode == MODE_SYSBOX ? DETECT_SYSBOX_RUNTIME : NULL;
+	w->resources = &s->cfg.resources;
+	w->publish = &s->cfg.publish;
 }
 
 static int plan_add(struct batch *b, struct argv *a, struct cai_err *err)
 {
 	return batch_add(b, a, err) ? 0 : -1;
-}
-
-static const char *attach_flag(const struct plan_input *in)
-{
-	return in->o->detach ? "-d" : in->tty ? "-it" : "-i";
 }
 
 /* The --env values: through env_fd when there is one, else (--dry-run)
@@ -31,19 +35,20 @@ static void push_env(struct argv *a, const struct plan_input *in)
 		argv_pushf(a, "/dev/fd/%d", in->env_fd);
 		return;
 	}
-	for (size_t i = 0; i < in->o->nenv; i++) {
+	for (size_t i = 0; i < in->o->env.n; i++) {
 		argv_push(a, "-e");
-		argv_push(a, in->o->env[i]);
+		argv_push(a, in->o->env.v[i]);
 	}
 }
 
-static int plan_docker_run(const struct plan_input *in, struct batch *b, struct cai_err *err)
+static int plan_docker_create(const struct plan_input *in, struct batch *b, struct cai_err *err)
 {
 	const struct session *s = in->s;
 	_cleanup_argv_ struct argv a = { 0 };
 
 	docker_argv(&s->docker, &a);
 	argv_push(&a, "run");
+	argv_push(&a, "-d");
 	argv_push(&a, "--name");
 	argv_push(&a, in->name);
 	if (s->det.mode == MODE_SYSBOX)
@@ -55,44 +60,25 @@ static int plan_docker_run(const struct plan_input *in, struct batch *b, struct 
 	argv_pushf(&a, SANDBOX_LABEL_WORKSPACE "=%s", s->workspace);
 	argv_push(&a, "--label");
 	argv_pushf(&a, SANDBOX_LABEL_MODE "=%s", detect_mode_name(s->det.mode));
-	/* Every process of the sandbox, also one re-entered with `docker exec`
-	 * (which bypasses containai-init's hardening), can never gain
-	 * privileges through a set-id or file-capability program. */
+	/* Beneath containai-init's own no_new_privs, the engine's: a process
+	 * of the sandbox can never gain privileges through a set-id or
+	 * file-capability program, however it was started. */
 	argv_push(&a, "--security-opt");
 	argv_push(&a, "no-new-privileges");
+	resources_push(&s->cfg.resources, &a);
+	publish_push(&s->cfg.publish, &a);
 	argv_push(&a, "--mount");
 	argv_pushf(&a, "type=volume,source=%s,target=" SANDBOX_DATA_DIR, s->cfg.data_volume);
 	argv_push(&a, "--mount");
 	argv_pushf(&a, "type=bind,source=%s,target=" SANDBOX_WORKSPACE_DIR, s->workspace);
 	argv_push(&a, "-w");
 	argv_push(&a, SANDBOX_WORKSPACE_DIR);
-	push_env(&a, in);
-	argv_push(&a, attach_flag(in));
+	/* PID 1 prepares and keeps the sandbox up; nothing runs in it that
+	 * did not enter through --join. */
+	argv_push(&a, "--entrypoint");
+	argv_push(&a, SANDBOX_INIT);
 	argv_push(&a, s->cfg.image);
-	argv_push_all(&a, in->o->command, in->o->ncommand);
-	return plan_add(b, &a, err);
-}
-
-static int plan_docker_exec(const struct plan_input *in, struct batch *b, struct cai_err *err)
-{
-	const struct reentry *ex = in->existing;
-	_cleanup_argv_ struct argv a = { 0 };
-
-	docker_argv(&in->s->docker, &a);
-	argv_push(&a, "exec");
-	argv_push(&a, attach_flag(in));
-	/* An exec'd process does not pass through containai-init: at least
-	 * it must not be root. */
-	argv_push(&a, "--user");
-	argv_push(&a, "agent");
-	argv_push(&a, "-w");
-	argv_push(&a, SANDBOX_WORKSPACE_DIR);
-	push_env(&a, in);
-	argv_push(&a, ex->id);
-	if (in->o->ncommand)
-		argv_push_all(&a, in->o->command, in->o->ncommand);
-	else
-		argv_push_all(&a, ex->cmd.v, ex->cmd.n);
+	argv_push(&a, SANDBOX_MODE_ARG);
 	return plan_add(b, &a, err);
 }
 
@@ -110,7 +96,23 @@ static int plan_docker_on(const struct plan_input *in, const char *verb, const c
 	return plan_add(b, &a, err);
 }
 
-static int plan_docker(const struct plan_input *in, struct batch *b, struct cai_err *err)
+/* The verdict allows acting on the container at all. */
+static int plan_ours(const struct plan_input *in, struct cai_err *err)
+{
+	switch (in->existing->kind) {
+	case REENTRY_NONE:
+		return err_set(err, 0, "no sandbox named %s for this workspace (containai run creates it)",
+			       in->name);
+	case REENTRY_FOREIGN:
+		return err_set(err, 0, "%s is not a container containai created for this workspace; "
+				       "leaving it alone", in->name);
+	default:
+		return 0;
+	}
+}
+
+/* Bring the sandbox up: create, start or (--restart) replace it. */
+static int plan_docker_up(const struct plan_input *in, struct batch *b, struct cai_err *err)
 {
 	const struct cli *o = in->o;
 	const struct reentry *ex = in->existing;
@@ -124,21 +126,52 @@ static int plan_docker(const struct plan_input *in, struct batch *b, struct cai_
 			return -1;
 		kind = REENTRY_NONE;
 	}
-	if (kind == REENTRY_NONE)
-		return plan_docker_run(in, b, err);
-	if (kind == REENTRY_REFUSED)
-		return err_set(err, 0, "sandbox %s exists but %s; use --restart to recreate it",
-			       in->name, ex->why);
-	if (!ex->running) {
-		if (plan_docker_on(in, "start", !o->detach && !o->ncommand ? "-ai" : NULL, b, err) < 0)
-			return -1;
-		if (o->detach || !o->ncommand)
-			return 0;
+	if (kind == REENTRY_NONE) {
+		if (o->cmd != CMD_RUN)
+			return plan_ours(in, err);
+		return plan_docker_create(in, b, err);
 	}
-	if (!o->ncommand && !ex->cmd.n)
-		return err_set(err, 0, "sandbox %s is running and has no command to re-enter with; "
-				       "give one after --", in->name);
-	return plan_docker_exec(in, b, err);
+	if (kind == REENTRY_REFUSED)
+		return err_set(err, 0, "sandbox %s exists but %s; %s", in->name, ex->why,
+			       o->cmd == CMD_RUN ? "use --restart to recreate it" : "it is not entered");
+	/* Started, PID 1 prepares again; the join waits for it. */
+	return ex->running ? 0 : plan_docker_on(in, "start", NULL, b, err);
+}
+
+int plan_join(const struct plan_input *in, struct batch *b, struct cai_err *err)
+{
+	static const char login_shell[] = "command -v bash >/dev/null && exec bash -l; exec sh -l";
+	const struct cli *o = in->o;
+	const struct reentry *ex = in->existing;
+	_cleanup_argv_ struct argv a = { 0 };
+
+	docker_argv(&in->s->docker, &a);
+	argv_push(&a, "exec");
+	argv_push(&a, o->detach ? "-d" : in->tty ? "-it" : "-i");
+	/* As root: --join applies the sandbox's identity itself, and refuses
+	 * to run as anyone else. */
+	argv_push(&a, "-u");
+	argv_push(&a, "0:0");
+	argv_push(&a, "-w");
+	argv_push(&a, SANDBOX_WORKSPACE_DIR);
+	push_env(&a, in);
+	/* Just created (a dry run knows no id yet): by name. */
+	argv_push(&a, ex->id[0] ? ex->id : in->name);
+	argv_push(&a, SANDBOX_INIT);
+	argv_push(&a, "--join");
+	argv_push(&a, "--wait");
+	argv_pushf(&a, "%d", PLAN_JOIN_WAIT_S);
+	argv_push(&a, "--");
+	if (o->cmd == CMD_SHELL) {
+		argv_push(&a, "/bin/sh");
+		argv_push(&a, "-c");
+		argv_push(&a, login_shell);
+	} else if (o->ncommand) {
+		argv_push_all(&a, o->command, o->ncommand);
+	} else {
+		argv_push(&a, in->s->cfg.agent);
+	}
+	return plan_add(b, &a, err);
 }
 
 /* What sbx and docker sandbox both take last: AGENT WORKSPACE [-- COMMAND]. */
@@ -164,7 +197,7 @@ static int plan_eci(const struct plan_input *in, struct batch *b, struct cai_err
 	if (!f->template_)
 		return err_set(err, 0, "the installed docker sandbox plugin has no --template; "
 				       "it cannot run %s", s->cfg.image);
-	if (o->nenv && !f->env)
+	if (o->env.n && !f->env)
 		return err_set(err, 0, "the installed docker sandbox plugin has no --env");
 	if (o->detach && !f->detached)
 		return err_set(err, 0, "the installed docker sandbox plugin has no --detached");
@@ -188,9 +221,9 @@ static int plan_eci(const struct plan_input *in, struct batch *b, struct cai_err
 	argv_push(&a, s->cfg.image);
 	if (f->pull_template)
 		argv_push(&a, "--pull-template=never");
-	for (size_t i = 0; i < o->nenv; i++) {
+	for (size_t i = 0; i < o->env.n; i++) {
 		argv_push(&a, "--env");
-		argv_push(&a, o->env[i]);
+		argv_push(&a, o->env.v[i]);
 	}
 	if (o->detach)
 		argv_push(&a, "--detached");
@@ -206,7 +239,7 @@ static int plan_sbx(const struct plan_input *in, struct batch *b, struct cai_err
 {
 	_cleanup_argv_ struct argv a = { 0 };
 
-	if (in->o->nenv)
+	if (in->o->env.n)
 		return err_set(err, 0, "--env is not available in sbx mode (sbx injects credentials "
 				       "through its proxy; put settings in the data volume's .env)");
 	if (in->o->detach)
@@ -221,44 +254,123 @@ static int plan_sbx(const struct plan_input *in, struct batch *b, struct cai_err
 	return plan_add(b, &a, err);
 }
 
+/* What only the docker modes have. */
+static int docker_only(const struct plan_input *in, struct cai_err *err)
+{
+	const struct cli *o = in->o;
+	const char *mode = detect_mode_name(in->s->det.mode);
+
+	if (o->publish.n)
+		return err_set(err, 0, "--publish is not available in %s mode", mode);
+	if (o->memory || o->cpus || o->pids_limit)
+		return err_set(err, 0, "--memory, --cpus and --pids-limit are not available in %s mode "
+				       "(its sandboxes have their own)", mode);
+	return 0;
+}
+
 int plan_run(const struct plan_input *in, struct batch *b, struct cai_err *err)
 {
 	switch (in->s->det.mode) {
 	case MODE_SBX:
-		return plan_sbx(in, b, err);
+		return docker_only(in, err) < 0 ? -1 : plan_sbx(in, b, err);
 	case MODE_ECI:
-		return plan_eci(in, b, err);
+		return docker_only(in, err) < 0 ? -1 : plan_eci(in, b, err);
 	case MODE_SYSBOX:
 	case MODE_NONE:
 		break;
 	}
-	return plan_docker(in, b, err);
+	return plan_docker_up(in, b, err);
 }
 
-int plan_stop(const struct plan_input *in, struct batch *b, struct cai_err *err)
+/* sbx VERB NAME, or docker sandbox VERB NAME: the tools that keep their
+ * own sandboxes, named as created.  0 when the mode is another. */
+static int plan_tool(const struct plan_input *in, const char *verb, struct batch *b, struct cai_err *err)
 {
 	_cleanup_argv_ struct argv a = { 0 };
 
 	switch (in->s->det.mode) {
 	case MODE_SBX:
 		argv_push(&a, "sbx");
-		argv_push(&a, "stop");
-		argv_push(&a, in->name);
-		return plan_add(b, &a, err);
+		break;
 	case MODE_ECI:
 		docker_argv(&in->s->docker, &a);
 		argv_push(&a, "sandbox");
-		argv_push(&a, "stop");
-		argv_push(&a, in->name);
-		return plan_add(b, &a, err);
+		break;
 	case MODE_SYSBOX:
 	case MODE_NONE:
-		break;
+		return 0;
 	}
-	if (in->existing->kind == REENTRY_NONE)
-		return err_set(err, 0, "no sandbox named %s", in->name);
-	if (in->existing->kind == REENTRY_FOREIGN)
-		return err_set(err, 0, "%s is not a container containai created for this workspace; "
-				       "not stopping it", in->name);
+	argv_push(&a, verb);
+	argv_push(&a, in->name);
+	return plan_add(b, &a, err) < 0 ? -1 : 1;
+}
+
+int plan_stop(const struct plan_input *in, struct batch *b, struct cai_err *err)
+{
+	int r = plan_tool(in, "stop", b, err);
+
+	if (r)
+		return r < 0 ? -1 : 0;
+	/* Ours, even shaped otherwise: stopping it hands nothing over. */
+	if (plan_ours(in, err) < 0)
+		return -1;
 	return plan_docker_on(in, "stop", NULL, b, err);
+}
+
+int plan_logs(const struct plan_input *in, struct batch *b, struct cai_err *err)
+{
+	const struct cli *o = in->o;
+	_cleanup_argv_ struct argv a = { 0 };
+
+	if (in->s->det.mode == MODE_SBX || in->s->det.mode == MODE_ECI)
+		return err_set(err, 0, "logs is not available in %s mode", detect_mode_name(in->s->det.mode));
+	/* Reading what PID 1 wrote hands nothing over: shaped otherwise is
+	 * fine, not ours is not. */
+	if (plan_ours(in, err) < 0)
+		return -1;
+	docker_argv(&in->s->docker, &a);
+	argv_push(&a, "logs");
+	if (o->follow)
+		argv_push(&a, "--follow");
+	if (o->tail) {
+		uint64_t n;
+		/* A number or "all": anything else could be taken for an option. */
+		if (strcmp(o->tail, "all") && decimal_parse(o->tail, strlen(o->tail), UINT32_MAX, &n, err) < 0)
+			return err_prefix(err, "--tail");
+		argv_push(&a, "--tail");
+		argv_push(&a, o->tail);
+	}
+	argv_push(&a, in->existing->id);
+	return plan_add(b, &a, err);
+}
+
+int plan_rm(const struct plan_input *in, struct batch *b, struct cai_err *err)
+{
+	const struct reentry *ex = in->existing;
+	int r;
+
+	if (in->o->volume && (in->s->det.mode == MODE_SBX || in->s->det.mode == MODE_ECI))
+		return err_set(err, 0, "--volume is not available in %s mode", detect_mode_name(in->s->det.mode));
+	if ((r = plan_tool(in, "rm", b, err)))
+		return r < 0 ? -1 : 0;
+	if (plan_ours(in, err) < 0)
+		return -1;
+	/* Removing a container shaped otherwise is how to get rid of it; its
+	 * volume is another matter: which volume it names is its maker's
+	 * word. */
+	if (in->o->volume && ex->kind == REENTRY_REFUSED)
+		return err_set(err, 0, "sandbox %s exists but %s: the volume it names is not removed; "
+				       "rm without --volume removes the container alone", in->name, ex->why);
+	if (in->o->volume && !ex->data_volume[0])
+		return err_set(err, 0, "sandbox %s has no data volume to remove", in->name);
+	if (plan_docker_on(in, "rm", "-f", b, err) < 0)
+		return -1;
+	if (!in->o->volume)
+		return 0;
+	_cleanup_argv_ struct argv a = { 0 };
+	docker_argv(&in->s->docker, &a);
+	argv_push(&a, "volume");
+	argv_push(&a, "rm");
+	argv_push(&a, ex->data_volume);
+	return plan_add(b, &a, err);
 }

@@ -58,7 +58,6 @@ int plan_exec_run(struct batch *b, unsigned timeout_ms, int replace_last, struct
 			proc_describe_failure(j, why, sizeof(why));
 			return err_set(err, 0, "%s", why);
 		}
-		fputs(j->out, stdout);
 	}
 	return 0;
 }

@@ -13,6 +13,12 @@ static const char *jstr(const json_t *obj, const char *key)
 	return json_is_string(v) ? json_string_value(v) : "";
 }
 
+static json_int_t jint(const json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_integer(v) ? json_integer_value(v) : 0;
+}
+
 /* SecurityOpt is exactly what `run` gives: no-new-privileges and nothing
  * else (not seccomp=unconfined, apparmor=unconfined, ...). */
 static int security_opts_ours(const json_t *arr)
@@ -29,6 +35,13 @@ static int security_opts_ours(const json_t *arr)
 			return 0;
 	}
 	return 1;
+}
+
+/* An array of exactly one string, `word`. */
+static int just(const json_t *arr, const char *word)
+{
+	return json_array_size(arr) == 1 && json_is_string(json_array_get(arr, 0)) &&
+	       !strcmp(json_string_value(json_array_get(arr, 0)), word);
 }
 
 /* Refused, and why: 1. */
@@ -48,6 +61,7 @@ static int refuse(struct reentry *r, const char *fmt, ...)
 static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 {
 	const json_t *hc = json_object_get(root, "HostConfig");
+	const json_t *config = json_object_get(root, "Config");
 	/* UsernsMode=host would undo an engine's userns-remap. */
 	static const char *const host_modes[] = { "PidMode", "NetworkMode", "IpcMode", "UsernsMode" };
 	int ws_bound = 0;
@@ -56,6 +70,10 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 
 	if (!json_is_object(hc))
 		return refuse(r, "it has no HostConfig");
+	/* Its PID 1 must be the init whose --join hardens what enters. */
+	if (!just(json_object_get(config, "Entrypoint"), SANDBOX_INIT) ||
+	    !just(json_object_get(config, "Cmd"), SANDBOX_MODE_ARG))
+		return refuse(r, "it was not started as a sandbox (" SANDBOX_INIT " " SANDBOX_MODE_ARG ")");
 	if (!json_is_false(json_object_get(hc, "Privileged")))
 		return refuse(r, "it is privileged");
 	if (json_array_size(json_object_get(hc, "CapAdd")) || json_array_size(json_object_get(hc, "Devices")))
@@ -65,6 +83,8 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 			return refuse(r, "it shares the host's namespace (%s=host)", host_modes[i]);
 	if (!security_opts_ours(json_object_get(hc, "SecurityOpt")))
 		return refuse(r, "its security options are not just no-new-privileges");
+	if (jint(hc, "Memory") <= 0 || jint(hc, "NanoCpus") <= 0 || jint(hc, "PidsLimit") <= 0)
+		return refuse(r, "it has no memory, CPU or process limit");
 	json_array_foreach(json_object_get(root, "Mounts"), i, m) {
 		const char *type = jstr(m, "Type"), *dst = jstr(m, "Destination");
 		/* Only the data volume (its name is compared later): a local
@@ -96,19 +116,29 @@ static const char *data_volume(const json_t *root)
 	return name;
 }
 
-/* Running something other than what `run` would start now. */
+static int other_resources(const json_t *hc, const struct resources *l)
+{
+	return jint(hc, "Memory") != (json_int_t)l->memory || jint(hc, "MemorySwap") != (json_int_t)l->memory ||
+	       jint(hc, "NanoCpus") != (json_int_t)l->nano_cpus || jint(hc, "PidsLimit") != l->pids;
+}
+
+/* Running something other than what is expected of it. */
 static void other_contents(const json_t *root, const struct reentry_want *w, struct reentry *r)
 {
+	const json_t *hc = json_object_get(root, "HostConfig");
 	const char *image = jstr(json_object_get(root, "Config"), "Image");
-	const char *volume = data_volume(root);
-	const char *runtime = jstr(json_object_get(root, "HostConfig"), "Runtime");
+	const char *runtime = jstr(hc, "Runtime");
 
-	if (strcmp(image, w->image))
-		refuse(r, "it runs image %.200s, not %.200s", image, w->image);
-	else if (strcmp(volume, w->data_volume))
-		refuse(r, "its data volume is '%.200s', not %.200s", volume, w->data_volume);
-	else if (w->runtime && strcmp(runtime, w->runtime))
+	if (w->runtime && strcmp(runtime, w->runtime))
 		refuse(r, "it runs under runtime '%.64s', not %.64s", runtime, w->runtime);
+	else if (w->image && strcmp(image, w->image))
+		refuse(r, "it runs image %.200s, not %.200s", image, w->image);
+	else if (w->data_volume && strcmp(r->data_volume, w->data_volume))
+		refuse(r, "its data volume is '%.200s', not %.200s", r->data_volume, w->data_volume);
+	else if (w->resources && other_resources(hc, w->resources))
+		refuse(r, "its memory, CPU or process limits are not the ones asked for");
+	else if (w->publish && !publish_matches(w->publish, json_object_get(hc, "PortBindings")))
+		refuse(r, "its published ports are not the ones asked for");
 }
 
 int reentry_judge(const json_t *root, const struct reentry_want *w, struct reentry *r,
@@ -126,29 +156,17 @@ int reentry_judge(const json_t *root, const struct reentry_want *w, struct reent
 		return err_set(err, 0, "docker container inspect %s: no valid container id", w->name);
 	snprintf(r->id, sizeof(r->id), "%s", id);
 
-	const json_t *config = json_object_get(root, "Config");
-	const json_t *labels = json_object_get(config, "Labels");
-	if (strcmp(jstr(labels, SANDBOX_LABEL_MANAGED), "true") ||
-	    strcmp(jstr(labels, SANDBOX_LABEL_WORKSPACE), w->workspace)) {
+	const json_t *labels = json_object_get(json_object_get(root, "Config"), "Labels");
+	const char *ws = w->workspace ? w->workspace : jstr(labels, SANDBOX_LABEL_WORKSPACE);
+	if (strcmp(jstr(labels, SANDBOX_LABEL_MANAGED), "true") || !ws[0] ||
+	    strcmp(jstr(labels, SANDBOX_LABEL_WORKSPACE), ws)) {
 		r->kind = REENTRY_FOREIGN;
 		return 0;
 	}
 	r->kind = REENTRY_OURS;
 	r->running = json_is_true(json_object_get(json_object_get(root, "State"), "Running"));
-	if (!unsafe_shape(root, w->workspace, r))
+	snprintf(r->data_volume, sizeof(r->data_volume), "%s", data_volume(root));
+	if (!unsafe_shape(root, ws, r))
 		other_contents(root, w, r);
-
-	const json_t *cmd = json_object_get(config, "Cmd");
-	size_t i;
-	json_t *word;
-	json_array_foreach(cmd, i, word)
-		argv_push(&r->cmd, json_is_string(word) ? json_string_value(word) : "");
-	if (json_array_size(cmd) && argv_ok(&r->cmd, err) < 0)
-		return -1;
 	return 0;
-}
-
-void reentry_release(struct reentry *r)
-{
-	argv_free(&r->cmd);
 }

@@ -16,6 +16,8 @@
 #define CAI_SETTINGS_H
 
 #include "err.h"
+#include "resources.h"
+#include "publish.h"
 
 /* The sandbox image `make image` builds: the one default. */
 #define CAI_DEFAULT_IMAGE "containai:latest"
@@ -33,6 +35,8 @@ struct settings {
 	char agent[SETTINGS_VALUE_MAX];       /* agent name for sbx and docker sandbox */
 	unsigned timeout_s;                  /* per docker/sbx call */
 	int require_isolation;
+	struct resources resources;          /* 0 fields: the engine-sized defaults */
+	struct publish publish;              /* run's published ports */
 };
 
 /* Built-in defaults. */
@@ -50,12 +54,16 @@ int settings_load_buf(struct settings *c, const char *buf, size_t len, const cha
 		     const char *workspace, struct cai_err *err);
 
 /* Layer CONTAINAI_IMAGE, CONTAINAI_PROBE_IMAGE, CONTAINAI_DATA_VOLUME,
- * CONTAINAI_AGENT, CONTAINAI_TIMEOUT and CONTAINAI_REQUIRE_ISOLATION. */
+ * CONTAINAI_AGENT, CONTAINAI_TIMEOUT, CONTAINAI_REQUIRE_ISOLATION,
+ * CONTAINAI_MEMORY, CONTAINAI_CPUS, CONTAINAI_PIDS_LIMIT and
+ * CONTAINAI_PUBLISH. */
 int settings_apply_env(struct settings *c, struct cai_err *err);
 
 /* One setting by its config-file name (image, probe_image, data_volume,
- * context, agent, timeout, require_isolation), from any source: command
- * line flags are layered last through this. */
+ * context, agent, timeout, require_isolation, memory, cpus, pids_limit,
+ * publish - a list of port specs separated by spaces or commas, which
+ * replaces the one before), from any source: command line flags are
+ * layered last through this. */
 int settings_set(struct settings *c, const char *key, const char *value, struct cai_err *err);
 
 /* The probe image in effect. */

@@ -11,7 +11,11 @@
 #include "detect.h"
 #include "docker.h"
 #include "guest_kernel.h"
+#include "import.h"
+#include "publish.h"
 #include "reentry.h"
+#include "resources.h"
+#include "sandbox_ls.h"
 #include "settings.h"
 #include "wsname.h"
 
@@ -25,7 +29,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 8) {
+	switch (data[0] % 11) {
 	case 0:
 		detect_uid_map_remapped(s);
 		break;
@@ -71,17 +75,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 6: {
 		/* docker container inspect's answer, read and judged. */
 		static char *const argv[] = { "docker", "container", "inspect", NULL };
+		static const struct resources res = { 1 << 30, 1000000000, 100 };
+		static const struct publish ports = { .b = { { "127.0.0.1", 80, 80 } }, .n = 1 };
 		static const struct reentry_want w = {
 			.name = "n", .workspace = "/w", .image = "i", .data_volume = "v", .runtime = "r",
+			.resources = &res, .publish = &ports,
 		};
 		struct proc_job j = { .argv = argv, .started = 1, .exited = 1, .out = s,
 				      .out_len = size - 1 };
 		struct reentry r = { 0 };
 		struct cai_err err;
 		json_t *inspect = docker_json(&j, JSON_OBJECT, &err);
-		if (inspect)
+		if (inspect) {
 			reentry_judge(inspect, &w, &r, &err);
-		reentry_release(&r);
+			json_t *arr = json_pack("[O]", inspect);
+			json_decref(sandbox_ls_rows(arr, NULL));
+			json_decref(arr);
+		}
 		json_decref(inspect);
 		break;
 	}
@@ -93,6 +103,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			*bar = '\0';
 			guest_kernel_classify(s, bar + 1, why, sizeof(why));
 		}
+		break;
+	}
+	case 8: {
+		/* --publish specs and the config key's list. */
+		struct publish p = { 0 };
+		struct cai_err err;
+		publish_parse_list(&p, s, &err);
+		break;
+	}
+	case 9: {
+		/* --memory, --cpus, --pids-limit. */
+		unsigned long long v;
+		long long n;
+		struct cai_err err;
+		resources_parse_memory(s, &v, &err);
+		resources_parse_cpus(s, &v, &err);
+		resources_parse_pids(s, &n, &err);
+		break;
+	}
+	case 10: {
+		/* The import allow-list. */
+		static struct import_policy p;
+		struct cai_err err;
+		import_policy_parse(s, strlen(s), "import.ini", &p, &err);
 		break;
 	}
 	}

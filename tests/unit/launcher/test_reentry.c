@@ -2,10 +2,12 @@
 /* The verdict on an existing container, from recorded `docker container
  * inspect` answers (tests/fixtures/launcher/inspect-*.json).
  * inspect-running.json and inspect-stopped.json were recorded from a
- * container `containai run --force --detach -- sleep 600` created on a
- * docker 20.10 engine (workspace /home/dev/src/project); every other
- * inspect-*.json is inspect-running.json with the one change its name
- * says - so each refusal below is caused by that change alone. */
+ * sandbox `containai run --force --detach --memory 4g --cpus 1.5
+ * --publish 8080:3000` created on a docker 20.10 engine (workspace
+ * /home/dev/src/project); every other inspect-*.json is
+ * inspect-running.json with the one change its name says
+ * (inspect-variants.py makes them) - so each refusal below is caused by
+ * that change alone. */
 #include <stdio.h>
 
 #include "answer.h"
@@ -17,9 +19,17 @@
 #define NAME "containai-project-87388a2e"
 #define ID "1fa8b4bead47926b1acfad08048316e44d1c753924a0f4a3f44526388a22a923"
 
+static const struct resources limits_asked = { .memory = 4ULL << 30, .nano_cpus = 1500000000, .pids = 4096 };
+static struct publish ports = { .b = { { "127.0.0.1", 8080, 3000 } }, .n = 1 };
+
+/* What `run` with the recorded flags expects. */
 static const struct reentry_want want = {
 	.name = NAME, .workspace = WS, .image = "containai:latest", .data_volume = "containai-data",
+	.resources = &limits_asked, .publish = &ports,
 };
+
+/* What shell, exec, logs, stop and rm expect: the shape alone. */
+static const struct reentry_want shape_only = { .name = NAME, .workspace = WS };
 
 /* The verdict on fixture `file` against w; -1 when it could not be read. */
 static int judge(const char *file, const struct reentry_want *w, struct reentry *r)
@@ -34,20 +44,18 @@ static int judge(const char *file, const struct reentry_want *w, struct reentry 
 
 TEST(reentry_ours_running_is_entered_by_id)
 {
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(judge("inspect-running.json", &want, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
 	CHECK(r.running);
 	CHECK_STR(r.id, ID);
-	CHECK_INT(r.cmd.n, 2);
-	CHECK_STR(r.cmd.v[0], "sleep");
-	CHECK_STR(r.cmd.v[1], "600");
+	CHECK_STR(r.data_volume, "containai-data");
 }
 
 TEST(reentry_ours_stopped_is_started)
 {
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(judge("inspect-stopped.json", &want, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
@@ -60,12 +68,11 @@ TEST(reentry_ours_stopped_is_started)
 TEST(reentry_sysbox_mode_requires_its_runtime)
 {
 	struct reentry_want sysbox = want;
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	sysbox.runtime = "sysbox-runc";
 	CHECK_INT(judge("inspect-sysbox.json", &sysbox, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
-	reentry_release(&r);
 	CHECK_INT(judge("inspect-running.json", &sysbox, &r), 0);
 	CHECK_INT(r.kind, REENTRY_REFUSED);
 	CHECK_CONTAINS(r.why, "runtime 'runc', not sysbox-runc");
@@ -74,7 +81,7 @@ TEST(reentry_sysbox_mode_requires_its_runtime)
 TEST(reentry_no_container_of_that_name)
 {
 	struct cai_err err;
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(reentry_judge(NULL, &want, &r, &err), 0);
 	CHECK_INT(r.kind, REENTRY_NONE);
@@ -86,7 +93,7 @@ TEST(reentry_no_container_of_that_name)
 TEST(reentry_foreign_without_our_labels_for_this_workspace)
 {
 	struct reentry_want elsewhere = want;
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(judge("inspect-foreign.json", &want, &r), 0);
 	CHECK_INT(r.kind, REENTRY_FOREIGN);
@@ -120,23 +127,73 @@ TEST(reentry_refuses_hostile_shapes)
 		{ "inspect-data-bind.json", "mounts bind '/home/dev' at /mnt/agent-data" },
 		{ "inspect-no-workspace.json", "does not mount this workspace" },
 		{ "inspect-no-hostconfig.json", "no HostConfig" },
-		{ "inspect-other-image.json", "runs image other:1, not containai:latest" },
-		{ "inspect-other-volume.json", "data volume is 'other-data', not containai-data" },
+		{ "inspect-not-a-sandbox.json", "not started as a sandbox" },
+		{ "inspect-other-entrypoint.json", "not started as a sandbox" },
+		{ "inspect-no-limits.json", "no memory, CPU or process limit" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		_cleanup_reentry_ struct reentry r = { 0 };
+		/* The shape is judged whoever asks. */
+		for (const struct reentry_want *w = &want; w; w = w == &want ? &shape_only : NULL) {
+			struct reentry r = { 0 };
+			if (judge(cases[i].file, w, &r) < 0 || r.kind != REENTRY_REFUSED ||
+			    !strstr(r.why, cases[i].why))
+				unit_fail(__FILE__, __LINE__, "%s: verdict %d, \"%s\"", cases[i].file, r.kind,
+					  r.why);
+		}
+	}
+}
+
+/* What run would create now is compared only for run: a sandbox made with
+ * other limits or ports is still entered by shell and exec. */
+TEST(reentry_run_compares_what_it_would_create)
+{
+	static const struct {
+		const char *file, *why;
+	} cases[] = {
+		{ "inspect-other-image.json", "runs image other:1, not containai:latest" },
+		{ "inspect-other-volume.json", "data volume is 'other-data', not containai-data" },
+		{ "inspect-other-limits.json", "limits are not the ones asked for" },
+		{ "inspect-all-interfaces.json", "published ports are not the ones asked for" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct reentry r = { 0 };
 		if (judge(cases[i].file, &want, &r) < 0 || r.kind != REENTRY_REFUSED ||
 		    !strstr(r.why, cases[i].why))
 			unit_fail(__FILE__, __LINE__, "%s: verdict %d, \"%s\"", cases[i].file, r.kind, r.why);
+		if (judge(cases[i].file, &shape_only, &r) < 0 || r.kind != REENTRY_OURS)
+			unit_fail(__FILE__, __LINE__, "%s (shape only): verdict %d, \"%s\"", cases[i].file,
+				  r.kind, r.why);
 	}
+	/* No port asked for, one published: not what run creates. */
+	struct reentry_want none = want;
+	struct publish no_ports = { .n = 0 };
+	struct reentry r;
+	none.publish = &no_ports;
+	CHECK_INT(judge("inspect-running.json", &none, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+}
+
+/* ls judges each sandbox against the workspace its own label names. */
+TEST(reentry_without_a_workspace_takes_the_label)
+{
+	struct reentry_want ls = { .name = NAME };
+	struct reentry r;
+
+	CHECK_INT(judge("inspect-running.json", &ls, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+	CHECK_INT(judge("inspect-home-bind.json", &ls, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	CHECK_INT(judge("inspect-foreign.json", &ls, &r), 0);
+	CHECK_INT(r.kind, REENTRY_FOREIGN);
 }
 
 TEST(reentry_refuses_an_answer_without_a_valid_id)
 {
 	struct cai_err err;
 	json_auto_t *inspect = answer_inspect("inspect-bad-id.json", &err);
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK(inspect);
 	CHECK_INT(reentry_judge(inspect, &want, &r, &err), -1);
