@@ -118,7 +118,8 @@ pids_cgroup_make() {
 # in_pids_cgroup MAX CMD...: run CMD in a pids cgroup of its own that
 # allows at most MAX processes, so a fork-heavy test never exhausts the
 # machine's PIDs; the cgroup is removed once the last of its processes is
-# gone.  Status 125 and one line when no pids controller can be had.
+# gone (CMD's own, or what it left behind, up to a minute later).  Status
+# 125 and one line when no pids controller can be had.
 in_pids_cgroup() {
 	local max=$1 dir rc i
 	shift
@@ -129,7 +130,7 @@ in_pids_cgroup() {
 	(echo "$BASHPID" >"$dir/cgroup.procs" && exec "$@")
 	rc=$?
 	# A process's PID is released a little after its parent saw it exit.
-	for i in $(seq 1 200); do
+	for i in $(seq 1 1200); do
 		rmdir "$dir" 2>/dev/null && break
 		sleep 0.05
 	done

@@ -38,12 +38,12 @@ int main(int argc, char **argv)
 	long parked = atol(argv[1 + ignore]);
 	const char *ready = argv[2 + ignore];
 
-	pid_t parent = getppid(), p = fork();
+	pid_t first = getpid(), p = fork();
 	if (p < 0)
 		return 2;
 	if (p > 0)
 		_exit(0);
-	while (getppid() == parent)
+	while (getppid() == first)
 		usleep(1000);
 	/* Ignored before the parked ones exist, so none can miss it. */
 	signal(SIGTERM, SIG_IGN);
