@@ -17,8 +17,8 @@ B        := build
 LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild envhook harden hygiene identity keyset \
                     import landlock manifest mountinfo prepared seccomp_policy supervise volume workspace
-LAUNCHER_MODULES := argv batch cli completion detect docker doctor gates guest_kernel import plan \
-                    plan_exec proc_run publish reentry resources sandbox_ls sandbox_rm sandbox_run \
+LAUNCHER_MODULES := argv batch cli completion detect docker doctor gates guest_kernel import pathtrust \
+                    plan plan_exec proc_run publish reentry resources sandbox_ls sandbox_rm sandbox_run \
                     session settings wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter

@@ -5,7 +5,8 @@
  * lines, each problem with its remedy, or into one JSON object with the
  * contract's fields (platform, docker.cli, docker.daemon, eci.status,
  * sysbox.available, sysbox.uid_remap, sbx.available, isolation.mode,
- * isolation.available, recommended_action) plus the reasons behind them.
+ * isolation.available, recommended_action) plus the reasons behind them,
+ * and which PATH entries no program is taken from (pathtrust) and why.
  * Refuses: nothing; it only reports.  The exit status (0 exactly when a
  * mode is usable) is the caller's to apply from the result.
  */

@@ -214,3 +214,15 @@ TEST(log_waits_by_default)
 	CHECK(waitpid(reader, &st, 0) == reader);
 	CHECK(WIFEXITED(st) && WEXITSTATUS(st) == 0);
 }
+
+/* What a JSON writer refuses is not text either: overlong forms, UTF-16
+ * surrogates and code points past U+10FFFF become '?' byte by byte. */
+TEST(log_malformed_utf8_replaced)
+{
+	char out[256];
+
+	log_init("t");
+	logged("a\xe0\x80\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xf0\x80\x80\xaf|\xc0\xaf|\xed\x9f\xbf", out,
+	       sizeof(out));
+	CHECK_STR(out, "t: warn: a???|???|????|????|??|\xed\x9f\xbf\n");
+}
