@@ -138,6 +138,19 @@ in_pids_cgroup() {
 	return "$rc"
 }
 
+# churn_ready FILE PID: wait up to a minute for tests/helpers/churn to
+# write FILE (its children parked), giving up early once PID, the job
+# running it, is gone; fails unless FILE was written.
+churn_ready() {
+	local i
+	for i in $(seq 1 1200); do
+		[ -s "$1" ] && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -s "$1" ]
+}
+
 # A suite that asserts on the mount table builds all of it: its script
 # starts with
 #     if [ -z "${CAI_PRIVATE_ROOT:-}" ]; then run_in_private_root "$0" "$@"; exit; fi

@@ -219,23 +219,20 @@ CHURN_PARKED=8000
 # `churn FLAGS` beside it.  Sets BG (the job), NSINIT (the namespace's PID
 # 1) and IPID (the init); fails unless the churner got ready.
 churn_start() {
-	local mode=$1 flags=$2 cmd=$3 i u
+	local mode=$1 flags=$2 cmd=$3 u ready
 	local run=("$INIT" --grace 1 -- sh -c "\"$HELPERS/churn\" $flags $CHURN_PARKED \"$T/churn.ready\" & $cmd")
 	rm -f "$T/churn.ready"
 	[ "$mode" = subreaper ] && run=(sh -c '"$@" & wait $!' sh "${run[@]}")
 	in_pids_cgroup $((CHURN_PARKED + 1000)) unshare --pid --fork --mount-proc "${run[@]}" \
 		>"$T/churn.out" 2>"$T/churn.err" &
 	BG=$!
-	for i in $(seq 1 1200); do
-		[ -s "$T/churn.ready" ] && break
-		kill -0 "$BG" 2>/dev/null || break
-		sleep 0.05
-	done
+	churn_ready "$T/churn.ready" "$BG"
+	ready=$?
 	u=$(pgrep -x unshare -P "$BG")
 	NSINIT=$(pgrep -P "${u:-0}")
 	IPID=$NSINIT
 	[ "$mode" = subreaper ] && IPID=$(pgrep -x containai-init -P "${NSINIT:-0}")
-	[ -s "$T/churn.ready" ] && [ -n "$IPID" ]
+	[ "$ready" = 0 ] && [ -n "$IPID" ]
 }
 
 # churn_end SECONDS: wait up to SECONDS for the job, RC its status; a job

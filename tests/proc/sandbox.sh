@@ -170,12 +170,7 @@ if sandbox_start "$D/cfg.ini"; then
 	rm -f "$D/out/churn.ready"
 	in_pids_cgroup 9000 nsenter -t "$SBX_PID" -p -m "$HELPERS/churn" -i 8000 "$D/out/churn.ready" &
 	churner=$!
-	for _ in $(seq 1 1200); do
-		[ -s "$D/out/churn.ready" ] && break
-		kill -0 "$churner" 2>/dev/null || break
-		sleep 0.05
-	done
-	if [ -s "$D/out/churn.ready" ]; then
+	if churn_ready "$D/out/churn.ready" "$churner"; then
 		kill -TERM "$SBX_PID"
 		for _ in $(seq 1 240); do kill -0 "$SBX_UNSHARE" 2>/dev/null || break; sleep 0.05; done
 		stopped=yes
