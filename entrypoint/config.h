@@ -38,10 +38,12 @@ struct cai_config {
 	uid_t volume_uid;
 	gid_t volume_gid;
 	int volume_require_mount;       /* root must be a mount point */
+	char volume_home[PATH_MAX];     /* where the manifest's links go; "" = none */
 
 	/* [env] */
 	int env_enabled;
 	char env_file[PATH_MAX];        /* relative to the volume root; "" disables */
+	char env_allow_hooks[CONFIG_VALUE_MAX * 4]; /* hook variables the file may set */
 
 	/* [workspace] */
 	int workspace_enabled;
@@ -55,6 +57,7 @@ struct cai_config {
 	uid_t user_uid;
 	gid_t user_gid;
 	int user_allow_root;
+	int user_follow_host;           /* move the account to CONTAINAI_HOST_USER */
 
 	/* [security] */
 	int security_enabled;

@@ -8,6 +8,7 @@
 
 #include "envname.h"
 #include "macro.h"
+#include "reentry.h"
 
 const char cli_usage[] =
 	"Usage: containai doctor [--json] [--context CTX] [--prefer MODE]\n"
@@ -50,8 +51,10 @@ static int env_word_ok(const char *w)
 	const char *eq = strchr(w, '=');
 
 	/* Values reach docker as lines of an env file: a line break would
-	 * end the value early or start another variable. */
-	return eq && envname_valid(w, (size_t)(eq - w)) && !strpbrk(eq, "\r\n");
+	 * end the value early or start another variable.  The host user's
+	 * ids are run's own to give. */
+	return eq && envname_valid(w, (size_t)(eq - w)) && !strpbrk(eq, "\r\n") &&
+	       strncmp(w, SANDBOX_HOST_USER_ENV "=", sizeof(SANDBOX_HOST_USER_ENV));
 }
 
 /* One option of the runtime's own, as daemon.json's runtimeArgs holds it. */
@@ -106,7 +109,7 @@ struct listopt {
 
 static const struct listopt listopts[] = {
 	{ "--env", JOINING, offsetof(struct cli, env), env_word_ok,
-	  "--env needs KEY=VALUE with KEY made of letters, digits and '_' and a VALUE on one line" },
+	  "--env needs KEY=VALUE with KEY made of letters, digits and '_' (not " SANDBOX_HOST_USER_ENV ", which run sets itself) and a VALUE on one line" },
 	{ "--publish", C(CMD_RUN), offsetof(struct cli, publish), NULL, NULL },
 	{ "--runtime-arg", C(CMD_SETUP), offsetof(struct cli, runtime_args), runtime_arg_ok,
 	  "--runtime-arg needs one option of runsc, as --NAME or --NAME=VALUE, printable and "

@@ -1,18 +1,25 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: MIT
+# shellcheck disable=SC2016
+# commands run in the sandbox expand their own $VARS
 # `make demo`: the main job on this machine, end to end, as root on a fresh
 # Debian 12 machine:
 #   the Docker engine up -> the sandbox image -> `containai doctor` on it
 #   (no isolation there) -> a demo engine beside it, given gVisor by
 #   `containai setup gvisor` -> `containai doctor` there (mode gvisor) -> a
 #   sandbox started through `containai run` (no --force) whose command
-#   prints the kernel it runs on and what the agent sees.
+#   prints the kernel it runs on and what the agent sees -> in that sandbox
+#   an agent's --version -> a login that survives `containai run --restart`
+#   -> a file the agent makes, owned on the host by the user who ran
+#   containai.
 # Each step is a function; STEPS lists them in order (a new step goes
 # there).  Everything the demo creates (the demo engine with its sandbox,
 # volume and network namespace, the workspace, an engine it started) is
 # removed again on exit.
 #   IMAGE        image to build and run (default containai:latest)
 #   DEMO_PREFIX  prefix of the names it creates (default containai-demo)
+#   DEMO_HOST_USER  UID:GID that runs containai for the host user's files
+#                (default: sudo's caller, else 1234:1234)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export CAI_ROOT=$PWD CAI_BUILD=$PWD/build
@@ -148,8 +155,51 @@ step_run() {
 		--format '{{.HostConfig.Runtime}}' "$(side_engine_sandbox "$DEMO_ENGINE" "$NAME")"): gVisor's kernel above, not this host's $(uname -r)"
 }
 
-STEPS=(step_engine step_image step_doctor_here step_gvisor_engine step_doctor_gvisor step_workspace step_run)
+# ---- the session a person works in, on the same gVisor sandbox ----------------
+
+# containai run on the demo's sandbox again: the launcher joins it.
+cai_run() {
+	cai_demo run --name "$NAME" --data-volume "$VOLUME" --workspace "$WORKSPACE" "$@"
+}
+
+step_agent_version() {
+	say "an agent answers (--version, as the agent, hardened, under gVisor)"
+	cai_run -- sh -c 'found=; for a in claude codex gemini copilot opencode; do
+		command -v "$a" >/dev/null || continue; found=1; printf "%-9s %s\n" "$a:" "$("$a" --version 2>&1 | head -n 1)"; done
+		[ -n "$found" ] || echo "no agent in this image (AGENTS=none)"'
+}
+
+step_login() {
+	say "a login survives the sandbox (written, then containai run --restart)"
+	cai_run -- sh -c 'printf "{\"claudeAiOauth\":\"demo\"}\n" >~/.claude/.credentials.json
+		echo "~/.claude -> $(readlink ~/.claude)"; find ~/.claude/.credentials.json -printf "%M %u:%g %p\n"'
+	cai_run --restart -- sh -c 'echo "a new container, the same volume:"; echo "login: $(cat ~/.claude/.credentials.json)"'
+}
+
+# containai run by another user than root: the agent's account is moved to
+# that user's ids, since gVisor's kernel maps none.  The demo engine's
+# socket group lets that user reach it, as the docker group would.
+step_host_files() {
+	: "${DEMO_HOST_USER:=${SUDO_UID:-1234}:${SUDO_GID:-1234}}"
+	say "the host user's files (containai run by uid $DEMO_HOST_USER, under gVisor)"
+	local ws=$STATE/host-workspace home=$STATE/host-home sock
+	mkdir -p "$ws" "$home"
+	echo "written by the host user" >"$ws/notes"
+	chown -R "$DEMO_HOST_USER" "$ws" "$home"
+	sock=$(side_engine_host "$DEMO_ENGINE")
+	(cd "$ws" && setpriv --reuid "${DEMO_HOST_USER%:*}" --regid "${DEMO_HOST_USER#*:}" \
+		--groups "$(stat -c %g "${sock#unix://}")" env HOME="$home" XDG_CONFIG_HOME="$home/.config" \
+		XDG_CACHE_HOME="$home/.cache" DOCKER_HOST="$sock" CONTAINAI_IMAGE="$IMAGE" \
+		"$LAUNCHER" run --name "$NAME-host" --data-volume "$VOLUME" \
+		-- sh -c 'echo "the agent: $(id)"; echo "edited by the agent" >>notes; echo "made by the agent" >made-by-the-agent')
+	echo "on the host:"
+	ls -ln "$ws"
+	echo "host-files: made-by-the-agent is $(stat -c '%u:%g' "$ws/made-by-the-agent"), the host user is $DEMO_HOST_USER"
+}
+
+STEPS=(step_engine step_image step_doctor_here step_gvisor_engine step_doctor_gvisor step_workspace step_run
+	step_agent_version step_login step_host_files)
 for step in "${STEPS[@]}"; do
 	"$step"
 done
-say "done: the demo engine with its sandbox and volume, and the workspace, are removed"
+say "done: the demo engine with its sandboxes and volume, and the workspaces, are removed"

@@ -121,6 +121,43 @@ gvisor_suite_image() {
 	docker save "$1" -o "$2"
 }
 
+# remove_prefixed PREFIX: every container and volume named PREFIX-..., as a
+# suite that owns that prefix cleans up.
+remove_prefixed() {
+	docker ps -aq --filter "name=^$1-" | xargs -r docker rm -f >/dev/null 2>&1
+	docker volume ls -q --filter "name=^$1-" | xargs -r docker volume rm >/dev/null 2>&1
+}
+
+# launcher_suite: the scratch directory T of a suite that runs the launcher
+# on images tagged TAG and on containers and volumes named P-...: WS, a
+# workspace in it anyone may write; all of them removed on exit.
+launcher_suite() {
+	T=$(scratch_dir)
+	chmod 0755 "$T"
+	WS=$T/workspace
+	mkdir -p "$WS"
+	chmod 0777 "$WS"
+	trap launcher_suite_cleanup EXIT
+	trap 'exit 143' TERM INT
+}
+launcher_suite_cleanup() {
+	remove_prefixed "$P"
+	docker rmi -f "$TAG" >/dev/null 2>&1
+	cleanup_scratch
+}
+
+# host_user_dirs: HWS and HHOME under T, the workspace and home of uid
+# 1234:1235 that runs the launcher in a suite's host-user cases; HWS holds
+# notes ("mine", mode 0600), that user's own file.
+host_user_dirs() {
+	HWS=$T/host-ws
+	HHOME=$T/host-home
+	mkdir -p "$HWS" "$HHOME"
+	printf 'mine\n' >"$HWS/notes"
+	chmod 0600 "$HWS/notes"
+	chown -R 1234:1235 "$HWS" "$HHOME"
+}
+
 # launcher_is_stub: the build's `containai` is still the skeleton that
 # answers every command but `version` with its usage line (no doctor, no run).
 launcher_is_stub() {

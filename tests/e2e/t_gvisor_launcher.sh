@@ -13,6 +13,8 @@
 #    gVisor's kernel, the agent's uid, no capabilities, no_new_privs, the
 #    seccomp filter (every denied call gets its errno), the workspace
 #    writable; re-entry by docker exec; the unsafe opt-ins refused;
+#  - the same run by another user: the agent's account moved to that
+#    user's ids, its workspace files that user's on the host;
 #  - the Kubernetes pod of docs/kubernetes.md as docker runs it under runsc:
 #    the capabilities the page names suffice, across two starts; none at
 #    all is refused;
@@ -158,6 +160,28 @@ expect_match "the host socket: ECI only" "$ERR" 'only available in ECI mode \(th
 cai "$E" run --name "$P-cred" --allow-host-credentials --i-understand-this-exposes-host-credentials -- true
 expect_eq "host credentials: refused in gvisor mode" "$RC" 1
 expect_eq "refused opt-ins created nothing" "$(side_engine_docker "$E" ps -aq | sort | tr '\n' ' ')" "$before"
+
+# ---- the host user's files under gVisor ------------------------------------------
+# gVisor's kernel maps no ids: the agent's account is moved to the ids of
+# whoever runs containai, as in mode none.  (The launcher is run as uid
+# 1234 with the engine socket's group, as a member of the docker group
+# would run it; its config and probe cache are that user's.)
+host_user_dirs
+(cd "$HWS" && setpriv --reuid 1234 --regid 1235 --groups "$(stat -c %g "$E/docker.sock")" env HOME="$HHOME" \
+	XDG_CONFIG_HOME="$HHOME/.config" XDG_CACHE_HOME="$HHOME/.cache" DOCKER_HOST="$(side_engine_host "$E")" \
+	CONTAINAI_IMAGE="$IMG" CONTAINAI_DATA_VOLUME="$P-hostvol" timeout 180 "$LAUNCHER" run --name "$P-host" \
+	-- sh -c 'id -u; id -g; echo theirs >>notes; echo new >made; head -n 1 /proc/version' </dev/null >"$T/out" 2>"$T/err")
+RC=$?
+OUT=$(cat "$T/out")
+expect_eq "host user: run under runsc by uid 1234, without --force" "$RC" 0
+[ "$RC" -eq 0 ] || sed 's/^/    /' "$T/err"
+expect_eq "host user: the agent runs as the host user under runsc" "$(sed -n 1,2p <<<"$OUT" | tr '\n' ' ')" "1234 1235 "
+expect_match "host user: on gVisor's kernel" "$(sed -n 3p <<<"$OUT")" '^Linux version 4\.4\.0 '
+expect_eq "host user: a file the host user owns is edited" "$(cat "$HWS/notes")" "$(printf 'mine\ntheirs')"
+expect_eq "host user: the agent's workspace file is the host user's" "$(stat -c '%u:%g' "$HWS/made" 2>&1)" 1234:1235
+expect_eq "host user: the sandbox was made for 1234:1235" \
+	"$(side_engine_docker "$E" inspect -f '{{range .Config.Env}}{{println .}}{{end}}' \
+		"$(side_engine_sandbox "$E" "$P-host")" | grep '^CONTAINAI_HOST_USER=')" CONTAINAI_HOST_USER=1234:1235
 
 # ---- the Kubernetes pod of docs/kubernetes.md, as docker runs it ---------------
 

@@ -146,7 +146,11 @@ expect_match "failing probe: cannot tell, with docker's reason" "$OUT" '\[ERROR\
 rm -rf "$CACHE"
 cai gvisor -- run --dry-run -- true
 expect_match "run: creates the sandbox under the proven runtime, labelled gvisor, the workspace bound, named by its path alone" "$OUT" \
-	"^docker --context default run -d --name containai-project-[0-9a-f]+ --runtime=runsc --pull=never .*--label containai\\.mode=gvisor --security-opt no-new-privileges .*type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e CONTAINAI_WORKSPACE=$WS --entrypoint .*--sandbox\$"
+	"^docker --context default run -d --name containai-project-[0-9a-f]+ --runtime=runsc --pull=never .*--label containai\\.mode=gvisor --security-opt no-new-privileges .*type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e CONTAINAI_WORKSPACE=$WS -e CONTAINAI_HOST_USER=$(id -u):$(id -g) --entrypoint .*--sandbox\$"
+expect_no_match "run: the join is not told the host user's ids" "$(sed -n 2p <<<"$OUT")" 'CONTAINAI_HOST_USER'
+cai gvisor CAI_FAKE_EXISTING=ours-running CAI_FAKE_HOST_USER=4321:4321 -- run --dry-run
+expect_match "run: a sandbox made for another host user is not re-entered" "$ERR" \
+	"made for host user '4321:4321', not '$(id -u):$(id -g)'.*--restart"
 cai gvisor CAI_FAKE_EXISTING=ours-stopped CAI_FAKE_STATE="$T" -- run -- id -u
 expect_eq "run: starts without --force" "$RC" 0
 expect_eq "run: starts the stopped sandbox, then joins it" \
