@@ -18,7 +18,7 @@
 # Each line reads `volume.METRIC: VALUE (RATIO)`.  Volumes live on a tmpfs
 # (in a private mount namespace), so the numbers measure the preparation,
 # not this machine's disk.
-#   BENCH_RUNS (default 300)
+#   BENCH_RUNS (default 300, in 5 rounds of each side in turn)
 set -euo pipefail
 if [ -z "${CAI_BENCH_NS:-}" ]; then
 	CAI_BENCH_NS=1 exec unshare -m --propagation private bash "$0" "$@"
@@ -26,6 +26,7 @@ fi
 cd "$(dirname "$0")/.."
 B=${CAI_BUILD:-$PWD/build}
 RUNS=${BENCH_RUNS:-300}
+ROUNDS=5
 POLICY=$PWD/policy/volume.ini
 tmp=$(mktemp -d)
 trap 'umount "$tmp"; rm -rf "$tmp"' EXIT
@@ -78,21 +79,33 @@ SH
 # shellcheck disable=SC2016 # a script of its own
 printf '#!/bin/sh\nfor d; do rm -rf "$d"; mkdir "$d"; done\n' >"$tmp/reset.sh"
 
-# median_ms [HYPERFINE ARGS...] -- CMD...: the median of each command in ms
-# (on a busy machine the mean measures its other work too).
+# median_ms ROUNDS [HYPERFINE ARGS...] -- CMD...: the median of each
+# command in ms (on a busy machine the mean measures its other work too),
+# over ROUNDS hyperfine runs of all the commands in turn, so that a change
+# in the machine's load weighs on every command alike.
 median_ms() {
-	local args=()
+	local rounds=$1 args=()
+	shift
 	while [ "$1" != -- ]; do
 		args+=("$1")
 		shift
 	done
 	shift
-	hyperfine -N --style none "${args[@]}" --export-json "$tmp/out.json" "$@" >/dev/null 2>"$tmp/err" ||
-		{ cat "$tmp/err" >&2; exit 1; }
+	rm -f "$tmp"/out.*.json
+	for ((r = 0; r < rounds; r++)); do
+		hyperfine -N --style none "${args[@]}" --export-json "$tmp/out.$r.json" "$@" >/dev/null 2>"$tmp/err" ||
+			{ cat "$tmp/err" >&2; exit 1; }
+	done
 	python3 -c '
-import json, sys
-for r in json.load(open(sys.argv[1]))["results"]:
-    print("%.3f" % (r["median"] * 1e3))' "$tmp/out.json"
+import json, statistics, sys
+times = None
+for f in sys.argv[1:]:
+    results = json.load(open(f))["results"]
+    times = times or [[] for _ in results]
+    for t, r in zip(times, results):
+        t += r["times"]
+for t in times:
+    print("%.3f" % (statistics.median(t) * 1e3))' "$tmp"/out.*.json
 }
 
 # ratio A B [DIGITS]
@@ -114,12 +127,12 @@ config shell "$tmp/shell" "$POLICY"
 "$B/containai-init" -q -c "$tmp/steady.ini" -- /bin/true
 TINI="tini-static -s -- /bin/true"
 
-read -r tini plain steady < <(median_ms --warmup 20 --runs "$RUNS" -- "$TINI" \
+read -r tini plain steady < <(median_ms "$ROUNDS" --warmup 5 --runs "$((RUNS / ROUNDS))" -- "$TINI" \
 	"$B/containai-init -c $tmp/plain.ini -- /bin/true" \
 	"$B/containai-init -c $tmp/steady.ini -- /bin/true" | paste -sd' ')
-read -r tini_fresh fresh < <(median_ms --runs "$RUNS" --prepare "sh $tmp/reset.sh $tmp/fresh $tmp/fresh-home" -- \
+read -r tini_fresh fresh < <(median_ms "$ROUNDS" --runs "$((RUNS / ROUNDS))" --prepare "sh $tmp/reset.sh $tmp/fresh $tmp/fresh-home" -- \
 	"$TINI" "$B/containai-init -c $tmp/fresh.ini -- /bin/true" | paste -sd' ')
-shell=$(median_ms --runs 10 --prepare "sh $tmp/reset.sh $tmp/shell" -- \
+shell=$(median_ms 1 --runs 10 --prepare "sh $tmp/reset.sh $tmp/shell" -- \
 	"bash $tmp/shell-prepare.sh $tmp/shell $POLICY")
 
 echo "volume.start.tini-static: $tini ms (1.00x)"
@@ -142,9 +155,9 @@ for n in 1000 10000; do
 		for (j = 0; j < 99; j++) printf "[file d%d/f%d]\ninit = {}\n", i, j } }' >"$tmp/m$n.ini"
 	config "scale$n" "$tmp/scale$n" "$tmp/m$n.ini"
 done
-read -r s1 s10 < <(median_ms --runs 10 --prepare "sh $tmp/reset.sh $tmp/scale1000" -- \
+read -r s1 s10 < <(median_ms 1 --runs 10 --prepare "sh $tmp/reset.sh $tmp/scale1000" -- \
 	"$B/containai-init -c $tmp/scale1000.ini -- /bin/true" | paste -sd' ')
-s10=$(median_ms --runs 10 --prepare "sh $tmp/reset.sh $tmp/scale10000" -- \
+s10=$(median_ms 1 --runs 10 --prepare "sh $tmp/reset.sh $tmp/scale10000" -- \
 	"$B/containai-init -c $tmp/scale10000.ini -- /bin/true")
 echo "volume.scale.1000-entries: $s1 ms (1.0x)"
 echo "volume.scale.10000-entries: $s10 ms ($(ratio "$s10" "$s1") of 1,000 entries; linear is 10x)"

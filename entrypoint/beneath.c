@@ -152,12 +152,10 @@ static int next_comp(const char **p, struct beneath_comp *c)
 	return 0;
 }
 
-int beneath_open_dir_nofollow(const char *path, struct cai_err *err)
+/* The walk of beneath_open_dir_nofollow, one component at a time: it also
+ * names the component that failed. */
+static int walk_dir_nofollow(const char *path, struct cai_err *err)
 {
-	if (path[0] != '/')
-		return err_set(err, 0, "%s: not an absolute path", path);
-	if (strlen(path) >= PATH_MAX)
-		return err_set(err, ENAMETOOLONG, "%.40s...", path);
 	_cleanup_close_ int cur = open("/", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (cur < 0)
 		return err_set(err, errno, "/");
@@ -187,6 +185,40 @@ int beneath_open_dir_nofollow(const char *path, struct cai_err *err)
 		cur = fd_take(&next);
 	}
 	return fd_take(&cur);
+}
+
+/* Whether `path` (absolute) has a "." or ".." component or one longer
+ * than NAME_MAX: refused before any lookup. */
+static int has_bad_comp(const char *path)
+{
+	for (const char *p = path + 1; *p;) {
+		struct beneath_comp c;
+		if (next_comp(&p, &c) < 0 || c.dots)
+			return 1;
+	}
+	return 0;
+}
+
+int beneath_open_dir_nofollow(const char *path, struct cai_err *err)
+{
+	if (path[0] != '/')
+		return err_set(err, 0, "%s: not an absolute path", path);
+	if (strlen(path) >= PATH_MAX)
+		return err_set(err, ENAMETOOLONG, "%.40s...", path);
+	/* One lookup as strict as the walk: no symlink or magic link at any
+	 * component, every one a directory.  Any failure (openat2 missing or
+	 * filtered, or the path refused) is left to the walk, which says why
+	 * and at which component. */
+	if (!has_bad_comp(path)) {
+		struct open_how how = {
+			.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
+		};
+		int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
+		if (fd >= 0)
+			return fd;
+	}
+	return walk_dir_nofollow(path, err);
 }
 
 int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)

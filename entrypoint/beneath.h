@@ -42,9 +42,10 @@ struct beneath {
 };
 
 /* An O_PATH descriptor of the absolute directory `path`, reached from "/"
- * one component at a time with O_NOFOLLOW: a symlink or magic link at any
- * component (ELOOP), a component that is not a directory (ENOTDIR), "."
- * and ".." are refused.  The volume root is opened this way, and so are
+ * by one openat2(RESOLVE_NO_SYMLINKS) or, where that fails, one component
+ * at a time with O_NOFOLLOW: a symlink or magic link at any component
+ * (ELOOP), a component that is not a directory (ENOTDIR), "." and ".."
+ * are refused.  The volume root is opened this way, and so are
  * the workspace link's parent and its candidates. */
 int beneath_open_dir_nofollow(const char *path, struct cai_err *err);
 

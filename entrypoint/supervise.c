@@ -34,6 +34,9 @@ extern char **environ;
 /* While shutting down as PID 1: how often to look whether the processes
  * that are not our children (entered with `docker exec`) are gone. */
 #define NONCHILD_POLL_MS 50
+/* How long the supervision loop waits without a signal before it sheds
+ * the start-up text (well below the time a person notices). */
+#define SHED_IDLE_MS 100
 
 int exit_status_from_wait(int wstatus)
 {
@@ -182,6 +185,7 @@ struct supervisor {
 	int child_done;
 	int child_status;
 	int sfd;
+	int text_shed;                  /* shed_startup_text has run */
 };
 
 /* Children reaped per turn of a loop.  Between batches each loop looks at
@@ -474,6 +478,23 @@ static void shed_startup_text(void)
 	dl_iterate_phdr(shed_text_segment, NULL);
 }
 
+/* read_signals, the start-up text shed first once no signal has come
+ * for SHED_IDLE_MS: a command that ends at once (a probe, a script's
+ * one-liner) would only have PID 1 fault the shed pages back in to exit,
+ * while one that keeps running is shed as soon as it settles. */
+static int next_signals(struct supervisor *s, int timeout_ms, struct signalfd_siginfo si[SIGNAL_BATCH])
+{
+	if (!s->text_shed && timeout_ms != 0) {
+		struct pollfd pfd = { .fd = s->sfd, .events = POLLIN };
+		int r = poll(&pfd, 1, SHED_IDLE_MS);
+		if (r == 0 || (r < 0 && errno != EINTR)) {
+			shed_startup_text();
+			s->text_shed = 1;
+		}
+	}
+	return read_signals(s->sfd, timeout_ms, si);
+}
+
 /* Signals that end a sandbox: docker stop's SIGTERM and their kin. */
 static int is_stop_signal(uint32_t sig)
 {
@@ -493,7 +514,7 @@ static int sandbox_loop(struct supervisor *s)
 	for (;;) {
 		struct signalfd_siginfo si[SIGNAL_BATCH];
 		uint32_t stop = 0;
-		int n = read_signals(s->sfd, r == REAP_MORE ? 0 : -1, si);
+		int n = next_signals(s, r == REAP_MORE ? 0 : -1, si);
 
 		if (n < 0) {
 			log_error("signalfd read: %s", strerror(errno));
@@ -603,7 +624,6 @@ int supervise_run(const struct supervise_spec *spec)
 		log_error("signalfd: %s", strerror(errno));
 		return abort_child(&s);
 	}
-	shed_startup_text();
 	if (!spec->argv)
 		return sandbox_loop(&s);
 	enum reap_result r = REAP_IDLE;
@@ -611,7 +631,7 @@ int supervise_run(const struct supervise_spec *spec)
 		struct signalfd_siginfo si[SIGNAL_BATCH];
 		/* After a full batch of reaping, look at the signals without
 		 * waiting, then reap the next batch. */
-		int n = read_signals(s.sfd, r == REAP_MORE ? 0 : -1, si);
+		int n = next_signals(&s, r == REAP_MORE ? 0 : -1, si);
 
 		if (n < 0) {
 			/* Cannot supervise any more: end the command rather than
