@@ -17,8 +17,8 @@ B        := build
 LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
                     landlock manifest mountinfo seccomp_policy supervise volume workspace
-LAUNCHER_MODULES := argv batch cli credential detect docker doctor egress gates plan plan_exec \
-                    proc_run reentry sandbox_run session settings wsname
+LAUNCHER_MODULES := argv batch cli credential detect docker doctor egress egress_proxy gates plan \
+                    plan_exec proc_run reentry sandbox_run session settings wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \

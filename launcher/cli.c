@@ -16,6 +16,7 @@ const char cli_usage[] =
 	"                     [--allow-host-docker-socket --i-understand-this-grants-root-access]\n"
 	"                     [-- COMMAND [ARG...]]\n"
 	"       containai stop [--name NAME] [--workspace DIR] [--context CTX]\n"
+	"       containai logs --egress [--follow] [--name NAME] [--workspace DIR] [--context CTX]\n"
 	"       containai version\n"
 	"See containai(1).\n";
 
@@ -37,9 +38,10 @@ struct valopt {
 
 #define C(x) (1u << (x))
 static const struct valopt valopts[] = {
-	{ "--workspace", C(CMD_RUN) | C(CMD_STOP), offsetof(struct cli, workspace) },
-	{ "--name", C(CMD_RUN) | C(CMD_STOP), offsetof(struct cli, name) },
-	{ "--context", C(CMD_RUN) | C(CMD_STOP) | C(CMD_DOCTOR), offsetof(struct cli, context) },
+	{ "--workspace", C(CMD_RUN) | C(CMD_STOP) | C(CMD_LOGS), offsetof(struct cli, workspace) },
+	{ "--name", C(CMD_RUN) | C(CMD_STOP) | C(CMD_LOGS), offsetof(struct cli, name) },
+	{ "--context", C(CMD_RUN) | C(CMD_STOP) | C(CMD_DOCTOR) | C(CMD_LOGS), offsetof(struct cli, context) },
+	{ "--egress", C(CMD_RUN), offsetof(struct cli, egress) },
 	{ "--image", C(CMD_RUN), offsetof(struct cli, image) },
 	{ "--data-volume", C(CMD_RUN), offsetof(struct cli, data_volume) },
 };
@@ -52,6 +54,8 @@ struct flagopt {
 
 static const struct flagopt flagopts[] = {
 	{ "--json", C(CMD_DOCTOR), offsetof(struct cli, json) },
+	{ "--egress", C(CMD_LOGS), offsetof(struct cli, egress_log) },
+	{ "--follow", C(CMD_LOGS), offsetof(struct cli, follow) },
 	{ "--force", C(CMD_RUN), offsetof(struct cli, force) },
 	{ "--dry-run", C(CMD_RUN), offsetof(struct cli, dry_run) },
 	{ "--detach", C(CMD_RUN), offsetof(struct cli, detach) },
@@ -90,6 +94,17 @@ static int cli_option(struct cli *o, int argc, char **argv, int *i, struct cai_e
 		*(const char **)((char *)o + valopts[k].off) = v;
 		return 0;
 	}
+	if (o->cmd == CMD_RUN && n == 14 && !strncmp(a, "--egress-allow", n)) {
+		const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+		if (!v || !v[0])
+			return err_set(err, 0, "--egress-allow needs a domain");
+		const char **grown = realloc(o->egress_allow, (o->negress_allow + 1) * sizeof(*grown));
+		if (!grown)
+			return err_set(err, ENOMEM, "--egress-allow");
+		o->egress_allow = grown;
+		o->egress_allow[o->negress_allow++] = v;
+		return 0;
+	}
 	if (o->cmd == CMD_RUN && (!strncmp(a, "--env", n) && n == 5)) {
 		const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
 		if (!v || !env_word_ok(v))
@@ -106,7 +121,7 @@ static int cli_option(struct cli *o, int argc, char **argv, int *i, struct cai_e
 
 int cli_parse(int argc, char **argv, struct cli *o, struct cai_err *err)
 {
-	static const char *const names[] = { "help", "doctor", "run", "stop", "version" };
+	static const char *const names[] = { "help", "doctor", "run", "stop", "version", "logs" };
 
 	memset(o, 0, sizeof(*o));
 	if (argc < 2)
@@ -134,6 +149,8 @@ int cli_parse(int argc, char **argv, struct cli *o, struct cai_err *err)
 		if (cli_option(o, argc, argv, &i, err) < 0)
 			return -1;
 	}
+	if (o->cmd == CMD_LOGS && !o->egress_log)
+		return err_set(err, 0, "logs: only the egress proxy's log exists yet; use logs --egress");
 	return 0;
 }
 
@@ -141,4 +158,6 @@ void cli_free(struct cli *o)
 {
 	free(o->env);
 	o->env = NULL;
+	free(o->egress_allow);
+	o->egress_allow = NULL;
 }

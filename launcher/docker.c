@@ -113,24 +113,27 @@ json_t *docker_json(const struct proc_job *j, json_type want, struct cai_err *er
 	return json_incref(v);
 }
 
-int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err)
+struct proc_job *docker_inspect_add(const struct docker *d, const char *kind, const char *name,
+				   struct batch *b, struct cai_err *err)
 {
-	_cleanup_batch_ struct batch b = { 0 };
 	_cleanup_argv_ struct argv a = { 0 };
 	struct proc_job *j;
 
-	*out = NULL;
 	docker_argv(d, &a);
-	argv_push(&a, "container");
+	argv_push(&a, kind);
 	argv_push(&a, "inspect");
 	argv_push(&a, "--format");
 	argv_push(&a, "{{json .}}");
 	argv_push(&a, name);
-	if (!(j = batch_add(&b, &a, err)))
-		return -1;
+	if (!(j = batch_add(b, &a, err)))
+		return NULL;
 	j->timeout_ms = d->timeout_ms;
-	if (batch_run(&b, err) < 0)
-		return -1;
+	return j;
+}
+
+int docker_inspect_read(const struct proc_job *j, const char *name, json_t **out, struct cai_err *err)
+{
+	*out = NULL;
 	if (!proc_ok(j) && j->started && j->exited && strcasestr(j->errout, "no such"))
 		return 0;
 	if (!proc_ok(j)) {
@@ -139,5 +142,16 @@ int docker_inspect(const struct docker *d, const char *name, json_t **out, struc
 		return err_set(err, 0, "cannot tell whether the name %s is taken: %s", name, why);
 	}
 	*out = docker_json(j, JSON_OBJECT, err);
-	return *out ? 0 : err_prefix(err, "sandbox %s", name);
+	return *out ? 0 : err_prefix(err, "%s", name);
+}
+
+int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	struct proc_job *j;
+
+	*out = NULL;
+	if (!(j = docker_inspect_add(d, "container", name, &b, err)) || batch_run(&b, err) < 0)
+		return -1;
+	return docker_inspect_read(j, name, out, err) < 0 ? err_prefix(err, "sandbox") : 0;
 }

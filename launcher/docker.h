@@ -50,6 +50,16 @@ void docker_argv(const struct docker *d, struct argv *a);
  * ...") when refused as above.  The caller owns the reference. */
 json_t *docker_json(const struct proc_job *job, json_type want, struct cai_err *err);
 
+struct batch;
+
+/* `docker KIND inspect NAME` (KIND container or network) as a job of b,
+ * and its answer as a JSON object in *out - NULL when nothing answers to
+ * NAME. */
+struct proc_job *docker_inspect_add(const struct docker *d, const char *kind, const char *name,
+				   struct batch *b, struct cai_err *err);
+int docker_inspect_read(const struct proc_job *job, const char *name, json_t **out,
+			struct cai_err *err);
+
 /* `docker container inspect NAME` as its JSON object in *out; *out is
  * NULL when no container answers to NAME. */
 int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err);

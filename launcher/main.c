@@ -37,6 +37,10 @@ static int command(const struct cli *o, int *code, struct cai_err *err)
 		if (sandbox_stop(&s, o, code, err) < 0)
 			return -1;
 		break;
+	case CMD_LOGS:
+		if (sandbox_logs(&s, o, code, err) < 0)
+			return -1;
+		break;
 	default:
 		break;
 	}

@@ -2,9 +2,13 @@
 #include "plan.h"
 
 #include "argv.h"
+#include "egress_proxy.h"
 
-void plan_want(const struct session *s, const char *name, struct reentry_want *w)
+void plan_want(const struct session *s, const char *name, const struct egress_policy *egress,
+	       const char *egress_network, struct reentry_want *w)
 {
+	w->egress = egress;
+	w->egress_network = egress ? egress_network : NULL;
 	w->name = name;
 	w->workspace = s->workspace;
 	w->image = s->cfg.image;
@@ -66,6 +70,8 @@ static int plan_docker_run(const struct plan_input *in, struct batch *b, struct 
 	argv_pushf(&a, "type=bind,source=%s,target=" SANDBOX_WORKSPACE_DIR, s->workspace);
 	argv_push(&a, "-w");
 	argv_push(&a, SANDBOX_WORKSPACE_DIR);
+	if (in->egress)
+		egress_sandbox_args(in->egress, in->egress_network, in->egress_addr, &a);
 	push_env(&a, in);
 	argv_push(&a, attach_flag(in));
 	argv_push(&a, s->cfg.image);

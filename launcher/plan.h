@@ -7,7 +7,9 @@
  * commands, in order, as a batch that plan_exec runs or prints:
  *   sysbox: docker run --runtime=sysbox-runc with our labels,
  *           no-new-privileges, the data volume at SANDBOX_DATA_DIR and the
- *           workspace at SANDBOX_WORKSPACE_DIR (also the working directory);
+ *           workspace at SANDBOX_WORKSPACE_DIR (also the working directory),
+ *           and with egress the internal network, the dead resolver and
+ *           the proxy variables (egress_proxy's);
  *   none:   the same without --runtime (the gates let it through only
  *           with --force);
  *   re-entry of ours: running -> docker exec --user agent, stopped ->
@@ -37,10 +39,14 @@ struct plan_input {
 	const struct reentry *existing;  /* docker modes: the name's container */
 	int env_fd;                      /* the --env values' pipe; -1: as -e words (dry run) */
 	int tty;                         /* stdin and stdout are a terminal */
+	const struct egress_policy *egress; /* NULL: egress off */
+	const char *egress_network;      /* the sandbox's internal network */
+	const char *egress_addr;         /* the proxy's address on it */
 };
 
-/* What `run` would create now, for reentry_judge. */
-void plan_want(const struct session *s, const char *name, struct reentry_want *w);
+/* What `run` would create now, for reentry_judge; egress NULL when off. */
+void plan_want(const struct session *s, const char *name, const struct egress_policy *egress,
+	       const char *egress_network, struct reentry_want *w);
 
 /* Append the steps to b: -1 with err set when refused. */
 int plan_run(const struct plan_input *in, struct batch *b, struct cai_err *err);

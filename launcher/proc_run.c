@@ -25,7 +25,7 @@
  * and failed". */
 static void proc_child(struct proc_job *j, int out_w, int err_w, int exec_w)
 {
-	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int devnull = j->stdin_fd > 0 ? j->stdin_fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	/* Own process group: the deadline kills the program and everything
 	 * it started, and a terminal's Ctrl-C does not reach probes. */

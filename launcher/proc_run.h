@@ -2,7 +2,7 @@
 /* proc_run: run external programs (docker, sbx, git) for the launcher.
  *
  * Owns: spawning a program by argv with a PATH lookup and no shell, its
- * stdin on /dev/null, its stdout and stderr captured up to a bound, and a
+ * stdin on /dev/null (or a descriptor the caller gives), its stdout and stderr captured up to a bound, and a
  * hard deadline after which its whole process group gets SIGKILL.  Several
  * jobs run concurrently and are waited for together, so independent probes
  * cost the time of the slowest one, not the sum.
@@ -30,6 +30,7 @@ struct proc_job {
 	char *const *argv;      /* argv[0] is looked up on PATH */
 	unsigned timeout_ms;    /* 0 means the default of 10 s */
 	size_t out_max;         /* 0 means PROC_OUT_MAX; applies to stdout and stderr each */
+	int stdin_fd;           /* > 0: the program's stdin (the caller's to close); else /dev/null */
 
 	/* out */
 	int started;            /* the program was executed */

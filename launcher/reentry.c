@@ -5,6 +5,9 @@
 #include <stdio.h>
 #include <string.h>
 
+#include <arpa/inet.h>
+
+#include "egress_proxy.h"
 #include "macro.h"
 
 static const char *jstr(const json_t *obj, const char *key)
@@ -83,6 +86,70 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 	return 0;
 }
 
+static int env_has(const json_t *env, const char *word)
+{
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(env, i, v)
+		if (json_is_string(v) && !strcmp(json_string_value(v), word))
+			return 1;
+	return 0;
+}
+
+/* The network `run` gives: 1 with r->why when not. */
+static int network_shape(const json_t *root, const struct reentry_want *w, struct reentry *r)
+{
+	const json_t *hc = json_object_get(root, "HostConfig");
+	const json_t *nets = json_object_get(json_object_get(root, "NetworkSettings"), "Networks");
+	const json_t *dns = json_object_get(hc, "Dns");
+	const json_t *env = json_object_get(json_object_get(root, "Config"), "Env");
+	const char *mode = jstr(hc, "NetworkMode");
+	static const char proxy[] = "HTTP_PROXY=http://";
+	_cleanup_argv_ struct argv want = { 0 };
+	char addr[16] = "";
+	struct in_addr a;
+	size_t i;
+	json_t *v;
+
+	if (!w->egress_network)
+		return strcmp(mode, "default") && strcmp(mode, "bridge")
+			? refuse(r, "its network is '%.100s', not the default one (egress off)", mode) : 0;
+	if (strcmp(mode, w->egress_network) || json_object_size(nets) != 1 ||
+	    !json_object_get(nets, w->egress_network))
+		return refuse(r, "it is not on its egress network %.100s alone", w->egress_network);
+	if (json_array_size(dns) != 1 || strcmp(json_string_value(json_array_get(dns, 0)) ?: "", EGRESS_NO_DNS))
+		return refuse(r, "its resolver is not the egress one");
+	json_array_foreach(env, i, v) {
+		const char *e = json_is_string(v) ? json_string_value(v) : "";
+		if (!strncmp(e, proxy, sizeof(proxy) - 1)) {
+			size_t n = strcspn(e + sizeof(proxy) - 1, ":");
+			if (n < sizeof(addr))
+				snprintf(addr, sizeof(addr), "%.*s", (int)n, e + sizeof(proxy) - 1);
+		}
+	}
+	if (!addr[0] || inet_pton(AF_INET, addr, &a) != 1)
+		return refuse(r, "it has no egress proxy address");
+	egress_sandbox_env(w->egress, addr, &want);
+	for (i = 0; i < want.n; i++)
+		if (!env_has(env, want.v[i]))
+			return refuse(r, "its egress variables differ (%.60s)", want.v[i]);
+	/* Nothing else pointing at the proxy: an endpoint of a credential
+	 * that is gone. */
+	char mark[40];
+	snprintf(mark, sizeof(mark), "=http://%s:", addr);
+	json_array_foreach(env, i, v) {
+		const char *e = json_is_string(v) ? json_string_value(v) : "";
+		int wanted = 0;
+		for (size_t k = 0; k < want.n; k++)
+			wanted |= !strcmp(want.v[k], e);
+		if (strstr(e, mark) && !wanted)
+			return refuse(r, "its egress variables differ (%.60s)", e);
+	}
+	snprintf(r->egress_addr, sizeof(r->egress_addr), "%s", addr);
+	return 0;
+}
+
 /* The name of the volume at SANDBOX_DATA_DIR, "" when none. */
 static const char *data_volume(const json_t *root)
 {
@@ -135,7 +202,7 @@ int reentry_judge(const json_t *root, const struct reentry_want *w, struct reent
 	}
 	r->kind = REENTRY_OURS;
 	r->running = json_is_true(json_object_get(json_object_get(root, "State"), "Running"));
-	if (!unsafe_shape(root, w->workspace, r))
+	if (!unsafe_shape(root, w->workspace, r) && !network_shape(root, w, r))
 		other_contents(root, w, r);
 
 	const json_t *cmd = json_object_get(config, "Cmd");

@@ -15,8 +15,11 @@
  * Our labels prove nothing (anyone who can create containers can set
  * them), so the shape is checked too: not privileged, no added
  * capabilities or devices, no host PID, network, IPC or user namespace,
- * no security option but no-new-privileges, and no mount besides the data
- * volume and this workspace bound at SANDBOX_WORKSPACE_DIR.
+ * no security option but no-new-privileges, no mount besides the data
+ * volume and this workspace bound at SANDBOX_WORKSPACE_DIR, and the
+ * network `run` gives: with egress, its internal network alone, the dead
+ * resolver and exactly the proxy variables (for the proxy address it
+ * names, which is reported); without, the default network.
  * Refuses: an answer without a valid 64-hex container id.
  */
 #ifndef CAI_REENTRY_H
@@ -25,6 +28,7 @@
 #include <jansson.h>
 
 #include "argv.h"
+#include "egress.h"
 #include "err.h"
 
 #define SANDBOX_DATA_DIR "/mnt/agent-data"
@@ -39,6 +43,8 @@ enum reentry_kind { REENTRY_NONE = 0, REENTRY_FOREIGN, REENTRY_REFUSED, REENTRY_
 struct reentry_want {
 	const char *name, *workspace, *image, *data_volume;
 	const char *runtime;            /* the runtime it must run under, NULL for any */
+	const char *egress_network;     /* its only network; NULL: egress off */
+	const struct egress_policy *egress;
 };
 
 struct reentry {
@@ -47,6 +53,7 @@ struct reentry {
 	char id[65];                    /* later commands name it by id, never by name */
 	char why[320];                  /* refused: what is wrong with it */
 	struct argv cmd;                /* Config.Cmd, for exec without a command */
+	char egress_addr[16];           /* the proxy address its variables name */
 };
 
 /* inspect: the container's JSON object, NULL when none answered to the

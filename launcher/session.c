@@ -32,6 +32,7 @@ static int session_flags(struct settings *c, const struct cli *o, struct cai_err
 		{ "image", o->image, "--image" },
 		{ "data_volume", o->data_volume, "--data-volume" },
 		{ "context", o->context, "--context" },
+		{ "egress", o->egress, "--egress" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)

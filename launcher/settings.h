@@ -2,8 +2,9 @@
 /* settings: the launcher's settings and where each one comes from.
  *
  * Owns: $XDG_CONFIG_HOME/containai/config.ini (default
- * ~/.config/containai/config.ini), its [default] section and its
- * per-workspace sections `[workspace /absolute/path]`, the CONTAINAI_*
+ * ~/.config/containai/config.ini), its [default] section, its
+ * per-workspace sections `[workspace /absolute/path]` and its
+ * `[credential NAME]` sections (their keys are credential's), the CONTAINAI_*
  * environment variables, and the precedence flag > environment > config
  * (workspace section over [default]) > built-in default.
  * Refuses: unknown sections and keys, bad values, and above all any key
@@ -15,6 +16,10 @@
 #ifndef CAI_SETTINGS_H
 #define CAI_SETTINGS_H
 
+#include <stddef.h>
+
+#include "credential.h"
+#include "egress.h"
 #include "err.h"
 
 /* The sandbox image `make image` builds: the one default. */
@@ -23,6 +28,9 @@
 #define CAI_DEFAULT_AGENT "claude"
 #define CAI_DEFAULT_TIMEOUT_S 10
 #define SETTINGS_VALUE_MAX 256
+#define CAI_DEFAULT_EGRESS_IMAGE "containai-egress:latest"
+#define CAI_DEFAULT_EGRESS_NETWORK "bridge"
+#define SETTINGS_LIST_MAX 4096
 
 struct settings {
 	char path[4096];                     /* the file read, "" when none */
@@ -33,6 +41,15 @@ struct settings {
 	char agent[SETTINGS_VALUE_MAX];       /* agent name for sbx and docker sandbox */
 	unsigned timeout_s;                  /* per docker/sbx call */
 	int require_isolation;
+	enum egress_mode egress;              /* balanced unless set */
+	char egress_allow[SETTINGS_LIST_MAX]; /* domain rules, blank-separated */
+	char egress_allow_cidr[SETTINGS_LIST_MAX];
+	char egress_dns[SETTINGS_VALUE_MAX];  /* the proxy's resolvers, "" = its own */
+	char egress_network[SETTINGS_VALUE_MAX]; /* the proxy's way out */
+	char egress_image[SETTINGS_VALUE_MAX];
+	char egress_ca_file[1024];            /* extra CAs for credential upstreams */
+	struct credential_conf cred[CREDENTIAL_MAX]; /* [credential NAME] sections */
+	size_t ncred;
 };
 
 /* Built-in defaults. */
@@ -50,12 +67,15 @@ int settings_load_buf(struct settings *c, const char *buf, size_t len, const cha
 		     const char *workspace, struct cai_err *err);
 
 /* Layer CONTAINAI_IMAGE, CONTAINAI_PROBE_IMAGE, CONTAINAI_DATA_VOLUME,
- * CONTAINAI_AGENT, CONTAINAI_TIMEOUT and CONTAINAI_REQUIRE_ISOLATION. */
+ * CONTAINAI_AGENT, CONTAINAI_TIMEOUT, CONTAINAI_REQUIRE_ISOLATION and
+ * CONTAINAI_EGRESS. */
 int settings_apply_env(struct settings *c, struct cai_err *err);
 
 /* One setting by its config-file name (image, probe_image, data_volume,
- * context, agent, timeout, require_isolation), from any source: command
- * line flags are layered last through this. */
+ * context, agent, timeout, require_isolation, egress, egress_allow,
+ * egress_allow_cidr, egress_dns, egress_network, egress_image,
+ * egress_ca_file), from any source: command line flags are layered last
+ * through this. */
 int settings_set(struct settings *c, const char *key, const char *value, struct cai_err *err);
 
 /* The probe image in effect. */
