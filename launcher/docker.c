@@ -134,7 +134,9 @@ struct proc_job *docker_inspect_add(const struct docker *d, const char *kind, co
 int docker_inspect_read(const struct proc_job *j, const char *name, json_t **out, struct cai_err *err)
 {
 	*out = NULL;
-	if (!proc_ok(j) && j->started && j->exited && strcasestr(j->errout, "no such"))
+	/* Containers answer "No such container", networks "network N not found". */
+	if (!proc_ok(j) && j->started && j->exited &&
+	    (strcasestr(j->errout, "no such") || strcasestr(j->errout, " not found")))
 		return 0;
 	if (!proc_ok(j)) {
 		char why[512];

@@ -142,7 +142,7 @@ int egress_words(const char *list, char kind, struct argv *out, struct cai_err *
 		if (out)
 			argv_push(out, word);
 	}
-	return out ? argv_ok(out, err) : 0;
+	return out && out->oom ? argv_ok(out, err) : 0;
 }
 
 int egress_list_parse(const char *buf, size_t len, const char *name, struct argv *out,
@@ -221,7 +221,7 @@ int egress_host_addresses(struct egress_policy *p, struct cai_err *err)
 		argv_push(&p->host_addrs, host);
 	}
 	freeifaddrs(ifa);
-	return argv_ok(&p->host_addrs, err);
+	return p->host_addrs.oom ? argv_ok(&p->host_addrs, err) : 0;
 }
 
 void egress_policy_release(struct egress_policy *p)
@@ -385,8 +385,8 @@ char *egress_squid_conf(const struct egress_policy *p, struct cai_err *err)
 	if (!f)
 		return err_set(err, errno, "squid.conf"), NULL;
 	squid_base(f, p);
-	squid_access(f, p);
 	squid_credentials(f, p);
+	squid_access(f, p);
 	/* egress-load writes these lines out as the CA file. */
 	for (const char *c = p->ca_pem; c && *c;) {
 		size_t n = strcspn(c, "\n");

@@ -345,7 +345,7 @@ int egress_up(const struct docker *d, const struct egress_want *w, struct egress
 		return -1;
 	load = &b.job[b.n - 1];
 	load->stdin_fd = fd;
-	if (!f->addr[0] && !(look = docker_inspect_add(d, "container", f->proxy_id, &b, err)))
+	if (!out && !f->addr[0] && !(look = docker_inspect_add(d, "container", f->proxy_id, &b, err)))
 		return -1;
 	if (egress_round(&b, out, timeout_ms, err) < 0)
 		return -1;

@@ -93,7 +93,7 @@ TEST(plan_sysbox_run_and_what_reentry_expects_of_it)
 		 "--runtime=sysbox-runc ", "sysbox");
 	CHECK_PLAN(&in, want);
 	struct reentry_want w;
-	plan_want(&s, "n1", &w);
+	plan_want(&s, "n1", NULL, NULL, &w);
 	CHECK_STR(w.runtime, "sysbox-runc");
 	CHECK_STR(w.image, "containai:latest");
 	CHECK_STR(w.data_volume, "containai-data");
@@ -109,7 +109,7 @@ TEST(plan_unisolated_run_has_no_runtime)
 	in.tty = 1;
 	snprintf(want, sizeof(want), RUN_SHAPE "-it containai:latest\n", "", "none");
 	CHECK_PLAN(&in, want);
-	plan_want(&s, "n1", &w);
+	plan_want(&s, "n1", NULL, NULL, &w);
 	CHECK(w.runtime == NULL);
 }
 

@@ -10,6 +10,7 @@
 
 #include "answer.h"
 #include "macro.h"
+#include "credential.h"
 #include "reentry.h"
 #include "unit.h"
 
@@ -151,4 +152,64 @@ TEST(reentry_never_judges_an_answer_with_a_repeated_key)
 
 	CHECK(answer_inspect("inspect-duplicate-key.json", &err) == NULL);
 	CHECK_CONTAINS(err.msg, "docker container inspect: answer is not the expected JSON");
+}
+
+/* inspect-egress.json was recorded from a sandbox `run` created with an
+ * egress proxy (network NAME-egress, proxy at 172.24.0.2, one credential
+ * endpoint TEST_BASE_URL on port 8081); the other inspect-egress-*.json
+ * change one thing each. */
+static const struct credential egress_cred = {
+	.c = { .name = "test", .endpoint_env = "TEST_BASE_URL", .placeholder_env = "TEST_API_KEY" },
+	.listen_port = 8081,
+};
+static const struct egress_policy egress_policy = { .cred = &egress_cred, .ncred = 1 };
+
+TEST(reentry_egress_sandbox_is_ours_and_names_its_proxy)
+{
+	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry_want w = want;
+
+	w.egress = &egress_policy;
+	w.egress_network = NAME "-egress";
+	CHECK_INT(judge("inspect-egress.json", &w, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+	CHECK_STR(r.egress_addr, "172.24.0.2");
+}
+
+TEST(reentry_refuses_every_other_network_shape)
+{
+	struct reentry_want w = want;
+	static const struct { const char *file, *why; } cases[] = {
+		{ "inspect-egress-second-network.json", "not on its egress network" },
+		{ "inspect-egress-resolver.json", "resolver" },
+		{ "inspect-egress-no-https-proxy.json", "https_proxy" },
+		{ "inspect-egress-stale-endpoint.json", "OLD_BASE_URL" },
+		{ "inspect-running.json", "not on its egress network" },
+	};
+
+	w.egress = &egress_policy;
+	w.egress_network = NAME "-egress";
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		_cleanup_reentry_ struct reentry r = { 0 };
+		CHECK_INT(judge(cases[i].file, &w, &r), 0);
+		if (r.kind != REENTRY_REFUSED || !strstr(r.why, cases[i].why)) {
+			unit_fail(__FILE__, __LINE__, "%s: kind %d, why '%s'", cases[i].file, r.kind, r.why);
+			return;
+		}
+	}
+	/* A credential the sandbox was not made with. */
+	struct credential two[2] = { egress_cred, egress_cred };
+	snprintf(two[1].c.endpoint_env, sizeof(two[1].c.endpoint_env), "OTHER_BASE_URL");
+	two[1].c.placeholder_env[0] = '\0';
+	two[1].listen_port = 8082;
+	struct egress_policy p2 = { .cred = two, .ncred = 2 };
+	w.egress = &p2;
+	_cleanup_reentry_ struct reentry r = { 0 };
+	CHECK_INT(judge("inspect-egress.json", &w, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	/* And with egress off, a sandbox on an egress network is not entered. */
+	_cleanup_reentry_ struct reentry off = { 0 };
+	CHECK_INT(judge("inspect-egress.json", &want, &off), 0);
+	CHECK_INT(off.kind, REENTRY_REFUSED);
+	CHECK_CONTAINS(off.why, "egress off");
 }
