@@ -17,8 +17,8 @@ B        := build
 LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
                     landlock manifest mountinfo seccomp_policy supervise volume workspace
-LAUNCHER_MODULES := argv batch cli credential detect docker doctor egress egress_proxy gates plan \
-                    plan_exec proc_run reentry sandbox_run session settings wsname
+LAUNCHER_MODULES := argv batch cli credential detect docker doctor egress egress_proxy gates \
+                    guest_kernel plan plan_exec proc_run reentry sandbox_run session settings wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
@@ -139,6 +139,12 @@ $(B)/helpers/%: tests/helpers/%.c
 	@mkdir -p $(B)/helpers $(B)/dep/helpers
 	$(CC) -std=gnu11 -O2 $(WARN) $(DEPFLAGS) -MF $(B)/dep/helpers/$*.d -static -o $@ $< \
 		$(if $(findstring seccomp,$*),-lseccomp,)
+
+# A launcher module's rule, run by the e2e suites on live output.
+$(B)/helpers/guest_kernel_classify: tests/helpers/guest_kernel_classify.c launcher/guest_kernel.c \
+		launcher/guest_kernel.h
+	@mkdir -p $(B)/helpers
+	$(CC) -std=gnu11 -O2 $(WARN) -static $(LAUNCHER_INC) -o $@ $(filter %.c,$^)
 
 helpers: $(HELPERS)
 

@@ -14,6 +14,7 @@
 
 #include "fd.h"
 #include "log.h"
+#include "mountinfo.h"
 
 #define BENEATH_RESOLVE (RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV)
 /* openat2 returns EAGAIN when a rename anywhere on the system might have
@@ -44,8 +45,19 @@ struct fd_identity {
 	ino_t ino;
 	uint64_t nlink;
 	uint64_t mnt_id;
+	int has_mnt_id;         /* 0: the kernel reports none (gVisor) */
 	int is_mount_root;
 };
+
+int beneath_statx_mnt_id(const struct statx *stx, uint64_t *mnt_id)
+{
+	/* STATX_ATTR_MOUNT_ROOT came with mount ids (5.8): a kernel that
+	 * reports one without the other is not trusted with either. */
+	if (!(stx->stx_mask & STATX_MNT_ID) || !(stx->stx_attributes_mask & STATX_ATTR_MOUNT_ROOT))
+		return 0;
+	*mnt_id = stx->stx_mnt_id;
+	return 1;
+}
 
 static int fd_identify(int fd, struct fd_identity *id)
 {
@@ -53,19 +65,60 @@ static int fd_identify(int fd, struct fd_identity *id)
 
 	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID, &stx) < 0)
 		return -1;
-	/* Without a mount id a bind mount of the same filesystem inside the
-	 * volume is invisible; refuse rather than check half. */
-	if (!(stx.stx_mask & STATX_MNT_ID) || !(stx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)) {
-		errno = ENOSYS;
-		return -1;
-	}
 	id->mode = stx.stx_mode;
 	id->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
 	id->ino = stx.stx_ino;
 	id->nlink = stx.stx_nlink;
-	id->mnt_id = stx.stx_mnt_id;
-	id->is_mount_root = !!(stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	id->mnt_id = 0;
+	id->has_mnt_id = beneath_statx_mnt_id(&stx, &id->mnt_id);
+	id->is_mount_root = id->has_mnt_id && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
 	return 0;
+}
+
+int beneath_on_root_mount(const struct beneath *b, const struct statx *stx)
+{
+	uint64_t id;
+
+	if (b->by_table)
+		return makedev(stx->stx_dev_major, stx->stx_dev_minor) == b->dev;
+	return beneath_statx_mnt_id(stx, &id) && id == b->mnt_id;
+}
+
+static int same_mount(const struct beneath *b, const struct fd_identity *id)
+{
+	if (b->by_table)
+		return id->dev == b->dev;
+	return id->has_mnt_id && id->mnt_id == b->mnt_id;
+}
+
+/* Without statx mount ids: the mount table says which mount the root is
+ * on (its device must be that mount's) and that no mount lies beneath it,
+ * so that the device number alone tells every later step whether it left
+ * the root's mount.  Sets *mnt_id (the table's id) and *is_mount_root. */
+static int table_check_root(const char *path, dev_t dev, uint64_t *mnt_id, int *is_mount_root,
+			    struct cai_err *err)
+{
+	struct mount_table t = { 0 };
+	int r = 0;
+
+	if (mountinfo_read_self(&t, err) < 0)
+		return -1;
+	const struct mount_entry *on = mountinfo_mount_of(&t, path);
+	const struct mount_entry *inside = mountinfo_first_beneath(&t, path);
+	/* A line the parser skipped could be the mount that matters. */
+	if (t.malformed)
+		r = err_set(err, 0, "%s: /proc/self/mountinfo has %zu lines that cannot be read", path, t.malformed);
+	else if (!on || makedev(on->major, on->minor) != dev)
+		r = err_refuse(err, EXDEV, path, "not on the mount the mount table shows there");
+	else if (inside) {
+		r = err_set(err, 0, "%s: %s is a mount inside it (refused)", path, inside->mount_point);
+		err->errnum = EXDEV;
+	} else {
+		*mnt_id = on->mnt_id;
+		*is_mount_root = !strcmp(on->mount_point, path);
+	}
+	mountinfo_free(&t);
+	return r;
 }
 
 /* One component of a path: every loop over a path's components takes
@@ -178,6 +231,12 @@ int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
 	b->ino = id.ino;
 	b->mnt_id = id.mnt_id;
 	b->is_mount_root = id.is_mount_root;
+	if (!id.has_mnt_id) {
+		b->by_table = 1;
+		log_debug("%s: statx reports no mount id: mounts are told apart by the mount table and device numbers", path);
+		if (table_check_root(b->path, b->dev, &b->mnt_id, &b->is_mount_root, err) < 0)
+			return -1;
+	}
 	b->root_fd = fd_take(&root);
 	return 0;
 }
@@ -195,7 +254,13 @@ int beneath_verify_root(const struct beneath *b, struct cai_err *err)
 		return err_set(err, EBADF, "%s: root not open", b->path);
 	if (fd_identify(b->root_fd, &id) < 0)
 		return err_set(err, errno, "%s: statx", b->path);
-	if (id.dev != b->dev || id.ino != b->ino || id.mnt_id != b->mnt_id)
+	if (b->by_table) {
+		int is_root;
+		if (table_check_root(b->path, id.dev, &id.mnt_id, &is_root, err) < 0)
+			return -1;
+		id.has_mnt_id = 1;
+	}
+	if (id.dev != b->dev || id.ino != b->ino || !id.has_mnt_id || id.mnt_id != b->mnt_id)
 		return err_refuse(err, EXDEV, b->path, "root changed since it was opened");
 	if (id.nlink == 0)
 		return err_refuse(err, ENOENT, b->path, "root was removed");
@@ -219,7 +284,7 @@ int beneath_check_mount(const struct beneath *b, int fd, const char *what, struc
 
 	if (fd_identify(fd, &id) < 0)
 		return err_set(err, errno, "%s: statx", what);
-	if (id.mnt_id != b->mnt_id)
+	if (!same_mount(b, &id))
 		return err_refuse(err, EXDEV, what, "leaves the volume or crosses a mount");
 	return 0;
 }
@@ -282,7 +347,7 @@ static int walk_step(const struct beneath *b, int dir, const char *comp)
 		errno = ENOTDIR;
 		return -1;
 	}
-	if (id.mnt_id != b->mnt_id) {
+	if (!same_mount(b, &id)) {
 		errno = EXDEV;
 		return -1;
 	}
@@ -337,7 +402,7 @@ static int open_with_walk(const struct beneath *b, const char *rel, int flags, m
 		errno = ELOOP;
 		return -1;
 	}
-	if (id.mnt_id != b->mnt_id) {   /* the last component is a mount point */
+	if (!same_mount(b, &id)) {      /* the last component is a mount point */
 		errno = EXDEV;
 		return -1;
 	}

@@ -12,8 +12,13 @@
  * Whether openat2 is usable is probed once, by a harmless call; the tests
  * reach the walk by filtering openat2 (tests/helpers/no_openat2.h), never
  * through a switch in here.
- * Needs Linux 5.8 (statx mount ids); an older kernel is refused, not
- * half-checked.
+ * Mounts are told apart by statx mount ids (Linux 5.8).  A kernel whose
+ * statx reports none (gVisor) is not trusted half: the root must then be
+ * on the mount /proc/self/mountinfo shows at its path (same device) and
+ * no mount may lie beneath it - checked when the root is opened and again
+ * at every beneath_verify_root - so that a device number other than the
+ * root's is the only way left to be on another mount, and that is checked
+ * at every step.
  */
 #ifndef CAI_BENEATH_H
 #define CAI_BENEATH_H
@@ -24,12 +29,15 @@
 
 #include "err.h"
 
+struct statx;
+
 struct beneath {
 	int root_fd;            /* O_PATH|O_DIRECTORY descriptor of the root */
 	dev_t dev;              /* identity recorded when the root was opened */
 	ino_t ino;
-	uint64_t mnt_id;
+	uint64_t mnt_id;        /* statx's, or the mount table's when by_table */
 	int is_mount_root;      /* the root is a mount point */
+	int by_table;           /* no statx mount ids: see above */
 	char path[PATH_MAX];    /* for messages only, never resolved again */
 };
 
@@ -78,5 +86,12 @@ int beneath_mkdir(const struct beneath *b, const char *rel, mode_t mode, struct 
 /* Refuse (EXDEV) a descriptor that is not on the root's mount, e.g. a
  * directory entry that turned out to be a mount point. */
 int beneath_check_mount(const struct beneath *b, int fd, const char *what, struct cai_err *err);
+
+/* 1 when a statx result (asked for STATX_BASIC_STATS | STATX_MNT_ID) is
+ * on the root's mount, by the rule above; 0 otherwise. */
+int beneath_on_root_mount(const struct beneath *b, const struct statx *stx);
+
+/* 1 and *mnt_id when the kernel reported a mount id in `stx`, else 0. */
+int beneath_statx_mnt_id(const struct statx *stx, uint64_t *mnt_id);
 
 #endif

@@ -10,6 +10,8 @@
 #include <sys/capability.h>
 #include <sys/prctl.h>
 
+#include "log.h"
+
 #define CAPS_BIT(c) ((caps_mask)1 << (c))
 
 /* What the command's securebits must read after caps_restrict. */
@@ -123,19 +125,21 @@ static int caps_verify_proc(caps_mask eff, caps_mask prm, caps_mask inh, cap_val
 	return 0;
 }
 
-static caps_mask caps_permitted_now(cap_value_t last, struct cai_err *err, int *failed)
+/* One of the process's sets as a mask; CAPS_READ_FAILED with err set
+ * when it cannot be read. */
+#define CAPS_READ_FAILED (~(caps_mask)0)
+static caps_mask caps_now(cap_flag_t set, cap_value_t last, struct cai_err *err)
 {
 	cap_t caps = cap_get_proc();
 	caps_mask m = 0;
 
-	*failed = !caps;
 	if (!caps) {
 		err_set(err, errno, "capabilities: cap_get_proc");
-		return 0;
+		return CAPS_READ_FAILED;
 	}
 	for (cap_value_t c = 0; c <= last; c++) {
 		cap_flag_value_t v;
-		if (cap_get_flag(caps, c, CAP_PERMITTED, &v) == 0 && v == CAP_SET)
+		if (cap_get_flag(caps, c, set, &v) == 0 && v == CAP_SET)
 			m |= CAPS_BIT(c);
 	}
 	cap_free(caps);
@@ -159,13 +163,47 @@ static int caps_reduce_bounding(caps_mask keep, cap_value_t last, struct cai_err
 	return 0;
 }
 
+/* A kernel without ambient capabilities (gVisor answers EINVAL to every
+ * PR_CAP_AMBIENT operation) cannot clear the set, so the set it would have
+ * produced is verified instead: every entry reads back clear, or - when
+ * even PR_CAP_AMBIENT_IS_SET is unknown - Linux's invariant that a
+ * capability is ambient only while it is both permitted and inheritable
+ * makes the set empty once the inheritable set, read back, is.  Keeping a
+ * capability for the command needs a working ambient set: refused. */
+static int caps_verify_no_ambient(caps_mask keep, cap_value_t last, struct cai_err *err)
+{
+	char name[64];
+
+	if (keep)
+		return err_set(err, EINVAL, "capabilities: keeping capabilities for the command needs the ambient set, which this kernel does not implement");
+	for (cap_value_t c = 0; c <= last; c++) {
+		int in = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0);
+		if (in == 0)
+			continue;
+		if (in < 0 && errno == EINVAL)
+			break;
+		return err_set(err, in < 0 ? errno : 0, "capabilities: %s is in the ambient set, which cannot be cleared",
+			       caps_name(c, name, sizeof(name)));
+	}
+	caps_mask inh = caps_now(CAP_INHERITABLE, last, err);
+	if (inh == CAPS_READ_FAILED)
+		return -1;
+	if (inh)
+		return err_set(err, 0, "capabilities: the ambient set cannot be cleared and the inheritable set is not empty");
+	log_debug("capabilities: this kernel has no ambient set; the empty inheritable set leaves it nothing to hold");
+	return 0;
+}
+
 /* Clear the ambient set, raise `keep` in it, read every entry back. */
 static int caps_set_ambient(caps_mask keep, cap_value_t last, struct cai_err *err)
 {
 	char name[64];
 
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
+	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0) {
+		if (errno == EINVAL)
+			return caps_verify_no_ambient(keep, last, err);
 		return err_set(err, errno, "capabilities: clearing the ambient set");
+	}
 	for (cap_value_t c = 0; c <= last; c++) {
 		if ((keep & CAPS_BIT(c)) && prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_RAISE, c, 0, 0) < 0)
 			return err_set(err, errno, "capabilities: raising %s in the ambient set",
@@ -178,16 +216,36 @@ static int caps_set_ambient(caps_mask keep, cap_value_t last, struct cai_err *er
 	return 0;
 }
 
+/* Lock the securebits and read them back.  A kernel without securebits
+ * (gVisor answers EINVAL to PR_GET_SECUREBITS as to PR_SET_SECUREBITS)
+ * cannot lock them; what they guarantee - no capability regained through
+ * uid 0, a set-uid fix-up, KEEP_CAPS or the ambient set - then holds only
+ * when nothing is kept: with the bounding, permitted and inheritable sets
+ * empty (caps_restrict reads every one of them back) no execve and no uid
+ * change can bring a capability back.  KEEP_CAPS, which the bits would
+ * clear, is cleared and read back here. */
+static int caps_lock_securebits(caps_mask keep, struct cai_err *err)
+{
+	if (prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) >= 0 || errno != EINVAL)
+		return caps_prctl_set(PR_SET_SECUREBITS, PR_GET_SECUREBITS, CAPS_SECUREBITS,
+				      "capabilities: securebits", err);
+	if (keep)
+		return err_set(err, EINVAL, "capabilities: keeping capabilities for the command needs securebits, which this kernel does not implement");
+	if (caps_prctl_set(PR_SET_KEEPCAPS, PR_GET_KEEPCAPS, 0, "capabilities: KEEP_CAPS", err) < 0)
+		return -1;
+	log_debug("capabilities: this kernel has no securebits; the empty capability sets leave nothing for them to lock");
+	return 0;
+}
+
 int caps_restrict(caps_mask keep, struct cai_err *err)
 {
 	cap_value_t last = cap_max_bits() - 1;
-	int failed;
 	char name[64];
 
-	if (last >= 64)
+	if (last >= 63)
 		return err_set(err, 0, "capabilities: the kernel knows %d, more than we can track", last + 1);
-	caps_mask have = caps_permitted_now(last, err, &failed);
-	if (failed)
+	caps_mask have = caps_now(CAP_PERMITTED, last, err);
+	if (have == CAPS_READ_FAILED)
 		return -1;
 	for (cap_value_t c = 0; c <= last; c++)
 		if ((keep & CAPS_BIT(c)) && !(have & CAPS_BIT(c)))
@@ -201,10 +259,8 @@ int caps_restrict(caps_mask keep, struct cai_err *err)
 	 * inheritable set must hold `keep` before it can go ambient. */
 	if (caps_set_proc(work, work, keep, last, err) < 0)
 		return -1;
-	if (caps_reduce_bounding(keep, last, err) < 0 || caps_set_ambient(keep, last, err) < 0)
-		return -1;
-	if (caps_prctl_set(PR_SET_SECUREBITS, PR_GET_SECUREBITS, CAPS_SECUREBITS,
-			   "capabilities: securebits", err) < 0)
+	if (caps_reduce_bounding(keep, last, err) < 0 || caps_set_ambient(keep, last, err) < 0 ||
+	    caps_lock_securebits(keep, err) < 0)
 		return -1;
 	if (caps_set_proc(keep, keep, keep, last, err) < 0)
 		return -1;
@@ -221,13 +277,13 @@ int caps_restrict_supervisor(struct cai_err *err)
 	cap_value_t last = cap_max_bits() - 1;
 	caps_mask keep = CAPS_BIT(CAP_KILL);
 
-	if (last >= 64)
+	if (last >= 63)
 		return err_set(err, 0, "capabilities: the kernel knows %d, more than we can track", last + 1);
-	if (caps_reduce_bounding(keep, last, err) < 0)
-		return err_prefix(err, "PID 1");
-	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
-		return err_set(err, errno, "PID 1: capabilities: clearing the ambient set");
-	if (caps_set_proc(keep, keep, 0, last, err) < 0 || caps_verify_proc(keep, keep, 0, last, err) < 0)
+	/* The inheritable set is emptied before the ambient set is cleared,
+	 * so that a kernel without one is judged on what capset left. */
+	if (caps_reduce_bounding(keep, last, err) < 0 ||
+	    caps_set_proc(keep, keep, 0, last, err) < 0 || caps_verify_proc(keep, keep, 0, last, err) < 0 ||
+	    caps_set_ambient(0, last, err) < 0)
 		return err_prefix(err, "PID 1");
 	if (caps_set_no_new_privs(err) < 0)
 		return err_prefix(err, "PID 1");

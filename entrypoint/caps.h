@@ -10,7 +10,12 @@
  * for a non-root uid they would not survive execve otherwise.  The ambient
  * set is cleared first and NO_CAP_AMBIENT_RAISE is locked after, so the
  * command can never add to it.
+ * A kernel without an ambient set or securebits (gVisor answers EINVAL)
+ * gets the state they would have produced verified instead: the
+ * inheritable set read back empty (so nothing can be ambient), and every
+ * set read back empty (so the bits have nothing left to lock).
  * Refuses: unknown capability names, a capability the init does not hold,
+ * keeping any capability on a kernel without ambient set or securebits,
  * and any kernel state that differs from what was asked for.
  */
 #ifndef CAI_CAPS_H

@@ -9,6 +9,7 @@
 #include "decimal.h"
 #include "fd.h"
 #include "log.h"
+#include "path.h"
 
 /* Decode s[0..n) into a fresh string; NULL with *why set when an escape is
  * malformed or decodes to NUL, NULL with errno ENOMEM otherwise. */
@@ -122,6 +123,13 @@ static int mountinfo_parse_line(const char *s, const char *end, struct mount_ent
 		if (n == 1 && fld[0] == '-')
 			break;
 		if (n == 0) {
+			/* gVisor writes an empty optional-fields column
+			 * ("rw  - 9p"): accepted there and nowhere else. */
+			const char *peek = s;
+			size_t pn;
+			const char *next = mountinfo_field(&peek, end, &pn);
+			if (fld == opt_start && next && pn == 1 && next[0] == '-')
+				continue;
 			*why = "empty optional field";
 			return 1;
 		}
@@ -222,6 +230,26 @@ const struct mount_entry *mountinfo_find_id(const struct mount_table *t, uint64_
 {
 	for (size_t i = 0; i < t->n; i++)
 		if (t->v[i].mnt_id == mnt_id)
+			return &t->v[i];
+	return NULL;
+}
+
+const struct mount_entry *mountinfo_mount_of(const struct mount_table *t, const char *path)
+{
+	const struct mount_entry *best = NULL;
+
+	/* ">=": of two mounts at one point, the later is on top. */
+	for (size_t i = 0; i < t->n; i++)
+		if (path_within(path, t->v[i].mount_point) &&
+		    (!best || strlen(t->v[i].mount_point) >= strlen(best->mount_point)))
+			best = &t->v[i];
+	return best;
+}
+
+const struct mount_entry *mountinfo_first_beneath(const struct mount_table *t, const char *path)
+{
+	for (size_t i = 0; i < t->n; i++)
+		if (strcmp(t->v[i].mount_point, path) && path_within(t->v[i].mount_point, path))
 			return &t->v[i];
 	return NULL;
 }

@@ -6,6 +6,10 @@
  * to the " - " separator, file system type, source, super options - and
  * decoding the kernel's octal escapes (\040 space, \011 tab, \012
  * newline, \134 backslash; any \ooo up to \377).
+ * gVisor's lines, whose optional-fields column is empty ("rw  - 9p"), are
+ * read as lines without optional fields.
+ * Also: which mount a path lies on, and whether any mount lies beneath
+ * it - for kernels whose statx reports no mount id (see beneath.h).
  * Refuses: malformed lines (missing fields, no separator, a bad number,
  * a bad or NUL escape, an empty root, a relative mount point): each is logged
  * with its line number and skipped, and counted in `malformed`.
@@ -50,6 +54,14 @@ int mountinfo_read_self(struct mount_table *t, struct cai_err *err);
 
 /* The entry with this mount id, or NULL. */
 const struct mount_entry *mountinfo_find_id(const struct mount_table *t, uint64_t mnt_id);
+
+/* The mount `path` lies on as the table shows it: the entry with the
+ * longest mount point at or above `path`, the later one among equals (it
+ * is on top).  NULL when there is none. */
+const struct mount_entry *mountinfo_mount_of(const struct mount_table *t, const char *path);
+
+/* The first entry mounted strictly beneath `path`, or NULL. */
+const struct mount_entry *mountinfo_first_beneath(const struct mount_table *t, const char *path);
 
 void mountinfo_free(struct mount_table *t);
 

@@ -174,7 +174,7 @@ static int fix_entry(struct owner_walk *w, int dirfd, const char *name, size_t r
 			return 0;
 		return err_set(err, errno, "%s", w->rel);
 	}
-	if (stx.stx_mnt_id != w->b->mnt_id)
+	if (!beneath_on_root_mount(w->b, &stx))
 		return err_refuse(err, EXDEV, w->rel, "a mount inside the volume");
 	int is_dir = S_ISDIR(stx.stx_mode);
 	if (!is_dir && !(S_ISREG(stx.stx_mode) && stx.stx_nlink == 1)) {

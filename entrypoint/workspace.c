@@ -104,19 +104,33 @@ static int workspace_open_parent(const char *link, const char **name, struct cai
 	return beneath_open_dir_nofollow(parent, err);
 }
 
-/* 1 when fd is the root of a mount, decided on the descriptors. */
-static int workspace_is_mount_root(int fd, int parent_fd, struct cai_err *err)
+/* 1 when fd (reached as `path`) is the root of a mount: decided on the
+ * descriptors by statx mount ids; on a kernel without them (gVisor), a
+ * device other than the parent's, or else the mount table listing a
+ * mount at `path`, says it is. */
+static int workspace_is_mount_root(int fd, int parent_fd, const char *path, struct cai_err *err)
 {
 	struct statx sx, px;
+	uint64_t id, pid;
 
-	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0)
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_MNT_ID, &sx) < 0 ||
+	    statx(parent_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &px) < 0)
 		return err_set(err, errno, "statx");
-	if (sx.stx_attributes_mask & STATX_ATTR_MOUNT_ROOT)
-		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) != 0;
-	if (!(sx.stx_mask & STATX_MNT_ID) ||
-	    statx(parent_fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &px) < 0 || !(px.stx_mask & STATX_MNT_ID))
-		return err_set(err, 0, "cannot tell whether it is a mount point");
-	return sx.stx_mnt_id != px.stx_mnt_id;
+	if (beneath_statx_mnt_id(&sx, &id) && beneath_statx_mnt_id(&px, &pid))
+		return (sx.stx_attributes & STATX_ATTR_MOUNT_ROOT) || id != pid;
+	if (sx.stx_dev_major != px.stx_dev_major || sx.stx_dev_minor != px.stx_dev_minor)
+		return 1;
+	struct mount_table t = { 0 };
+	if (mountinfo_read_self(&t, err) < 0)
+		return -1;
+	const struct mount_entry *on = mountinfo_mount_of(&t, path);
+	int at = on && !strcmp(on->mount_point, path);
+	size_t malformed = t.malformed;
+	mountinfo_free(&t);
+	/* A line the parser skipped could be the mount at `path`. */
+	if (malformed)
+		return err_set(err, 0, "/proc/self/mountinfo has %zu lines that cannot be read", malformed);
+	return at;
 }
 
 static int workspace_mnt_id(int fd, uint64_t *id, struct cai_err *err)
@@ -125,9 +139,8 @@ static int workspace_mnt_id(int fd, uint64_t *id, struct cai_err *err)
 
 	if (statx(fd, "", AT_EMPTY_PATH, STATX_MNT_ID, &sx) < 0)
 		return err_set(err, errno, "statx");
-	if (!(sx.stx_mask & STATX_MNT_ID))
+	if (!beneath_statx_mnt_id(&sx, id))
 		return err_set(err, 0, "the kernel reports no mount id");
-	*id = sx.stx_mnt_id;
 	return 0;
 }
 
@@ -198,7 +211,7 @@ static int workspace_clear(int dir_fd, const char *link, const char *name, struc
 	fd = openat(dir_fd, name, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return err_set(err, errno, "%s", link);
-	int mnt = workspace_is_mount_root(fd, dir_fd, err);
+	int mnt = workspace_is_mount_root(fd, dir_fd, link, err);
 	if (mnt < 0)
 		return err_prefix(err, "%s", link);
 	if (mnt)
@@ -275,7 +288,7 @@ static int workspace_try_bind(int dir_fd, const char *link, const char *name, st
 
 	if (fd < 0)
 		return 0;
-	int mnt = workspace_is_mount_root(fd, dir_fd, err);
+	int mnt = workspace_is_mount_root(fd, dir_fd, link, err);
 	if (mnt <= 0)
 		return mnt < 0 ? err_prefix(err, "%s", link) : 0;
 	if (workspace_enter(fd, link, err) < 0)

@@ -45,6 +45,27 @@ expect_no_match() {
 	if printf '%s' "$2" | grep -Eq -- "$3"; then fail "$1" "'$2' matches /$3/"; else pass "$1"; fi
 }
 
+# The calls `seccomp_probe deny` makes that the shipped policy answers with
+# EPERM (clone3 gets ENOSYS; personality(0) and TIOCGWINSZ are allowed).
+SECCOMP_EPERM_CALLS="unshare setns clone_newuser mount umount2 pivot_root open_tree move_mount
+ fsopen fsconfig fsmount fspick mount_setattr keyctl add_key request_key bpf perf_event_open
+ userfaultfd io_uring_setup io_uring_enter io_uring_register ptrace process_vm_readv
+ process_vm_writev kexec_load kexec_file_load init_module finit_module delete_module reboot
+ swapon swapoff acct open_by_handle_at ioctl_tiocsti ioctl_tiocsti_high ioctl_tioclinux
+ personality_linux32 socket_vsock socket_vsock_high socket_alg"
+
+# seccomp_not_eperm OUTPUT: the calls of SECCOMP_EPERM_CALLS that OUTPUT
+# (of `seccomp_probe deny`) does not show failing with EPERM, as
+# " NAME=ERRNO"; empty when every one did.
+seccomp_not_eperm() {
+	local c e bad=""
+	for c in $SECCOMP_EPERM_CALLS; do
+		e=$(printf '%s\n' "$1" | awk -v k="$c" '$1 == k { print $2 }')
+		[ "$e" = 1 ] || bad="$bad $c=$e"
+	done
+	printf '%s' "$bad"
+}
+
 # A scratch directory removed when the suite ends.  Called as
 # `d=$(scratch_dir)`, i.e. in a subshell: the list lives in a file.
 CAI_SCRATCH_LIST=$(mktemp "${TMPDIR:-/tmp}/cai-scratch.XXXXXX")

@@ -28,8 +28,7 @@ mkdir -p "$WS"
 echo "from the host" >"$WS/hello.txt"
 NS=$P-ns
 E2=$T/engine2
-E2SOCK=unix://$E2/docker.sock
-E2PID=
+E2SOCK=$(side_engine_host "$E2")
 export DOCKER_CONFIG=$T/docker-config
 mkdir -p "$DOCKER_CONFIG"
 
@@ -37,7 +36,6 @@ cleanup() {
 	docker rm -f "$P-none" "$P-force" "$P-foreign" >/dev/null 2>&1
 	docker volume rm "$P-vol" >/dev/null 2>&1
 	engine2_stop
-	ip netns del "$NS" 2>/dev/null
 	docker image rm "$CAI_TEST_IMAGE" >/dev/null 2>&1
 	cleanup_scratch
 }
@@ -60,47 +58,20 @@ print(json.dumps(d))' "$1" <<<"$OUT"; }
 
 # ---- the second engine ------------------------------------------------------
 
-# engine2_start REMAP: a dockerd with its own socket, data-root, exec-root
-# and pid file, inside its own network namespace (in the main namespace it
-# would take over the first engine's docker0 bridge).
+# engine2_start REMAP: a second dockerd (tests/e2e/engine.sh), with or
+# without userns-remap, always with a runtime named sysbox-runc that is
+# really runc.
 engine2_start() {
-	local remap=$1
-	mkdir -p "$E2"
-	chmod 0711 "$E2"
-	if [ "$remap" = yes ]; then
-		printf '{"userns-remap": "default", "runtimes": {"sysbox-runc": {"path": "runc"}}}\n'
+	local runtimes='"runtimes": {"sysbox-runc": {"path": "runc"}}'
+	if [ "$1" = yes ]; then
+		side_engine_start "$E2" "$NS" "{\"userns-remap\": \"default\", $runtimes}"
 	else
-		printf '{"runtimes": {"sysbox-runc": {"path": "runc"}}}\n'
-	fi >"$E2/daemon.json"
-	ip netns list | grep -qw "$NS" || { ip netns add "$NS" && ip -n "$NS" link set lo up; } || return 1
-	nsenter --net="/run/netns/$NS" dockerd --config-file "$E2/daemon.json" \
-		--data-root "$E2/data" --exec-root "$E2/exec" --pidfile "$E2/dockerd.pid" \
-		-H "$E2SOCK" >"$E2/dockerd.log" 2>&1 &
-	E2PID=$!
-	local _
-	for _ in $(seq 1 120); do
-		timeout 10 docker -H "$E2SOCK" info >/dev/null 2>&1 && return 0
-		kill -0 "$E2PID" 2>/dev/null || break
-		sleep 0.5
-	done
-	tail -n 20 "$E2/dockerd.log"
-	return 1
+		side_engine_start "$E2" "$NS" "{$runtimes}"
+	fi
 }
 
 engine2_stop() {
-	[ -n "$E2PID" ] || return 0
-	docker -H "$E2SOCK" rm -f "$P-sysbox" "$P-sysbox2" >/dev/null 2>&1
-	kill "$E2PID" 2>/dev/null
-	local _
-	for _ in $(seq 1 60); do
-		kill -0 "$E2PID" 2>/dev/null || break
-		sleep 0.5
-	done
-	kill -9 "$E2PID" 2>/dev/null
-	wait "$E2PID" 2>/dev/null
-	E2PID=
-	umount -R "$E2/exec" "$E2/data" 2>/dev/null
-	return 0
+	side_engine_stop "$E2" || fail "engine 2 stopped" "processes of the engine were left behind"
 }
 
 engine2_load_image() {

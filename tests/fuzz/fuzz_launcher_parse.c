@@ -10,6 +10,7 @@
 #include "argv.h"
 #include "detect.h"
 #include "docker.h"
+#include "guest_kernel.h"
 #include "reentry.h"
 #include "settings.h"
 #include "wsname.h"
@@ -24,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 7) {
+	switch (data[0] % 8) {
 	case 0:
 		detect_uid_map_remapped(s);
 		break;
@@ -82,6 +83,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			reentry_judge(inspect, &w, &r, &err);
 		reentry_release(&r);
 		json_decref(inspect);
+		break;
+	}
+	case 7: {
+		/* The engine's release, a '|', the probe's output. */
+		char why[256];
+		char *bar = strchr(s, '|');
+		if (bar) {
+			*bar = '\0';
+			guest_kernel_classify(s, bar + 1, why, sizeof(why));
+		}
 		break;
 	}
 	}

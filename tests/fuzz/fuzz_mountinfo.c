@@ -1,13 +1,15 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer: the mountinfo parser and workspace discovery on what it
  * parsed.  Checks: every entry has a root and an absolute mount point;
- * the chosen workspace is mirrored and never refused. */
+ * the chosen workspace is mirrored and never refused; the mount a path is
+ * on lies at or above it, a mount beneath it strictly beneath. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "log.h"
 #include "mountinfo.h"
+#include "path.h"
 #include "workspace.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -24,6 +26,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			abort();
 	const struct mount_entry *e = workspace_find_mirrored(&t, "/home/agent/workspace", NULL, NULL, &refused);
 	if (e && (!workspace_is_mirrored(e) || workspace_refusal(e->mount_point, "/home/agent/workspace")))
+		abort();
+	const struct mount_entry *on = mountinfo_mount_of(&t, "/mnt/agent-data");
+	const struct mount_entry *in = mountinfo_first_beneath(&t, "/mnt/agent-data");
+	if ((on && !path_within("/mnt/agent-data", on->mount_point)) ||
+	    (in && (!path_within(in->mount_point, "/mnt/agent-data") ||
+		    !strcmp(in->mount_point, "/mnt/agent-data"))))
 		abort();
 	mountinfo_free(&t);
 	return 0;

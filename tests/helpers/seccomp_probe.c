@@ -5,10 +5,21 @@
  *                         "NAME ERRNO" (0 when the call succeeded)
  *   seccomp_probe x32     an x32 system call: the filter must kill us
  *   seccomp_probe i386    an i386 system call (int 0x80): likewise
+ *   seccomp_probe int80   int 0x80 with x86_64's number for unshare(0):
+ *                         Linux runs it as i386's (the filter must kill
+ *                         us); gVisor runs it as x86_64's unshare, so the
+ *                         filter must judge it as that: prints "int80 R"
+ *                         (R the raw result, -errno on failure)
  *   seccomp_probe work    ordinary work: threads, fork and exec, file I/O,
  *                         AF_INET and AF_UNIX sockets; prints "work ok"
  *   seccomp_probe fds     the open descriptors, one per line
  *   seccomp_probe secbits the securebits, in hex
+ *   seccomp_probe state   the hardened state as the kernel's calls report it,
+ *                         not /proc (gVisor's lacks NoNewPrivs and CapAmb):
+ *                         "nnp N", "seccomp N" (prctl), "eff/prm/inh HEX"
+ *                         (capget), "bnd HEX" (PR_CAPBSET_READ up to the
+ *                         first unknown capability), "amb HEX" or "amb
+ *                         none" (PR_CAP_AMBIENT_IS_SET unknown), "uid R E S"
  *
  * Every denied call gets arguments that are harmless and fail early even
  * without a filter (run as root on a host, nothing happens), so the errno
@@ -16,6 +27,7 @@
  */
 #define _GNU_SOURCE
 #include <arpa/inet.h>
+#include <linux/capability.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
@@ -117,6 +129,16 @@ static int probe_i386(void)
 	return 1;
 }
 
+static int probe_int80(void)
+{
+#ifdef __x86_64__
+	long r = SYS_unshare;
+	__asm__ volatile("int $0x80" : "+a"(r) : "b"(0L) : "memory");
+	printf("int80 %ld\n", r);
+#endif
+	return 0;
+}
+
 static void *thread_main(void *arg)
 {
 	return arg;
@@ -205,6 +227,41 @@ static int probe_fds(void)
 	return 0;
 }
 
+static int probe_state(void)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	struct __user_cap_data_struct d[2] = { 0 };
+	unsigned long long bnd = 0, amb = 0;
+	int amb_known = 1;
+	uid_t r, e, sv;
+
+	if (syscall(SYS_capget, &h, d) < 0 || getresuid(&r, &e, &sv) < 0)
+		return fail("capget/getresuid");
+	for (int c = 0; c < 64; c++) {
+		int in = prctl(PR_CAPBSET_READ, c, 0, 0, 0);
+		if (in < 0)
+			break;
+		bnd |= (unsigned long long)!!in << c;
+		int a = prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_IS_SET, c, 0, 0);
+		if (a < 0 && c == 0)
+			amb_known = 0;
+		if (a > 0)
+			amb |= 1ULL << c;
+	}
+	printf("uid %u %u %u\n", r, e, sv);
+	printf("nnp %d\n", prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0));
+	printf("seccomp %d\n", prctl(PR_GET_SECCOMP, 0, 0, 0, 0));
+#define CAPS64(f) ((unsigned long long)d[1].f << 32 | d[0].f)
+	printf("eff %016llx\nprm %016llx\ninh %016llx\n", CAPS64(effective), CAPS64(permitted),
+	       CAPS64(inheritable));
+	printf("bnd %016llx\n", bnd);
+	if (amb_known)
+		printf("amb %016llx\n", amb);
+	else
+		puts("amb none");
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -214,6 +271,8 @@ int main(int argc, char **argv)
 		return probe_x32();
 	if (argc == 2 && !strcmp(argv[1], "i386"))
 		return probe_i386();
+	if (argc == 2 && !strcmp(argv[1], "int80"))
+		return probe_int80();
 	if (argc == 2 && !strcmp(argv[1], "work"))
 		return probe_work("/proc/self/exe");
 	if (argc == 2 && !strcmp(argv[1], "exit7"))
@@ -224,6 +283,8 @@ int main(int argc, char **argv)
 		printf("%#x\n", (unsigned)prctl(PR_GET_SECUREBITS, 0, 0, 0, 0));
 		return 0;
 	}
-	fprintf(stderr, "usage: seccomp_probe deny|x32|i386|work|fds|secbits\n");
+	if (argc == 2 && !strcmp(argv[1], "state"))
+		return probe_state();
+	fprintf(stderr, "usage: seccomp_probe deny|x32|i386|int80|work|fds|secbits|state\n");
 	return 2;
 }

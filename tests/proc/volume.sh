@@ -283,6 +283,18 @@ case_inner_mounts() {
 	run_init
 	expect_refused mount_elsewhere_in_volume "userdata: a mount inside the volume"
 	expect_eq mount_elsewhere_untouched "$(stat -c '%u:%g' "$V/userdata/x")" 0:0
+
+	# A bind mount of the volume's own file system: the same device
+	# number, so only a mount id (or, where statx has none, the mount
+	# table: tests/e2e/t_gvisor.sh) tells it apart.
+	new_volume
+	mkdir -p "$V/userdata" "$OUT/bound"
+	touch "$OUT/bound/x"
+	mount --bind "$OUT/bound" "$V/userdata"
+	plant_done
+	run_init
+	expect_refused same_fs_bind_in_volume "userdata: a mount inside the volume"
+	expect_eq same_fs_bind_untouched "$(stat -c '%u:%g' "$OUT/bound/x")" 0:0
 }
 
 case_bad_manifest() {

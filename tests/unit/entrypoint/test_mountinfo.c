@@ -130,3 +130,72 @@ TEST(mountinfo_reads_self)
 	CHECK(by_point(&t, "/") != NULL);
 	mountinfo_free(&t);
 }
+
+/* Captured in a container under gVisor (runsc 20221219): the column of
+ * optional fields is empty, every mount has a device of its own, and a
+ * bind mount's root is "/" (the host path is not shown). */
+TEST(mountinfo_gvisor)
+{
+	struct mount_table t = { 0 };
+	CHECK_INT(fixture_mountinfo("gvisor.txt", &t), 0);
+	CHECK_INT(t.malformed, 0);
+	CHECK_INT(t.n, 14);
+	CHECK_STR(t.v[0].mount_point, "/");
+	CHECK_STR(t.v[0].optional, "");
+	CHECK_STR(t.v[0].fstype, "9p");
+	CHECK_STR(t.v[0].options, "rw");
+	const struct mount_entry *vol = by_point(&t, "/mnt/agent-data");
+	CHECK(vol != NULL);
+	CHECK_STR(vol->root, "/");
+	CHECK_INT(vol->minor, 17);
+	const struct mount_entry *sp = by_point(&t, "/work space");
+	CHECK(sp != NULL);
+	CHECK_STR(sp->options, "rw");
+	CHECK_STR(sp->source, "none");
+	mountinfo_free(&t);
+}
+
+/* An empty field is gVisor's empty column only right before " - ". */
+TEST(mountinfo_empty_field_elsewhere_is_malformed)
+{
+	static const char text[] =
+		"1 1 0:1 / / rw  - 9p none rw\n"          /* gVisor */
+		"2 1 0:2 / /a rw  shared:1 - 9p none rw\n" /* empty, then a field */
+		"3 1 0:3 / /b rw shared:1  - 9p none rw\n" /* empty after a field */
+		"4 1 0:4 / /c rw   - 9p none rw\n";        /* two empty */
+	struct mount_table t = { 0 };
+	struct cai_err err = { 0 };
+
+	log_set_level(LOG_LVL_ERROR);
+	CHECK_INT(mountinfo_parse(text, sizeof(text) - 1, "t", &t, &err), 0);
+	CHECK_INT(t.n, 1);
+	CHECK_INT(t.malformed, 3);
+	CHECK_STR(t.v[0].mount_point, "/");
+	mountinfo_free(&t);
+}
+
+TEST(mountinfo_mount_of_and_beneath)
+{
+	static const char text[] =
+		"1 1 0:1 / / rw - ext4 a rw\n"
+		"2 1 0:2 / /mnt/agent-data rw - ext4 b rw\n"
+		"3 2 0:3 / /mnt/agent-data-other rw - ext4 c rw\n"
+		"4 1 0:4 / /mnt/agent-data rw - tmpfs d rw\n"      /* on top of 2 */
+		"5 4 0:4 /x /mnt/agent-data/claude rw - tmpfs d rw\n";
+	struct mount_table t = { 0 };
+	struct cai_err err = { 0 };
+
+	CHECK_INT(mountinfo_parse(text, sizeof(text) - 1, "t", &t, &err), 0);
+	CHECK_INT(mountinfo_mount_of(&t, "/mnt/agent-data")->mnt_id, 4);
+	CHECK_INT(mountinfo_mount_of(&t, "/mnt/agent-data/claude/skills")->mnt_id, 5);
+	CHECK_INT(mountinfo_mount_of(&t, "/mnt/agent")->mnt_id, 1);
+	CHECK_INT(mountinfo_mount_of(&t, "/mnt/agent-data-other/x")->mnt_id, 3);
+	CHECK_INT(mountinfo_first_beneath(&t, "/mnt/agent-data")->mnt_id, 5);
+	CHECK(mountinfo_first_beneath(&t, "/mnt/agent-data/claude") == NULL);
+	CHECK(mountinfo_first_beneath(&t, "/mnt/agent-data-other") == NULL);
+	CHECK_INT(mountinfo_first_beneath(&t, "/")->mnt_id, 2);
+	mountinfo_free(&t);
+
+	struct mount_table empty = { 0 };
+	CHECK(mountinfo_mount_of(&empty, "/x") == NULL);
+}
