@@ -10,6 +10,7 @@
 #include "argv.h"
 #include "detect.h"
 #include "docker.h"
+#include "egress.h"
 #include "guest_kernel.h"
 #include "reentry.h"
 #include "settings.h"
@@ -25,7 +26,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 8) {
+	switch (data[0] % 9) {
 	case 0:
 		detect_uid_map_remapped(s);
 		break;
@@ -93,6 +94,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			*bar = '\0';
 			guest_kernel_classify(s, bar + 1, why, sizeof(why));
 		}
+		break;
+	}
+	case 8: {
+		/* An egress list, then its rules written as squid.conf: every
+		 * accepted rule must be one squid reads as a single word. */
+		struct egress_policy p = { 0 };
+		struct cai_err err;
+		if (egress_list_parse(s, size - 1, "fuzz.list", &p.allow, &err) == 0) {
+			char *conf = egress_squid_conf(&p, &err);
+			for (size_t i = 0; i < p.allow.n; i++)
+				if (strpbrk(p.allow.v[i], " \t\n\"\\%$"))
+					abort();
+			egress_conf_free(conf);
+		}
+		egress_policy_release(&p);
 		break;
 	}
 	}
