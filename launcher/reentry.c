@@ -113,7 +113,7 @@ static int network_shape(const json_t *root, const struct reentry_want *w, struc
 	json_t *v;
 
 	if (!w->egress_network)
-		return strcmp(mode, "default") && strcmp(mode, "bridge")
+		return mode[0] && strcmp(mode, "default") && strcmp(mode, "bridge")
 			? refuse(r, "its network is '%.100s', not the default one (egress off)", mode) : 0;
 	if (strcmp(mode, w->egress_network) || json_object_size(nets) != 1 ||
 	    !json_object_get(nets, w->egress_network))

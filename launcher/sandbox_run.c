@@ -250,7 +250,7 @@ int sandbox_stop(const struct session *s, const struct cli *o, int *exit_code, s
 		return -1;
 	/* The proxy after its sandbox: never a running sandbox without one
 	 * (which would only mean no network, but say so in the right order). */
-	if (docker_mode(s)) {
+	if (egress_on(s)) {
 		struct egress_run e = { 0 };
 		egress_names(s, name, &e);
 		if (egress_look_up(&s->docker, &e.want, &e.found, err) < 0 ||

@@ -32,6 +32,8 @@ bin_for() {
 
 # cai SCENARIO [VAR=VALUE...] -- ARGS...: run the launcher in a clean
 # environment; sets OUT, ERR, RC.
+# CONTAINAI_EGRESS=off: the fake CLI answers the sandbox's own calls; the
+# egress proxy and its network are tested on a real engine (tests/e2e/t_egress.sh).
 cai() {
 	local sc=$1 vars=()
 	shift
@@ -40,7 +42,7 @@ cai() {
 	: >"$LOG"
 	(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$(bin_for "$sc")" XDG_CONFIG_HOME="$T/xdg" \
 		CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO="$sc" CAI_FAKE_LOG="$LOG" \
-		CAI_FAKE_WS="$WS" "${vars[@]}" "$LAUNCHER" "$@" >"$T/out" 2>"$T/err")
+		CAI_FAKE_WS="$WS" CONTAINAI_EGRESS=off "${vars[@]}" "$LAUNCHER" "$@" >"$T/out" 2>"$T/err")
 	RC=$?
 	OUT=$(cat "$T/out")
 	ERR=$(cat "$T/err")
