@@ -34,14 +34,14 @@ RUN make build/containai-init
 # Debian's squid under containai-init, run by the launcher as the proxy user
 # with no capability and a read-only root.  Its configuration, credentials
 # included, arrives later through `docker exec -i` into a tmpfs
-# (egress/load.sh); nothing of it is in the image.  Debian builds `squid`
-# with GnuTLS: enough for TLS to a credential's upstream (cache_peer ... tls)
-# with the upstream's certificate verified; `squid-openssl` is only needed
-# for ssl-bump, which is not used.  See docs/egress.md.
+# (egress/load.sh); nothing of it is in the image.  `squid-openssl`, not
+# `squid`: Debian's GnuTLS build fails TLS 1.3 upstreams after the handshake,
+# and a credential's upstream (cache_peer ... tls) must be verified and
+# reached over TLS.  No SSL bumping.  See docs/egress.md.
 FROM debian:bookworm-slim AS egress
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-	ca-certificates squid-openssl \
+	ca-certificates socat squid-openssl \
  && rm -rf /var/lib/apt/lists/* \
  && mkdir -p /usr/share/containai-egress/errors \
  && cp /usr/share/squid/errors/templates/* /usr/share/containai-egress/errors/ \
@@ -88,6 +88,9 @@ COPY ${AGENT_STAGING}/ /
 ENV DISABLE_AUTOUPDATER=1 \
     COPILOT_AUTO_UPDATE=false \
     OPENCODE_DISABLE_AUTOUPDATE=1
+# The agent's git identity lives in the data volume (`containai import`
+# writes it there), not in a home directory that every new sandbox loses.
+ENV GIT_CONFIG_GLOBAL=/mnt/agent-data/git/config
 COPY --from=builder /src/build/containai-init /usr/sbin/containai-init
 # Whatever policy/ holds: init.ini, volume.ini, seccomp.policy.
 COPY policy/ /etc/containai/

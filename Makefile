@@ -16,9 +16,10 @@ B        := build
 
 LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
-                    landlock manifest mountinfo seccomp_policy supervise volume workspace
-LAUNCHER_MODULES := argv batch cli credential detect docker doctor egress egress_proxy gates \
-                    guest_kernel plan plan_exec proc_run reentry sandbox_run session settings wsname
+                    import landlock manifest mountinfo prepared seccomp_policy supervise volume workspace
+LAUNCHER_MODULES := argv batch cli completion credential detect docker doctor egress egress_proxy \
+                    gates guest_kernel import plan plan_exec proc_run publish reentry registries \
+                    resources sandbox_ls sandbox_rm sandbox_run session settings wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
@@ -38,10 +39,7 @@ LAUNCHER_INC := -Ilauncher -Ilib
 
 LIB_SRCS      := $(LIB_MODULES:%=lib/%.c)
 INIT_SRCS     := $(INIT_MODULES:%=entrypoint/%.c)
-# The balanced egress list is data (policy/); the launcher carries it
-# compiled in, so no file on the host can change what `balanced` means.
-EGRESS_LIST_C := $(B)/gen/egress_balanced.c
-LAUNCHER_SRCS := $(LAUNCHER_MODULES:%=launcher/%.c) $(EGRESS_LIST_C)
+LAUNCHER_SRCS := $(LAUNCHER_MODULES:%=launcher/%.c)
 
 LIB_OBJS      := $(LIB_SRCS:%.c=$(B)/obj/%.o)
 INIT_OBJS     := $(INIT_SRCS:%.c=$(B)/obj/%.o)
@@ -84,11 +82,9 @@ endef
 $(eval $(call compile_rule,obj,lib,$(CC),$(ALL_CFLAGS) $(LIB_INC)))
 $(eval $(call compile_rule,obj,entrypoint,$(CC),$(ALL_CFLAGS) $(INIT_INC)))
 $(eval $(call compile_rule,obj,launcher,$(CC),$(ALL_CFLAGS) $(LAUNCHER_INC)))
-$(eval $(call compile_rule,obj,$(B)/gen,$(CC),$(ALL_CFLAGS) $(LAUNCHER_INC)))
 $(eval $(call compile_rule,san,lib,$(CC),$(UNIT_CFLAGS) $(LIB_INC)))
 $(eval $(call compile_rule,san,entrypoint,$(CC),$(UNIT_CFLAGS) $(INIT_INC)))
 $(eval $(call compile_rule,san,launcher,$(CC),$(UNIT_CFLAGS) $(LAUNCHER_INC)))
-$(eval $(call compile_rule,san,$(B)/gen,$(CC),$(UNIT_CFLAGS) $(LAUNCHER_INC)))
 $(eval $(call compile_rule,san,tests/unit,$(CC),$(UNIT_CFLAGS)))
 $(eval $(call compile_rule,san,tests/unit/lib,$(CC),$(UNIT_CFLAGS) $(LIB_INC)))
 $(eval $(call compile_rule,san,tests/unit/entrypoint,$(CC),$(UNIT_CFLAGS) $(INIT_INC)))
@@ -96,15 +92,8 @@ $(eval $(call compile_rule,san,tests/unit/launcher,$(CC),$(UNIT_CFLAGS) $(LAUNCH
 $(eval $(call compile_rule,fz,lib,$(CLANG),$(FUZZ_CFLAGS) $(LIB_INC)))
 $(eval $(call compile_rule,fz,entrypoint,$(CLANG),$(FUZZ_CFLAGS) $(INIT_INC)))
 $(eval $(call compile_rule,fz,launcher,$(CLANG),$(FUZZ_CFLAGS) $(LAUNCHER_INC)))
-$(eval $(call compile_rule,fz,$(B)/gen,$(CLANG),$(FUZZ_CFLAGS) $(LAUNCHER_INC)))
 $(eval $(call compile_rule,fz/init,tests/fuzz,$(CLANG),$(FUZZ_CFLAGS) $(INIT_INC)))
 $(eval $(call compile_rule,fz/launcher,tests/fuzz,$(CLANG),$(FUZZ_CFLAGS) $(LAUNCHER_INC)))
-
-$(EGRESS_LIST_C): policy/egress-balanced.list
-	@mkdir -p $(dir $@)
-	{ printf '/* Generated from %s by the Makefile. */\n#include "egress.h"\nconst char egress_balanced_list[] = {' $<; \
-	  od -An -v -tx1 $< | tr -s ' \n' '  ' | sed 's/ \([0-9a-f][0-9a-f]\)/0x\1,/g'; \
-	  printf '0};\nconst size_t egress_balanced_list_len = sizeof(egress_balanced_list) - 1;\n'; } >$@
 
 # PID 1 is static: the image needs no libc of its own for it, and nothing
 # in the container's library path can be swapped under it.
@@ -113,6 +102,11 @@ $(B)/containai-init: $(B)/obj/entrypoint/main.o $(INIT_OBJS) $(LIB_OBJS)
 
 $(B)/containai: $(B)/obj/launcher/main.o $(LAUNCHER_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) -pie $(RELRO) $(STRIP) -o $@ $^ $(LAUNCHER_LIBS)
+
+# The import allow-list and the balanced egress list are built into the
+# launcher (.incbin): what they allow is reviewed with the code.
+$(B)/obj/launcher/import.o $(B)/san/launcher/import.o $(B)/fz/launcher/import.o: policy/import.ini
+$(B)/obj/launcher/egress.o $(B)/san/launcher/egress.o $(B)/fz/launcher/egress.o: policy/egress-balanced.list
 
 $(B)/cai: $(B)/containai
 	ln -sf containai $@

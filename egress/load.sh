@@ -5,12 +5,14 @@
 # command line and in no `docker inspect`), checks it with squid itself,
 # puts it in place in the tmpfs and starts squid - or, when squid already
 # runs, makes it read the new one.  Lines "#ca TEXT" carry the certificate
-# authorities trusted for credential upstreams, when the launcher names any.
+# authorities trusted for credential upstreams, when the launcher names any;
+# lines "#forward PORT HOST SANDBOX_PORT" the sandbox's published ports.
 set -eu
 d=/run/containai-egress
 umask 077
 cat >"$d/squid.conf.new"
 sed -n 's/^#ca //p' "$d/squid.conf.new" >"$d/ca.pem"
+sed -n 's/^#forward //p' "$d/squid.conf.new" >"$d/forward"
 if ! /usr/sbin/squid -k parse -f "$d/squid.conf.new" >"$d/parse.log" 2>&1; then
 	grep -E 'FATAL|ERROR' "$d/parse.log" >&2 || cat "$d/parse.log" >&2
 	exit 1

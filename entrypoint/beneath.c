@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "fd.h"
+#include "path.h"
 #include "log.h"
 #include "mountinfo.h"
 
@@ -121,8 +122,9 @@ static int table_check_root(const char *path, dev_t dev, uint64_t *mnt_id, int *
 	return r;
 }
 
-/* One component of a path: every loop over a path's components takes
- * them from next_comp, so all of them split alike. */
+/* One component of a path: every walk of beneath's over a path's
+ * components takes them from next_comp, so all of them split alike (at
+ * each '/', as lib/path's path_check_rel does before any walk starts). */
 struct beneath_comp {
 	char name[NAME_MAX + 1];
 	size_t len;             /* 0 for the empty component of "a//b" or "a/" */
@@ -147,29 +149,6 @@ static int next_comp(const char **p, struct beneath_comp *c)
 	c->dots = !strcmp(c->name, ".") || !strcmp(c->name, "..");
 	*p = c->last ? slash : slash + 1;
 	return 0;
-}
-
-int beneath_check_rel(const char *rel, struct cai_err *err)
-{
-	size_t len = strlen(rel);
-	struct beneath_comp c;
-
-	if (len == 0)
-		return err_set(err, EINVAL, "empty path");
-	if (len >= PATH_MAX)
-		return err_set(err, ENAMETOOLONG, "%.40s...", rel);
-	if (rel[0] == '/')
-		return err_set(err, 0, "%s: absolute path (must be relative to the volume root)", rel);
-	for (const char *p = rel;;) {
-		if (next_comp(&p, &c) < 0)
-			return err_set(err, errno, "%s", rel);
-		if (c.len == 0)
-			return err_set(err, 0, "%s: empty path component", rel);
-		if (c.dots)
-			return err_set(err, 0, "%s: '%s' component not allowed", rel, c.name);
-		if (c.last)
-			return 0;
-	}
 }
 
 int beneath_open_dir_nofollow(const char *path, struct cai_err *err)
@@ -414,7 +393,7 @@ int beneath_open(const struct beneath *b, const char *rel, int flags, mode_t mod
 {
 	int fd;
 
-	if (beneath_check_rel(rel, err) < 0)
+	if (path_check_rel(rel, err) < 0)
 		return -1;
 	if (openat2_usable(b))
 		fd = open_with_openat2(b, rel, flags, mode);
@@ -428,7 +407,7 @@ int beneath_open(const struct beneath *b, const char *rel, int flags, mode_t mod
 int beneath_open_parent(const struct beneath *b, const char *rel, const char **name,
 			struct cai_err *err)
 {
-	if (beneath_check_rel(rel, err) < 0)
+	if (path_check_rel(rel, err) < 0)
 		return -1;
 	const char *slash = strrchr(rel, '/');
 	*name = slash ? slash + 1 : rel;

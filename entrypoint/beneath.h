@@ -69,10 +69,6 @@ int beneath_verify_root(const struct beneath *b, struct cai_err *err);
  * | O_DIRECTORY to change its mode or owner, which O_PATH cannot). */
 int beneath_reopen_root(const struct beneath *b, int flags, struct cai_err *err);
 
-/* Is `rel` a path beneath_open accepts: relative, no "." or "..", no empty
- * component, shorter than PATH_MAX?  Shared with the manifest parser so
- * both refuse the same paths. */
-int beneath_check_rel(const char *rel, struct cai_err *err);
 
 /* O_PATH descriptor of the directory holding `rel` (the root itself for a
  * single component); *name points at the last component inside `rel`. */

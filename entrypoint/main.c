@@ -3,7 +3,12 @@
  *
  * Wiring only: parse the command line and config, then hand the command to
  * the supervisor with the preparation steps it runs in the child, in order:
- * volume, environment, workspace, hardening - the filter last.
+ * volume, environment, workspace, hardening - the filter last.  The three
+ * modes run the same steps (init_prepare): a command; --sandbox, which
+ * prepares and stops before the environment and the hardening (there is
+ * no command yet), then marks the sandbox prepared; --join, which opens the
+ * volume the start prepared and runs every other step on the joining
+ * process itself, once the mark says this start's preparation completed.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -18,7 +23,9 @@
 #include "envbuild.h"
 #include "fd.h"
 #include "harden.h"
+#include "import.h"
 #include "log.h"
+#include "prepared.h"
 #include "supervise.h"
 #include "volume.h"
 #include "workspace.h"
@@ -30,7 +37,8 @@
 struct init_ctx {
 	const struct cai_config *cfg;
 	struct beneath vol;             /* the prepared volume, for the steps after it */
-	char **argv;                    /* the command, for the execve limits */
+	char **argv;                    /* the command, for the execve limits; NULL: sandbox */
+	int join;                       /* entering a prepared sandbox */
 	struct harden_state harden;
 };
 
@@ -70,21 +78,26 @@ static int init_verify_volume(struct init_ctx *c, struct cai_err *err)
 static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 {
 	struct init_ctx *c = ctx;
+	const struct cai_config *cfg = c->cfg;
 
 	/* First: not dumpable and the filter compiled while still privileged. */
-	if (harden_early(c->cfg, err) < 0)
+	if (harden_early(cfg, err) < 0)
 		return -1;
-	if (c->cfg->volume_enabled && volume_setup(c->cfg, &c->vol, err) < 0)
+	if (cfg->volume_enabled &&
+	    (c->join ? volume_open(cfg, &c->vol, err) : volume_setup(cfg, &c->vol, err)) < 0)
 		return -1;
-	if (init_env(c, envp, err) < 0)
+	if (c->argv && init_env(c, envp, err) < 0)
 		return -1;
-	if (c->cfg->workspace_enabled &&
-	    workspace_setup(c->cfg->workspace_link, c->cfg->workspace_required, err) < 0)
+	if (cfg->workspace_enabled &&
+	    workspace_setup(cfg->workspace_link, cfg->workspace_required, err) < 0)
 		return -1;
 	if (init_verify_volume(c, err) < 0)
 		return -1;
+	/* A sandbox has no command to harden yet: its processes join. */
+	if (!c->argv)
+		return prepared_make_dir(err);
 	/* Last: identity, capabilities, no_new_privs, Landlock, descriptors. */
-	return harden_prepare(&c->harden, c->cfg, envp, err);
+	return harden_prepare(&c->harden, cfg, envp, err);
 }
 
 static int init_finalize(void *ctx, struct cai_err *err)
@@ -99,6 +112,36 @@ static int init_harden_self(void *ctx, struct cai_err *err)
 	struct init_ctx *c = ctx;
 
 	return harden_self(c->cfg, err);
+}
+
+static int init_prepared(void *ctx, struct cai_err *err)
+{
+	struct init_ctx *c = ctx;
+
+	return prepared_publish(c->cfg->source, err);
+}
+
+static void init_stopping(void *ctx)
+{
+	prepared_withdraw();
+}
+
+/* --join: only into a sandbox whose preparation completed in this start,
+ * and only as root - it drops to the sandbox's identity itself.  Started
+ * by anyone else it could only drop further, so it is refused. */
+static int init_join(struct init_ctx *c, const struct supervise_spec *spec, unsigned wait_s)
+{
+	struct cai_err err = { 0 };
+
+	if (geteuid() != 0) {
+		log_error("join: must be started as root (uid 0): it applies the sandbox's identity itself");
+		return EXIT_INIT_FAILED;
+	}
+	if (prepared_check(c->cfg->source, wait_s, &err) < 0) {
+		log_error_err(&err);
+		return EXIT_INIT_FAILED;
+	}
+	return supervise_join(spec);
 }
 
 static int init_check(const struct cai_config *cfg)
@@ -146,6 +189,10 @@ int main(int argc, char **argv)
 		log_set_level(LOG_LVL_DEBUG);
 	else if (opts.verbosity < 0)
 		log_set_level(LOG_LVL_ERROR);
+	/* A join's stderr is the user's terminal: warnings and errors only,
+	 * unless asked for more. */
+	if (opts.action == CLI_JOIN && opts.verbosity == 0 && log_get_level() > LOG_LVL_WARN)
+		log_set_level(LOG_LVL_WARN);
 	if (opts.grace_set)
 		cfg.grace = opts.grace;
 	if (opts.group)
@@ -160,6 +207,13 @@ int main(int argc, char **argv)
 		}
 		return 0;
 	}
+	if (opts.action == CLI_IMPORT) {
+		if (import_run(&cfg, opts.import, &err) < 0) {
+			log_error_err(&err);
+			return EXIT_INIT_FAILED;
+		}
+		return 0;
+	}
 	if (opts.action == CLI_PRINT_POLICY) {
 		if (harden_print_policy(&cfg, STDOUT_FILENO, &err) < 0) {
 			log_error_err(&err);
@@ -168,7 +222,9 @@ int main(int argc, char **argv)
 		return 0;
 	}
 
-	struct init_ctx ictx = { .cfg = &cfg, .vol = { .root_fd = -1 }, .argv = opts.argv };
+	struct init_ctx ictx = {
+		.cfg = &cfg, .vol = { .root_fd = -1 }, .argv = opts.argv, .join = opts.action == CLI_JOIN,
+	};
 	struct supervise_spec spec = {
 		.argv = opts.argv,
 		.grace = cfg.grace,
@@ -176,7 +232,11 @@ int main(int argc, char **argv)
 		.prepare = init_prepare,
 		.finalize = init_finalize,
 		.harden_self = init_harden_self,
+		.prepared = init_prepared,
+		.stopping = init_stopping,
 		.ctx = &ictx,
 	};
+	if (opts.action == CLI_JOIN)
+		return init_join(&ictx, &spec, opts.wait);
 	return supervise_run(&spec);
 }

@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "beneath.h"
+#include "path.h"
 #include "inifile.h"
 
 struct manifest_ctx {
@@ -130,7 +131,7 @@ static int check_path_text(const char *path, struct cai_err *err)
 			return err_set(err, 0, "control character in path");
 	if (n && (path[0] == ' ' || path[0] == '\t' || path[n - 1] == ' ' || path[n - 1] == '\t'))
 		return err_set(err, 0, "'%s': blank at the start or end of the path", path);
-	return beneath_check_rel(path, err);
+	return path_check_rel(path, err);
 }
 
 static int manifest_on_section(void *ctx, const char *section, unsigned line, struct cai_err *err)

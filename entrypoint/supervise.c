@@ -31,6 +31,9 @@ extern char **environ;
 /* The final SIGKILL: rounds of kill-then-reap, each up to this long. */
 #define KILL_ROUNDS 100
 #define KILL_ROUND_MS 20
+/* While shutting down as PID 1: how often to look whether the processes
+ * that are not our children (entered with `docker exec`) are gone. */
+#define NONCHILD_POLL_MS 50
 
 int exit_status_from_wait(int wstatus)
 {
@@ -117,14 +120,35 @@ static void child_wait_for_go(int gate)
 		_exit(EXIT_INIT_FAILED);
 }
 
-/* The child: the go from PID 1, its own process group, the terminal's
- * foreground, the preparation hooks, then the signal mask the init
- * inherited, then exec. */
-static void child_run(const struct supervise_spec *spec, const sigset_t *orig_mask, int gate)
+/* The preparation hooks, then the signal mask the command gets, then
+ * exec: the child's part of a start, and all of a --join.  Returns the
+ * exit status when there is nothing to exec (sandbox mode: 0 once
+ * prepared) or exec failed. */
+static int prepare_and_exec(const struct supervise_spec *spec, const sigset_t *mask)
 {
 	struct cai_err err = { 0 };
 	char **envp = environ;
 
+	if (spec->prepare && spec->prepare(spec->ctx, &envp, &err) < 0) {
+		log_error_err(&err);
+		return EXIT_INIT_FAILED;
+	}
+	if (!spec->argv)
+		return 0;
+	if (spec->finalize && spec->finalize(spec->ctx, &err) < 0) {
+		log_error_err(&err);
+		return EXIT_INIT_FAILED;
+	}
+	/* Restored last: signals forwarded during preparation stay pending
+	 * and are delivered to the command, not lost (dumb-init's gap). */
+	sigprocmask(SIG_SETMASK, mask, NULL);
+	return exec_command(spec->argv, envp);
+}
+
+/* The child: the go from PID 1, its own process group, the terminal's
+ * foreground, then the preparation and the command. */
+static void child_run(const struct supervise_spec *spec, const sigset_t *orig_mask, int gate)
+{
 	child_wait_for_go(gate);
 
 	/* Its own group, so `-g` can reach its whole job and a terminal's
@@ -137,18 +161,18 @@ static void child_run(const struct supervise_spec *spec, const sigset_t *orig_ma
 	 * terminal we do not control. */
 	if (isatty(STDIN_FILENO) && tcsetpgrp(STDIN_FILENO, getpgrp()) < 0)
 		log_debug("tcsetpgrp: %s", strerror(errno));
-	if (spec->prepare && spec->prepare(spec->ctx, &envp, &err) < 0) {
-		log_error_err(&err);
-		_exit(EXIT_INIT_FAILED);
-	}
-	if (spec->finalize && spec->finalize(spec->ctx, &err) < 0) {
-		log_error_err(&err);
-		_exit(EXIT_INIT_FAILED);
-	}
-	/* Restored last: signals forwarded during preparation stay pending
-	 * and are delivered to the command, not lost (dumb-init's gap). */
-	sigprocmask(SIG_SETMASK, orig_mask, NULL);
-	_exit(exec_command(spec->argv, envp));
+	_exit(prepare_and_exec(spec, orig_mask));
+}
+
+int supervise_join(const struct supervise_spec *spec)
+{
+	sigset_t mask;
+
+	/* The engine's exec made this process the leader of its session and
+	 * the owner of its terminal: it stays so, nothing is forked, and the
+	 * command inherits the mask as it is. */
+	sigprocmask(SIG_SETMASK, NULL, &mask);
+	return prepare_and_exec(spec, &mask);
 }
 
 struct supervisor {
@@ -264,6 +288,16 @@ static void signal_everyone(struct supervisor *s, int sig)
 		signal_descendants(getpid(), sig);
 }
 
+/* Nothing is left but us: no child to reap and, as PID 1, no other
+ * process in the namespace - a process entered with `docker exec` is not
+ * our child, so only kill(-1, 0) failing with ESRCH says it is gone. */
+static int all_gone(struct supervisor *s)
+{
+	if (!reap(s))
+		return 0;
+	return !s->is_pid1 || (kill(-1, 0) < 0 && errno == ESRCH);
+}
+
 static void forward(struct supervisor *s, int sig)
 {
 	pid_t target = s->spec->target == SIGNAL_TARGET_GROUP ? -s->child : s->child;
@@ -292,44 +326,47 @@ static int raised_by_us(const struct signalfd_siginfo *si)
 	return si->ssi_pid == (uint32_t)getpid();
 }
 
-/* Reap until no child is left (1) or `ms` pass without that (0). */
+/* Reap until nothing is left (1) or `ms` pass without that (0). */
 static int reap_for(struct supervisor *s, int ms)
 {
 	struct pollfd pfd = { .fd = s->sfd, .events = POLLIN };
 	long long end = clock_now_ms() + ms;
 
 	for (;;) {
-		if (reap(s))
+		if (all_gone(s))
 			return 1;
 		long long left = end - clock_now_ms();
 		if (left <= 0)
 			return 0;
-		/* SIGCHLD (or anything else, dropped: the end is decided) wakes us. */
+		/* SIGCHLD (or anything else, dropped: the end is decided) wakes
+		 * us; a process that is not our child ends without one. */
 		struct signalfd_siginfo si;
+		if (left > NONCHILD_POLL_MS)
+			left = NONCHILD_POLL_MS;
 		if (poll(&pfd, 1, (int)left) > 0 && (pfd.revents & POLLIN))
 			read_signal(s->sfd, &si);
 	}
 }
 
-/* The command is gone: TERM everyone left, keep reaping for the grace
- * period, then KILL what is still there. */
+/* The command is gone, or the sandbox asked to stop: TERM everyone left,
+ * keep reaping for the grace period, then KILL what is still there. */
 static void shutdown_leftovers(struct supervisor *s)
 {
-	if (reap(s))
+	if (all_gone(s))
 		return;
 	if (s->spec->grace > 0) {
-		log_debug("command exited; sending SIGTERM to leftover processes");
+		log_debug("sending SIGTERM to the processes left");
 		signal_everyone(s, SIGTERM);
 		int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
 		struct itimerspec its = { .it_value = { .tv_sec = s->spec->grace } };
 		if (tfd >= 0 && timerfd_settime(tfd, 0, &its, NULL) == 0) {
 			struct pollfd pfd[2] = { { .fd = s->sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN } };
 			for (;;) {
-				if (reap(s)) {
+				if (all_gone(s)) {
 					close(tfd);
 					return;
 				}
-				if (poll(pfd, 2, -1) < 0) {
+				if (poll(pfd, 2, s->is_pid1 ? NONCHILD_POLL_MS : -1) < 0) {
 					if (errno == EINTR)
 						continue;
 					break;
@@ -344,7 +381,7 @@ static void shutdown_leftovers(struct supervisor *s)
 		}
 		if (tfd >= 0)
 			close(tfd);
-		if (reap(s))
+		if (all_gone(s))
 			return;
 		log_warn("leftover processes still running after %u s; sending SIGKILL", s->spec->grace);
 	}
@@ -400,6 +437,57 @@ static void shed_startup_text(void)
 	dl_iterate_phdr(shed_text_segment, NULL);
 }
 
+/* Signals that end a sandbox: docker stop's SIGTERM and their kin. */
+static int is_stop_signal(uint32_t sig)
+{
+	return sig == SIGTERM || sig == SIGINT || sig == SIGHUP || sig == SIGQUIT;
+}
+
+/* Sandbox mode: the child prepares and exits; PID 1 publishes that it
+ * did, then reaps what joined processes leave behind until it is asked to
+ * stop.  Other signals have no one to go to: there is no command. */
+static int sandbox_loop(struct supervisor *s)
+{
+	const struct supervise_spec *spec = s->spec;
+	struct cai_err err = { 0 };
+	int prepared = 0, status = EXIT_INIT_FAILED;
+
+	for (;;) {
+		struct signalfd_siginfo si;
+
+		if (read_signal(s->sfd, &si) < 0) {
+			log_error("signalfd read: %s", strerror(errno));
+			break;
+		}
+		if (si.ssi_signo == SIGCHLD) {
+			reap(s);
+			if (!s->child_done || prepared)
+				continue;
+			/* The child has said why already. */
+			if (!WIFEXITED(s->child_status) || WEXITSTATUS(s->child_status) != 0) {
+				log_error("the sandbox's preparation failed: stopping");
+				break;
+			}
+			if (spec->prepared && spec->prepared(spec->ctx, &err) < 0) {
+				log_error_err(&err);
+				break;
+			}
+			prepared = 1;
+			log_info("sandbox prepared: processes may join");
+			continue;
+		}
+		if (raised_by_us(&si) || !is_stop_signal(si.ssi_signo))
+			continue;
+		log_info("signal %u: stopping the sandbox", si.ssi_signo);
+		status = 0;
+		break;
+	}
+	if (prepared && spec->stopping)
+		spec->stopping(spec->ctx);
+	shutdown_leftovers(s);
+	return status;
+}
+
 int supervise_run(const struct supervise_spec *spec)
 {
 	struct supervisor s = { .spec = spec, .sfd = -1 };
@@ -407,6 +495,12 @@ int supervise_run(const struct supervise_spec *spec)
 	sigset_t all, orig;
 
 	s.is_pid1 = getpid() == 1;
+	/* Joined processes are not our children: only as the namespace's
+	 * init do their orphans come to us, and does kill(-1) reach them. */
+	if (!spec->argv && !s.is_pid1) {
+		log_error("--sandbox: containai-init must be PID 1 (the container's init)");
+		return EXIT_INIT_FAILED;
+	}
 	if (!s.is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
 		log_error("cannot become a child subreaper: %s", strerror(errno));
 		return EXIT_INIT_FAILED;
@@ -460,6 +554,8 @@ int supervise_run(const struct supervise_spec *spec)
 		return abort_child(&s);
 	}
 	shed_startup_text();
+	if (!spec->argv)
+		return sandbox_loop(&s);
 	while (!s.child_done) {
 		struct signalfd_siginfo si;
 

@@ -5,12 +5,14 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "fd.h"
 #include "log.h"
+#include "path.h"
 
 /* Deeper directories keep their owner: one descriptor per level must stay
  * well below any descriptor limit PID 1 may be given. */
@@ -62,6 +64,25 @@ static int ensure_dir(const struct beneath *b, const struct manifest_entry *e, u
 	 * what the user set on it since is theirs. */
 	mode_t mode = e->implicit ? st.st_mode & 07777 : e->mode;
 	return apply_owner_mode(fd, &st, uid, gid, mode, e->path, err);
+}
+
+int volume_make_parents(const struct beneath *b, const char *rel, uid_t uid, gid_t gid,
+			struct cai_err *err)
+{
+	char parent[PATH_MAX];
+
+	if (path_check_rel(rel, err) < 0)
+		return -1;
+	snprintf(parent, sizeof(parent), "%s", rel);
+	for (char *slash = strchr(parent, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		struct manifest_entry e = { .path = parent, .type = MANIFEST_DIR, .mode = 0755, .implicit = 1 };
+		int r = ensure_dir(b, &e, uid, gid, err);
+		*slash = '/';
+		if (r < 0)
+			return -1;
+	}
+	return 0;
 }
 
 /* What a file entry must be before its owner or mode may change. */
@@ -270,10 +291,8 @@ int volume_prepare(const struct beneath *b, const struct manifest *m, uid_t uid,
 	return 0;
 }
 
-int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err *err)
+int volume_open(const struct cai_config *cfg, struct beneath *b, struct cai_err *err)
 {
-	struct manifest m = { 0 };
-
 	if (beneath_open_root(b, cfg->volume_root, err) < 0)
 		return err_prefix(err, "volume");
 	if (cfg->volume_require_mount && !b->is_mount_root) {
@@ -282,6 +301,15 @@ int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err
 		beneath_close(b);
 		return -1;
 	}
+	return 0;
+}
+
+int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err *err)
+{
+	struct manifest m = { 0 };
+
+	if (volume_open(cfg, b, err) < 0)
+		return -1;
 	/* Without a manifest the root is only checked: nothing to create, and
 	 * no owner to impose on data nobody described. */
 	if (!cfg->volume_manifest[0]) {

@@ -33,6 +33,16 @@
 int volume_prepare(const struct beneath *b, const struct manifest *m, uid_t uid, gid_t gid,
 		   struct cai_err *err);
 
+/* Every parent directory of `rel` that is missing, made as the manifest's
+ * unnamed parents are (mode 0755 when created, the volume's owner); one
+ * that is something else than a directory is refused. */
+int volume_make_parents(const struct beneath *b, const char *rel, uid_t uid, gid_t gid,
+			struct cai_err *err);
+
+/* Open cfg's volume root into *b, insisting on a mount point when the
+ * config asks; nothing is prepared (--join: the start did). */
+int volume_open(const struct cai_config *cfg, struct beneath *b, struct cai_err *err);
+
 /* The start-up step: open cfg's volume root into *b (kept open for the
  * steps after), insist on a mount point when the config asks, load the
  * manifest and prepare.  Errors start with "volume: ". */

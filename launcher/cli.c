@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -9,16 +10,38 @@
 #include "macro.h"
 
 const char cli_usage[] =
-	"Usage: containai doctor [--json]\n"
+	"Usage: containai doctor [--json] [--context CTX]\n"
 	"       containai run [--force] [--dry-run] [--workspace DIR] [--image IMG] [--name NAME]\n"
 	"                     [--data-volume VOL] [--context CTX] [--detach] [--restart] [--env KEY=VAL]...\n"
+	"                     [--publish [ADDR:]PORT[:SANDBOX_PORT]]... [--memory BYTES] [--cpus N]\n"
+	"                     [--pids-limit N] [--egress balanced|locked|open|off] [--egress-allow DOMAIN]...\n"
 	"                     [--allow-host-credentials --i-understand-this-exposes-host-credentials]\n"
 	"                     [--allow-host-docker-socket --i-understand-this-grants-root-access]\n"
 	"                     [-- COMMAND [ARG...]]\n"
-	"       containai stop [--name NAME] [--workspace DIR] [--context CTX]\n"
-	"       containai logs --egress [--follow] [--name NAME] [--workspace DIR] [--context CTX]\n"
+	"       containai shell [--workspace DIR] [--name NAME] [--context CTX] [--force] [--env KEY=VAL]...\n"
+	"       containai exec [--workspace DIR] [--name NAME] [--context CTX] [--force] [--env KEY=VAL]...\n"
+	"                      [--] COMMAND [ARG...]\n"
+	"       containai ls [--json] [--context CTX]\n"
+	"       containai logs [--workspace DIR] [--name NAME] [--context CTX] [--follow|-f] [--tail N]\n"
+	"                      [--egress]\n"
+	"       containai stop [--workspace DIR] [--name NAME] [--context CTX]\n"
+	"       containai rm [--workspace DIR] [--name NAME] [--context CTX] [--volume] [--yes]\n"
+	"       containai import [--dry-run] [--with-credentials] [--workspace DIR] [--image IMG]\n"
+	"                        [--data-volume VOL] [--context CTX]\n"
+	"       containai completion bash|zsh|fish\n"
 	"       containai version\n"
 	"See containai(1).\n";
+
+static const char *const cmd_names[] = {
+	[CMD_HELP] = "help", [CMD_DOCTOR] = "doctor", [CMD_RUN] = "run", [CMD_STOP] = "stop",
+	[CMD_VERSION] = "version", [CMD_LS] = "ls", [CMD_SHELL] = "shell", [CMD_EXEC] = "exec",
+	[CMD_LOGS] = "logs", [CMD_RM] = "rm", [CMD_IMPORT] = "import", [CMD_COMPLETION] = "completion",
+};
+
+const char *cli_cmd_name(enum cli_cmd c)
+{
+	return cmd_names[c];
+}
 
 static int env_word_ok(const char *w)
 {
@@ -29,21 +52,46 @@ static int env_word_ok(const char *w)
 	return eq && envname_valid(w, (size_t)(eq - w)) && !strpbrk(eq, "\r\n");
 }
 
-/* Options that take a value, and which subcommands accept them. */
+#define C(x) (1u << (x))
+/* The commands that name one sandbox, and those that reach an engine. */
+#define ONE_SANDBOX (C(CMD_RUN) | C(CMD_STOP) | C(CMD_SHELL) | C(CMD_EXEC) | C(CMD_LOGS) | C(CMD_RM))
+#define ENGINE (ONE_SANDBOX | C(CMD_DOCTOR) | C(CMD_LS) | C(CMD_IMPORT))
+#define JOINING (C(CMD_RUN) | C(CMD_SHELL) | C(CMD_EXEC))
+
+/* Options that take a value, and which commands accept them. */
 struct valopt {
 	const char *name;
 	unsigned cmds;          /* bit per enum cli_cmd */
 	size_t off;             /* offset of the const char * in struct cli */
 };
 
-#define C(x) (1u << (x))
 static const struct valopt valopts[] = {
-	{ "--workspace", C(CMD_RUN) | C(CMD_STOP) | C(CMD_LOGS), offsetof(struct cli, workspace) },
-	{ "--name", C(CMD_RUN) | C(CMD_STOP) | C(CMD_LOGS), offsetof(struct cli, name) },
-	{ "--context", C(CMD_RUN) | C(CMD_STOP) | C(CMD_DOCTOR) | C(CMD_LOGS), offsetof(struct cli, context) },
+	{ "--workspace", ONE_SANDBOX | C(CMD_IMPORT), offsetof(struct cli, workspace) },
+	{ "--name", ONE_SANDBOX, offsetof(struct cli, name) },
+	{ "--context", ENGINE, offsetof(struct cli, context) },
+	{ "--image", C(CMD_RUN) | C(CMD_IMPORT), offsetof(struct cli, image) },
+	{ "--data-volume", C(CMD_RUN) | C(CMD_IMPORT), offsetof(struct cli, data_volume) },
+	{ "--memory", C(CMD_RUN), offsetof(struct cli, memory) },
+	{ "--cpus", C(CMD_RUN), offsetof(struct cli, cpus) },
+	{ "--pids-limit", C(CMD_RUN), offsetof(struct cli, pids_limit) },
+	{ "--tail", C(CMD_LOGS), offsetof(struct cli, tail) },
 	{ "--egress", C(CMD_RUN), offsetof(struct cli, egress) },
-	{ "--image", C(CMD_RUN), offsetof(struct cli, image) },
-	{ "--data-volume", C(CMD_RUN), offsetof(struct cli, data_volume) },
+};
+
+/* Repeatable options that take a value. */
+struct listopt {
+	const char *name;
+	unsigned cmds;
+	size_t off;             /* offset of the struct cli_list */
+	int (*ok)(const char *value);
+	const char *what;       /* the error when ok() says no */
+};
+
+static const struct listopt listopts[] = {
+	{ "--env", JOINING, offsetof(struct cli, env), env_word_ok,
+	  "--env needs KEY=VALUE with KEY made of letters, digits and '_' and a VALUE on one line" },
+	{ "--publish", C(CMD_RUN), offsetof(struct cli, publish), NULL, NULL },
+	{ "--egress-allow", C(CMD_RUN), offsetof(struct cli, egress_allow), NULL, NULL },
 };
 
 struct flagopt {
@@ -53,13 +101,17 @@ struct flagopt {
 };
 
 static const struct flagopt flagopts[] = {
-	{ "--json", C(CMD_DOCTOR), offsetof(struct cli, json) },
-	{ "--egress", C(CMD_LOGS), offsetof(struct cli, egress_log) },
-	{ "--follow", C(CMD_LOGS), offsetof(struct cli, follow) },
-	{ "--force", C(CMD_RUN), offsetof(struct cli, force) },
-	{ "--dry-run", C(CMD_RUN), offsetof(struct cli, dry_run) },
+	{ "--json", C(CMD_DOCTOR) | C(CMD_LS), offsetof(struct cli, json) },
+	{ "--force", JOINING, offsetof(struct cli, force) },
+	{ "--dry-run", C(CMD_RUN) | C(CMD_IMPORT), offsetof(struct cli, dry_run) },
 	{ "--detach", C(CMD_RUN), offsetof(struct cli, detach) },
 	{ "--restart", C(CMD_RUN), offsetof(struct cli, restart) },
+	{ "--follow", C(CMD_LOGS), offsetof(struct cli, follow) },
+	{ "-f", C(CMD_LOGS), offsetof(struct cli, follow) },
+	{ "--egress", C(CMD_LOGS), offsetof(struct cli, egress_log) },
+	{ "--volume", C(CMD_RM), offsetof(struct cli, volume) },
+	{ "--yes", C(CMD_RM), offsetof(struct cli, yes) },
+	{ "--with-credentials", C(CMD_IMPORT), offsetof(struct cli, with_credentials) },
 	{ "--allow-host-credentials", C(CMD_RUN), offsetof(struct cli, allow_creds) },
 	{ "--i-understand-this-exposes-host-credentials", C(CMD_RUN), offsetof(struct cli, ack_creds) },
 	{ "--allow-host-docker-socket", C(CMD_RUN), offsetof(struct cli, allow_sock) },
@@ -67,97 +119,165 @@ static const struct flagopt flagopts[] = {
 };
 #undef C
 
+static void add_word(char *out, size_t outsz, size_t *o, const char *w)
+{
+	int n = snprintf(out + *o, outsz - *o, "%s%s", *o ? " " : "", w);
+
+	if (n > 0 && *o + (size_t)n < outsz)
+		*o += (size_t)n;
+}
+
+void cli_cmd_options(enum cli_cmd c, char *out, size_t outsz)
+{
+	unsigned bit = 1u << c;
+	size_t o = 0;
+
+	out[0] = '\0';
+	for (size_t k = 0; k < ARRAY_SIZE(flagopts); k++)
+		if (flagopts[k].cmds & bit)
+			add_word(out, outsz, &o, flagopts[k].name);
+	for (size_t k = 0; k < ARRAY_SIZE(valopts); k++)
+		if (valopts[k].cmds & bit)
+			add_word(out, outsz, &o, valopts[k].name);
+	for (size_t k = 0; k < ARRAY_SIZE(listopts); k++)
+		if (listopts[k].cmds & bit)
+			add_word(out, outsz, &o, listopts[k].name);
+}
+
+static int list_add(struct cli_list *l, const char *v, struct cai_err *err)
+{
+	const char **grown = realloc(l->v, (l->n + 1) * sizeof(*grown));
+
+	if (!grown)
+		return err_set(err, ENOMEM, "options");
+	l->v = grown;
+	l->v[l->n++] = v;
+	return 0;
+}
+
+static int matches(const char *a, size_t n, const char *name)
+{
+	return strlen(name) == n && !strncmp(a, name, n);
+}
+
 static int cli_option(struct cli *o, int argc, char **argv, int *i, struct cai_err *err)
 {
 	const char *a = argv[*i];
 	const char *eq = strchr(a, '=');
 	size_t n = eq ? (size_t)(eq - a) : strlen(a);
+	unsigned bit = 1u << o->cmd;
 
 	for (size_t k = 0; k < ARRAY_SIZE(flagopts); k++) {
-		if (strlen(flagopts[k].name) != n || strncmp(a, flagopts[k].name, n))
+		if (!matches(a, n, flagopts[k].name) || !(flagopts[k].cmds & bit))
 			continue;
-		if (!(flagopts[k].cmds & (1u << o->cmd)))
-			break;
 		if (eq)
 			return err_set(err, 0, "%s takes no value", flagopts[k].name);
 		*(int *)((char *)o + flagopts[k].off) = 1;
 		return 0;
 	}
-	for (size_t k = 0; k < ARRAY_SIZE(valopts); k++) {
-		if (strlen(valopts[k].name) != n || strncmp(a, valopts[k].name, n))
+	const char *name = NULL;
+	for (size_t k = 0; k < ARRAY_SIZE(valopts); k++)
+		if (matches(a, n, valopts[k].name) && (valopts[k].cmds & bit))
+			name = valopts[k].name;
+	for (size_t k = 0; k < ARRAY_SIZE(listopts); k++)
+		if (matches(a, n, listopts[k].name) && (listopts[k].cmds & bit))
+			name = listopts[k].name;
+	if (!name)
+		return err_set(err, 0, "unknown option '%s' for %s", a, cli_cmd_name(o->cmd));
+	const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+	for (size_t k = 0; k < ARRAY_SIZE(listopts); k++) {
+		const struct listopt *l = &listopts[k];
+		if (strcmp(l->name, name))
 			continue;
-		if (!(valopts[k].cmds & (1u << o->cmd)))
-			break;
-		const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
+		if (!v || !v[0] || (l->ok && !l->ok(v)))
+			return l->ok ? err_set(err, 0, "%s", l->what) : err_set(err, 0, "%s needs a value", name);
+		return list_add((struct cli_list *)((char *)o + l->off), v, err);
+	}
+	for (size_t k = 0; k < ARRAY_SIZE(valopts); k++) {
+		if (strcmp(valopts[k].name, name))
+			continue;
 		if (!v || !v[0])
-			return err_set(err, 0, "%s needs a value", valopts[k].name);
+			return err_set(err, 0, "%s needs a value", name);
 		*(const char **)((char *)o + valopts[k].off) = v;
+	}
+	return 0;
+}
+
+static int cli_command_name(const char *w, struct cli *o, struct cai_err *err)
+{
+	if (!strcmp(w, "--help") || !strcmp(w, "-h")) {
+		o->cmd = CMD_HELP;
 		return 0;
 	}
-	if (o->cmd == CMD_RUN && n == 14 && !strncmp(a, "--egress-allow", n)) {
-		const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
-		if (!v || !v[0])
-			return err_set(err, 0, "--egress-allow needs a domain");
-		const char **grown = realloc(o->egress_allow, (o->negress_allow + 1) * sizeof(*grown));
-		if (!grown)
-			return err_set(err, ENOMEM, "--egress-allow");
-		o->egress_allow = grown;
-		o->egress_allow[o->negress_allow++] = v;
+	if (!strcmp(w, "--version")) {
+		o->cmd = CMD_VERSION;
 		return 0;
 	}
-	if (o->cmd == CMD_RUN && (!strncmp(a, "--env", n) && n == 5)) {
-		const char *v = eq ? eq + 1 : (*i + 1 < argc ? argv[++*i] : NULL);
-		if (!v || !env_word_ok(v))
-			return err_set(err, 0, "--env needs KEY=VALUE with KEY made of letters, digits and '_' and a VALUE on one line");
-		const char **grown = realloc(o->env, (o->nenv + 1) * sizeof(*grown));
-		if (!grown)
-			return err_set(err, ENOMEM, "--env");
-		o->env = grown;
-		o->env[o->nenv++] = v;
+	for (unsigned k = 0; k < ARRAY_SIZE(cmd_names); k++) {
+		if (cmd_names[k] && !strcmp(w, cmd_names[k])) {
+			o->cmd = (enum cli_cmd)k;
+			return 0;
+		}
+	}
+	return err_set(err, 0, "unknown command '%s'", w);
+}
+
+/* A word that is not an option: exec's command starts there, completion
+ * takes it as the shell's name; to anyone else it is a mistake. */
+static int cli_word(struct cli *o, int argc, char **argv, int i, int *stop, struct cai_err *err)
+{
+	if (o->cmd == CMD_EXEC) {
+		o->command = argv + i;
+		o->ncommand = (size_t)(argc - i);
+		*stop = 1;
 		return 0;
 	}
-	return err_set(err, 0, "unknown option '%s' for this command", a);
+	if (o->cmd == CMD_COMPLETION && !o->shell) {
+		o->shell = argv[i];
+		return 0;
+	}
+	return err_set(err, 0, "unexpected argument '%s'%s", argv[i],
+		       o->cmd == CMD_RUN ? " (the command goes after --)" : "");
 }
 
 int cli_parse(int argc, char **argv, struct cli *o, struct cai_err *err)
 {
-	static const char *const names[] = { "help", "doctor", "run", "stop", "version", "logs" };
-
 	memset(o, 0, sizeof(*o));
 	if (argc < 2)
 		return err_set(err, 0, "a command is needed");
-	for (unsigned k = 0; k < ARRAY_SIZE(names); k++)
-		if (!strcmp(argv[1], names[k]))
-			o->cmd = (enum cli_cmd)k;
-	if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))
-		o->cmd = CMD_HELP;
-	else if (!strcmp(argv[1], "--version"))
-		o->cmd = CMD_VERSION;
-	else if (o->cmd == CMD_HELP && strcmp(argv[1], "help"))
-		return err_set(err, 0, "unknown command '%s'", argv[1]);
+	if (cli_command_name(argv[1], o, err) < 0)
+		return -1;
 
 	for (int i = 2; i < argc; i++) {
+		int stop = 0;
 		if (!strcmp(argv[i], "--")) {
-			if (o->cmd != CMD_RUN)
-				return err_set(err, 0, "'--' is only for run");
+			if (o->cmd != CMD_RUN && o->cmd != CMD_EXEC)
+				return err_set(err, 0, "'--' is only for run and exec");
 			o->command = argv + i + 1;
 			o->ncommand = (size_t)(argc - i - 1);
 			break;
 		}
-		if (strncmp(argv[i], "--", 2))
-			return err_set(err, 0, "unexpected argument '%s' (the command goes after --)", argv[i]);
+		if (argv[i][0] != '-' || !argv[i][1]) {
+			if (cli_word(o, argc, argv, i, &stop, err) < 0)
+				return -1;
+			if (stop)
+				break;
+			continue;
+		}
 		if (cli_option(o, argc, argv, &i, err) < 0)
 			return -1;
 	}
-	if (o->cmd == CMD_LOGS && !o->egress_log)
-		return err_set(err, 0, "logs: only the egress proxy's log exists yet; use logs --egress");
+	if (o->cmd == CMD_EXEC && !o->ncommand)
+		return err_set(err, 0, "exec needs a command");
+	if (o->cmd == CMD_COMPLETION && !o->shell)
+		return err_set(err, 0, "completion needs a shell: bash, zsh or fish");
 	return 0;
 }
 
 void cli_free(struct cli *o)
 {
-	free(o->env);
-	o->env = NULL;
-	free(o->egress_allow);
-	o->egress_allow = NULL;
+	free(o->env.v);
+	free(o->publish.v);
+	free(o->egress_allow.v);
+	o->env.v = o->publish.v = o->egress_allow.v = NULL;
 }

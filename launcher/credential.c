@@ -226,6 +226,18 @@ static int add(struct credential *out, size_t *n, const struct credential_conf *
 	return 0;
 }
 
+/* A preset is used when its variable is set and no section has its name. */
+static int preset_in_effect(const struct credential_conf *p, const struct credential_conf *conf,
+			    size_t nconf)
+{
+	const char *v = getenv(p->value_env);
+
+	for (size_t i = 0; i < nconf; i++)
+		if (!strcmp(conf[i].name, p->name))
+			return 0;
+	return v && v[0];
+}
+
 int credential_resolve(const struct credential_conf *conf, size_t nconf, struct credential *out,
 		       size_t *nout, struct cai_err *err)
 {
@@ -233,15 +245,20 @@ int credential_resolve(const struct credential_conf *conf, size_t nconf, struct 
 	for (size_t i = 0; i < nconf; i++)
 		if (add(out, nout, &conf[i], err) < 0)
 			return -1;
-	for (size_t p = 0; p < ARRAY_SIZE(presets); p++) {
-		const char *v = getenv(presets[p].value_env);
-		int configured = 0;
-		for (size_t i = 0; i < nconf; i++)
-			configured |= !strcmp(conf[i].name, presets[p].name);
-		if (!configured && v && v[0] && add(out, nout, &presets[p], err) < 0)
+	for (size_t p = 0; p < ARRAY_SIZE(presets); p++)
+		if (preset_in_effect(&presets[p], conf, nconf) && add(out, nout, &presets[p], err) < 0)
 			return -1;
-	}
 	return 0;
+}
+
+void credential_names(const struct credential_conf *conf, size_t nconf, struct argv *out)
+{
+	for (size_t i = 0; i < nconf; i++)
+		argv_pushf(out, "%s (%s)", conf[i].name, conf[i].upstream);
+	for (size_t p = 0; p < ARRAY_SIZE(presets); p++)
+		if (preset_in_effect(&presets[p], conf, nconf))
+			argv_pushf(out, "%s (%s, from %s)", presets[p].name, presets[p].upstream,
+				   presets[p].value_env);
 }
 
 void credential_sandbox_env(const struct credential *c, const char *addr, struct argv *env)

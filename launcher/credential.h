@@ -62,6 +62,10 @@ int credential_complete(const struct credential_conf *c, struct cai_err *err);
 int credential_resolve(const struct credential_conf *conf, size_t nconf, struct credential *out,
 		       size_t *nout, struct cai_err *err);
 
+/* Which credentials credential_resolve would use, with their upstreams
+ * (never their values): "NAME (HOST)" each, for doctor. */
+void credential_names(const struct credential_conf *conf, size_t nconf, struct argv *out);
+
 /* The value in a file only the user can read, one trailing newline
  * dropped. */
 int credential_read_file(const char *path, char **value, struct cai_err *err);

@@ -290,6 +290,9 @@ static void classify_docker_info(struct detect_result *r, const struct proc_job 
 		return;
 	}
 	r->sysbox_runtime = json_object_get(runtimes, DETECT_SYSBOX_RUNTIME) != NULL;
+	/* For the sandboxes' default limits; absent or odd: unknown. */
+	r->mem_total = json_integer_value(json_object_get(root, "MemTotal"));
+	r->ncpu = json_integer_value(json_object_get(root, "NCPU"));
 	if (!r->sysbox_runtime) {
 		r->sysbox_remap = TRI_NO;
 		snprintf(r->sysbox_reason, DETECT_REASON_MAX, "the engine lists no runtime named %s",

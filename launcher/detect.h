@@ -66,6 +66,7 @@ struct detect_result {
 
 	/* sysbox */
 	int sysbox_runtime;               /* a runtime by that name is listed */
+	long long mem_total, ncpu;        /* what the engine has (docker info); 0: unknown */
 	enum tri sysbox_remap;            /* its probe container was remapped */
 	char sysbox_reason[DETECT_REASON_MAX];
 

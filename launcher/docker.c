@@ -3,6 +3,7 @@
 #include "docker.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -113,6 +114,37 @@ json_t *docker_json(const struct proc_job *j, json_type want, struct cai_err *er
 	return json_incref(v);
 }
 
+int docker_ps(const struct docker *d, const char *filter, const char *format, char **out,
+	      struct cai_err *err)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	_cleanup_argv_ struct argv a = { 0 };
+	struct proc_job *j;
+
+	*out = NULL;
+	docker_argv(d, &a);
+	argv_push(&a, "ps");
+	argv_push(&a, "-a");
+	argv_push(&a, "--no-trunc");
+	argv_push(&a, "--filter");
+	argv_push(&a, filter);
+	argv_push(&a, "--format");
+	argv_push(&a, format);
+	if (!(j = batch_add(&b, &a, err)))
+		return -1;
+	j->timeout_ms = d->timeout_ms;
+	if (batch_run(&b, err) < 0)
+		return -1;
+	if (!proc_ok(j) || j->out_truncated) {
+		char why[512];
+		proc_describe_failure(j, why, sizeof(why));
+		return err_set(err, 0, "%s", why);
+	}
+	if (!(*out = strdup(j->out)))
+		return err_set(err, ENOMEM, "docker ps");
+	return 0;
+}
+
 struct proc_job *docker_inspect_add(const struct docker *d, const char *kind, const char *name,
 				   struct batch *b, struct cai_err *err)
 {
@@ -133,10 +165,14 @@ struct proc_job *docker_inspect_add(const struct docker *d, const char *kind, co
 
 int docker_inspect_read(const struct proc_job *j, const char *name, json_t **out, struct cai_err *err)
 {
+	char missing[128];
+
 	*out = NULL;
-	/* Containers answer "No such container", networks "network N not found". */
+	/* Containers answer "No such container", networks "network NAME not
+	 * found": nothing else (a context not found, ...) means "none". */
+	snprintf(missing, sizeof(missing), "network %.100s not found", name);
 	if (!proc_ok(j) && j->started && j->exited &&
-	    (strcasestr(j->errout, "no such") || strcasestr(j->errout, " not found")))
+	    (strcasestr(j->errout, "no such") || strstr(j->errout, missing)))
 		return 0;
 	if (!proc_ok(j)) {
 		char why[512];
@@ -147,13 +183,16 @@ int docker_inspect_read(const struct proc_job *j, const char *name, json_t **out
 	return *out ? 0 : err_prefix(err, "%s", name);
 }
 
-int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err)
+int docker_step(const struct docker *d, struct batch *b, int together, struct cai_err *err, ...)
 {
-	_cleanup_batch_ struct batch b = { 0 };
-	struct proc_job *j;
+	_cleanup_argv_ struct argv a = { 0 };
+	const char *w;
+	va_list ap;
 
-	*out = NULL;
-	if (!(j = docker_inspect_add(d, "container", name, &b, err)) || batch_run(&b, err) < 0)
-		return -1;
-	return docker_inspect_read(j, name, out, err) < 0 ? err_prefix(err, "sandbox") : 0;
+	docker_argv(d, &a);
+	va_start(ap, err);
+	while ((w = va_arg(ap, const char *)))
+		argv_push(&a, w);
+	va_end(ap);
+	return (together ? batch_add_with_previous : batch_add)(b, &a, err) ? 0 : -1;
 }

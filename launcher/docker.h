@@ -7,7 +7,8 @@
  * `-H HOST`, so switching the current context while the launcher runs
  * cannot redirect half of its calls to another engine.
  * Also owns reading what docker prints as JSON: one reader for every
- * answer the launcher parses.
+ * answer the launcher parses; and the two look-ups every command makes,
+ * `docker ps` and `docker container inspect`.
  * Refuses: shells (argv only, through proc_run) and calls without a
  * deadline.  After resolution DOCKER_HOST and DOCKER_CONTEXT are removed
  * from the launcher's environment: the explicit flag is the only source.
@@ -50,6 +51,11 @@ void docker_argv(const struct docker *d, struct argv *a);
  * ...") when refused as above.  The caller owns the reference. */
 json_t *docker_json(const struct proc_job *job, json_type want, struct cai_err *err);
 
+/* What `docker ps -a --no-trunc --filter FILTER --format FORMAT` prints,
+ * whole (never cut at the bound), in a fresh string *out. */
+int docker_ps(const struct docker *d, const char *filter, const char *format, char **out,
+	      struct cai_err *err);
+
 struct batch;
 
 /* `docker KIND inspect NAME` (KIND container or network) as a job of b,
@@ -60,8 +66,9 @@ struct proc_job *docker_inspect_add(const struct docker *d, const char *kind, co
 int docker_inspect_read(const struct proc_job *job, const char *name, json_t **out,
 			struct cai_err *err);
 
-/* `docker container inspect NAME` as its JSON object in *out; *out is
- * NULL when no container answers to NAME. */
-int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err);
+/* `docker WORD...` (NULL-terminated) on the pinned engine as a step of b;
+ * together: run with the step before it (plan_exec_run). */
+int docker_step(const struct docker *d, struct batch *b, int together, struct cai_err *err, ...)
+	__attribute__((sentinel));
 
 #endif

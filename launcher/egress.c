@@ -14,8 +14,12 @@
 
 #include "credential.h"
 #include "decimal.h"
+#include "embed.h"
 #include "fd.h"
 #include "macro.h"
+#include "registries.h"
+
+EMBED_FILE(egress_balanced, "policy/egress-balanced.list");
 
 static const char *const mode_names[] = { "balanced", "locked", "open", "off" };
 
@@ -184,7 +188,7 @@ int egress_policy_build(struct egress_policy *p, enum egress_mode mode, const ch
 	memset(p, 0, sizeof(*p));
 	p->mode = mode;
 	if (mode == EGRESS_BALANCED &&
-	    egress_list_parse(egress_balanced_list, egress_balanced_list_len,
+	    egress_list_parse(egress_balanced_text, (size_t)(egress_balanced_end - egress_balanced_text),
 			      "policy/egress-balanced.list", &p->allow, err) < 0)
 		return -1;
 	if (egress_words(cfg_allow, 'd', &p->allow, err) < 0)
@@ -198,6 +202,17 @@ int egress_policy_build(struct egress_policy *p, enum egress_mode mode, const ch
 	if (egress_words(cfg_dns, 'a', &p->dns, err) < 0)
 		return err_prefix(err, "egress_dns");
 	return 0;
+}
+
+int egress_policy_add_registries(struct egress_policy *p, const struct registries *r,
+				 struct cai_err *err)
+{
+	if (p->mode != EGRESS_BALANCED)
+		return 0;
+	/* Checked when found: egress_domain_check's folded names. */
+	for (size_t i = 0; i < r->n; i++)
+		argv_push(&p->allow, r->r[i].host);
+	return argv_ok(&p->allow, err);
 }
 
 int egress_host_addresses(struct egress_policy *p, struct cai_err *err)
@@ -387,6 +402,10 @@ char *egress_squid_conf(const struct egress_policy *p, struct cai_err *err)
 	squid_base(f, p);
 	squid_credentials(f, p);
 	squid_access(f, p);
+	/* egress-load hands these to the entry script's forwarders. */
+	for (size_t i = 0; p->forward && i < p->forward->n; i++)
+		fprintf(f, "#forward %u %s %u\n", p->forward->b[i].sandbox, p->forward_to,
+			p->published->b[i].sandbox);
 	/* egress-load writes these lines out as the CA file. */
 	for (const char *c = p->ca_pem; c && *c;) {
 		size_t n = strcspn(c, "\n");

@@ -3,10 +3,12 @@
  *
  * Owns: the policy modes (balanced, locked, open, off); what a domain
  * rule ("example.com", "*.example.com"), an address range and an address
- * are - one validator each, used for the config file, the command line
- * and the shipped list; the shipped balanced list
- * (policy/egress-balanced.list, compiled in) and its reader; and the
- * squid.conf the proxy runs with, in this order of rules:
+ * are - one validator each, used for the config file, the command line,
+ * the shipped list and the host's registries; the shipped balanced list
+ * (policy/egress-balanced.list, built in) and its reader; the rules in
+ * force (the list, the registries the host uses - registries' - and the
+ * user's additions); and the squid.conf the proxy runs with, in this
+ * order of rules:
  *   port:       only ports 80 and 443;
  *   connect:    a tunnel (CONNECT) only to 443;
  *   private:    non-public destinations (private, loopback, link-local
@@ -34,6 +36,7 @@
 
 #include "argv.h"
 #include "err.h"
+#include "publish.h"
 
 enum egress_mode { EGRESS_BALANCED = 0, EGRESS_LOCKED, EGRESS_OPEN, EGRESS_OFF };
 
@@ -64,11 +67,8 @@ int egress_words(const char *list, char kind, struct argv *out, struct cai_err *
 int egress_list_parse(const char *buf, size_t len, const char *name, struct argv *out,
 		      struct cai_err *err);
 
-/* The shipped balanced list, as compiled in. */
-extern const char egress_balanced_list[];
-extern const size_t egress_balanced_list_len;
-
 struct credential;
+struct registries;
 
 struct egress_policy {
 	enum egress_mode mode;
@@ -79,6 +79,11 @@ struct egress_policy {
 	const struct credential *cred;  /* the credential endpoints, ncred of them */
 	size_t ncred;
 	const char *ca_pem;             /* extra CAs for credential upstreams, or NULL */
+	/* The sandbox's published ports: the proxy listens on forward's
+	 * container ports and forwards each to forward_to at the port of the
+	 * same index in published. */
+	const struct publish *published, *forward;
+	const char *forward_to;
 };
 
 /* The rules of `mode`: the shipped list (balanced only), then cfg_allow
@@ -91,6 +96,11 @@ int egress_policy_build(struct egress_policy *p, enum egress_mode mode, const ch
 /* The addresses of the host's interfaces (loopback and IPv6 link-local
  * left out: the private rule covers them), appended to p->host_addrs. */
 int egress_host_addresses(struct egress_policy *p, struct cai_err *err);
+
+/* balanced: the hosts of the registries the host uses join the rules
+ * (other modes: nothing). */
+int egress_policy_add_registries(struct egress_policy *p, const struct registries *r,
+				 struct cai_err *err);
 
 void egress_policy_release(struct egress_policy *p);
 

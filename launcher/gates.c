@@ -88,19 +88,26 @@ static int check_home(const char *ws, const char *home, struct cai_err *err)
 	return 0;
 }
 
+int gates_mountable(const char *path)
+{
+	/* docker's --mount is CSV: ',' would start another option and '"' a
+	 * quoted field; ':' separates options where paths are written as
+	 * SRC:DST[:MODE]. */
+	for (const char *c = path; *c; c++)
+		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == ',' || *c == ':' || *c == '"')
+			return 0;
+	return 1;
+}
+
 int gates_workspace_check(const char *ws, const char *const *homes, struct cai_err *err)
 {
 	size_t checked = 0;
 
 	if (ws[0] != '/')
 		return err_set(err, 0, "workspace '%s' is not an absolute path", ws);
-	/* docker's --mount is CSV: ',' would start another option and '"' a
-	 * quoted field; ':' separates options where paths are written as
-	 * SRC:DST[:MODE]. */
-	for (const char *c = ws; *c; c++)
-		if ((unsigned char)*c < 0x20 || *c == 0x7f || *c == ',' || *c == ':' || *c == '"')
-			return err_set(err, 0, "workspace '%s': a path with ',', ':', '\"' or control "
-					       "characters cannot be mounted unambiguously", ws);
+	if (!gates_mountable(ws))
+		return err_set(err, 0, "workspace '%s': a path with ',', ':', '\"' or control "
+				       "characters cannot be mounted unambiguously", ws);
 	if (!strcmp(ws, "/"))
 		return err_set(err, 0, "the workspace cannot be /");
 	for (; homes && *homes; homes++) {

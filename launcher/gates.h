@@ -32,6 +32,10 @@ struct gate_input {
  * with err set to refuse. */
 int gates_check(const struct gate_input *in, int *unisolated, struct cai_err *err);
 
+/* 1 when a host path can go into docker's --mount as it is: no ',', ':',
+ * '"' or control character. */
+int gates_mountable(const char *path);
+
 /* workspace: an absolute, resolved path; homes: NULL-terminated list of
  * the user's home directories ($HOME, the passwd entry), relative or empty
  * ones skipped; refused when none is usable. */

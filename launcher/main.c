@@ -2,48 +2,69 @@
 /* containai: the host launcher (wiring only).
  * Put /dev/null on closed stdio, keep program lookups out of the current
  * directory, parse the command line, open the session (workspace, config,
- * pinned engine, isolation detection), then hand over to doctor or
- * sandbox_run. */
+ * pinned engine, isolation detection), then hand over to the command's
+ * module: doctor, sandbox_run (run, shell, exec, stop, logs), sandbox_ls,
+ * sandbox_rm, import; completion needs no session. */
 #include <stdio.h>
 
 #include "cli.h"
+#include "completion.h"
 #include "doctor.h"
 #include "fd.h"
+#include "import.h"
 #include "log.h"
 #include "proc_run.h"
+#include "sandbox_ls.h"
+#include "sandbox_rm.h"
 #include "sandbox_run.h"
 #include "session.h"
 
-/* doctor, run or stop on an opened session: -1 with err set and *code
- * the exit status when it fails. */
+/* A command on an opened session: -1 with err set and *code the exit
+ * status when it fails. */
 static int command(const struct cli *o, int *code, struct cai_err *err)
 {
 	static struct session s;
+	int (*fn)(const struct session *, const struct cli *, int *, struct cai_err *) = NULL;
 
 	*code = EXIT_USAGE;
-	if (session_open(&s, o, o->cmd != CMD_DOCTOR, err) < 0)
+	if (session_open(&s, o, o->cmd != CMD_DOCTOR && o->cmd != CMD_LS && o->cmd != CMD_IMPORT, err) < 0)
 		return -1;
 	switch (o->cmd) {
-	case CMD_DOCTOR:
-		if ((o->json ? doctor_print_json : doctor_print_text)(&s, stdout, err) < 0)
+	case CMD_DOCTOR: {
+		struct doctor_egress eg;
+		int rc = doctor_egress_probe(&s, &eg, err) < 0 ? -1
+			 : (o->json ? doctor_print_json : doctor_print_text)(&s, &eg, stdout, err);
+		doctor_egress_release(&eg);
+		if (rc < 0)
 			return -1;
 		*code = s.det.mode != MODE_NONE ? 0 : EXIT_REFUSED;
 		return 0;
+	}
 	case CMD_RUN:
-		if (sandbox_run(&s, o, code, err) < 0)
-			return -1;
+	case CMD_SHELL:
+	case CMD_EXEC:
+		fn = sandbox_run;
 		break;
 	case CMD_STOP:
-		if (sandbox_stop(&s, o, code, err) < 0)
-			return -1;
+		fn = sandbox_stop;
 		break;
 	case CMD_LOGS:
-		if (sandbox_logs(&s, o, code, err) < 0)
-			return -1;
+		fn = sandbox_logs;
+		break;
+	case CMD_LS:
+		fn = sandbox_ls;
+		break;
+	case CMD_RM:
+		fn = sandbox_rm;
+		break;
+	case CMD_IMPORT:
+		fn = import_run;
 		break;
 	default:
-		break;
+		return err_set(err, 0, "%s: not a command on a sandbox", cli_cmd_name(o->cmd));
 	}
+	if (fn(&s, o, code, err) < 0)
+		return -1;
 	*code = 0;
 	return 0;
 }
@@ -73,9 +94,17 @@ int main(int argc, char **argv)
 		puts("containai " CAI_VERSION);
 		return 0;
 	}
+	if (o.cmd == CMD_COMPLETION) {
+		code = completion_print(o.shell, stdout, &err) < 0 ? EXIT_USAGE : 0;
+		if (code)
+			log_error_err(&err);
+		cli_free(&o);
+		return code;
+	}
 	if (command(&o, &code, &err) < 0) {
 		log_error_err(&err);
-		if (o.cmd == CMD_RUN && code == EXIT_REFUSED)
+		if ((o.cmd == CMD_RUN || o.cmd == CMD_SHELL || o.cmd == CMD_EXEC) &&
+		    code == EXIT_REFUSED)
 			log_error("run `containai doctor` to see why");
 	}
 	cli_free(&o);

@@ -1,29 +1,34 @@
 /* SPDX-License-Identifier: MIT */
 #include "plan.h"
 
-#include "argv.h"
-#include "egress_proxy.h"
+#include <stdint.h>
+#include <string.h>
 
-void plan_want(const struct session *s, const char *name, const struct egress_policy *egress,
-	       const char *egress_network, struct reentry_want *w)
+#include "argv.h"
+#include "decimal.h"
+
+void plan_want(const struct session *s, const char *name, int for_run, struct reentry_want *w)
 {
-	w->egress = egress;
-	w->egress_network = egress ? egress_network : NULL;
+	memset(w, 0, sizeof(*w));
 	w->name = name;
 	w->workspace = s->workspace;
+	w->runtime = s->det.mode == MODE_SYSBOX ? DETECT_SYSBOX_RUNTIME : NULL;
+	if (!for_run)
+		return;
 	w->image = s->cfg.image;
 	w->data_volume = s->cfg.data_volume;
-	w->runtime = s->det.mode == MODE_SYSBOX ? DETECT_SYSBOX_RUNTIME : NULL;
+	static const struct publish none;
+
+	w->resources = &s->cfg.resources;
+	/* With egress the proxy publishes them (egress_proxy): nothing is
+	 * published from the sandbox's internal network. */
+	w->publish = s->cfg.egress == EGRESS_OFF ? &s->cfg.publish : &none;
+	w->egress = egress_mode_name(s->cfg.egress);
 }
 
 static int plan_add(struct batch *b, struct argv *a, struct cai_err *err)
 {
 	return batch_add(b, a, err) ? 0 : -1;
-}
-
-static const char *attach_flag(const struct plan_input *in)
-{
-	return in->o->detach ? "-d" : in->tty ? "-it" : "-i";
 }
 
 /* The --env values: through env_fd when there is one, else (--dry-run)
@@ -35,19 +40,21 @@ static void push_env(struct argv *a, const struct plan_input *in)
 		argv_pushf(a, "/dev/fd/%d", in->env_fd);
 		return;
 	}
-	for (size_t i = 0; i < in->o->nenv; i++) {
+	for (size_t i = 0; i < in->o->env.n; i++) {
 		argv_push(a, "-e");
-		argv_push(a, in->o->env[i]);
+		argv_push(a, in->o->env.v[i]);
 	}
 }
 
-static int plan_docker_run(const struct plan_input *in, struct batch *b, struct cai_err *err)
+static int plan_docker_create(const struct plan_input *in, struct batch *b, int together,
+			      struct cai_err *err)
 {
 	const struct session *s = in->s;
 	_cleanup_argv_ struct argv a = { 0 };
 
 	docker_argv(&s->docker, &a);
 	argv_push(&a, "run");
+	argv_push(&a, "-d");
 	argv_push(&a, "--name");
 	argv_push(&a, in->name);
 	if (s->det.mode == MODE_SYSBOX)
@@ -59,11 +66,16 @@ static int plan_docker_run(const struct plan_input *in, struct batch *b, struct 
 	argv_pushf(&a, SANDBOX_LABEL_WORKSPACE "=%s", s->workspace);
 	argv_push(&a, "--label");
 	argv_pushf(&a, SANDBOX_LABEL_MODE "=%s", detect_mode_name(s->det.mode));
-	/* Every process of the sandbox, also one re-entered with `docker exec`
-	 * (which bypasses containai-init's hardening), can never gain
-	 * privileges through a set-id or file-capability program. */
+	argv_push(&a, "--label");
+	argv_pushf(&a, SANDBOX_LABEL_EGRESS "=%s", egress_mode_name(in->egress ? in->egress->mode : EGRESS_OFF));
+	/* Beneath containai-init's own no_new_privs, the engine's: a process
+	 * of the sandbox can never gain privileges through a set-id or
+	 * file-capability program, however it was started. */
 	argv_push(&a, "--security-opt");
 	argv_push(&a, "no-new-privileges");
+	resources_push(&s->cfg.resources, &a);
+	if (!in->egress)
+		publish_push(&s->cfg.publish, &a);
 	argv_push(&a, "--mount");
 	argv_pushf(&a, "type=volume,source=%s,target=" SANDBOX_DATA_DIR, s->cfg.data_volume);
 	argv_push(&a, "--mount");
@@ -71,80 +83,183 @@ static int plan_docker_run(const struct plan_input *in, struct batch *b, struct 
 	argv_push(&a, "-w");
 	argv_push(&a, SANDBOX_WORKSPACE_DIR);
 	if (in->egress)
-		egress_sandbox_args(in->egress, in->egress_network, in->egress_addr, &a);
-	push_env(&a, in);
-	argv_push(&a, attach_flag(in));
+		egress_sandbox_args(in->proxy->name, &a);
+	/* PID 1 prepares and keeps the sandbox up; nothing runs in it that
+	 * did not enter through --join. */
+	argv_push(&a, "--entrypoint");
+	argv_push(&a, SANDBOX_INIT);
 	argv_push(&a, s->cfg.image);
-	argv_push_all(&a, in->o->command, in->o->ncommand);
-	return plan_add(b, &a, err);
-}
-
-static int plan_docker_exec(const struct plan_input *in, struct batch *b, struct cai_err *err)
-{
-	const struct reentry *ex = in->existing;
-	_cleanup_argv_ struct argv a = { 0 };
-
-	docker_argv(&in->s->docker, &a);
-	argv_push(&a, "exec");
-	argv_push(&a, attach_flag(in));
-	/* An exec'd process does not pass through containai-init: at least
-	 * it must not be root. */
-	argv_push(&a, "--user");
-	argv_push(&a, "agent");
-	argv_push(&a, "-w");
-	argv_push(&a, SANDBOX_WORKSPACE_DIR);
-	push_env(&a, in);
-	argv_push(&a, ex->id);
-	if (in->o->ncommand)
-		argv_push_all(&a, in->o->command, in->o->ncommand);
-	else
-		argv_push_all(&a, ex->cmd.v, ex->cmd.n);
-	return plan_add(b, &a, err);
+	argv_push(&a, SANDBOX_MODE_ARG);
+	return (together ? batch_add_with_previous : batch_add)(b, &a, err) ? 0 : -1;
 }
 
 /* docker VERB [FLAG] ID: a step on the container by its id. */
 static int plan_docker_on(const struct plan_input *in, const char *verb, const char *flag,
 			  struct batch *b, struct cai_err *err)
 {
-	_cleanup_argv_ struct argv a = { 0 };
-
-	docker_argv(&in->s->docker, &a);
-	argv_push(&a, verb);
 	if (flag)
-		argv_push(&a, flag);
-	argv_push(&a, in->existing->id);
-	return plan_add(b, &a, err);
+		return docker_step(&in->s->docker, b, 0, err, verb, flag, in->existing->id, NULL);
+	return docker_step(&in->s->docker, b, 0, err, verb, in->existing->id, NULL);
 }
 
-static int plan_docker(const struct plan_input *in, struct batch *b, struct cai_err *err)
+/* Ours by their labels, whatever their shape: stopping or removing them
+ * hands nothing over. */
+static int proxy_ours(const struct plan_input *in)
+{
+	return in->found && (in->found->proxy == EGRESS_OURS || in->found->proxy == EGRESS_REFUSED);
+}
+
+static int network_ours(const struct plan_input *in)
+{
+	return in->found && (in->found->network == EGRESS_OURS || in->found->network == EGRESS_REFUSED);
+}
+
+/* The sandbox (when there is one), its proxy and its network: removed -
+ * the containers together, then the network once nothing is on it -
+ * except, with keep, a network a new sandbox can use as it is (*kept). */
+static int plan_clear(const struct plan_input *in, struct batch *b, int keep, int *kept,
+		      struct cai_err *err)
+{
+	const struct docker *d = &in->s->docker;
+	const struct egress_found *f = in->found;
+	int together = 0;
+
+	if (in->existing->kind != REENTRY_NONE) {
+		if (plan_docker_on(in, "rm", "-f", b, err) < 0)
+			return -1;
+		together = 1;
+	}
+	if (proxy_ours(in) && docker_step(d, b, together, err, "rm", "-f", f->proxy_id, NULL) < 0)
+		return -1;
+	*kept = keep && f->network == EGRESS_OURS;
+	if (network_ours(in) && !*kept &&
+	    docker_step(d, b, 0, err, "network", "rm", f->network_id, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+/* With egress, before the sandbox: its network, and the proxy beside the
+ * sandbox's own step (together). */
+static int plan_egress_up(const struct plan_input *in, int fresh, int keep_network,
+			  struct batch *b, struct cai_err *err)
+{
+	const struct egress_found *f = in->found;
+
+	if (!fresh) {
+		/* The sandbox is kept: so must its network be, and its proxy
+		 * be ours and shaped. */
+		if (f->network != EGRESS_OURS || f->proxy == EGRESS_FOREIGN || f->proxy == EGRESS_REFUSED)
+			return err_set(err, 0, "sandbox %s: %s; use --restart to recreate it", in->name,
+				       f->network == EGRESS_NONE ? "its egress network is gone"
+				       : f->proxy == EGRESS_FOREIGN || f->network == EGRESS_FOREIGN
+					       ? "its egress proxy's name is held by something containai did not create"
+					       : f->why);
+		if (f->proxy == EGRESS_OURS)
+			return f->proxy_running ? 0 : docker_step(&in->s->docker, b, 0, err, "start", f->proxy_id, NULL);
+		return egress_step_proxy_create(&in->s->docker, in->proxy, b, 0, err);
+	}
+	if (!keep_network && egress_step_network_create(&in->s->docker, in->proxy, b, 0, err) < 0)
+		return -1;
+	return egress_step_proxy_create(&in->s->docker, in->proxy, b, 0, err);
+}
+
+/* The verdict allows acting on the container at all. */
+static int plan_ours(const struct plan_input *in, struct cai_err *err)
+{
+	switch (in->existing->kind) {
+	case REENTRY_NONE:
+		return err_set(err, 0, "no sandbox named %s for this workspace (containai run creates it)",
+			       in->name);
+	case REENTRY_FOREIGN:
+		return err_set(err, 0, "%s is not a container containai created for this workspace; "
+				       "leaving it alone", in->name);
+	default:
+		return 0;
+	}
+}
+
+/* Bring the sandbox up: create, start or (--restart) replace it, and
+ * with egress its network and proxy first.  Every refusal comes before
+ * the first step. */
+static int plan_docker_up(const struct plan_input *in, struct batch *b, struct cai_err *err)
 {
 	const struct cli *o = in->o;
 	const struct reentry *ex = in->existing;
 	enum reentry_kind kind = ex->kind;
+	int fresh = kind == REENTRY_NONE || o->restart, keep_network = 0;
+	size_t before;
 
 	if (kind == REENTRY_FOREIGN)
 		return err_set(err, 0, "the name %s is held by a container that containai did not "
 				       "create for this workspace; choose another with --name", in->name);
-	if (kind != REENTRY_NONE && o->restart) {
-		if (plan_docker_on(in, "rm", "-f", b, err) < 0)
-			return -1;
-		kind = REENTRY_NONE;
+	if (kind == REENTRY_NONE && o->cmd != CMD_RUN)
+		return plan_ours(in, err);
+	if (kind == REENTRY_REFUSED && !o->restart)
+		return err_set(err, 0, "sandbox %s exists but %s; %s", in->name, ex->why,
+			       o->cmd == CMD_RUN ? "use --restart to recreate it" : "it is not entered");
+	if (fresh && in->egress && (in->found->proxy == EGRESS_FOREIGN || in->found->network == EGRESS_FOREIGN))
+		return err_set(err, 0, "the name %s is held by a %s that containai did not create for "
+				       "this sandbox; remove it or choose another --name", in->proxy->name,
+			       in->found->proxy == EGRESS_FOREIGN ? "container" : "network");
+	if (fresh && plan_clear(in, b, in->egress != NULL, &keep_network, err) < 0)
+		return -1;
+	before = b->n;
+	if (in->egress && plan_egress_up(in, fresh, keep_network, b, err) < 0)
+		return -1;
+	/* The sandbox's own step runs together with the proxy's. */
+	int together = b->n > before;
+	if (fresh)
+		return plan_docker_create(in, b, together, err);
+	/* Started, PID 1 prepares again; the join waits for it. */
+	if (ex->running)
+		return 0;
+	return docker_step(&in->s->docker, b, together, err, "start", ex->id, NULL);
+}
+
+int plan_join(const struct plan_input *in, struct batch *b, struct cai_err *err)
+{
+	static const char login_shell[] = "command -v bash >/dev/null && exec bash -l; exec sh -l";
+	const struct cli *o = in->o;
+	const struct reentry *ex = in->existing;
+	_cleanup_argv_ struct argv a = { 0 };
+
+	docker_argv(&in->s->docker, &a);
+	argv_push(&a, "exec");
+	argv_push(&a, o->detach ? "-d" : in->tty ? "-it" : "-i");
+	/* As root: --join applies the sandbox's identity itself, and refuses
+	 * to run as anyone else. */
+	argv_push(&a, "-u");
+	argv_push(&a, "0:0");
+	argv_push(&a, "-w");
+	argv_push(&a, SANDBOX_WORKSPACE_DIR);
+	if (in->egress) {
+		_cleanup_argv_ struct argv env = { 0 };
+		egress_join_env(in->egress, in->proxy_addr, &env);
+		for (size_t i = 0; i < env.n; i++) {
+			argv_push(&a, "-e");
+			argv_push(&a, env.v[i]);
+		}
+		if (env.oom)
+			a.oom = 1;
 	}
-	if (kind == REENTRY_NONE)
-		return plan_docker_run(in, b, err);
-	if (kind == REENTRY_REFUSED)
-		return err_set(err, 0, "sandbox %s exists but %s; use --restart to recreate it",
-			       in->name, ex->why);
-	if (!ex->running) {
-		if (plan_docker_on(in, "start", !o->detach && !o->ncommand ? "-ai" : NULL, b, err) < 0)
-			return -1;
-		if (o->detach || !o->ncommand)
-			return 0;
+	push_env(&a, in);
+	/* Just created (a dry run knows no id yet): by name. */
+	argv_push(&a, ex->id[0] ? ex->id : in->name);
+	argv_push(&a, SANDBOX_INIT);
+	argv_push(&a, "--join");
+	argv_push(&a, "--wait");
+	argv_pushf(&a, "%d", PLAN_JOIN_WAIT_S);
+	argv_push(&a, "--");
+	if (o->cmd == CMD_SHELL) {
+		argv_push(&a, "/bin/sh");
+		argv_push(&a, "-c");
+		argv_push(&a, login_shell);
+	} else if (o->ncommand) {
+		argv_push_all(&a, o->command, o->ncommand);
+	} else {
+		argv_push(&a, in->s->cfg.agent);
 	}
-	if (!o->ncommand && !ex->cmd.n)
-		return err_set(err, 0, "sandbox %s is running and has no command to re-enter with; "
-				       "give one after --", in->name);
-	return plan_docker_exec(in, b, err);
+	return plan_add(b, &a, err);
 }
 
 /* What sbx and docker sandbox both take last: AGENT WORKSPACE [-- COMMAND]. */
@@ -170,7 +285,7 @@ static int plan_eci(const struct plan_input *in, struct batch *b, struct cai_err
 	if (!f->template_)
 		return err_set(err, 0, "the installed docker sandbox plugin has no --template; "
 				       "it cannot run %s", s->cfg.image);
-	if (o->nenv && !f->env)
+	if (o->env.n && !f->env)
 		return err_set(err, 0, "the installed docker sandbox plugin has no --env");
 	if (o->detach && !f->detached)
 		return err_set(err, 0, "the installed docker sandbox plugin has no --detached");
@@ -194,9 +309,9 @@ static int plan_eci(const struct plan_input *in, struct batch *b, struct cai_err
 	argv_push(&a, s->cfg.image);
 	if (f->pull_template)
 		argv_push(&a, "--pull-template=never");
-	for (size_t i = 0; i < o->nenv; i++) {
+	for (size_t i = 0; i < o->env.n; i++) {
 		argv_push(&a, "--env");
-		argv_push(&a, o->env[i]);
+		argv_push(&a, o->env.v[i]);
 	}
 	if (o->detach)
 		argv_push(&a, "--detached");
@@ -212,7 +327,7 @@ static int plan_sbx(const struct plan_input *in, struct batch *b, struct cai_err
 {
 	_cleanup_argv_ struct argv a = { 0 };
 
-	if (in->o->nenv)
+	if (in->o->env.n)
 		return err_set(err, 0, "--env is not available in sbx mode (sbx injects credentials "
 				       "through its proxy; put settings in the data volume's .env)");
 	if (in->o->detach)
@@ -227,44 +342,130 @@ static int plan_sbx(const struct plan_input *in, struct batch *b, struct cai_err
 	return plan_add(b, &a, err);
 }
 
+/* What only the docker modes have. */
+static int docker_only(const struct plan_input *in, struct cai_err *err)
+{
+	const struct cli *o = in->o;
+	const char *mode = detect_mode_name(in->s->det.mode);
+
+	if (o->publish.n)
+		return err_set(err, 0, "--publish is not available in %s mode", mode);
+	if (o->memory || o->cpus || o->pids_limit)
+		return err_set(err, 0, "--memory, --cpus and --pids-limit are not available in %s mode "
+				       "(its sandboxes have their own)", mode);
+	return 0;
+}
+
 int plan_run(const struct plan_input *in, struct batch *b, struct cai_err *err)
 {
 	switch (in->s->det.mode) {
 	case MODE_SBX:
-		return plan_sbx(in, b, err);
+		return docker_only(in, err) < 0 ? -1 : plan_sbx(in, b, err);
 	case MODE_ECI:
-		return plan_eci(in, b, err);
+		return docker_only(in, err) < 0 ? -1 : plan_eci(in, b, err);
 	case MODE_SYSBOX:
 	case MODE_NONE:
 		break;
 	}
-	return plan_docker(in, b, err);
+	return plan_docker_up(in, b, err);
 }
 
-int plan_stop(const struct plan_input *in, struct batch *b, struct cai_err *err)
+/* sbx VERB NAME, or docker sandbox VERB NAME: the tools that keep their
+ * own sandboxes, named as created.  0 when the mode is another. */
+static int plan_tool(const struct plan_input *in, const char *verb, struct batch *b, struct cai_err *err)
 {
 	_cleanup_argv_ struct argv a = { 0 };
 
 	switch (in->s->det.mode) {
 	case MODE_SBX:
 		argv_push(&a, "sbx");
-		argv_push(&a, "stop");
-		argv_push(&a, in->name);
-		return plan_add(b, &a, err);
+		break;
 	case MODE_ECI:
 		docker_argv(&in->s->docker, &a);
 		argv_push(&a, "sandbox");
-		argv_push(&a, "stop");
-		argv_push(&a, in->name);
-		return plan_add(b, &a, err);
+		break;
 	case MODE_SYSBOX:
 	case MODE_NONE:
-		break;
+		return 0;
 	}
-	if (in->existing->kind == REENTRY_NONE)
-		return err_set(err, 0, "no sandbox named %s", in->name);
-	if (in->existing->kind == REENTRY_FOREIGN)
-		return err_set(err, 0, "%s is not a container containai created for this workspace; "
-				       "not stopping it", in->name);
-	return plan_docker_on(in, "stop", NULL, b, err);
+	argv_push(&a, verb);
+	argv_push(&a, in->name);
+	return plan_add(b, &a, err) < 0 ? -1 : 1;
+}
+
+int plan_stop(const struct plan_input *in, struct batch *b, struct cai_err *err)
+{
+	int r = plan_tool(in, "stop", b, err);
+
+	if (r)
+		return r < 0 ? -1 : 0;
+	/* Ours, even shaped otherwise: stopping it hands nothing over. */
+	if (plan_ours(in, err) < 0 || plan_docker_on(in, "stop", NULL, b, err) < 0)
+		return -1;
+	/* Its proxy after it, whatever the egress setting is now. */
+	return proxy_ours(in) ? docker_step(&in->s->docker, b, 0, err, "stop", in->found->proxy_id, NULL) : 0;
+}
+
+int plan_logs(const struct plan_input *in, struct batch *b, struct cai_err *err)
+{
+	const struct cli *o = in->o;
+	_cleanup_argv_ struct argv a = { 0 };
+
+	if (in->s->det.mode == MODE_SBX || in->s->det.mode == MODE_ECI)
+		return err_set(err, 0, "logs is not available in %s mode", detect_mode_name(in->s->det.mode));
+	/* Reading what PID 1 (or the proxy) wrote hands nothing over: shaped
+	 * otherwise is fine, not ours is not. */
+	if (o->egress_log ? !proxy_ours(in) : plan_ours(in, err) < 0)
+		return o->egress_log ? err_set(err, 0, "sandbox %s has no egress proxy", in->name) : -1;
+	docker_argv(&in->s->docker, &a);
+	argv_push(&a, "logs");
+	if (o->follow)
+		argv_push(&a, "--follow");
+	if (o->tail) {
+		uint64_t n;
+		/* A number or "all": anything else could be taken for an option. */
+		if (strcmp(o->tail, "all") && decimal_parse(o->tail, strlen(o->tail), UINT32_MAX, &n, err) < 0)
+			return err_prefix(err, "--tail");
+		argv_push(&a, "--tail");
+		argv_push(&a, o->tail);
+	}
+	argv_push(&a, o->egress_log ? in->found->proxy_id : in->existing->id);
+	return plan_add(b, &a, err);
+}
+
+int plan_rm(const struct plan_input *in, struct batch *b, struct cai_err *err)
+{
+	const struct reentry *ex = in->existing;
+	int r;
+
+	if (in->o->volume && (in->s->det.mode == MODE_SBX || in->s->det.mode == MODE_ECI))
+		return err_set(err, 0, "--volume is not available in %s mode", detect_mode_name(in->s->det.mode));
+	if ((r = plan_tool(in, "rm", b, err)))
+		return r < 0 ? -1 : 0;
+	/* A proxy and network left behind without their sandbox go too. */
+	if (ex->kind == REENTRY_NONE && !in->o->volume && (proxy_ours(in) || network_ours(in))) {
+		int kept;
+		return plan_clear(in, b, 0, &kept, err);
+	}
+	if (plan_ours(in, err) < 0)
+		return -1;
+	/* Removing a container shaped otherwise is how to get rid of it; its
+	 * volume is another matter: which volume it names is its maker's
+	 * word. */
+	if (in->o->volume && ex->kind == REENTRY_REFUSED)
+		return err_set(err, 0, "sandbox %s exists but %s: the volume it names is not removed; "
+				       "rm without --volume removes the container alone", in->name, ex->why);
+	if (in->o->volume && !ex->data_volume[0])
+		return err_set(err, 0, "sandbox %s has no data volume to remove", in->name);
+	int kept;
+	if (plan_clear(in, b, 0, &kept, err) < 0)
+		return -1;
+	if (!in->o->volume)
+		return 0;
+	_cleanup_argv_ struct argv a = { 0 };
+	docker_argv(&in->s->docker, &a);
+	argv_push(&a, "volume");
+	argv_push(&a, "rm");
+	argv_push(&a, ex->data_volume);
+	return plan_add(b, &a, err);
 }

@@ -1,23 +1,36 @@
 /* SPDX-License-Identifier: MIT */
-/* plan: the commands of one `containai run` or `containai stop`.
+/* plan: the commands of the launcher's steps on a sandbox.
  *
  * Owns: turning the session (workspace, config, pinned engine, detected
  * mode), the command line, the sandbox's name and - in the docker modes -
- * the verdict on the container holding that name into the state-changing
- * commands, in order, as a batch that plan_exec runs or prints:
- *   sysbox: docker run --runtime=sysbox-runc with our labels,
- *           no-new-privileges, the data volume at SANDBOX_DATA_DIR and the
- *           workspace at SANDBOX_WORKSPACE_DIR (also the working directory),
- *           and with egress the internal network, the dead resolver and
- *           the proxy variables (egress_proxy's);
- *   none:   the same without --runtime (the gates let it through only
- *           with --force);
- *   re-entry of ours: running -> docker exec --user agent, stopped ->
- *           docker start; --restart -> docker rm -f, then run; always by id;
+ * the verdict on the container holding that name into the commands, in
+ * order, as a batch that plan_exec runs or prints:
+ *   up (docker modes): a sandbox that is missing is created - docker run
+ *           -d, --runtime=sysbox-runc in Sysbox mode (none: the gates let
+ *           it through only with --force), our labels (its egress policy
+ *           among them), no-new-privileges, the resource limits, the
+ *           published ports, the data volume at SANDBOX_DATA_DIR and the
+ *           workspace at SANDBOX_WORKSPACE_DIR (the working directory),
+ *           with egress its internal network and the resolver that cannot
+ *           answer, SANDBOX_INIT --sandbox as PID 1; a stopped one is
+ *           started; --restart removes and creates it.  With egress the
+ *           network is created first, then the proxy beside the sandbox,
+ *           each created, started or kept with it; a sandbox created anew
+ *           gets no proxy or network left behind by an earlier one;
+ *   join (docker modes): docker exec, as root, of SANDBOX_INIT --join
+ *           --wait PLAN_JOIN_WAIT_S -- COMMAND: the command, the agent
+ *           (run without one) or a login shell, hardened by the sandbox's
+ *           own init before it runs, with the proxy's variables when the
+ *           sandbox has egress; by id, or by name right after it was
+ *           created (--dry-run);
  *   eci:    docker sandbox run with the flags its --help lists;
- *   sbx:    sbx run --name NAME --template IMAGE AGENT WORKSPACE [-- ARGS].
+ *   sbx:    sbx run --name NAME --template IMAGE AGENT WORKSPACE [-- ARGS];
+ *   stop, logs, rm: on the container by id (sbx and docker sandbox by
+ *           name); stop and rm also on its proxy (and rm on its network),
+ *           found by their labels whatever the egress setting is now;
+ *           logs --egress reads the proxy's.
  * Runs nothing: whoever calls it looked the container up and chose the name.
- * Refuses: a name held by a container that is not ours, a re-entry the
+ * Refuses: a name held by a container that is not ours, a container the
  * verdict refuses (unless --restart), an option the mode or the installed
  * sandbox plugin lacks.  Never mounts the Docker socket or a host
  * credential path unless an ECI-only opt-in asks for it (the gates
@@ -28,9 +41,15 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "egress.h"
+#include "egress_proxy.h"
 #include "err.h"
 #include "reentry.h"
 #include "session.h"
+
+/* How long a join waits for the sandbox's preparation: a data volume
+ * with many files takes a while to own. */
+#define PLAN_JOIN_WAIT_S 120
 
 struct plan_input {
 	const struct session *s;
@@ -39,17 +58,26 @@ struct plan_input {
 	const struct reentry *existing;  /* docker modes: the name's container */
 	int env_fd;                      /* the --env values' pipe; -1: as -e words (dry run) */
 	int tty;                         /* stdin and stdout are a terminal */
+	/* Docker modes: the sandbox's proxy and network as found (never
+	 * NULL there), and - when the sandbox has an egress policy - that
+	 * policy, their names and the proxy's address for a join. */
+	const struct egress_found *found;
 	const struct egress_policy *egress; /* NULL: egress off */
-	const char *egress_network;      /* the sandbox's internal network */
-	const char *egress_addr;         /* the proxy's address on it */
+	const struct egress_want *proxy;
+	const char *proxy_addr;
 };
 
-/* What `run` would create now, for reentry_judge; egress NULL when off. */
-void plan_want(const struct session *s, const char *name, const struct egress_policy *egress,
-	       const char *egress_network, struct reentry_want *w);
+/* What is expected of the name's container: by `run` (for_run: all that
+ * run would create) or by the commands that enter or act on it (the
+ * shape, and the runtime in Sysbox mode). */
+void plan_want(const struct session *s, const char *name, int for_run, struct reentry_want *w);
 
 /* Append the steps to b: -1 with err set when refused. */
 int plan_run(const struct plan_input *in, struct batch *b, struct cai_err *err);
+int plan_join(const struct plan_input *in, struct batch *b, struct cai_err *err);
 int plan_stop(const struct plan_input *in, struct batch *b, struct cai_err *err);
+int plan_logs(const struct plan_input *in, struct batch *b, struct cai_err *err);
+/* rm: the container; with --volume its data volume after it. */
+int plan_rm(const struct plan_input *in, struct batch *b, struct cai_err *err);
 
 #endif

@@ -5,8 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include <arpa/inet.h>
-
+#include "egress.h"
 #include "egress_proxy.h"
 #include "macro.h"
 
@@ -14,6 +13,12 @@ static const char *jstr(const json_t *obj, const char *key)
 {
 	json_t *v = json_object_get(obj, key);
 	return json_is_string(v) ? json_string_value(v) : "";
+}
+
+static json_int_t jint(const json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_integer(v) ? json_integer_value(v) : 0;
 }
 
 /* SecurityOpt is exactly what `run` gives: no-new-privileges and nothing
@@ -34,6 +39,13 @@ static int security_opts_ours(const json_t *arr)
 	return 1;
 }
 
+/* An array of exactly one string, `word`. */
+static int just(const json_t *arr, const char *word)
+{
+	return json_array_size(arr) == 1 && json_is_string(json_array_get(arr, 0)) &&
+	       !strcmp(json_string_value(json_array_get(arr, 0)), word);
+}
+
 /* Refused, and why: 1. */
 static int refuse(struct reentry *r, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int refuse(struct reentry *r, const char *fmt, ...)
@@ -51,6 +63,7 @@ static int refuse(struct reentry *r, const char *fmt, ...)
 static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 {
 	const json_t *hc = json_object_get(root, "HostConfig");
+	const json_t *config = json_object_get(root, "Config");
 	/* UsernsMode=host would undo an engine's userns-remap. */
 	static const char *const host_modes[] = { "PidMode", "NetworkMode", "IpcMode", "UsernsMode" };
 	int ws_bound = 0;
@@ -59,6 +72,10 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 
 	if (!json_is_object(hc))
 		return refuse(r, "it has no HostConfig");
+	/* Its PID 1 must be the init whose --join hardens what enters. */
+	if (!just(json_object_get(config, "Entrypoint"), SANDBOX_INIT) ||
+	    !just(json_object_get(config, "Cmd"), SANDBOX_MODE_ARG))
+		return refuse(r, "it was not started as a sandbox (" SANDBOX_INIT " " SANDBOX_MODE_ARG ")");
 	if (!json_is_false(json_object_get(hc, "Privileged")))
 		return refuse(r, "it is privileged");
 	if (json_array_size(json_object_get(hc, "CapAdd")) || json_array_size(json_object_get(hc, "Devices")))
@@ -68,6 +85,8 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 			return refuse(r, "it shares the host's namespace (%s=host)", host_modes[i]);
 	if (!security_opts_ours(json_object_get(hc, "SecurityOpt")))
 		return refuse(r, "its security options are not just no-new-privileges");
+	if (jint(hc, "Memory") <= 0 || jint(hc, "NanoCpus") <= 0 || jint(hc, "PidsLimit") <= 0)
+		return refuse(r, "it has no memory, CPU or process limit");
 	json_array_foreach(json_object_get(root, "Mounts"), i, m) {
 		const char *type = jstr(m, "Type"), *dst = jstr(m, "Destination");
 		/* Only the data volume (its name is compared later): a local
@@ -86,67 +105,46 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 	return 0;
 }
 
-static int env_has(const json_t *env, const char *word)
+/* The policy its egress label names into r->egress: -1 when it names
+ * none. */
+static int egress_label(const json_t *root, struct reentry *r)
 {
-	size_t i;
-	json_t *v;
+	const char *label = jstr(json_object_get(json_object_get(root, "Config"), "Labels"),
+				 SANDBOX_LABEL_EGRESS);
+	enum egress_mode m = EGRESS_OFF;
+	struct cai_err err;
 
-	json_array_foreach(env, i, v)
-		if (json_is_string(v) && !strcmp(json_string_value(v), word))
-			return 1;
-	return 0;
+	if (label[0] && egress_mode_parse(label, &m, &err) < 0) {
+		snprintf(r->egress, sizeof(r->egress), "?");
+		return -1;
+	}
+	snprintf(r->egress, sizeof(r->egress), "%s", egress_mode_name(m));
+	return (int)m;
 }
 
-/* The network `run` gives: 1 with r->why when not. */
-static int network_shape(const json_t *root, const struct reentry_want *w, struct reentry *r)
+/* The network `run` gives for its egress label: 1 with r->why when not. */
+static int network_shape(const json_t *root, const char *name, const char *network_id,
+			 struct reentry *r)
 {
 	const json_t *hc = json_object_get(root, "HostConfig");
 	const json_t *nets = json_object_get(json_object_get(root, "NetworkSettings"), "Networks");
-	const json_t *dns = json_object_get(hc, "Dns");
-	const json_t *env = json_object_get(json_object_get(root, "Config"), "Env");
 	const char *mode = jstr(hc, "NetworkMode");
-	static const char proxy[] = "HTTP_PROXY=http://";
-	_cleanup_argv_ struct argv want = { 0 };
-	char addr[16] = "";
-	struct in_addr a;
-	size_t i;
-	json_t *v;
+	char network[EGRESS_NAME_MAX];
+	int m = egress_label(root, r);
 
-	if (!w->egress_network)
+	if (m < 0)
+		return refuse(r, "its egress label is not a policy");
+	if (m == EGRESS_OFF)
 		return mode[0] && strcmp(mode, "default") && strcmp(mode, "bridge")
 			? refuse(r, "its network is '%.100s', not the default one (egress off)", mode) : 0;
-	if (strcmp(mode, w->egress_network) || json_object_size(nets) != 1 ||
-	    !json_object_get(nets, w->egress_network))
-		return refuse(r, "it is not on its egress network %.100s alone", w->egress_network);
-	if (json_array_size(dns) != 1 || strcmp(json_string_value(json_array_get(dns, 0)) ?: "", EGRESS_NO_DNS))
-		return refuse(r, "its resolver is not the egress one");
-	json_array_foreach(env, i, v) {
-		const char *e = json_is_string(v) ? json_string_value(v) : "";
-		if (!strncmp(e, proxy, sizeof(proxy) - 1)) {
-			size_t n = strcspn(e + sizeof(proxy) - 1, ":");
-			if (n < sizeof(addr))
-				snprintf(addr, sizeof(addr), "%.*s", (int)n, e + sizeof(proxy) - 1);
-		}
-	}
-	if (!addr[0] || inet_pton(AF_INET, addr, &a) != 1)
-		return refuse(r, "it has no egress proxy address");
-	egress_sandbox_env(w->egress, addr, &want);
-	for (i = 0; i < want.n; i++)
-		if (!env_has(env, want.v[i]))
-			return refuse(r, "its egress variables differ (%.60s)", want.v[i]);
-	/* Nothing else pointing at the proxy: an endpoint of a credential
-	 * that is gone. */
-	char mark[40];
-	snprintf(mark, sizeof(mark), "=http://%s:", addr);
-	json_array_foreach(env, i, v) {
-		const char *e = json_is_string(v) ? json_string_value(v) : "";
-		int wanted = 0;
-		for (size_t k = 0; k < want.n; k++)
-			wanted |= !strcmp(want.v[k], e);
-		if (strstr(e, mark) && !wanted)
-			return refuse(r, "its egress variables differ (%.60s)", e);
-	}
-	snprintf(r->egress_addr, sizeof(r->egress_addr), "%s", addr);
+	egress_name(name, network);
+	const json_t *net = json_object_get(nets, network);
+	if (strcmp(mode, network) || json_object_size(nets) != 1 || !net)
+		return refuse(r, "it is not on its egress network %.100s alone", network);
+	if (network_id && strcmp(jstr(net, "NetworkID"), network_id))
+		return refuse(r, "its network %.100s is not the one made for it", network);
+	if (!just(json_object_get(hc, "Dns"), EGRESS_NO_DNS))
+		return refuse(r, "its resolver is not the egress one (" EGRESS_NO_DNS ")");
 	return 0;
 }
 
@@ -163,19 +161,31 @@ static const char *data_volume(const json_t *root)
 	return name;
 }
 
-/* Running something other than what `run` would start now. */
+static int other_resources(const json_t *hc, const struct resources *l)
+{
+	return jint(hc, "Memory") != (json_int_t)l->memory || jint(hc, "MemorySwap") != (json_int_t)l->memory ||
+	       jint(hc, "NanoCpus") != (json_int_t)l->nano_cpus || jint(hc, "PidsLimit") != l->pids;
+}
+
+/* Running something other than what is expected of it. */
 static void other_contents(const json_t *root, const struct reentry_want *w, struct reentry *r)
 {
+	const json_t *hc = json_object_get(root, "HostConfig");
 	const char *image = jstr(json_object_get(root, "Config"), "Image");
-	const char *volume = data_volume(root);
-	const char *runtime = jstr(json_object_get(root, "HostConfig"), "Runtime");
+	const char *runtime = jstr(hc, "Runtime");
 
-	if (strcmp(image, w->image))
-		refuse(r, "it runs image %.200s, not %.200s", image, w->image);
-	else if (strcmp(volume, w->data_volume))
-		refuse(r, "its data volume is '%.200s', not %.200s", volume, w->data_volume);
-	else if (w->runtime && strcmp(runtime, w->runtime))
+	if (w->runtime && strcmp(runtime, w->runtime))
 		refuse(r, "it runs under runtime '%.64s', not %.64s", runtime, w->runtime);
+	else if (w->image && strcmp(image, w->image))
+		refuse(r, "it runs image %.200s, not %.200s", image, w->image);
+	else if (w->data_volume && strcmp(r->data_volume, w->data_volume))
+		refuse(r, "its data volume is '%.200s', not %.200s", r->data_volume, w->data_volume);
+	else if (w->egress && strcmp(r->egress, w->egress))
+		refuse(r, "its egress policy is %s, not %s", r->egress, w->egress);
+	else if (w->resources && other_resources(hc, w->resources))
+		refuse(r, "its memory, CPU or process limits are not the ones asked for");
+	else if (w->publish && !publish_matches(w->publish, json_object_get(hc, "PortBindings")))
+		refuse(r, "its published ports are not the ones asked for");
 }
 
 int reentry_judge(const json_t *root, const struct reentry_want *w, struct reentry *r,
@@ -193,29 +203,18 @@ int reentry_judge(const json_t *root, const struct reentry_want *w, struct reent
 		return err_set(err, 0, "docker container inspect %s: no valid container id", w->name);
 	snprintf(r->id, sizeof(r->id), "%s", id);
 
-	const json_t *config = json_object_get(root, "Config");
-	const json_t *labels = json_object_get(config, "Labels");
-	if (strcmp(jstr(labels, SANDBOX_LABEL_MANAGED), "true") ||
-	    strcmp(jstr(labels, SANDBOX_LABEL_WORKSPACE), w->workspace)) {
+	const json_t *labels = json_object_get(json_object_get(root, "Config"), "Labels");
+	const char *ws = w->workspace ? w->workspace : jstr(labels, SANDBOX_LABEL_WORKSPACE);
+	if (strcmp(jstr(labels, SANDBOX_LABEL_MANAGED), "true") || !ws[0] ||
+	    strcmp(jstr(labels, SANDBOX_LABEL_WORKSPACE), ws)) {
 		r->kind = REENTRY_FOREIGN;
 		return 0;
 	}
 	r->kind = REENTRY_OURS;
 	r->running = json_is_true(json_object_get(json_object_get(root, "State"), "Running"));
-	if (!unsafe_shape(root, w->workspace, r) && !network_shape(root, w, r))
+	snprintf(r->data_volume, sizeof(r->data_volume), "%s", data_volume(root));
+	egress_label(root, r);
+	if (!unsafe_shape(root, ws, r) && !network_shape(root, w->name, w->egress_network_id, r))
 		other_contents(root, w, r);
-
-	const json_t *cmd = json_object_get(config, "Cmd");
-	size_t i;
-	json_t *word;
-	json_array_foreach(cmd, i, word)
-		argv_push(&r->cmd, json_is_string(word) ? json_string_value(word) : "");
-	if (json_array_size(cmd) && argv_ok(&r->cmd, err) < 0)
-		return -1;
 	return 0;
-}
-
-void reentry_release(struct reentry *r)
-{
-	argv_free(&r->cmd);
 }

@@ -3,23 +3,28 @@
  *
  * Owns: the verdict on the container that holds a sandbox's name, as a
  * pure function of what `docker container inspect` says about it and of
- * what `run` would create now:
+ * what is expected of it:
  *   none:    no container has exactly this name (inspect also answers
  *            for an id prefix);
  *   foreign: it does not carry our labels for this workspace - never
  *            entered, stopped or removed;
  *   refused: ours by its labels, but not shaped as `run` creates it, or
- *            running another image, data volume or required runtime -
- *            --restart replaces it;
- *   ours:    entered as it is: running -> exec, stopped -> start.
+ *            (when asked) running another image, data volume, runtime,
+ *            limits or published ports than `run` would give it now -
+ *            never entered; --restart replaces it, rm removes it;
+ *   ours:    entered as it is: running -> joined, stopped -> started.
  * Our labels prove nothing (anyone who can create containers can set
- * them), so the shape is checked too: not privileged, no added
- * capabilities or devices, no host PID, network, IPC or user namespace,
- * no security option but no-new-privileges, no mount besides the data
- * volume and this workspace bound at SANDBOX_WORKSPACE_DIR, and the
- * network `run` gives: with egress, its internal network alone, the dead
- * resolver and exactly the proxy variables (for the proxy address it
- * names, which is reported); without, the default network.
+ * them), so the shape is checked too: started as a sandbox
+ * (SANDBOX_INIT --sandbox, whose processes enter with --join), not
+ * privileged, no added capabilities or devices, no host PID, network, IPC
+ * or user namespace, no security option but no-new-privileges, memory,
+ * CPU and process limits, no mount besides the data volume and this
+ * workspace bound at SANDBOX_WORKSPACE_DIR, in Sysbox mode its runtime,
+ * and the network its egress label (SANDBOX_LABEL_EGRESS, "off" when
+ * absent) says `run` gave it: for a policy, the sandbox's internal
+ * network alone (egress_proxy's name, and the id judged ours when one is
+ * given) with the resolver that cannot answer; for off, the default
+ * network.
  * Refuses: an answer without a valid 64-hex container id.
  */
 #ifndef CAI_REENTRY_H
@@ -27,24 +32,33 @@
 
 #include <jansson.h>
 
-#include "argv.h"
-#include "egress.h"
 #include "err.h"
+#include "resources.h"
+#include "publish.h"
 
+#define SANDBOX_INIT "/usr/sbin/containai-init"
+#define SANDBOX_MODE_ARG "--sandbox"
 #define SANDBOX_DATA_DIR "/mnt/agent-data"
 #define SANDBOX_WORKSPACE_DIR "/home/agent/workspace"
 #define SANDBOX_LABEL_MANAGED "containai.managed"
 #define SANDBOX_LABEL_WORKSPACE "containai.workspace"
 #define SANDBOX_LABEL_MODE "containai.mode"
+#define SANDBOX_LABEL_EGRESS "containai.egress"
 
 enum reentry_kind { REENTRY_NONE = 0, REENTRY_FOREIGN, REENTRY_REFUSED, REENTRY_OURS };
 
-/* What `run` would create now. */
+/* What is expected of the container.  The fields that may be NULL are
+ * compared only when set: `run` sets them all (it would create exactly
+ * that), the commands that only enter or remove a sandbox leave them. */
 struct reentry_want {
-	const char *name, *workspace, *image, *data_volume;
+	const char *name;
+	const char *workspace;          /* NULL: the one its label names (ls) */
 	const char *runtime;            /* the runtime it must run under, NULL for any */
-	const char *egress_network;     /* its only network; NULL: egress off */
-	const struct egress_policy *egress;
+	const char *image, *data_volume;
+	const struct resources *resources; /* resolved */
+	const struct publish *publish;
+	const char *egress;             /* the policy's name (egress_mode_name) */
+	const char *egress_network_id;  /* its egress network's id, as judged ours */
 };
 
 struct reentry {
@@ -52,17 +66,13 @@ struct reentry {
 	int running;
 	char id[65];                    /* later commands name it by id, never by name */
 	char why[320];                  /* refused: what is wrong with it */
-	struct argv cmd;                /* Config.Cmd, for exec without a command */
-	char egress_addr[16];           /* the proxy address its variables name */
+	char data_volume[256];          /* the volume at SANDBOX_DATA_DIR, "" when none */
+	char egress[16];                /* its egress label's policy ("off" without one) */
 };
 
 /* inspect: the container's JSON object, NULL when none answered to the
  * name.  -1 with err set only when the answer is unusable. */
 int reentry_judge(const json_t *inspect, const struct reentry_want *w, struct reentry *r,
 		  struct cai_err *err);
-
-void reentry_release(struct reentry *r);
-
-#define _cleanup_reentry_ __attribute__((cleanup(reentry_release)))
 
 #endif

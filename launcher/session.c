@@ -32,12 +32,21 @@ static int session_flags(struct settings *c, const struct cli *o, struct cai_err
 		{ "image", o->image, "--image" },
 		{ "data_volume", o->data_volume, "--data-volume" },
 		{ "context", o->context, "--context" },
+		{ "memory", o->memory, "--memory" },
+		{ "cpus", o->cpus, "--cpus" },
+		{ "pids_limit", o->pids_limit, "--pids-limit" },
 		{ "egress", o->egress, "--egress" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)
 		if (flags[i].value && settings_set(c, flags[i].key, flags[i].value, err) < 0)
 			return err_prefix(err, "%s", flags[i].flag);
+	/* The flags' ports replace the config's. */
+	if (o->publish.n)
+		c->publish.n = 0;
+	for (size_t i = 0; i < o->publish.n; i++)
+		if (publish_add(&c->publish, o->publish.v[i], err) < 0)
+			return err_prefix(err, "--publish");
 	return 0;
 }
 
@@ -63,5 +72,9 @@ int session_open(struct session *s, const struct cli *o, int need_workspace, str
 		.probe_image = settings_probe_image(&s->cfg),
 		.timeout_ms = s->cfg.timeout_s * 1000,
 	};
-	return detect_run(&s->docker, &dopts, &s->det, err);
+	if (detect_run(&s->docker, &dopts, &s->det, err) < 0)
+		return -1;
+	/* Sized by what the engine has, now that it said. */
+	resources_resolve(&s->cfg.resources, s->det.mem_total, s->det.ncpu);
+	return 0;
 }

@@ -2,8 +2,9 @@
 /* session: what every launcher command establishes first.
  *
  * Owns: the order of start-up - the workspace (resolved once), the config
- * layered flag > environment > file > default, the one pinned engine, and
- * the isolation detection.  Commands work from this snapshot and never
+ * layered flag > environment > file > default, the one pinned engine, the
+ * isolation detection, and the resource limits resolved against what the
+ * engine has.  Commands work from this snapshot and never
  * re-resolve any of it.
  * Refuses: a bad config (FILE:LINE), a bad flag value, an unresolvable
  * docker context.
@@ -26,8 +27,9 @@ struct session {
 	struct detect_result det;
 };
 
-/* need_workspace: run and stop need one (refused when it cannot be
- * resolved); doctor only uses it to pick a config section. */
+/* need_workspace: the commands on one sandbox need one (refused when it
+ * cannot be resolved); doctor and ls only use it to pick a config
+ * section. */
 int session_open(struct session *s, const struct cli *o, int need_workspace, struct cai_err *err);
 
 #endif

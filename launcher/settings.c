@@ -126,6 +126,14 @@ int settings_set(struct settings *c, const char *key, const char *v, struct cai_
 		c->timeout_s = (unsigned)n;
 		return 0;
 	}
+	if (!strcmp(key, "memory"))
+		return resources_parse_memory(v, &c->resources.memory, err);
+	if (!strcmp(key, "cpus"))
+		return resources_parse_cpus(v, &c->resources.nano_cpus, err);
+	if (!strcmp(key, "pids_limit"))
+		return resources_parse_pids(v, &c->resources.pids, err);
+	if (!strcmp(key, "publish"))
+		return publish_parse_list(&c->publish, v, err);
 	if (!strcmp(key, "require_isolation")) {
 		int on;
 		if (inifile_bool(v, &on, err) < 0)
@@ -266,6 +274,10 @@ int settings_apply_env(struct settings *c, struct cai_err *err)
 		{ "CONTAINAI_AGENT", "agent" },
 		{ "CONTAINAI_TIMEOUT", "timeout" },
 		{ "CONTAINAI_REQUIRE_ISOLATION", "require_isolation" },
+		{ "CONTAINAI_MEMORY", "memory" },
+		{ "CONTAINAI_CPUS", "cpus" },
+		{ "CONTAINAI_PIDS_LIMIT", "pids_limit" },
+		{ "CONTAINAI_PUBLISH", "publish" },
 		{ "CONTAINAI_EGRESS", "egress" },
 	};
 

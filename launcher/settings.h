@@ -21,6 +21,8 @@
 #include "credential.h"
 #include "egress.h"
 #include "err.h"
+#include "resources.h"
+#include "publish.h"
 
 /* The sandbox image `make image` builds: the one default. */
 #define CAI_DEFAULT_IMAGE "containai:latest"
@@ -41,6 +43,8 @@ struct settings {
 	char agent[SETTINGS_VALUE_MAX];       /* agent name for sbx and docker sandbox */
 	unsigned timeout_s;                  /* per docker/sbx call */
 	int require_isolation;
+	struct resources resources;          /* 0 fields: the engine-sized defaults */
+	struct publish publish;              /* run's published ports */
 	enum egress_mode egress;              /* balanced unless set */
 	char egress_allow[SETTINGS_LIST_MAX]; /* domain rules, blank-separated */
 	char egress_allow_cidr[SETTINGS_LIST_MAX];
@@ -67,15 +71,17 @@ int settings_load_buf(struct settings *c, const char *buf, size_t len, const cha
 		     const char *workspace, struct cai_err *err);
 
 /* Layer CONTAINAI_IMAGE, CONTAINAI_PROBE_IMAGE, CONTAINAI_DATA_VOLUME,
- * CONTAINAI_AGENT, CONTAINAI_TIMEOUT, CONTAINAI_REQUIRE_ISOLATION and
- * CONTAINAI_EGRESS. */
+ * CONTAINAI_AGENT, CONTAINAI_TIMEOUT, CONTAINAI_REQUIRE_ISOLATION,
+ * CONTAINAI_MEMORY, CONTAINAI_CPUS, CONTAINAI_PIDS_LIMIT,
+ * CONTAINAI_PUBLISH and CONTAINAI_EGRESS. */
 int settings_apply_env(struct settings *c, struct cai_err *err);
 
 /* One setting by its config-file name (image, probe_image, data_volume,
- * context, agent, timeout, require_isolation, egress, egress_allow,
- * egress_allow_cidr, egress_dns, egress_network, egress_image,
- * egress_ca_file), from any source: command line flags are layered last
- * through this. */
+ * context, agent, timeout, require_isolation, memory, cpus, pids_limit,
+ * publish - a list of port specs separated by spaces or commas, which
+ * replaces the one before - egress, egress_allow, egress_allow_cidr,
+ * egress_dns, egress_network, egress_image, egress_ca_file), from any
+ * source: command line flags are layered last through this. */
 int settings_set(struct settings *c, const char *key, const char *value, struct cai_err *err);
 
 /* The probe image in effect. */

@@ -2,6 +2,9 @@
 # Test images, built offline (sourced by e2e suites).
 # ensure_scratch_image: containai-test:scratch - FROM scratch with the
 #   static init, Debian's busybox-static and the static test helpers.
+# ensure_hardened_image TAG: $SCRATCH_IMAGE with the shipped policy at
+#   /etc/containai, the config containai-init reads by default - every
+#   step on, as in the sandbox image, for a few kilobytes.
 # ensure_debian_base: debian:bookworm and debian:bookworm-slim made with
 #   mmdebstrap + docker import when not present; nothing is pulled.
 # build_sandbox_image: the repository's Dockerfile with the agents staged.
@@ -38,6 +41,11 @@ DF
 	rm -f "$ctx.log"
 	rm -rf "$ctx"
 	return $rc
+}
+
+ensure_hardened_image() {
+	printf 'FROM %s\nRUN ["/bin/cp", "-r", "/etc/containai-shipped/.", "/etc/containai/"]\nRUN ["/usr/sbin/containai-init", "--check"]\nRUN ["/usr/sbin/containai-init", "--compile-policy"]\n' \
+		"$SCRATCH_IMAGE" | docker build -q -t "$1" - >/dev/null
 }
 
 # One mmdebstrap run serves both tags: the builder stage only needs apt

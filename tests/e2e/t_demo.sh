@@ -24,7 +24,7 @@ shows() {
 if [ "$rc" -eq 0 ]; then pass "make demo runs to completion"; else
 	fail "make demo runs to completion" "status $rc: $(tail -n 15 "$LOG")"; fi
 shows "demo runs containai doctor" '== containai doctor'
-shows "demo shows PID 1 is containai-init" 'PID 1: +/usr/sbin/containai-init -c /etc/containai/init.ini -- '
+shows "demo shows PID 1 is containai-init" 'PID 1: +/usr/sbin/containai-init --sandbox'
 shows "demo shows the agent's identity" 'identity: +uid=1000\(agent\) gid=1000\(agent\)'
 shows "demo shows no effective capability" 'CapEff: +0000000000000000'
 shows "demo shows NoNewPrivs" 'NoNewPrivs: +1'

@@ -20,6 +20,8 @@
 P=${CAI_LAUNCHER_E2E_PREFIX:-launcher-e2e}
 : "${CAI_TEST_IMAGE:=launcher-test:scratch}"
 SCRATCH_IMAGE=$CAI_TEST_IMAGE
+# The test image with the shipped policy: joined processes are the agent.
+HARD=$P-hard:latest
 T=$(scratch_dir)
 # The remapped engine's root (uid 100000) must be able to traverse it.
 chmod 0711 "$T"
@@ -36,7 +38,7 @@ cleanup() {
 	docker rm -f "$P-none" "$P-force" "$P-foreign" >/dev/null 2>&1
 	docker volume rm "$P-vol" >/dev/null 2>&1
 	engine2_stop
-	docker image rm "$CAI_TEST_IMAGE" >/dev/null 2>&1
+	docker image rm "$CAI_TEST_IMAGE" "$HARD" >/dev/null 2>&1
 	cleanup_scratch
 }
 trap cleanup EXIT
@@ -80,8 +82,8 @@ engine2_load_image() {
 
 # ---- the plain local engine --------------------------------------------------
 
-if ! ensure_scratch_image; then
-	fail "test image" "could not build $CAI_TEST_IMAGE"
+if ! ensure_scratch_image || ! ensure_hardened_image "$HARD"; then
+	fail "test image" "could not build $CAI_TEST_IMAGE and $HARD"
 	exit 1
 fi
 docker rm -f "$P-none" "$P-force" "$P-foreign" >/dev/null 2>&1
@@ -92,19 +94,19 @@ expect_eq "local engine: mode none" "$(json_field isolation.mode)" '"none"'
 expect_eq "local engine: daemon answers" "$(json_field docker.daemon)" true
 expect_eq "local engine: no sysbox runtime" "$(json_field sysbox.available)" false
 
-cai run --image "$CAI_TEST_IMAGE" --name "$P-none" --data-volume "$P-vol" -- true
+cai run --image "$HARD" --name "$P-none" --data-volume "$P-vol" -- true
 expect_eq "local engine: run refused" "$RC" 1
 expect_match "local engine: refusal names doctor and --force" "$ERR" 'containai doctor.*--force'
 expect_eq "local engine: refused run created no container" \
 	"$(docker ps -aq --filter "name=^$P-none\$")" ""
 
-CONTAINAI_REQUIRE_ISOLATION=1 cai run --force --image "$CAI_TEST_IMAGE" --name "$P-none" \
+CONTAINAI_REQUIRE_ISOLATION=1 cai run --force --image "$HARD" --name "$P-none" \
 	--data-volume "$P-vol" -- true
 expect_eq "local engine: strict mode ignores --force" "$RC" 1
 expect_eq "local engine: strict refusal created no container" \
 	"$(docker ps -aq --filter "name=^$P-none\$")" ""
 
-cai run --force --detach --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" \
+cai run --force --detach --image "$HARD" --name "$P-force" --data-volume "$P-vol" \
 	-- sleep 300
 expect_eq "local engine: run --force starts" "$RC" 0
 expect_match "local engine: --force warns" "$ERR" 'WITHOUT isolation'
@@ -122,9 +124,9 @@ expect_eq "local engine: labelled as ours" \
 expect_eq "local engine: no docker socket mounted" \
 	"$(docker inspect --format '{{range .Mounts}}{{.Source}} {{end}}' "$P-force" | grep -c 'docker.sock')" 0
 
-cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" -- id -u
-expect_eq "local engine: re-entering a running sandbox execs as the agent" "$OUT" 1000
-cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" -- grep NoNewPrivs /proc/self/status
+cai run --force --image "$HARD" --name "$P-force" --data-volume "$P-vol" -- id -u
+expect_eq "local engine: re-entering a running sandbox joins as the agent" "$OUT" 1000
+cai run --force --image "$HARD" --name "$P-force" --data-volume "$P-vol" -- grep NoNewPrivs /proc/self/status
 expect_match "local engine: a re-entered process cannot gain privileges" "$OUT" 'NoNewPrivs:[[:space:]]+1'
 cai run --force --image other:none --name "$P-force" --data-volume "$P-vol" -- true
 expect_match "local engine: re-entry with another image refused" "$ERR" 'runs image .*--restart'
@@ -132,7 +134,7 @@ expect_match "local engine: re-entry with another image refused" "$ERR" 'runs im
 # --env values reach the sandbox, and never the process list (where
 # every user of the host could read them): docker gets them on a pipe.
 SECRET=envsecret-$$-value
-cai run --force --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol" \
+cai run --force --image "$HARD" --name "$P-force" --data-volume "$P-vol" \
 	--env "CAI_SECRET=$SECRET" -- sh -c 'echo "$CAI_SECRET" >/tmp/seen; sleep 3' &
 envpid=$!
 sleep 1.5
@@ -152,13 +154,13 @@ expect_eq "local engine: an --env value reaches the sandbox" \
 cai stop --name "$P-force"
 expect_eq "local engine: stop" "$RC" 0
 expect_eq "local engine: stopped" "$(docker inspect --format '{{.State.Running}}' "$P-force")" false
-cai run --force --detach --image "$CAI_TEST_IMAGE" --name "$P-force" --data-volume "$P-vol"
+cai run --force --detach --image "$HARD" --name "$P-force" --data-volume "$P-vol"
 expect_eq "local engine: a stopped sandbox is started again" \
 	"$(docker inspect --format '{{.State.Running}}' "$P-force")" true
 docker rm -f "$P-force" >/dev/null
 
 docker create --name "$P-foreign" "$CAI_TEST_IMAGE" true >/dev/null
-cai run --force --image "$CAI_TEST_IMAGE" --name "$P-foreign" --data-volume "$P-vol" -- true
+cai run --force --image "$HARD" --name "$P-foreign" --data-volume "$P-vol" -- true
 expect_eq "local engine: a foreign container's name is an error" "$RC" 3
 expect_match "local engine: says whose name it is" "$ERR" 'not create'
 cai stop --name "$P-foreign"
@@ -186,7 +188,7 @@ expect_eq "remapped engine: DOCKER_HOST honoured" "$(json_field isolation.mode)"
 cai run --dry-run --context "$P-sysbox" --image "$CAI_TEST_IMAGE" --name "$P-sysbox" \
 	--data-volume "$P-vol" -- sleep 300
 expect_match "remapped engine: dry run prints the sysbox command" "$OUT" \
-	"^docker --context $P-sysbox run --name $P-sysbox --runtime=sysbox-runc "
+	"^docker --context $P-sysbox run -d --name $P-sysbox --runtime=sysbox-runc "
 expect_eq "remapped engine: dry run created nothing" \
 	"$(docker -H "$E2SOCK" ps -aq --filter "name=^$P-sysbox\$")" ""
 
@@ -209,8 +211,9 @@ expect_eq "remapped engine: the local engine got nothing" \
 # engine: containai-init prepares the volume and hardens the agent inside a
 # user namespace too.
 REAL=$P-real:latest
-if docker image inspect containai:latest >/dev/null 2>&1 ||
-	build_sandbox_image containai:latest all >"$T/real-build.log" 2>&1; then
+# Built from this source every time (the build cache keeps it quick): an
+# image left by an older build would test an older containai-init.
+if build_sandbox_image containai:latest all >"$T/real-build.log" 2>&1; then
 	docker tag containai:latest "$REAL"
 	docker save "$REAL" | docker -H "$E2SOCK" load >/dev/null
 	docker rmi "$REAL" >/dev/null

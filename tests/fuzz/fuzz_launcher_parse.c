@@ -12,7 +12,12 @@
 #include "docker.h"
 #include "egress.h"
 #include "guest_kernel.h"
+#include "import.h"
+#include "publish.h"
 #include "reentry.h"
+#include "registries.h"
+#include "resources.h"
+#include "sandbox_ls.h"
 #include "settings.h"
 #include "wsname.h"
 
@@ -26,7 +31,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 9) {
+	switch (data[0] % 13) {
 	case 0:
 		detect_uid_map_remapped(s);
 		break;
@@ -72,17 +77,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	case 6: {
 		/* docker container inspect's answer, read and judged. */
 		static char *const argv[] = { "docker", "container", "inspect", NULL };
+		static const struct resources res = { 1 << 30, 1000000000, 100 };
+		static const struct publish ports = { .b = { { "127.0.0.1", 80, 80 } }, .n = 1 };
 		static const struct reentry_want w = {
 			.name = "n", .workspace = "/w", .image = "i", .data_volume = "v", .runtime = "r",
+			.resources = &res, .publish = &ports,
 		};
 		struct proc_job j = { .argv = argv, .started = 1, .exited = 1, .out = s,
 				      .out_len = size - 1 };
 		struct reentry r = { 0 };
 		struct cai_err err;
 		json_t *inspect = docker_json(&j, JSON_OBJECT, &err);
-		if (inspect)
+		if (inspect) {
 			reentry_judge(inspect, &w, &r, &err);
-		reentry_release(&r);
+			json_t *arr = json_pack("[O]", inspect);
+			json_decref(sandbox_ls_rows(arr, NULL));
+			json_decref(arr);
+		}
 		json_decref(inspect);
 		break;
 	}
@@ -97,6 +108,30 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 8: {
+		/* --publish specs and the config key's list. */
+		struct publish p = { 0 };
+		struct cai_err err;
+		publish_parse_list(&p, s, &err);
+		break;
+	}
+	case 9: {
+		/* --memory, --cpus, --pids-limit. */
+		unsigned long long v;
+		long long n;
+		struct cai_err err;
+		resources_parse_memory(s, &v, &err);
+		resources_parse_cpus(s, &v, &err);
+		resources_parse_pids(s, &n, &err);
+		break;
+	}
+	case 10: {
+		/* The import allow-list. */
+		static struct import_policy p;
+		struct cai_err err;
+		import_policy_parse(s, strlen(s), "import.ini", &p, &err);
+		break;
+	}
+	case 11: {
 		/* An egress list, then its rules written as squid.conf: every
 		 * accepted rule must be one squid reads as a single word. */
 		struct egress_policy p = { 0 };
@@ -109,6 +144,27 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			egress_conf_free(conf);
 		}
 		egress_policy_release(&p);
+		break;
+	}
+	case 12: {
+		/* The host's registry configurations: whatever they say, a host
+		 * added is one egress_domain_check accepts. */
+		static struct registries r;
+		registries_apt_list(&r, s, size - 1, "fuzz");
+		registries_apt_sources(&r, s, size - 1, "fuzz");
+		registries_npmrc(&r, s, size - 1, "fuzz");
+		registries_pip_conf(&r, s, size - 1, "fuzz");
+		registries_cargo_config(&r, s, size - 1, "fuzz");
+		registries_goproxy(&r, s, "fuzz");
+		registries_gosumdb(&r, s, "fuzz");
+		for (size_t i = 0; i < r.n; i++) {
+			char folded[EGRESS_DOMAIN_MAX + 1];
+			struct cai_err err;
+			if (egress_domain_check(r.r[i].host, folded, sizeof(folded), &err) < 0 ||
+			    strcmp(folded, r.r[i].host))
+				abort();
+		}
+		registries_release(&r);
 		break;
 	}
 	}

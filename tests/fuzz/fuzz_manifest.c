@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "beneath.h"
+#include "path.h"
 #include "manifest.h"
 
 /* Entry i's parent directory is an earlier directory entry. */
@@ -36,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	/* The checks are quadratic: keep them to inputs of a sane size. */
 	for (size_t i = 0; i < m.count && m.count < 2000; i++) {
-		if (beneath_check_rel(m.entries[i].path, &err) < 0 || !parent_before(&m, i))
+		if (path_check_rel(m.entries[i].path, &err) < 0 || !parent_before(&m, i))
 			__builtin_trap();
 		if (m.entries[i].mode & ~0777u)
 			__builtin_trap();

@@ -133,9 +133,9 @@ expect_eq "pinned: every call names the context" \
 	"$(grep '^docker' "$LOG" | grep -vc '^docker context\|^docker --context ctx-a ')" 0
 cai sysbox DOCKER_HOST=tcp://127.0.0.1:1 -- run --dry-run
 expect_eq "pinned: DOCKER_HOST becomes -H" "$(grep '^docker' "$LOG" | grep -vc '^docker -H tcp://127.0.0.1:1 ')" 0
-expect_match "pinned: run command uses -H" "$OUT" '^docker -H tcp://127.0.0.1:1 run '
+expect_match "pinned: run command uses -H" "$OUT" '^docker -H tcp://127.0.0.1:1 run -d '
 cai sysbox DOCKER_CONTEXT=from-env -- run --dry-run --context from-flag
-expect_match "pinned: --context beats DOCKER_CONTEXT" "$OUT" '^docker --context from-flag run '
+expect_match "pinned: --context beats DOCKER_CONTEXT" "$OUT" '^docker --context from-flag run -d '
 
 # PATH with a trailing ':' (the current directory - here the workspace):
 # the workspace's own sbx, docker or git never runs.
@@ -174,18 +174,35 @@ check "interrupted: no probe left running" test -z "$(pgrep -f "^/bin/sleep $CAI
 cai flood CONTAINAI_TIMEOUT=2 -- doctor --json
 expect_eq "endless output: mode none" "$(json_field isolation.mode)" '"none"'
 
-# Dry runs print the state-changing commands, shell-quoted, and run none.
+# Dry runs print the state-changing commands, shell-quoted, and run none:
+# the sandbox created as containai-init --sandbox with its limits, then the
+# command joining it through containai-init --join.
 # shellcheck disable=SC2016 # the $HOME is for the sandbox's shell
 cai sysbox -- run --dry-run --env 'GREETING=it'"'"'s here' -- sh -c 'echo "$HOME"'
 expect_eq "sysbox dry run: status" "$RC" 0
-expect_match "sysbox dry run: runtime, labels, volume, workspace" "$OUT" \
-	"^docker --context default run --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --security-opt no-new-privileges --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e 'GREETING=it'\\\\''s here' -i containai:latest sh -c 'echo \"\\\$HOME\"'\$"
-expect_eq "sysbox dry run: one command" "$(printf '%s\n' "$OUT" | wc -l)" 1
-expect_no_match "sysbox dry run: nothing ran" "$(sandbox_calls)" ' run --name '
+CREATE=$(sed -n 1p <<<"$OUT")
+JOIN=$(sed -n 2p <<<"$OUT")
+expect_match "sysbox dry run: runtime, labels, limits, volume, workspace, sandbox mode" "$CREATE" \
+	"^docker --context default run -d --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --security-opt no-new-privileges --memory 6252658688 --memory-swap 6252658688 --cpus 3.00 --pids-limit 4096 --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace --entrypoint /usr/sbin/containai-init containai:latest --sandbox\$"
+expect_match "sysbox dry run: the command joins through containai-init" "$JOIN" \
+	"^docker --context default exec -i -u 0:0 -w /home/agent/workspace -e 'GREETING=it'\\\\''s here' containai-my-project-[0-9a-f]{8} /usr/sbin/containai-init --join --wait 120 -- sh -c 'echo \"\\\$HOME\"'\$"
+expect_eq "sysbox dry run: two commands" "$(printf '%s\n' "$OUT" | wc -l)" 2
+expect_no_match "sysbox dry run: nothing ran" "$(sandbox_calls)" ' run -d '
 expect_no_match "no socket and no credentials by default" "$OUT" 'docker.sock|\.ssh|\.gitconfig|\.config/gh'
 # The printed line is a real shell command: it splits back into the same words.
-words=$(eval "set -- $OUT"; for w in "$@"; do printf '<%s>' "$w"; done)
+words=$(eval "set -- $JOIN"; for w in "$@"; do printf '<%s>' "$w"; done)
 expect_match "dry run: quoting round-trips" "$words" "<-e><GREETING=it's here>.*<sh><-c><echo \"\\\$HOME\">\$"
+cai sysbox -- run --dry-run --memory 1g --cpus 0.5 --pids-limit 64 --publish 8080:3000 --publish 0.0.0.0:9000:9000
+expect_match "resource limits and ports from flags" "$OUT" \
+	' --memory 1073741824 --memory-swap 1073741824 --cpus 0.50 --pids-limit 64 --publish 127.0.0.1:8080:3000 --publish 0.0.0.0:9000:9000 '
+cai sysbox -- run --dry-run --publish 80:80:80
+expect_eq "a bad --publish is a usage error" "$RC" 2
+cai sysbox -- run --dry-run --pids-limit 0
+expect_eq "a bad --pids-limit is a usage error" "$RC" 2
+cai sysbox CONTAINAI_MEMORY=2g -- run --dry-run
+expect_match "resource limits from the environment" "$OUT" ' --memory 2147483648 '
+cai sbx-ok -- run --dry-run --publish 8080
+expect_match "sbx mode: no --publish" "$ERR" 'not available in sbx mode'
 
 cai desktop-eci -- run --dry-run -- --continue
 expect_match "eci dry run: docker sandbox run with template" "$OUT" \
@@ -197,15 +214,22 @@ expect_match "sbx dry run" "$OUT" "^sbx run --name containai-my-project-[0-9a-f]
 cai sbx-ok CONTAINAI_AGENT=codex -- run --dry-run --image my/img:2
 expect_match "sbx dry run: agent and image from env and flag" "$OUT" "--template my/img:2 codex "
 
-# Re-entry and names held by others.
+# Re-entry and names held by others: a running sandbox is joined by id, a
+# stopped one started (its preparation runs again) and then joined.
 cai sysbox CAI_FAKE_EXISTING=ours-running -- run --dry-run
-expect_match "re-enter running: exec as agent with its command" "$OUT" \
-	'^docker --context default exec -i --user agent -w /home/agent/workspace 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef claude$'
-cai sysbox CAI_FAKE_EXISTING=ours-stopped -- run --dry-run
-expect_match "re-enter stopped: start" "$OUT" '^docker --context default start -ai 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef$'
+expect_match "re-enter running: join the agent by id" "$OUT" \
+	'^docker --context default exec -i -u 0:0 -w /home/agent/workspace 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef /usr/sbin/containai-init --join --wait 120 -- claude$'
 cai sysbox CAI_FAKE_EXISTING=ours-stopped -- run --dry-run -- bash
-expect_match "re-enter stopped with a command: start then exec" "$OUT" \
-	$'^docker --context default start [0-9a-f]{64}\ndocker --context default exec'
+expect_match "re-enter stopped with a command: start, then join" "$OUT" \
+	$'^docker --context default start [0-9a-f]{64}\ndocker --context default exec -i -u 0:0 -w /home/agent/workspace [0-9a-f]{64} /usr/sbin/containai-init --join --wait 120 -- bash$'
+cai sysbox CAI_FAKE_EXISTING=ours-stopped -- run --dry-run --detach
+expect_eq "re-enter stopped, detached: only the start" "$OUT" "docker --context default start 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef"
+mkdir -p "$T/state"
+cai sysbox CAI_FAKE_EXISTING=ours-stopped CAI_FAKE_STATE="$T/state" CAI_FAKE_EXEC_STATUS=7 -- run -- sh -c 'exit 7'
+expect_eq "re-enter stopped: the command's status" "$RC" 7
+expect_match "re-enter stopped: started, judged again, then joined" "$(sandbox_calls | cut -d' ' -f4-5)" \
+	$'container inspect\nstart [0-9a-f]{64}\ncontainer inspect\nexec -i'
+rm -f "$T/state/started"
 cai sysbox CAI_FAKE_EXISTING=foreign -- run --dry-run
 expect_eq "foreign name: refused" "$RC" 3
 expect_match "foreign name: said so" "$ERR" 'held by a container that containai did not create'
@@ -219,7 +243,7 @@ cai linux CAI_FAKE_EXISTING=ours-running -- run --dry-run --force
 expect_match "forced re-entry of a runc container" "$OUT" ' exec '
 # Labels can be set by anyone who can create containers: a container that
 # carries ours but is shaped otherwise is never entered.
-for ex in privileged hostpid unconfined home-bind socket bind-volume; do
+for ex in not-sandbox no-limits privileged hostpid unconfined home-bind socket bind-volume; do
 	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- run --dry-run
 	expect_eq "re-entry of our labels on a $ex container: refused" "$RC" 3
 	expect_no_match "re-entry of our labels on a $ex container: no exec" "$OUT" ' exec '
@@ -227,6 +251,8 @@ done
 expect_match "re-entry refusal says what is wrong" "$ERR" "mounts volume '/var/lib/docker/volumes/homevol/_data' at /mnt/home"
 cai sysbox CAI_FAKE_EXISTING=ours-home-bind -- run --dry-run
 expect_match "re-entry refusal: a workspace bound from elsewhere" "$ERR" "mounts bind '$HOMEDIR' at /home/agent/workspace"
+cai sysbox CAI_FAKE_EXISTING=ours-not-sandbox -- run --dry-run
+expect_match "re-entry refusal: not started as a sandbox" "$ERR" 'not started as a sandbox'
 cai sysbox CAI_FAKE_EXISTING=ours-running -- stop
 expect_eq "stop: ours is stopped" "$RC" 0
 expect_match "stop: docker stop NAME" "$(cat "$LOG")" 'docker --context default stop [0-9a-f]{64}'
@@ -245,7 +271,7 @@ git -C "$REPO" init -q -b 'feature/Cool_Thing' 2>/dev/null || {
 	git -C "$REPO" init -q && git -C "$REPO" checkout -q -b 'feature/Cool_Thing'
 }
 cai sysbox -- run --dry-run --workspace "$REPO/sub"
-expect_match "git work tree: name from repository and branch" "$OUT" ' run --name containai-repo-x-feature-cool-thing '
+expect_match "git work tree: name from repository and branch" "$OUT" ' run -d --name containai-repo-x-feature-cool-thing '
 expect_match "git work tree: the given directory is mounted" "$OUT" "source=$REPO/sub,target="
 
 # Workspaces that would expose credentials are never mounted.
@@ -269,7 +295,7 @@ HOSTILE="$T/work/--privileged \$(id) ;x=y 'q'"
 mkdir -p "$HOSTILE"
 cai sysbox -- run --dry-run --workspace "$HOSTILE"
 expect_eq "hostile directory name: accepted" "$RC" 0
-words=$(eval "set -- $OUT"; for w in "$@"; do printf '<%s>\n' "$w"; done)
+words=$(eval "set -- $(sed -n 1p <<<"$OUT")"; for w in "$@"; do printf '<%s>\n' "$w"; done)
 expect_match "hostile directory name: the mount is one word" "$words" \
 	"^<type=bind,source=$T/work/--privileged \\\$\\(id\\) ;x=y 'q',target=/home/agent/workspace>\$"
 expect_no_match "hostile directory name: no option of its own" "$words" '^<--privileged'
@@ -337,12 +363,12 @@ mkdir -p "$T/xdg/containai"
 cfg=$T/xdg/containai/config.ini
 printf '[default]\nimage = from-default:1\ndata_volume = vol-default\n[workspace %s]\nimage = from-ws:1\n[workspace /elsewhere]\nimage = other:1\n' "$WS" >"$cfg"
 cai sysbox -- run --dry-run
-expect_match "config: workspace section beats [default]" "$OUT" ' from-ws:1$'
+expect_match "config: workspace section beats [default]" "$OUT" ' from-ws:1 --sandbox$'
 expect_match "config: [default] applies" "$OUT" 'source=vol-default,'
 cai sysbox CONTAINAI_IMAGE=from-env:1 -- run --dry-run
-expect_match "config: environment beats config" "$OUT" ' from-env:1$'
+expect_match "config: environment beats config" "$OUT" ' from-env:1 --sandbox$'
 cai sysbox CONTAINAI_IMAGE=from-env:1 -- run --dry-run --image from-flag:1
-expect_match "config: flag beats environment" "$OUT" ' from-flag:1$'
+expect_match "config: flag beats environment" "$OUT" ' from-flag:1 --sandbox$'
 for key in allow_host_credentials allow_host_docker_socket i_understand_this_grants_root_access force; do
 	printf '[default]\nimage = x:1\n%s = true\n' "$key" >"$cfg"
 	cai desktop-eci -- run --dry-run
@@ -372,3 +398,122 @@ expect_eq "usage: bad --name" "$RC" 2
 cai linux -- version
 expect_match "version" "$OUT" '^containai [0-9]+\.[0-9]+'
 check "cai alias exists" test -L "$CAI_BUILD/cai"
+
+# ---- day-to-day commands (the fake's container as the engine lists it) ----
+cai sysbox CAI_FAKE_EXISTING=ours-running -- ls
+expect_eq "ls: status" "$RC" 0
+expect_match "ls: a table of sandboxes" "$OUT" $'^NAME +WORKSPACE +MODE +STATE +IMAGE +CREATED +SHAPE\ncontainai-listed +'"$WS"' +sysbox +running +containai:latest +2026-12-01T20:29:15Z +ok$'
+cai sysbox CAI_FAKE_EXISTING=ours-running -- ls --json
+expect_eq "ls --json: one array" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), d[0]["shape"], d[0]["workspace"])' <<<"$OUT")" "1 ok $WS"
+cai sysbox -- ls --json
+expect_eq "ls --json: none" "$OUT" "[]"
+cai sbx-ok -- ls
+expect_match "ls in sbx mode: sbx ls" "$(cat "$LOG")" $'\nsbx ls$'
+cai sbx-ok -- ls --json
+expect_match "ls --json in sbx mode: refused" "$ERR" 'not available in sbx mode'
+
+cai sysbox CAI_FAKE_EXISTING=ours-running CAI_FAKE_EXEC_STATUS=5 -- exec -- false
+expect_eq "exec: the command's status" "$RC" 5
+expect_match "exec: joins by id as root through containai-init" "$(sandbox_calls)" \
+	' exec -i -u 0:0 -w /home/agent/workspace 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef /usr/sbin/containai-init --join --wait 120 -- false$'
+cai sysbox CAI_FAKE_EXISTING=ours-running -- shell
+expect_match "shell: a login shell joins" "$(sandbox_calls)" \
+	' /usr/sbin/containai-init --join --wait 120 -- /bin/sh -c command.*exec\\ bash\\ -l.*exec\\ sh\\ -l$'
+cai sysbox -- exec -- true
+expect_match "exec without a sandbox: says run creates it" "$ERR" 'containai run creates it'
+expect_no_match "exec without a sandbox: nothing created" "$(sandbox_calls)" ' (run|start|exec) '
+cai linux CAI_FAKE_EXISTING=ours-running -- shell
+expect_eq "shell without isolation: refused like run" "$RC" 1
+cai linux CAI_FAKE_EXISTING=ours-running -- shell --force
+expect_eq "shell --force without isolation: entered" "$RC" 0
+cai sbx-ok -- shell
+expect_match "shell in sbx mode: not ours to enter" "$ERR" 'use sbx exec'
+
+cai sysbox CAI_FAKE_EXISTING=ours-running -- logs -f --tail 3
+expect_eq "logs: status" "$RC" 0
+expect_match "logs: docker logs by id" "$(sandbox_calls)" ' logs --follow --tail 3 [0-9a-f]{64}$'
+
+cai sysbox CAI_FAKE_EXISTING=ours-running -- rm
+expect_eq "rm: status" "$RC" 0
+expect_match "rm: the container by id, not the volume" "$(sandbox_calls | cut -d' ' -f4-)" $'rm -f [0-9a-f]{64}$'
+expect_no_match "rm: the volume is kept" "$(sandbox_calls)" 'volume rm'
+cai sysbox CAI_FAKE_EXISTING=ours-running -- rm --volume
+expect_eq "rm --volume without a terminal or --yes: refused" "$RC" 1
+expect_no_match "rm --volume unconfirmed: nothing removed" "$(sandbox_calls)" ' rm '
+cai sysbox CAI_FAKE_EXISTING=ours-running -- rm --volume --yes
+expect_match "rm --volume --yes: container, then volume" "$(sandbox_calls | cut -d' ' -f4-)" \
+	$'rm -f [0-9a-f]{64}\nvolume rm containai-data$'
+cai sysbox CAI_FAKE_EXISTING=ours-running CAI_FAKE_VOLUME_USERS=someone-else -- rm --volume --yes
+expect_eq "rm: a volume in use elsewhere is refused" "$RC" 3
+expect_match "rm: names who uses it" "$ERR" 'volume containai-data is still used by someone-else'
+expect_no_match "rm: a volume in use: nothing removed" "$(sandbox_calls)" ' rm '
+
+# Our labels on a container shaped otherwise: listed as such, never
+# entered; stopped, read and removed (that is how to get rid of it), but
+# the volume it names is not removed.
+for ex in not-sandbox privileged; do
+	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- ls
+	expect_match "ours-$ex: ls says refused" "$OUT" ' refused: '
+	for cmd in shell "exec true"; do
+		# shellcheck disable=SC2086
+		cai sysbox CAI_FAKE_EXISTING=ours-$ex -- $cmd
+		expect_eq "ours-$ex: $cmd refused" "$RC" 3
+		expect_no_match "ours-$ex: $cmd never entered" "$(sandbox_calls)" ' exec '
+	done
+	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- run --dry-run
+	expect_eq "ours-$ex: run refused" "$RC" 3
+	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- logs
+	expect_eq "ours-$ex: logs read" "$RC" 0
+	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- stop
+	expect_eq "ours-$ex: stopped" "$RC" 0
+	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- rm --volume --yes
+	expect_match "ours-$ex: rm --volume refused" "$ERR" 'the volume it names is not removed'
+	expect_no_match "ours-$ex: rm --volume removed nothing" "$(sandbox_calls)" ' rm '
+	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- rm
+	expect_eq "ours-$ex: rm removes the container" "$RC" 0
+done
+for cmd in shell "exec true" logs stop rm; do
+	# shellcheck disable=SC2086
+	cai sysbox CAI_FAKE_EXISTING=foreign -- $cmd
+	expect_eq "foreign: $cmd refused" "$RC" 3
+	expect_no_match "foreign: $cmd touched nothing" "$(sandbox_calls)" ' (exec|logs|stop|rm) '
+done
+
+cai linux -- completion bash
+expect_match "completion: bash" "$OUT" 'complete -F _containai containai cai'
+bash -n <<<"$OUT"
+expect_eq "completion: the bash script parses" "$?" 0
+cai linux -- completion fish
+expect_match "completion: fish" "$OUT" '^complete -c containai'
+cai linux -- completion csh
+expect_eq "completion: another shell is a usage error" "$RC" 2
+
+# import: the allow-list under a fake home, through one throwaway
+# container with no network and each file bound read-only by itself.
+mkdir -p "$HOMEDIR/.claude/skills/one" "$T/elsewhere"
+echo '{}' >"$HOMEDIR/.claude/settings.json"
+echo skill >"$HOMEDIR/.claude/skills/one/SKILL.md"
+echo key >"$T/elsewhere/id_rsa"
+ln -s "$T/elsewhere/id_rsa" "$HOMEDIR/.claude/skills/one/leak"
+echo '{"t":1}' >"$HOMEDIR/.claude/.credentials.json"
+printf '[user]\n\tname = Dev\n\temail = dev@example.org\n[credential]\n\thelper = store\n' >"$HOMEDIR/.gitconfig"
+cai sysbox -- import --dry-run
+expect_eq "import --dry-run: what would go where" "$OUT" "$HOMEDIR/.claude/settings.json -> claude/settings.json
+$HOMEDIR/.claude/skills/one/SKILL.md -> claude/skills/one/SKILL.md
+git identity (user.name, user.email) -> git/config"
+expect_match "import: a symlink out of the list is skipped, and said" "$ERR" "leak: skipped: a symlink to $T/elsewhere/id_rsa"
+expect_match "import: a credential waits for --with-credentials" "$ERR" 'credentials.json: a credential, copied only with --with-credentials'
+expect_no_match "import --dry-run: nothing ran" "$(sandbox_calls)" ' run '
+cai sysbox -- import --with-credentials
+expect_eq "import: status" "$RC" 0
+RUN=$(sandbox_calls | grep ' run ' | sed 's/\\,/,/g')
+expect_match "import: one container, no network, removed after" "$RUN" '^docker --context default run --rm --network none --pull=never -u 0:0 --security-opt no-new-privileges '
+expect_match "import: the data volume" "$RUN" ' --mount type=volume,source=containai-data,target=/mnt/agent-data '
+expect_match "import: each file bound read-only by itself" "$RUN" \
+	"type=bind,source=$HOMEDIR/.claude/settings.json,target=/run/containai-import/0,readonly .*type=bind,source=$HOMEDIR/.claude/skills/one/SKILL.md,target=/run/containai-import/1,readonly "
+expect_match "import: containai-init writes" "$RUN" ' --entrypoint /usr/sbin/containai-init containai:latest --import /run/containai-import/list$'
+expect_no_match "import: nothing outside the list is bound" "$RUN" 'elsewhere|\.ssh|\.gitconfig'
+expect_match "import: the credential is named before it is copied" "$ERR" 'copying the credential .*\.credentials\.json'
+expect_eq "import: the private directory is gone" "$(compgen -G "/tmp/containai-import.*" | while read -r d; do [ -O "$d" ] && grep -l "$HOMEDIR" "$d"/list 2>/dev/null; done)" ""
+cai sbx-ok -- import
+expect_match "import in sbx mode: refused" "$ERR" 'not available in sbx mode'

@@ -326,14 +326,3 @@ BOTH(beneath_verify_root_sees_removal)
 	beneath_close(&b);
 	rm_scratch();
 }
-
-TEST(beneath_check_rel_names_the_path)
-{
-	struct cai_err err = { 0 };
-
-	CHECK_INT(beneath_check_rel("claude/plugins", &err), 0);
-	CHECK_INT(beneath_check_rel("a//b", &err), -1);
-	CHECK_CONTAINS(err.msg, "a//b: empty path component");
-	CHECK_INT(beneath_check_rel("a/./b", &err), -1);
-	CHECK_CONTAINS(err.msg, "'.' component");
-}

@@ -89,3 +89,58 @@ TEST(actions_without_command)
 	CHECK_INT(parse(help, &o, &e), 0);
 	CHECK_INT(o.action, CLI_HELP);
 }
+
+/* --sandbox runs no command; --join needs one and stops at it like the
+ * start does. */
+TEST(sandbox_and_join_modes)
+{
+	struct cli_opts o;
+	struct cai_err e = { 0 };
+	char **sandbox = ARGV("-c", "/x.ini", "--sandbox");
+	char **join = ARGV("--join", "--wait=30", "--", "sh", "--wait", "1");
+	char **join_wait = ARGV("--wait", "5", "--join", "true");
+
+	CHECK_INT(parse(sandbox, &o, &e), 0);
+	CHECK_INT(o.action, CLI_SANDBOX);
+	CHECK(o.argv == NULL);
+	CHECK_INT(parse(join, &o, &e), 0);
+	CHECK_INT(o.action, CLI_JOIN);
+	CHECK_INT(o.wait, 30);
+	CHECK_STR(o.argv[0], "sh");
+	CHECK_STR(o.argv[1], "--wait");
+	CHECK_INT(parse(join_wait, &o, &e), 0);
+	CHECK_INT(o.wait, 5);
+	CHECK_STR(o.argv[0], "true");
+	char **import = ARGV("-c", "/x.ini", "--import=/run/list");
+	CHECK_INT(parse(import, &o, &e), 0);
+	CHECK_INT(o.action, CLI_IMPORT);
+	CHECK_STR(o.import, "/run/list");
+}
+
+TEST(sandbox_and_join_refusals)
+{
+	const struct {
+		char **argv;
+		const char *why;
+	} cases[] = {
+		{ ARGV("--sandbox", "sh"), "runs no command" },
+		{ ARGV("--join"), "no command" },
+		{ ARGV("--join", "--sandbox", "true"), "cannot be combined" },
+		{ ARGV("--wait", "3", "true"), "--wait goes only with --join" },
+		{ ARGV("--wait", "3", "--sandbox"), "--wait goes only with --join" },
+		{ ARGV("--join", "--wait"), "--wait needs an argument" },
+		{ ARGV("--join", "--wait", "4000", "true"), "--wait" },
+		{ ARGV("--join", "-g", "true"), "do not go with --join" },
+		{ ARGV("--join", "--grace=1", "true"), "do not go with --join" },
+		{ ARGV("--import"), "--import needs a file" },
+		{ ARGV("--import", "/l", "true"), "unexpected argument 'true'" },
+		{ ARGV("--import", "/l", "--sandbox"), "cannot be combined" },
+	};
+
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct cli_opts o;
+		struct cai_err e = { 0 };
+		if (parse(cases[i].argv, &o, &e) != -1 || !strstr(e.msg, cases[i].why))
+			unit_fail(__FILE__, __LINE__, "case %zu: \"%s\"", i, e.msg);
+	}
+}

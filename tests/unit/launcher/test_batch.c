@@ -50,7 +50,7 @@ TEST(batch_refuses_a_job_past_its_capacity)
 	_cleanup_argv_ struct argv a = { 0 };
 	words(&a, "true", "x", "y");
 	CHECK(batch_add(&b, &a, &err) == NULL);
-	CHECK_CONTAINS(err.msg, "more than 8 commands at once");
+	CHECK_CONTAINS(err.msg, "more than 16 commands at once");
 	CHECK(a.v == NULL);
 	CHECK_INT(b.n, BATCH_MAX);
 	CHECK_INT(batch_run(&b, &err), 0);

@@ -17,8 +17,8 @@ TEST(cli_run_options_and_command)
 	CHECK(o.force);
 	CHECK_STR(o.image, "img:1");
 	CHECK_STR(o.name, "n1");
-	CHECK_INT(o.nenv, 2);
-	CHECK_STR(o.env[1], "B=two words");
+	CHECK_INT(o.env.n, 2);
+	CHECK_STR(o.env.v[1], "B=two words");
 	/* After "--" nothing is ours, not even --name. */
 	CHECK_INT(o.ncommand, 3);
 	CHECK_STR(o.command[1], "--name");
@@ -90,11 +90,97 @@ TEST(cli_env_words)
 	};
 
 	CHECK_INT(cli_parse(ARGC(ok), ok, &o, &err), 0);
-	CHECK_INT(o.nenv, 2);
+	CHECK_INT(o.env.n, 2);
 	cli_free(&o);
 	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
 		CHECK_INT(cli_parse(4, bad[i], &o, &err), -1);
 		CHECK_CONTAINS(err.msg, "--env needs KEY=VALUE");
+		cli_free(&o);
+	}
+}
+
+/* exec's command starts at its first word that is not an option, or after
+ * "--"; what follows is never ours. */
+TEST(cli_exec_command_words)
+{
+	char *a[] = { "containai", "exec", "--name", "n1", "ls", "-la", "--name", NULL };
+	char *b[] = { "containai", "exec", "--force", "--", "--weird", NULL };
+	char *none[] = { "containai", "exec", "--force", NULL };
+	struct cli o;
+	struct cai_err err;
+
+	CHECK_INT(cli_parse(ARGC(a), a, &o, &err), 0);
+	CHECK_STR(o.name, "n1");
+	CHECK_INT(o.ncommand, 3);
+	CHECK_STR(o.command[0], "ls");
+	CHECK_STR(o.command[2], "--name");
+	cli_free(&o);
+	CHECK_INT(cli_parse(ARGC(b), b, &o, &err), 0);
+	CHECK(o.force);
+	CHECK_STR(o.command[0], "--weird");
+	cli_free(&o);
+	CHECK_INT(cli_parse(ARGC(none), none, &o, &err), -1);
+	CHECK_CONTAINS(err.msg, "exec needs a command");
+	cli_free(&o);
+}
+
+TEST(cli_day_to_day_commands)
+{
+	char *logs[] = { "containai", "logs", "-f", "--tail", "5", NULL };
+	char *rm[] = { "containai", "rm", "--workspace=/w", "--volume", "--yes", NULL };
+	char *ls[] = { "containai", "ls", "--json", NULL };
+	char *run[] = { "containai", "run", "--publish", "8080", "--publish=127.0.0.1:1:2", "--memory", "2g",
+			"--cpus=1.5", "--pids-limit", "100", NULL };
+	char *comp[] = { "containai", "completion", "zsh", NULL };
+	struct cli o;
+	struct cai_err err;
+
+	CHECK_INT(cli_parse(ARGC(logs), logs, &o, &err), 0);
+	CHECK(o.follow);
+	CHECK_STR(o.tail, "5");
+	cli_free(&o);
+	CHECK_INT(cli_parse(ARGC(rm), rm, &o, &err), 0);
+	CHECK(o.volume && o.yes);
+	CHECK_STR(o.workspace, "/w");
+	cli_free(&o);
+	CHECK_INT(cli_parse(ARGC(ls), ls, &o, &err), 0);
+	CHECK_INT(o.cmd, CMD_LS);
+	CHECK(o.json);
+	cli_free(&o);
+	CHECK_INT(cli_parse(ARGC(run), run, &o, &err), 0);
+	CHECK_INT(o.publish.n, 2);
+	CHECK_STR(o.publish.v[1], "127.0.0.1:1:2");
+	CHECK_STR(o.memory, "2g");
+	CHECK_STR(o.cpus, "1.5");
+	CHECK_STR(o.pids_limit, "100");
+	cli_free(&o);
+	CHECK_INT(cli_parse(ARGC(comp), comp, &o, &err), 0);
+	CHECK_STR(o.shell, "zsh");
+	cli_free(&o);
+}
+
+/* An option of one command is unknown to the others. */
+TEST(cli_options_belong_to_their_command)
+{
+	char *const bad[][5] = {
+		{ "containai", "ls", "--name", "x", NULL },
+		{ "containai", "logs", "--volume", NULL },
+		{ "containai", "rm", "-f", NULL },
+		{ "containai", "shell", "--publish", "1", NULL },
+		{ "containai", "stop", "--env", "A=1", NULL },
+		{ "containai", "shell", "bash", NULL },
+		{ "containai", "completion", NULL },
+		{ "containai", "logs", "--", "x", NULL },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		struct cli o;
+		struct cai_err err;
+		int argc = 0;
+		while (bad[i][argc])
+			argc++;
+		if (cli_parse(argc, (char **)bad[i], &o, &err) != -1)
+			unit_fail(__FILE__, __LINE__, "case %zu parsed", i);
 		cli_free(&o);
 	}
 }

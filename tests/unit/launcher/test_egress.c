@@ -3,6 +3,7 @@
 
 #include "credential.h"
 #include "egress.h"
+#include "registries.h"
 #include "unit.h"
 
 static int domain(const char *w, char *out)
@@ -81,17 +82,55 @@ TEST(egress_list_errors_name_file_and_line)
 TEST(egress_shipped_balanced_list_parses)
 {
 	struct cai_err err;
-	_cleanup_argv_ struct argv out = { 0 };
+	_cleanup_egress_policy_ struct egress_policy p;
 
-	CHECK_INT(egress_list_parse(egress_balanced_list, egress_balanced_list_len,
-				    "policy/egress-balanced.list", &out, &err), 0);
-	CHECK(out.n > 20);
+	CHECK_INT(egress_policy_build(&p, EGRESS_BALANCED, "", NULL, 0, "", "", &err), 0);
+	CHECK(p.allow.n > 20);
 	int anthropic = 0, github = 0;
-	for (size_t i = 0; i < out.n; i++) {
-		anthropic |= !strcmp(out.v[i], "api.anthropic.com");
-		github |= !strcmp(out.v[i], "github.com");
+	for (size_t i = 0; i < p.allow.n; i++) {
+		anthropic |= !strcmp(p.allow.v[i], "api.anthropic.com");
+		github |= !strcmp(p.allow.v[i], "github.com");
 	}
 	CHECK(anthropic && github);
+}
+
+/* The host's registries join balanced, and no other policy. */
+TEST(egress_registries_join_balanced_only)
+{
+	struct cai_err err;
+	_cleanup_egress_policy_ struct egress_policy p;
+	_cleanup_registries_ struct registries r = { 0 };
+
+	registries_add_url(&r, "https://Mirror.Example.org/npm/", 31, "npm");
+	CHECK_INT(egress_policy_build(&p, EGRESS_BALANCED, "", NULL, 0, "", "", &err), 0);
+	size_t before = p.allow.n;
+	CHECK_INT(egress_policy_add_registries(&p, &r, &err), 0);
+	CHECK_INT(p.allow.n, before + 1);
+	CHECK_STR(p.allow.v[before], "mirror.example.org");
+	egress_policy_release(&p);
+	CHECK_INT(egress_policy_build(&p, EGRESS_LOCKED, "", NULL, 0, "", "", &err), 0);
+	CHECK_INT(egress_policy_add_registries(&p, &r, &err), 0);
+	CHECK_INT(p.allow.n, 0);
+}
+
+/* The sandbox's published ports: one forwarder line each, proxy port to
+ * the sandbox's own. */
+TEST(egress_forwards_the_published_ports)
+{
+	struct cai_err err;
+	_cleanup_egress_policy_ struct egress_policy p;
+	struct publish pub = { 0 }, fwd;
+
+	CHECK_INT(publish_add(&pub, "8080:3000", &err), 0);
+	CHECK_INT(publish_add(&pub, "0.0.0.0:9229:9229", &err), 0);
+	publish_forwarded(&pub, 20000, &fwd);
+	CHECK_INT(egress_policy_build(&p, EGRESS_LOCKED, "", NULL, 0, "", "", &err), 0);
+	p.published = &pub;
+	p.forward = &fwd;
+	p.forward_to = "containai-x";
+	char *c = egress_squid_conf(&p, &err);
+	CHECK(c && strstr(c, "\n#forward 20000 containai-x 3000\n#forward 20001 containai-x 9229\n"));
+	egress_conf_free(c);
 }
 
 TEST(egress_modes)

@@ -2,25 +2,43 @@
 /* The verdict on an existing container, from recorded `docker container
  * inspect` answers (tests/fixtures/launcher/inspect-*.json).
  * inspect-running.json and inspect-stopped.json were recorded from a
- * container `containai run --force --detach -- sleep 600` created on a
- * docker 20.10 engine (workspace /home/dev/src/project); every other
- * inspect-*.json is inspect-running.json with the one change its name
- * says - so each refusal below is caused by that change alone. */
+ * sandbox `containai run --force --detach --memory 4g --cpus 1.5
+ * --publish 8080:3000` created on a docker 20.10 engine (workspace
+ * /home/dev/src/project; egress balanced, the default: on its network
+ * NAME-egress, its ports published by its proxy), inspect-egress-off.json
+ * from the same with --egress off; every other inspect-*.json is one of
+ * them with the one change its name says (inspect-variants.py makes
+ * them) - so each refusal below is caused by that change alone. */
 #include <stdio.h>
 
 #include "answer.h"
 #include "macro.h"
-#include "credential.h"
 #include "reentry.h"
 #include "unit.h"
 
 #define WS "/home/dev/src/project"
 #define NAME "containai-project-87388a2e"
-#define ID "1fa8b4bead47926b1acfad08048316e44d1c753924a0f4a3f44526388a22a923"
+#define ID "c84e228e9ab19006defae4901d476cc8bd01260464e54fc147c779ea712bea5e"
+#define NETWORK_ID "84ebebf66a47b75c9439d87b60a3319784d7cd4900b10419406c986db31de6d7"
 
+static const struct resources limits_asked = { .memory = 4ULL << 30, .nano_cpus = 1500000000, .pids = 4096 };
+static struct publish ports = { .b = { { "127.0.0.1", 8080, 3000 } }, .n = 1 };
+/* With egress the proxy publishes them: the sandbox, nothing. */
+static struct publish no_ports;
+
+/* What `run` with the recorded flags expects. */
 static const struct reentry_want want = {
 	.name = NAME, .workspace = WS, .image = "containai:latest", .data_volume = "containai-data",
+	.resources = &limits_asked, .publish = &no_ports, .egress = "balanced",
+	.egress_network_id = NETWORK_ID,
 };
+static const struct reentry_want want_off = {
+	.name = NAME, .workspace = WS, .image = "containai:latest", .data_volume = "containai-data",
+	.resources = &limits_asked, .publish = &ports, .egress = "off",
+};
+
+/* What shell, exec, logs, stop and rm expect: the shape alone. */
+static const struct reentry_want shape_only = { .name = NAME, .workspace = WS };
 
 /* The verdict on fixture `file` against w; -1 when it could not be read. */
 static int judge(const char *file, const struct reentry_want *w, struct reentry *r)
@@ -35,20 +53,22 @@ static int judge(const char *file, const struct reentry_want *w, struct reentry 
 
 TEST(reentry_ours_running_is_entered_by_id)
 {
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(judge("inspect-running.json", &want, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
 	CHECK(r.running);
 	CHECK_STR(r.id, ID);
-	CHECK_INT(r.cmd.n, 2);
-	CHECK_STR(r.cmd.v[0], "sleep");
-	CHECK_STR(r.cmd.v[1], "600");
+	CHECK_STR(r.data_volume, "containai-data");
+	CHECK_STR(r.egress, "balanced");
+	CHECK_INT(judge("inspect-egress-off.json", &want_off, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+	CHECK_STR(r.egress, "off");
 }
 
 TEST(reentry_ours_stopped_is_started)
 {
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(judge("inspect-stopped.json", &want, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
@@ -61,12 +81,11 @@ TEST(reentry_ours_stopped_is_started)
 TEST(reentry_sysbox_mode_requires_its_runtime)
 {
 	struct reentry_want sysbox = want;
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	sysbox.runtime = "sysbox-runc";
 	CHECK_INT(judge("inspect-sysbox.json", &sysbox, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
-	reentry_release(&r);
 	CHECK_INT(judge("inspect-running.json", &sysbox, &r), 0);
 	CHECK_INT(r.kind, REENTRY_REFUSED);
 	CHECK_CONTAINS(r.why, "runtime 'runc', not sysbox-runc");
@@ -75,7 +94,7 @@ TEST(reentry_sysbox_mode_requires_its_runtime)
 TEST(reentry_no_container_of_that_name)
 {
 	struct cai_err err;
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(reentry_judge(NULL, &want, &r, &err), 0);
 	CHECK_INT(r.kind, REENTRY_NONE);
@@ -87,7 +106,7 @@ TEST(reentry_no_container_of_that_name)
 TEST(reentry_foreign_without_our_labels_for_this_workspace)
 {
 	struct reentry_want elsewhere = want;
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK_INT(judge("inspect-foreign.json", &want, &r), 0);
 	CHECK_INT(r.kind, REENTRY_FOREIGN);
@@ -121,23 +140,75 @@ TEST(reentry_refuses_hostile_shapes)
 		{ "inspect-data-bind.json", "mounts bind '/home/dev' at /mnt/agent-data" },
 		{ "inspect-no-workspace.json", "does not mount this workspace" },
 		{ "inspect-no-hostconfig.json", "no HostConfig" },
-		{ "inspect-other-image.json", "runs image other:1, not containai:latest" },
-		{ "inspect-other-volume.json", "data volume is 'other-data', not containai-data" },
+		{ "inspect-not-a-sandbox.json", "not started as a sandbox" },
+		{ "inspect-other-entrypoint.json", "not started as a sandbox" },
+		{ "inspect-no-limits.json", "no memory, CPU or process limit" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		_cleanup_reentry_ struct reentry r = { 0 };
-		if (judge(cases[i].file, &want, &r) < 0 || r.kind != REENTRY_REFUSED ||
+		/* The shape is judged whoever asks. */
+		for (const struct reentry_want *w = &want; w; w = w == &want ? &shape_only : NULL) {
+			struct reentry r = { 0 };
+			if (judge(cases[i].file, w, &r) < 0 || r.kind != REENTRY_REFUSED ||
+			    !strstr(r.why, cases[i].why))
+				unit_fail(__FILE__, __LINE__, "%s: verdict %d, \"%s\"", cases[i].file, r.kind,
+					  r.why);
+		}
+	}
+}
+
+/* What run would create now is compared only for run: a sandbox made with
+ * other limits or ports is still entered by shell and exec. */
+TEST(reentry_run_compares_what_it_would_create)
+{
+	static const struct {
+		const char *file, *why;
+	} cases[] = {
+		{ "inspect-other-image.json", "runs image other:1, not containai:latest" },
+		{ "inspect-other-volume.json", "data volume is 'other-data', not containai-data" },
+		{ "inspect-other-limits.json", "limits are not the ones asked for" },
+		{ "inspect-all-interfaces.json", "published ports are not the ones asked for" },
+		{ "inspect-egress-open-label.json", "egress policy is open, not balanced" },
+		{ "inspect-egress-off.json", "egress policy is off, not balanced" },
+	};
+
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
+		struct reentry r = { 0 };
+		const struct reentry_want *w = !strcmp(cases[i].file, "inspect-all-interfaces.json") ? &want_off : &want;
+		if (judge(cases[i].file, w, &r) < 0 || r.kind != REENTRY_REFUSED ||
 		    !strstr(r.why, cases[i].why))
 			unit_fail(__FILE__, __LINE__, "%s: verdict %d, \"%s\"", cases[i].file, r.kind, r.why);
+		if (judge(cases[i].file, &shape_only, &r) < 0 || r.kind != REENTRY_OURS)
+			unit_fail(__FILE__, __LINE__, "%s (shape only): verdict %d, \"%s\"", cases[i].file,
+				  r.kind, r.why);
 	}
+	/* No port asked for, one published: not what run creates. */
+	struct reentry_want none = want_off;
+	struct reentry r;
+	none.publish = &no_ports;
+	CHECK_INT(judge("inspect-egress-off.json", &none, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+}
+
+/* ls judges each sandbox against the workspace its own label names. */
+TEST(reentry_without_a_workspace_takes_the_label)
+{
+	struct reentry_want ls = { .name = NAME };
+	struct reentry r;
+
+	CHECK_INT(judge("inspect-running.json", &ls, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+	CHECK_INT(judge("inspect-home-bind.json", &ls, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	CHECK_INT(judge("inspect-foreign.json", &ls, &r), 0);
+	CHECK_INT(r.kind, REENTRY_FOREIGN);
 }
 
 TEST(reentry_refuses_an_answer_without_a_valid_id)
 {
 	struct cai_err err;
 	json_auto_t *inspect = answer_inspect("inspect-bad-id.json", &err);
-	_cleanup_reentry_ struct reentry r = { 0 };
+	struct reentry r = { 0 };
 
 	CHECK(inspect);
 	CHECK_INT(reentry_judge(inspect, &want, &r, &err), -1);
@@ -154,62 +225,36 @@ TEST(reentry_never_judges_an_answer_with_a_repeated_key)
 	CHECK_CONTAINS(err.msg, "docker container inspect: answer is not the expected JSON");
 }
 
-/* inspect-egress.json was recorded from a sandbox `run` created with an
- * egress proxy (network NAME-egress, proxy at 172.24.0.2, one credential
- * endpoint TEST_BASE_URL on port 8081); the other inspect-egress-*.json
- * change one thing each. */
-static const struct credential egress_cred = {
-	.c = { .name = "test", .endpoint_env = "TEST_BASE_URL", .placeholder_env = "TEST_API_KEY" },
-	.listen_port = 8081,
-};
-static const struct egress_policy egress_policy = { .cred = &egress_cred, .ncred = 1 };
-
-TEST(reentry_egress_sandbox_is_ours_and_names_its_proxy)
-{
-	_cleanup_reentry_ struct reentry r = { 0 };
-	struct reentry_want w = want;
-
-	w.egress = &egress_policy;
-	w.egress_network = NAME "-egress";
-	CHECK_INT(judge("inspect-egress.json", &w, &r), 0);
-	CHECK_INT(r.kind, REENTRY_OURS);
-	CHECK_STR(r.egress_addr, "172.24.0.2");
-}
-
+/* The network the egress label says run gave it: the egress network
+ * alone (the one judged ours), the resolver that cannot answer; off, the
+ * default network.  Judged whoever asks, like the rest of the shape. */
 TEST(reentry_refuses_every_other_network_shape)
 {
-	struct reentry_want w = want;
-	static const struct { const char *file, *why; } cases[] = {
-		{ "inspect-egress-second-network.json", "not on its egress network" },
-		{ "inspect-egress-resolver.json", "resolver" },
-		{ "inspect-egress-no-https-proxy.json", "https_proxy" },
-		{ "inspect-egress-stale-endpoint.json", "OLD_BASE_URL" },
-		{ "inspect-running.json", "not on its egress network" },
+	static const struct {
+		const char *file, *why;
+	} cases[] = {
+		{ "inspect-egress-second-network.json", "not on its egress network " NAME "-egress alone" },
+		{ "inspect-egress-resolver.json", "resolver is not the egress one" },
+		{ "inspect-egress-bad-label.json", "egress label is not a policy" },
+		{ "inspect-egress-off-label.json", "not the default one (egress off)" },
+		{ "inspect-egress-no-label.json", "not the default one (egress off)" },
+		{ "inspect-egress-off-other-network.json", "network is 'somenet'" },
 	};
 
-	w.egress = &egress_policy;
-	w.egress_network = NAME "-egress";
-	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
-		_cleanup_reentry_ struct reentry r = { 0 };
-		CHECK_INT(judge(cases[i].file, &w, &r), 0);
-		if (r.kind != REENTRY_REFUSED || !strstr(r.why, cases[i].why)) {
-			unit_fail(__FILE__, __LINE__, "%s: kind %d, why '%s'", cases[i].file, r.kind, r.why);
-			return;
+	for (size_t i = 0; i < ARRAY_SIZE(cases); i++)
+		for (const struct reentry_want *w = &want; w; w = w == &want ? &shape_only : NULL) {
+			struct reentry r = { 0 };
+			if (judge(cases[i].file, w, &r) < 0 || r.kind != REENTRY_REFUSED ||
+			    !strstr(r.why, cases[i].why))
+				unit_fail(__FILE__, __LINE__, "%s: verdict %d, \"%s\"", cases[i].file, r.kind,
+					  r.why);
 		}
-	}
-	/* A credential the sandbox was not made with. */
-	struct credential two[2] = { egress_cred, egress_cred };
-	snprintf(two[1].c.endpoint_env, sizeof(two[1].c.endpoint_env), "OTHER_BASE_URL");
-	two[1].c.placeholder_env[0] = '\0';
-	two[1].listen_port = 8082;
-	struct egress_policy p2 = { .cred = two, .ncred = 2 };
-	w.egress = &p2;
-	_cleanup_reentry_ struct reentry r = { 0 };
-	CHECK_INT(judge("inspect-egress.json", &w, &r), 0);
+	/* On a network of that name other than the one judged ours; without
+	 * a network id to compare (ls) the shape alone decides. */
+	struct reentry r = { 0 };
+	CHECK_INT(judge("inspect-egress-other-network-id.json", &want, &r), 0);
 	CHECK_INT(r.kind, REENTRY_REFUSED);
-	/* And with egress off, a sandbox on an egress network is not entered. */
-	_cleanup_reentry_ struct reentry off = { 0 };
-	CHECK_INT(judge("inspect-egress.json", &want, &off), 0);
-	CHECK_INT(off.kind, REENTRY_REFUSED);
-	CHECK_CONTAINS(off.why, "egress off");
+	CHECK_CONTAINS(r.why, "is not the one made for it");
+	CHECK_INT(judge("inspect-egress-other-network-id.json", &shape_only, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
 }

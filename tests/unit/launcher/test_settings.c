@@ -101,6 +101,35 @@ TEST(settings_refuses_bad_input)
 	CHECK_INT(load(&c, "[workspace /other]\nimage = -x\n", "/w", &err), -1);
 }
 
+/* Resource limits and published ports: config keys, environment and
+ * flags through the same readers; the list of ports is replaced whole. */
+TEST(settings_resources_and_ports)
+{
+	struct settings c;
+	struct cai_err err;
+
+	CHECK_INT(load(&c, "[default]\nmemory = 2g\ncpus = 1.5\npids_limit = 512\npublish = 8080, 9000:3000\n",
+		       NULL, &err), 0);
+	CHECK_INT(c.resources.memory, 2ULL << 30);
+	CHECK_INT(c.resources.nano_cpus, 1500000000);
+	CHECK_INT(c.resources.pids, 512);
+	CHECK_INT(c.publish.n, 2);
+	CHECK_INT(c.publish.b[1].host, 9000);
+	CHECK_INT(c.publish.b[1].sandbox, 3000);
+	setenv("CONTAINAI_PUBLISH", "7000", 1);
+	setenv("CONTAINAI_PIDS_LIMIT", "100", 1);
+	CHECK_INT(settings_apply_env(&c, &err), 0);
+	CHECK_INT(c.publish.n, 1);
+	CHECK_INT(c.resources.pids, 100);
+	unsetenv("CONTAINAI_PUBLISH");
+	unsetenv("CONTAINAI_PIDS_LIMIT");
+	CHECK_INT(load(&c, "[default]\npids_limit = unlimited\n", NULL, &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:2: pids limit 'unlimited'");
+	CHECK_INT(load(&c, "[default]\nmemory = -1\n", NULL, &err), -1);
+	CHECK_INT(load(&c, "[default]\npublish = 0.0.0.0:80\n", NULL, &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:2: publish");
+}
+
 TEST(settings_env_errors_name_the_variable)
 {
 	struct settings c;

@@ -24,3 +24,21 @@ TEST(path_within_root_holds_everything)
 	CHECK_INT(path_within("/home/dev/proj", "/"), 1);
 	CHECK_INT(path_within("relative", "/"), 0);
 }
+
+TEST(path_check_rel_names_the_path)
+{
+	struct cai_err err = { 0 };
+
+	CHECK_INT(path_check_rel("claude/plugins", &err), 0);
+	CHECK_INT(path_check_rel(".claude/settings.json", &err), 0);
+	CHECK_INT(path_check_rel("a//b", &err), -1);
+	CHECK_CONTAINS(err.msg, "a//b: empty path component");
+	CHECK_INT(path_check_rel("a/./b", &err), -1);
+	CHECK_CONTAINS(err.msg, "'.' component");
+	CHECK_INT(path_check_rel("a/..", &err), -1);
+	CHECK_CONTAINS(err.msg, "'..' component not allowed");
+	CHECK_INT(path_check_rel("a/", &err), -1);
+	CHECK_INT(path_check_rel("/a", &err), -1);
+	CHECK_INT(path_check_rel("", &err), -1);
+	CHECK_INT(path_check_rel("..a/b..", &err), 0);
+}

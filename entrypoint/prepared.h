@@ -1,0 +1,48 @@
+/* SPDX-License-Identifier: MIT */
+/* prepared: the mark that a sandbox's preparation completed in this start.
+ *
+ * Owns: the mark's place, PREPARED_DIR/PREPARED_NAME - a directory only
+ * root may enter (uid 0, mode 0700), made by the preparation child as its
+ * last step; the mark itself, published by PID 1 once that child exited 0
+ * and withdrawn when the sandbox is asked to stop; its text "STARTTIME
+ * CONFIG\n", PID 1's start time (clock ticks after boot, field 22 of
+ * /proc/1/stat) and the config file PID 1 read ("" for the built-in
+ * defaults); and judging it for --join, waiting for it when asked to.
+ * Refuses (--join): a directory or mark reached through a symlink, not
+ * owned by uid 0 or open to anyone else, a mark made for another config
+ * file.  A missing mark, or one left by an earlier start (the container's
+ * /run survives a restart, PID 1's start time does not), means this
+ * start's preparation has not completed - or failed: nothing enters a
+ * half-prepared sandbox.
+ */
+#ifndef CAI_PREPARED_H
+#define CAI_PREPARED_H
+
+#include "err.h"
+
+#define PREPARED_PARENT "/run"
+#define PREPARED_DIR PREPARED_PARENT "/containai"
+#define PREPARED_NAME "prepared"
+
+/* The preparation child, as root: PREPARED_DIR exists, owned by uid 0,
+ * mode 0700, reached without a symlink. */
+int prepared_make_dir(struct cai_err *err);
+
+/* PID 1, once the preparation child exited 0: write the mark for `config`
+ * (cfg.source) under a temporary name and rename it into place. */
+int prepared_publish(const char *config, struct cai_err *err);
+
+/* PID 1, asked to stop: joins from now on are refused. */
+void prepared_withdraw(void);
+
+/* --join: 0 once the mark says this start's preparation completed with
+ * `config`; waits up to wait_s seconds for it.  -1 with err set when it
+ * did not come, or at once when the mark is refused. */
+int prepared_check(const char *config, unsigned wait_s, struct cai_err *err);
+
+/* The start time in a /proc/PID/stat text: 0, or -1 when malformed.  The
+ * command name may hold spaces and ')': fields are counted after the last
+ * ')'. */
+int prepared_parse_starttime(const char *stat, unsigned long long *out);
+
+#endif
