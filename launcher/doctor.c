@@ -31,7 +31,7 @@ int doctor_egress_probe(const struct session *s, struct doctor_egress *e, struct
 	e->image = TRI_UNKNOWN;
 	credential_names(s->cfg.cred, s->cfg.ncred, &e->credentials);
 	if (!docker_mode(&s->det) || s->cfg.egress == EGRESS_OFF)
-		return argv_ok(&e->credentials, err);
+		return e->credentials.oom ? argv_ok(&e->credentials, err) : 0;
 	if (s->det.docker_daemon == TRI_YES) {
 		_cleanup_argv_ struct argv a = { 0 };
 		docker_argv(&s->docker, &a);
@@ -53,7 +53,7 @@ int doctor_egress_probe(const struct session *s, struct doctor_egress *e, struct
 											      : TRI_UNKNOWN;
 	if (s->cfg.egress == EGRESS_BALANCED)
 		registries_collect(&t, &e->reg);
-	return argv_ok(&e->credentials, err);
+	return e->credentials.oom ? argv_ok(&e->credentials, err) : 0;
 }
 
 void doctor_egress_release(struct doctor_egress *e)

@@ -212,7 +212,7 @@ int egress_policy_add_registries(struct egress_policy *p, const struct registrie
 	/* Checked when found: egress_domain_check's folded names. */
 	for (size_t i = 0; i < r->n; i++)
 		argv_push(&p->allow, r->r[i].host);
-	return argv_ok(&p->allow, err);
+	return p->allow.oom ? argv_ok(&p->allow, err) : 0;
 }
 
 int egress_host_addresses(struct egress_policy *p, struct cai_err *err)

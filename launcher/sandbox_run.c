@@ -117,7 +117,7 @@ static int egress_prepare(const struct session *s, const struct cli *o, enum egr
 				return err_set(err, 0, "--env %.*s: the egress proxy sets it", (int)n - 1,
 					       env.v[k]);
 		}
-	return argv_ok(&env, err);
+	return env.oom ? argv_ok(&env, err) : 0;
 }
 
 /* balanced: npm and go asked now, answers read when the policy is
