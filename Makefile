@@ -18,8 +18,8 @@ LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
                     import landlock manifest mountinfo prepared seccomp_policy supervise volume workspace
 LAUNCHER_MODULES := argv batch cli completion credential detect docker doctor egress egress_proxy \
-                    gates guest_kernel import plan plan_exec proc_run publish reentry registries \
-                    resources sandbox_ls sandbox_rm sandbox_run session settings wsname
+                    gates guest_kernel import pathtrust plan plan_exec proc_run publish reentry \
+                    registries resources sandbox_ls sandbox_rm sandbox_run session settings wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \

@@ -89,7 +89,7 @@ static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 	if (c->argv && init_env(c, envp, err) < 0)
 		return -1;
 	if (cfg->workspace_enabled &&
-	    workspace_setup(cfg->workspace_link, cfg->workspace_required, err) < 0)
+	    workspace_setup(cfg->workspace_link, cfg->workspace_required, getenv(WORKSPACE_ENV), err) < 0)
 		return -1;
 	if (init_verify_volume(c, err) < 0)
 		return -1;

@@ -8,10 +8,12 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "beneath.h"
+#include "decimal.h"
 #include "fd.h"
 #include "log.h"
 #include "macro.h"
@@ -280,9 +282,95 @@ static int workspace_enter(int fd, const char *path, struct cai_err *err)
 	return 0;
 }
 
+/* One ':'-ended decimal field of at most max at *p, which then points
+ * past the ':'. */
+static int workspace_field(const char **p, uint64_t max, uint64_t *v)
+{
+	struct cai_err ignored;
+	size_t n = strcspn(*p, ":");
+
+	if (!(*p)[n] || decimal_parse(*p, n, max, v, &ignored) < 0)
+		return -1;
+	*p += n + 1;
+	return 0;
+}
+
+int workspace_expect_parse(const char *text, struct workspace_expect *e, struct cai_err *err)
+{
+	uint64_t major, minor;
+	const char *p = text;
+
+	memset(e, 0, sizeof(*e));
+	if (!text || !text[0])
+		return 0;
+	if (text[0] != '/') {
+		if (workspace_field(&p, UINT32_MAX, &major) < 0 ||
+		    workspace_field(&p, UINT32_MAX, &minor) < 0 ||
+		    workspace_field(&p, UINT64_MAX, &e->ino) < 0 || *p != '/')
+			return err_set(err, 0, WORKSPACE_ENV ": expected MAJOR:MINOR:INODE:/PATH or /PATH");
+		e->has_id = 1;
+		e->major = (unsigned)major;
+		e->minor = (unsigned)minor;
+	}
+	if (strlen(p) >= sizeof(e->path))
+		return err_set(err, ENAMETOOLONG, WORKSPACE_ENV);
+	snprintf(e->path, sizeof(e->path), "%s", p);
+	return 0;
+}
+
+/* The file system type of the mount fd is on; "" when unknown. */
+static void workspace_fstype(int fd, char *out, size_t outsz)
+{
+	struct mount_table t = { 0 };
+	struct cai_err err = { 0 };
+	uint64_t id;
+
+	out[0] = '\0';
+	if (workspace_mnt_id(fd, &id, &err) == 0 && mountinfo_read_self(&t, &err) == 0) {
+		const struct mount_entry *m = mountinfo_find_id(&t, id);
+		if (m)
+			snprintf(out, outsz, "%s", m->fstype);
+	}
+	mountinfo_free(&t);
+}
+
+/* fd is the directory the launcher checked: 0, or -1 with err set. */
+static int workspace_same(int fd, const char *where, const struct workspace_expect *e,
+			  struct cai_err *err)
+{
+	struct stat st;
+	char fstype[64];
+
+	if (!e->has_id)
+		return 0;
+	if (fstat(fd, &st) < 0)
+		return err_set(err, errno, "%s", where);
+	int same_dev = major(st.st_dev) == e->major && minor(st.st_dev) == e->minor;
+	if ((uint64_t)st.st_ino == e->ino && !same_dev) {
+		/* shiftfs shows the lower directory's inode under a device of
+		 * its own: only the inode can be compared there. */
+		workspace_fstype(fd, fstype, sizeof(fstype));
+		same_dev = !strcmp(fstype, "shiftfs");
+	}
+	if ((uint64_t)st.st_ino != e->ino || !same_dev)
+		return err_set(err, 0, "%s is not the directory the launcher checked (device %u:%u "
+				       "inode %llu, expected %u:%u inode %llu): it was replaced after the "
+				       "check", where, major(st.st_dev), minor(st.st_dev),
+			       (unsigned long long)st.st_ino, e->major, e->minor,
+			       (unsigned long long)e->ino);
+	return 0;
+}
+
+enum workspace_result {
+	WORKSPACE_READY = 0,    /* linked or bound; the working directory is in it */
+	WORKSPACE_NONE = 1,     /* neither layout */
+	WORKSPACE_SWAPPED = 2,  /* not the directory the launcher checked (err set) */
+};
+
 /* The bind layout: 1 when the link path is a directory mount (entered),
- * 0 when it is not, -1 on error. */
-static int workspace_try_bind(int dir_fd, const char *link, const char *name, struct cai_err *err)
+ * 0 when it is not, -1 on error, WORKSPACE_SWAPPED. */
+static int workspace_try_bind(int dir_fd, const char *link, const char *name,
+			      const struct workspace_expect *e, struct cai_err *err)
 {
 	_cleanup_close_ int fd = openat(dir_fd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 
@@ -291,38 +379,55 @@ static int workspace_try_bind(int dir_fd, const char *link, const char *name, st
 	int mnt = workspace_is_mount_root(fd, dir_fd, link, err);
 	if (mnt <= 0)
 		return mnt < 0 ? err_prefix(err, "%s", link) : 0;
+	if (workspace_same(fd, link, e, err) < 0)
+		return WORKSPACE_SWAPPED;
 	if (workspace_enter(fd, link, err) < 0)
 		return -1;
 	log_info("workspace: %s is a mount, used as it is", link);
 	return 1;
 }
 
-enum workspace_result {
-	WORKSPACE_READY = 0,    /* linked or bound; the working directory is in it */
-	WORKSPACE_NONE = 1,     /* neither layout */
-};
+/* A candidate usable at start-up, and the one the launcher names when it
+ * names one. */
+static int workspace_named_and_reachable(const struct mount_entry *m, void *ctx)
+{
+	const struct workspace_expect *e = ctx;
 
-/* WORKSPACE_READY, WORKSPACE_NONE, or -1 with err set. */
-static int workspace_find_and_link(const char *link, struct cai_err *err)
+	return (!e->path[0] || !strcmp(m->mount_point, e->path)) && workspace_reachable(m, NULL);
+}
+
+/* WORKSPACE_READY, WORKSPACE_NONE, WORKSPACE_SWAPPED, or -1 with err set. */
+static int workspace_find_and_link(const char *link, const struct workspace_expect *want,
+				   struct cai_err *err)
 {
 	struct mount_table t = { 0 };
 	_cleanup_close_ int dir_fd = -1;
 	_cleanup_close_ int ws_fd = -1;
-	const char *name;
+	const char *name = NULL;
 	int r = -1;
 
 	dir_fd = workspace_open_parent(link, &name, err);
 	if (dir_fd < 0)
 		return err_prefix(err, "workspace");
-	int bound = workspace_try_bind(dir_fd, link, name, err);
+	int bound = workspace_try_bind(dir_fd, link, name, want, err);
+	if (bound == WORKSPACE_SWAPPED) {
+		err_prefix(err, "workspace");
+		return WORKSPACE_SWAPPED;
+	}
 	if (bound != 0)
 		return bound < 0 ? err_prefix(err, "workspace") : WORKSPACE_READY;
 
 	if (mountinfo_read_self(&t, err) < 0)
 		return err_prefix(err, "workspace");
 	const struct mount_entry *refused;
-	const struct mount_entry *e = workspace_find_mirrored(&t, link, workspace_reachable, NULL,
-							      &refused);
+	const struct mount_entry *e = workspace_find_mirrored(&t, link, workspace_named_and_reachable,
+							      (void *)want, &refused);
+	if (!e && want->path[0]) {
+		err_set(err, 0, "workspace: nothing is mounted at %s, nor the host directory %s at its "
+				"own path", link, want->path);
+		r = WORKSPACE_NONE;
+		goto out;
+	}
 	if (!e) {
 		err_set(err, 0, "workspace: nothing is mounted at %s and no%s host directory is mounted at its own path%s%s%s",
 			link, refused ? " acceptable" : "", refused ? " (refused: " : "",
@@ -334,6 +439,11 @@ static int workspace_find_and_link(const char *link, struct cai_err *err)
 	ws_fd = workspace_open_candidate(e, err);
 	if (ws_fd < 0) {
 		err_prefix(err, "workspace");
+		goto out;
+	}
+	if (workspace_same(ws_fd, e->mount_point, want, err) < 0) {
+		err_prefix(err, "workspace");
+		r = WORKSPACE_SWAPPED;
 		goto out;
 	}
 	if (workspace_link(dir_fd, link, name, e->mount_point, err) < 0 ||
@@ -348,13 +458,17 @@ out:
 	return r;
 }
 
-int workspace_setup(const char *link, int required, struct cai_err *err)
+int workspace_setup(const char *link, int required, const char *expect, struct cai_err *err)
 {
-	int r = workspace_find_and_link(link, err);
+	struct workspace_expect want;
 
+	if (workspace_expect_parse(expect, &want, err) < 0)
+		return err_prefix(err, "workspace");
+	int r = workspace_find_and_link(link, &want, err);
 	if (r == WORKSPACE_READY)
 		return 0;
-	if (required)
+	/* A swapped workspace is no missing one: never started on. */
+	if (required || r == WORKSPACE_SWAPPED)
 		return -1;
 	log_warn("%s ([workspace] required = false: going on without it)", err->msg);
 	err_clear(err);

@@ -19,12 +19,40 @@
  * aside to NAME.bak.TIME, never deleted.  The new symlink is created
  * under a temporary name in the same directory, owned like that
  * directory, and renamed over the link path in one step.
+ * Also owns what the launcher says about the workspace it checked
+ * (CONTAINAI_WORKSPACE, WORKSPACE_ENV): its host path picks the mirrored
+ * mount to link (no guess among candidates), and its device and inode
+ * must be those of the directory found - a bind mount shares its
+ * superblock, so both compare, except under shiftfs (older Sysbox), which
+ * shows the directory under a device of its own and its inode unchanged:
+ * there the inode alone compares.  A directory swapped in between the
+ * launcher's check and the engine's mount is refused, whatever `required`
+ * says.
  */
 #ifndef CAI_WORKSPACE_H
 #define CAI_WORKSPACE_H
 
+#include <limits.h>
+#include <stdint.h>
+
 #include "err.h"
 #include "mountinfo.h"
+
+/* Set by the launcher: "MAJOR:MINOR:INODE:/host/path" (docker modes: the
+ * directory it checked, bound at the link) or "/host/path" (a mode that
+ * mounts it mirrored on another kernel, where no identity compares). */
+#define WORKSPACE_ENV "CONTAINAI_WORKSPACE"
+
+struct workspace_expect {
+	int has_id;
+	unsigned major, minor;
+	uint64_t ino;
+	char path[PATH_MAX];            /* "" when not given */
+};
+
+/* WORKSPACE_ENV's value (NULL or "": nothing expected) into *e; -1 with
+ * err set when it is not one of the two forms. */
+int workspace_expect_parse(const char *text, struct workspace_expect *e, struct cai_err *err);
 
 /* Why `path` cannot be the workspace when linked at `link`, or NULL. */
 const char *workspace_refusal(const char *path, const char *link);
@@ -44,11 +72,14 @@ const struct mount_entry *workspace_find_mirrored(const struct mount_table *t, c
 						  workspace_usable_fn usable, void *ctx,
 						  const struct mount_entry **refused);
 
-/* The start-up step: find the workspace, link it at `link` and fchdir
- * into it, so the command starts in the workspace.  When there is none,
- * or a candidate or the link path is refused, or an operation fails:
- * -1 with err set when `required`, else a warning and 0 (the working
- * directory unchanged). */
-int workspace_setup(const char *link, int required, struct cai_err *err);
+/* The start-up step: find the workspace (the mirrored mount at
+ * expect's path when it names one), check it against `expect` (the
+ * WORKSPACE_ENV text, NULL when unset), link it at `link` and fchdir into
+ * it, so the command starts in the workspace.  When there is none, or a
+ * candidate or the link path is refused, or an operation fails: -1 with
+ * err set when `required`, else a warning and 0 (the working directory
+ * unchanged).  A malformed `expect` or a directory that is not the one it
+ * names: -1 always. */
+int workspace_setup(const char *link, int required, const char *expect, struct cai_err *err);
 
 #endif

@@ -5,6 +5,7 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -65,11 +66,24 @@ static int uid_map_field(const char **p, unsigned long long *v)
 	return 0;
 }
 
-enum tri detect_uid_map_remapped(const char *text)
+/* The lowest host uid of any host account in [lo, hi), or -1 when none. */
+static long long account_in(const struct detect_host_ids *ids, unsigned long long lo,
+			    unsigned long long hi)
+{
+	for (size_t i = 0; ids && i < ids->n; i++)
+		if (ids->uid[i] >= lo && ids->uid[i] < hi)
+			return ids->uid[i];
+	return -1;
+}
+
+enum tri detect_uid_map_remapped(const char *text, const struct detect_host_ids *ids, char *why,
+				 size_t whysz)
 {
 	const char *p = text;
 	int lines = 0, root_remapped = 0;
+	enum tri verdict = TRI_YES;
 
+	snprintf(why, whysz, "no readable uid_map");
 	while (*p) {
 		unsigned long long in, out, count;
 
@@ -91,15 +105,65 @@ enum tri detect_uid_map_remapped(const char *text)
 			return TRI_UNKNOWN;
 		if (++lines > 340)      /* the kernel's limit */
 			return TRI_UNKNOWN;
-		/* Any range that reaches host uid 0 gives the sandbox host root. */
-		if (out == 0)
-			return TRI_NO;
+		/* Every range must be subordinate ids: above the classic uid space
+		 * (root, system and human accounts, nobody) and clear of every
+		 * account the host has - or the sandbox's root (or any of its
+		 * users) is someone on the host. */
+		long long acct = account_in(ids, out, out + count);
+		if (verdict == TRI_YES && out == 0) {
+			verdict = TRI_NO;
+			snprintf(why, whysz, "a range of the map reaches host uid 0");
+		} else if (verdict == TRI_YES && out < DETECT_SUBID_MIN) {
+			verdict = TRI_NO;
+			snprintf(why, whysz, "a range of the map starts at host uid %llu, below %u (the "
+				 "host's own accounts)", out, DETECT_SUBID_MIN);
+		} else if (verdict == TRI_YES && acct >= 0) {
+			verdict = TRI_NO;
+			snprintf(why, whysz, "a range of the map covers host uid %lld, a host account", acct);
+		}
 		if (in == 0)
 			root_remapped = 1;
 	}
 	if (!lines)
 		return TRI_UNKNOWN;
-	return root_remapped ? TRI_YES : TRI_UNKNOWN;
+	if (verdict == TRI_YES && !root_remapped) {
+		snprintf(why, whysz, "the map does not map root");
+		return TRI_UNKNOWN;
+	}
+	return verdict;
+}
+
+int detect_host_ids_load(struct detect_host_ids *ids, struct cai_err *err)
+{
+	struct passwd *pw;
+
+	memset(ids, 0, sizeof(*ids));
+	setpwent();
+	while ((pw = getpwent())) {
+		/* Below the minimum every range is refused anyway. */
+		if (pw->pw_uid < DETECT_SUBID_MIN)
+			continue;
+		if (ids->n == ids->cap) {
+			size_t cap = ids->cap ? ids->cap * 2 : 16;
+			uid_t *grown = realloc(ids->uid, cap * sizeof(*grown));
+			if (!grown) {
+				endpwent();
+				detect_host_ids_release(ids);
+				return err_set(err, ENOMEM, "host accounts");
+			}
+			ids->uid = grown;
+			ids->cap = cap;
+		}
+		ids->uid[ids->n++] = pw->pw_uid;
+	}
+	endpwent();
+	return 0;
+}
+
+void detect_host_ids_release(struct detect_host_ids *ids)
+{
+	free(ids->uid);
+	memset(ids, 0, sizeof(*ids));
 }
 
 int detect_version_cmp(const char *a, const char *b, int *cmp)
@@ -318,23 +382,26 @@ static void classify_sbx(struct detect_result *r, const struct proc_job *ver, co
 }
 
 /* A probe's stdout is /proc/self/uid_map of a container. */
-static enum tri classify_probe(const struct proc_job *j, const char *image, char *why)
+static enum tri classify_probe(const struct proc_job *j, const char *image,
+			      const struct detect_host_ids *ids, char *why, int *image_missing)
 {
 	if (!proc_ok(j) || j->out_truncated) {
 		if (j->started && !j->timed_out &&
-		    (strstr(j->errout, "No such image") || strstr(j->errout, "Unable to find image")))
+		    (strstr(j->errout, "No such image") || strstr(j->errout, "Unable to find image"))) {
 			snprintf(why, DETECT_REASON_MAX,
 				 "probe image %s is not present (it is never pulled)", image);
-		else
+			*image_missing = 1;
+		} else
 			proc_describe_failure(j, why, DETECT_REASON_MAX);
 		return TRI_UNKNOWN;
 	}
-	enum tri t = detect_uid_map_remapped(j->out);
+	char rule[160];
+	enum tri t = detect_uid_map_remapped(j->out, ids, rule, sizeof(rule));
 	if (t == TRI_UNKNOWN)
-		snprintf(why, DETECT_REASON_MAX, "probe container printed no readable uid_map");
+		snprintf(why, DETECT_REASON_MAX, "probe container printed no readable uid_map (%s)", rule);
 	else if (t == TRI_NO)
-		snprintf(why, DETECT_REASON_MAX, "root in a probe container is root on the host (uid_map: %.60s)",
-			 j->out);
+		snprintf(why, DETECT_REASON_MAX, "root in a probe container is not confined to "
+			 "subordinate ids: %s (uid_map: %.60s)", rule, j->out);
 	return t;
 }
 
@@ -371,7 +438,7 @@ static int detect_round1(const struct docker *d, struct detect_result *r, struct
 	_cleanup_batch_ struct batch b = { 0 };
 	struct proc_job *j_ver = NULL, *j_info = NULL, *j_sver, *j_sls;
 
-	if (!d->cli_missing) {
+	if (!d->cli_missing && !d->unresolved) {
 		j_ver = probe_add(&b, d, NULL, (const char *[]){ "version", "--format", "{{json .}}", NULL }, err);
 		j_info = probe_add(&b, d, NULL, (const char *[]){ "info", "--format", "{{json .}}", NULL }, err);
 		if (!j_ver || !j_info)
@@ -385,6 +452,11 @@ static int detect_round1(const struct docker *d, struct detect_result *r, struct
 		classify_docker_version(r, j_ver);
 		if (r->docker_daemon == TRI_YES)
 			classify_docker_info(r, j_info);
+	} else if (d->unresolved) {
+		/* No engine to pin every call to: none is asked at all. */
+		r->docker_cli = 1;
+		r->docker_daemon = TRI_UNKNOWN;
+		snprintf(r->docker_reason, DETECT_REASON_MAX, "%s", d->reason);
 	} else {
 		snprintf(r->docker_reason, DETECT_REASON_MAX, "docker: not found on PATH");
 	}
@@ -399,6 +471,7 @@ static int detect_round2(const struct docker *d, const struct detect_opts *o, co
 			 struct detect_result *r, struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };
+	_cleanup_host_ids_ struct detect_host_ids ids = { 0 };
 	struct proc_job *j_sbv = NULL, *j_sbh = NULL, *j_eci = NULL, *j_sys = NULL;
 
 	if (r->desktop) {
@@ -423,13 +496,16 @@ static int detect_round2(const struct docker *d, const struct detect_opts *o, co
 		if (!j_sys)
 			return -1;
 	}
-	if (batch_run(&b, err) < 0)
+	/* The host's accounts are read only when a uid map is to be judged. */
+	if (batch_run(&b, err) < 0 || ((j_sys || j_eci) && detect_host_ids_load(&ids, err) < 0))
 		return -1;
 	if (j_sys)
-		r->sysbox_remap = classify_probe(j_sys, o->probe_image, r->sysbox_reason);
+		r->sysbox_remap = classify_probe(j_sys, o->probe_image, &ids, r->sysbox_reason,
+						  &r->probe_image_missing);
 	if (j_eci) {
 		classify_sandbox(r, j_sbv, j_sbh);
-		r->eci_probe = classify_probe(j_eci, o->probe_image, r->eci_reason);
+		r->eci_probe = classify_probe(j_eci, o->probe_image, &ids, r->eci_reason,
+					      &r->probe_image_missing);
 	}
 	return 0;
 }

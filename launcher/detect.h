@@ -7,17 +7,20 @@
  *   sbx:    the standalone sbx CLI answers both `sbx version` and `sbx ls`;
  *   eci:    Docker Desktop (the server's platform name) >= 4.50, the
  *           `docker sandbox` plugin answers, and a probe container both
- *           maps root to an unprivileged host uid and ran under the
- *           sysbox-runc runtime;
+ *           maps root into subordinate ids (as for sysbox) and ran under
+ *           the sysbox-runc runtime;
  *   sysbox: the engine lists a runtime named sysbox-runc AND a probe
- *           container started with it maps root to an unprivileged host
- *           uid.  The runtime's name alone proves nothing.
+ *           container started with it maps root (and every id it maps)
+ *           into subordinate ids: at or above DETECT_SUBID_MIN and clear of
+ *           every host account.  The runtime's name alone proves nothing.
  * Refuses: to guess.  A timeout, a daemon that does not answer, a missing
  * probe image or output that does not parse makes that probe "unknown",
  * which is reported with its reason and counts as no isolation.
  */
 #ifndef CAI_DETECT_H
 #define CAI_DETECT_H
+
+#include <sys/types.h>
 
 #include "docker.h"
 #include "err.h"
@@ -26,6 +29,9 @@
 #define DETECT_DESKTOP_MIN "4.50"
 #define DETECT_SYSBOX_RUNTIME "sysbox-runc"
 #define DETECT_PROBE_LABEL "containai.probe=true"
+/* Host uids below this are the host's own (root, system and human
+ * accounts, nobody at 65534): a sandbox's ids must lie above. */
+#define DETECT_SUBID_MIN 65536u
 
 enum tri { TRI_UNKNOWN = -1, TRI_NO = 0, TRI_YES = 1 };
 enum platform { PLATFORM_LINUX = 0, PLATFORM_WSL, PLATFORM_MACOS };
@@ -70,6 +76,8 @@ struct detect_result {
 	enum tri sysbox_remap;            /* its probe container was remapped */
 	char sysbox_reason[DETECT_REASON_MAX];
 
+	int probe_image_missing;          /* a probe could not start: no such image */
+
 	enum iso_mode mode;
 };
 
@@ -87,9 +95,22 @@ int detect_run(const struct docker *d, const struct detect_opts *o, struct detec
 enum platform detect_platform_classify(const char *sysname, const char *wsl_distro_env,
 				       int wsl_interop_present, const char *proc_version);
 enum platform detect_platform(void);
-/* /proc/self/uid_map text: YES when root maps to a non-zero host uid and
- * no range reaches host uid 0; NO for such a mapping; UNKNOWN otherwise. */
-enum tri detect_uid_map_remapped(const char *text);
+/* Host uids at or above DETECT_SUBID_MIN that belong to accounts of this
+ * host's passwd database. */
+struct detect_host_ids {
+	uid_t *uid;
+	size_t n, cap;
+};
+int detect_host_ids_load(struct detect_host_ids *ids, struct cai_err *err);
+void detect_host_ids_release(struct detect_host_ids *ids);
+#define _cleanup_host_ids_ __attribute__((cleanup(detect_host_ids_release)))
+
+/* /proc/self/uid_map text: YES when root is mapped and every range lies in
+ * subordinate ids - at or above DETECT_SUBID_MIN and covering no uid of
+ * `ids` (may be NULL); NO when a range does not (why says which); UNKNOWN
+ * for anything no kernel prints, or a map without root. */
+enum tri detect_uid_map_remapped(const char *text, const struct detect_host_ids *ids, char *why,
+				 size_t whysz);
 /* Dotted numeric versions: -1, 0, 1 in *cmp; -1 when either does not parse. */
 int detect_version_cmp(const char *a, const char *b, int *cmp);
 /* "Docker Desktop 4.50.0 (209931)" -> "4.50.0"; -1 when not Desktop. */

@@ -24,11 +24,15 @@ static int docker_set_target(struct docker *d, const char *flag, const char *tar
 	return 0;
 }
 
-/* The CLI's current context, asked once. */
-static int docker_current_context(struct docker *d, struct cai_err *err)
+/* The endpoint (and, for the current context, the name) of a context,
+ * asked once: `docker context inspect [NAME]`.  A CLI that fails, hangs or
+ * answers nonsense leaves the engine unresolved, with the reason - an
+ * engine failure, not a mistake of the command line. */
+static int docker_ask_context(struct docker *d, struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };
 	_cleanup_argv_ struct argv a = { 0 };
+	struct cai_err why;
 	struct proc_job *j;
 
 	argv_push(&a, d->cli);
@@ -36,6 +40,8 @@ static int docker_current_context(struct docker *d, struct cai_err *err)
 	argv_push(&a, "inspect");
 	argv_push(&a, "--format");
 	argv_push(&a, "{{json .}}");
+	if (d->target[0])
+		argv_push(&a, d->target);
 	if (!(j = batch_add(&b, &a, err)))
 		return -1;
 	j->timeout_ms = d->timeout_ms;
@@ -46,13 +52,20 @@ static int docker_current_context(struct docker *d, struct cai_err *err)
 		d->cli_missing = 1;
 		return 0;
 	}
-	json_auto_t *root = docker_json(j, JSON_OBJECT, err);
-	if (!root)
-		return err_prefix(err, "current docker context");
+	json_auto_t *root = docker_json(j, JSON_OBJECT, &why);
 	const char *name = json_string_value(json_object_get(root, "Name"));
-	if (!name)
-		return err_set(err, 0, "current docker context: docker context inspect gave no name");
-	return docker_set_target(d, "--context", name, "current context", err);
+	const char *host = json_string_value(
+		json_object_get(json_object_get(json_object_get(root, "Endpoints"), "docker"), "Host"));
+	if (root && (!name || !name[0]))
+		err_set(&why, 0, "docker context inspect: the answer names no context");
+	if (!root || !name || !name[0] ||
+	    (!d->target[0] && docker_set_target(d, "--context", name, "current context", &why) < 0)) {
+		d->unresolved = 1;
+		snprintf(d->reason, sizeof(d->reason), "%.*s", (int)sizeof(d->reason) - 1, why.msg);
+		return 0;
+	}
+	snprintf(d->endpoint, sizeof(d->endpoint), "%s", host ? host : "");
+	return 0;
 }
 
 int docker_resolve(struct docker *d, const char *flag_context, const char *cfg_context,
@@ -60,7 +73,7 @@ int docker_resolve(struct docker *d, const char *flag_context, const char *cfg_c
 {
 	const char *host = getenv("DOCKER_HOST");
 	const char *ctx = getenv("DOCKER_CONTEXT");
-	int rc;
+	int rc = 0;
 
 	memset(d, 0, sizeof(*d));
 	d->cli = "docker";
@@ -73,15 +86,27 @@ int docker_resolve(struct docker *d, const char *flag_context, const char *cfg_c
 		rc = docker_set_target(d, "--context", ctx, "DOCKER_CONTEXT", err);
 	else if (cfg_context && cfg_context[0])
 		rc = docker_set_target(d, "--context", cfg_context, "config", err);
-	else
-		rc = docker_current_context(d, err);
 	if (rc < 0)
 		return -1;
 	/* From here on the explicit flag is the only way to name the engine;
 	 * a child reading these could disagree with it. */
 	unsetenv("DOCKER_HOST");
 	unsetenv("DOCKER_CONTEXT");
-	return 0;
+	if (!strcmp(d->flag, "-H")) {
+		snprintf(d->endpoint, sizeof(d->endpoint), "%s", d->target);
+		return 0;
+	}
+	return docker_ask_context(d, err);
+}
+
+const char *docker_socket_path(const struct docker *d)
+{
+	static const char unix_scheme[] = "unix://";
+
+	if (strncmp(d->endpoint, unix_scheme, sizeof(unix_scheme) - 1))
+		return NULL;
+	const char *path = d->endpoint + sizeof(unix_scheme) - 1;
+	return path[0] == '/' ? path : NULL;
 }
 
 void docker_argv(const struct docker *d, struct argv *a)
@@ -114,6 +139,13 @@ json_t *docker_json(const struct proc_job *j, json_type want, struct cai_err *er
 	return json_incref(v);
 }
 
+int docker_pinned(const struct docker *d, struct cai_err *err)
+{
+	if (d->unresolved)
+		return err_set(err, 0, "no docker engine to run on: %s", d->reason);
+	return 0;
+}
+
 int docker_ps(const struct docker *d, const char *filter, const char *format, char **out,
 	      struct cai_err *err)
 {
@@ -122,6 +154,8 @@ int docker_ps(const struct docker *d, const char *filter, const char *format, ch
 	struct proc_job *j;
 
 	*out = NULL;
+	if (docker_pinned(d, err) < 0)
+		return -1;
 	docker_argv(d, &a);
 	argv_push(&a, "ps");
 	argv_push(&a, "-a");

@@ -33,15 +33,24 @@ struct docker {
 	char flag[12];                   /* "--context" or "-H" */
 	char target[DOCKER_TARGET_MAX];  /* context name or host URL */
 	char source[32];                 /* where target came from, for doctor */
+	char endpoint[DOCKER_TARGET_MAX]; /* the engine's address ("unix:///run/docker.sock"), "" unknown */
 	unsigned timeout_ms;             /* per call */
 	int cli_missing;                 /* docker is not on PATH */
+	int unresolved;                  /* `docker context inspect` failed: no engine to pin */
+	char reason[320];                /* why, when unresolved */
 };
 
-/* Resolve and pin the engine.  flag_context and cfg_context may be NULL.
- * A missing CLI is not an error here (d->cli_missing); an unresolvable
- * context is. */
+/* Resolve and pin the engine, and learn its endpoint.  flag_context and
+ * cfg_context may be NULL.  -1 only for a bad name (a usage error); a
+ * missing CLI (d->cli_missing) and a context the CLI cannot inspect - it
+ * failed, hung or answered nonsense (d->unresolved, d->reason) - are
+ * what detection reports, not errors here. */
 int docker_resolve(struct docker *d, const char *flag_context, const char *cfg_context,
 		   unsigned timeout_ms, struct cai_err *err);
+
+/* The engine's Unix socket (absolute path) when its endpoint is one, else
+ * NULL. */
+const char *docker_socket_path(const struct docker *d);
 
 /* Start a pinned command line: "docker --context C" (or "-H H"). */
 void docker_argv(const struct docker *d, struct argv *a);
@@ -50,6 +59,10 @@ void docker_argv(const struct docker *d, struct argv *a);
  * (JSON_OBJECT, JSON_STRING, ...); NULL with err set ("docker info:
  * ...") when refused as above.  The caller owns the reference. */
 json_t *docker_json(const struct proc_job *job, json_type want, struct cai_err *err);
+
+/* 0 when every call can be pinned to the one engine; -1 with err set
+ * (the reason the context could not be inspected) when none could. */
+int docker_pinned(const struct docker *d, struct cai_err *err);
 
 /* What `docker ps -a --no-trunc --filter FILTER --format FORMAT` prints,
  * whole (never cut at the bound), in a fresh string *out. */

@@ -62,6 +62,12 @@ void doctor_egress_release(struct doctor_egress *e)
 	argv_free(&e->credentials);
 }
 
+/* The probe image is never pulled: say where one comes from. */
+#define PROBE_IMAGE_REMEDY                                                                   \
+	"build the probe image (`make image` in ContainAI's source tree builds " CAI_DEFAULT_IMAGE \
+	") or name one this engine has as probe_image in the config or CONTAINAI_PROBE_IMAGE, "    \
+	"then run doctor again"
+
 const char *doctor_recommended_action(const struct detect_result *r)
 {
 	switch (r->mode) {
@@ -82,6 +88,8 @@ const char *doctor_recommended_action(const struct detect_result *r)
 		return "give your user access to the Docker socket (the docker group), then run doctor again";
 	if (r->docker_daemon != TRI_YES)
 		return "start the Docker engine (or fix the selected context), then run doctor again";
+	if (r->probe_image_missing)
+		return PROBE_IMAGE_REMEDY;
 	if (r->desktop && r->desktop_new_enough != TRI_YES)
 		return "update Docker Desktop to 4.50 or later and enable Enhanced Container Isolation";
 	if (r->desktop && r->eci_status != ECI_ENABLED)
@@ -133,6 +141,11 @@ int doctor_print_text(const struct session *s, const struct doctor_egress *e, FI
 	LINE("INFO", "docker engine: %s %s (from %s)", s->docker.flag, s->docker.target,
 	     s->docker.source[0] ? s->docker.source : "-");
 	LINE("INFO", "image: %s, probe image: %s", s->cfg.image, settings_probe_image(&s->cfg));
+	for (size_t i = 0; i < s->path_skipped.n && i < PATHTRUST_REPORT_MAX; i++)
+		LINE("WARN", "PATH entry '%s' skipped: %s - no program is taken from it",
+		     s->path_skipped.v[i].entry, s->path_skipped.v[i].why);
+	if (s->path_skipped.n > PATHTRUST_REPORT_MAX)
+		LINE("WARN", "PATH: %zu more entries skipped", s->path_skipped.n - PATHTRUST_REPORT_MAX);
 
 	if (r->sbx == TRI_YES)
 		LINE("OK", "sbx: answers (sbx version, sbx ls)");
@@ -171,6 +184,8 @@ int doctor_print_text(const struct session *s, const struct doctor_egress *e, FI
 				     "Desktop's sandbox support", r->sandbox_reason);
 			if (r->eci_status == ECI_ENABLED)
 				LINE("OK", "eci: enabled (root remapped, runtime %s)", DETECT_SYSBOX_RUNTIME);
+			else if (r->probe_image_missing)
+				LINE("ERROR", "eci: cannot tell: %s - remedy: " PROBE_IMAGE_REMEDY, r->eci_reason);
 			else
 				LINE("ERROR", "eci: not enabled (%s): %s - remedy: enable Enhanced Container "
 				     "Isolation in Docker Desktop settings", tri_word(r->eci_probe), r->eci_reason);
@@ -182,6 +197,8 @@ int doctor_print_text(const struct session *s, const struct doctor_egress *e, FI
 		else if (r->sysbox_remap == TRI_NO)
 			LINE("ERROR", "sysbox: a runtime is named %s but %s - remedy: install the real "
 			     "Sysbox runtime", DETECT_SYSBOX_RUNTIME, r->sysbox_reason);
+		else if (r->probe_image_missing)
+			LINE("ERROR", "sysbox: cannot tell: %s - remedy: " PROBE_IMAGE_REMEDY, r->sysbox_reason);
 		else
 			LINE("ERROR", "sysbox: cannot tell: %s - remedy: fix this and run doctor again",
 			     r->sysbox_reason);
@@ -206,6 +223,34 @@ int doctor_print_text(const struct session *s, const struct doctor_egress *e, FI
 static json_t *jtri(enum tri t)
 {
 	return json_string(tri_word(t));
+}
+
+/* A string of the report as JSON text: what the engine, its CLIs and the
+ * environment say can be any bytes (cut mid-character into our buffers,
+ * C1 controls written as \u009b), and a report that fails to encode is no
+ * report - so every one goes through log_sanitize first. */
+static json_t *jtext(const char *s)
+{
+	_cleanup_free_ char *copy = strdup(s);
+
+	if (!copy)
+		return NULL;
+	log_sanitize(copy, strlen(copy));
+	return json_string(copy);
+}
+
+/* The PATH entries no program is taken from, with their reasons. */
+static json_t *jpath(const struct pathtrust_report *rep)
+{
+	json_t *skipped = json_array();
+
+	for (size_t i = 0; skipped && i < rep->n && i < PATHTRUST_REPORT_MAX; i++)
+		if (json_array_append_new(skipped, json_pack("{s:o, s:o}", "entry", jtext(rep->v[i].entry),
+							     "reason", jtext(rep->v[i].why))) < 0) {
+			json_decref(skipped);
+			return NULL;
+		}
+	return json_pack("{s:o, s:I}", "skipped", skipped, "skipped_count", (json_int_t)rep->n);
 }
 
 static void egress_lines(const struct session *s, const struct doctor_egress *e, FILE *out)
@@ -244,66 +289,67 @@ static void egress_lines(const struct session *s, const struct doctor_egress *e,
 		LINE("INFO", "egress credential the proxy adds: %s", e->credentials.v[i]);
 }
 
-/* What the JSON report says of egress. */
+/* What the JSON report says of egress: the registries and notes come
+ * from the host's tools and files, the rest from the config - text all. */
 static json_t *egress_json(const struct session *s, const struct doctor_egress *e)
 {
 	json_t *reg = json_array(), *notes = json_array(), *creds = json_array();
 
 	for (size_t i = 0; e && reg && i < e->reg.n; i++)
-		json_array_append_new(reg, json_pack("{s:s, s:s}", "host", e->reg.r[i].host, "from",
-						     e->reg.r[i].from));
+		json_array_append_new(reg, json_pack("{s:o, s:o}", "host", jtext(e->reg.r[i].host), "from",
+						     jtext(e->reg.r[i].from)));
 	for (size_t i = 0; e && notes && i < e->reg.notes.n; i++)
-		json_array_append_new(notes, json_string(e->reg.notes.v[i]));
+		json_array_append_new(notes, jtext(e->reg.notes.v[i]));
 	for (size_t i = 0; e && creds && i < e->credentials.n; i++)
-		json_array_append_new(creds, json_string(e->credentials.v[i]));
-	return json_pack("{s:s, s:b, s:s, s:o, s:s, s:s, s:s, s:o, s:o, s:o}",
+		json_array_append_new(creds, jtext(e->credentials.v[i]));
+	return json_pack("{s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
 			 "mode", egress_mode_name(s->cfg.egress), "applies", docker_mode(&s->det),
-			 "image", s->cfg.egress_image, "image_present", jtri(e ? e->image : TRI_UNKNOWN),
-			 "network", s->cfg.egress_network, "allow", s->cfg.egress_allow,
-			 "allow_cidr", s->cfg.egress_allow_cidr, "registries", reg, "registry_notes", notes,
+			 "image", jtext(s->cfg.egress_image), "image_present", jtri(e ? e->image : TRI_UNKNOWN),
+			 "network", jtext(s->cfg.egress_network), "allow", jtext(s->cfg.egress_allow),
+			 "allow_cidr", jtext(s->cfg.egress_allow_cidr), "registries", reg, "registry_notes", notes,
 			 "credentials", creds);
 }
-
 
 int doctor_print_json(const struct session *s, const struct doctor_egress *e, FILE *out,
 		      struct cai_err *err)
 {
 	const struct detect_result *r = &s->det;
 	json_auto_t *root = json_pack(
-		"{s:s, s:s, s:{s:b, s:b, s:o, s:s, s:s, s:s, s:s, s:b, s:s}, s:{s:s, s:o, s:o, s:s}, "
-		"s:{s:b, s:b, s:o, s:s}, s:{s:b, s:o, s:s}, s:{s:s, s:b}, s:s, s:b, s:o}",
+		"{s:s, s:s, s:{s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:o}, s:{s:s, s:o, s:o, s:o}, "
+		"s:{s:b, s:b, s:o, s:o}, s:{s:b, s:o, s:o}, s:{s:s, s:b}, s:s, s:b, s:o, s:o}",
 		"version", CAI_VERSION,
 		"platform", detect_platform_name(r->platform),
 		"docker",
 		"cli", r->docker_cli,
 		"daemon", r->docker_daemon == TRI_YES,
 		"daemon_state", jtri(r->docker_daemon),
-		"reason", r->docker_reason,
-		"engine", s->docker.target,
-		"server_version", r->server_version,
-		"platform_name", r->server_platform,
+		"reason", jtext(r->docker_reason),
+		"engine", jtext(s->docker.target),
+		"server_version", jtext(r->server_version),
+		"platform_name", jtext(r->server_platform),
 		"desktop", r->desktop,
-		"desktop_version", r->desktop_version,
+		"desktop_version", jtext(r->desktop_version),
 		"eci",
 		"status", detect_eci_status_name(r->eci_status),
 		"probe", jtri(r->eci_probe),
 		"sandbox_plugin", jtri(r->sandbox_plugin),
-		"reason", r->eci_reason[0] ? r->eci_reason : r->sandbox_reason,
+		"reason", jtext(r->eci_reason[0] ? r->eci_reason : r->sandbox_reason),
 		"sysbox",
 		"available", r->sysbox_runtime,
 		"uid_remap", r->sysbox_remap == TRI_YES,
 		"uid_remap_state", jtri(r->sysbox_remap),
-		"reason", r->sysbox_reason,
+		"reason", jtext(r->sysbox_reason),
 		"sbx",
 		"available", r->sbx == TRI_YES,
 		"state", jtri(r->sbx),
-		"reason", r->sbx_reason,
+		"reason", jtext(r->sbx_reason),
 		"isolation",
 		"mode", detect_mode_name(r->mode),
 		"available", r->mode != MODE_NONE,
 		"recommended_action", doctor_recommended_action(r),
 		"require_isolation", s->cfg.require_isolation,
-		"egress", egress_json(s, e));
+		"egress", egress_json(s, e),
+		"path", jpath(&s->path_skipped));
 	if (!root)
 		return err_set(err, ENOMEM, "building the JSON report");
 	_cleanup_free_ char *text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);

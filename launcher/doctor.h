@@ -6,9 +6,10 @@
  * contract's fields (platform, docker.cli, docker.daemon, eci.status,
  * sysbox.available, sysbox.uid_remap, sbx.available, isolation.mode,
  * isolation.available, recommended_action) plus the reasons behind them,
- * and the egress setup `run` would use: its policy, the proxy image and
+ * the egress setup `run` would use: its policy, the proxy image and
  * network, the user's additions, the host's registries `balanced` adds
- * (and what it skipped), the credentials the proxy would add (by name).
+ * (and what it skipped), the credentials the proxy would add (by name),
+ * and which PATH entries no program is taken from (pathtrust) and why.
  * Refuses: nothing; it only reports.  The exit status (0 exactly when a
  * mode is usable) is the caller's to apply from the result.
  */

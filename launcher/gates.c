@@ -50,7 +50,6 @@ static const char *const secret_paths[] = {
 	".vault-token", ".config/op", "/var/run/docker.sock", "/run/docker.sock", NULL,
 };
 
-/* a is b, or a lies under b. */
 /* ws (resolved) against p as written and as resolved: the workspace is
  * compared after realpath(), so a $HOME or ~/.aws that is itself a symlink
  * (/home -> /var/home, dotfiles kept elsewhere) must be resolved too, or
@@ -88,6 +87,43 @@ static int check_home(const char *ws, const char *home, struct cai_err *err)
 	return 0;
 }
 
+/* The host's own state: no workspace may hold one of these or lie inside
+ * one - except inside the user's own home there (a service account's home
+ * under /var/lib, root's /root), which the home's own rules then cover. */
+static const char *const system_paths[] = {
+	"/etc", "/proc", "/sys", "/dev", "/var/lib", "/var/run", "/run", "/boot", "/root", NULL,
+};
+
+/* ws is inside one of the (absolute) homes, as written or resolved. */
+static int inside_home(const char *ws, const char *const *homes)
+{
+	char real[PATH_MAX];
+
+	for (; homes && *homes; homes++)
+		if ((*homes)[0] == '/' &&
+		    (path_within(ws, *homes) || (realpath(*homes, real) && path_within(ws, real))))
+			return 1;
+	return 0;
+}
+
+static int check_host(const char *ws, const char *const *homes, const char *const *more,
+		      struct cai_err *err)
+{
+	for (const char *const *p = system_paths; *p; p++)
+		if (contains(ws, *p) || (exposes(ws, *p) && !inside_home(ws, homes)))
+			return err_set(err, 0, "workspace %s would expose the host's %s; use a project "
+					       "directory", ws, *p);
+	/* Other users' homes are theirs: their parent is never mounted. */
+	if (contains(ws, "/home"))
+		return err_set(err, 0, "workspace %s contains /home (other users' homes); use a "
+				       "project directory", ws);
+	for (; more && *more; more++)
+		if ((*more)[0] == '/' && exposes(ws, *more))
+			return err_set(err, 0, "workspace %s would expose %s; use a project directory",
+				       ws, *more);
+	return 0;
+}
+
 int gates_mountable(const char *path)
 {
 	/* docker's --mount is CSV: ',' would start another option and '"' a
@@ -99,7 +135,8 @@ int gates_mountable(const char *path)
 	return 1;
 }
 
-int gates_workspace_check(const char *ws, const char *const *homes, struct cai_err *err)
+int gates_workspace_check(const char *ws, const char *const *homes, const char *const *more,
+			  struct cai_err *err)
 {
 	size_t checked = 0;
 
@@ -110,10 +147,10 @@ int gates_workspace_check(const char *ws, const char *const *homes, struct cai_e
 				       "characters cannot be mounted unambiguously", ws);
 	if (!strcmp(ws, "/"))
 		return err_set(err, 0, "the workspace cannot be /");
-	for (; homes && *homes; homes++) {
-		if ((*homes)[0] != '/')
+	for (const char *const *h = homes; h && *h; h++) {
+		if ((*h)[0] != '/')
 			continue;
-		if (check_home(ws, *homes, err) < 0)
+		if (check_home(ws, *h, err) < 0)
 			return -1;
 		checked++;
 	}
@@ -121,5 +158,5 @@ int gates_workspace_check(const char *ws, const char *const *homes, struct cai_e
 	if (!checked)
 		return err_set(err, 0, "no home directory known (HOME unset and no passwd entry): "
 				       "cannot tell whether workspace %s exposes credentials", ws);
-	return 0;
+	return check_host(ws, homes, more, err);
 }

@@ -11,8 +11,11 @@
  *   3. the unsafe opt-ins exist only in ECI mode (in sbx and Sysbox modes,
  *      and unisolated, they are errors).
  * Also owns which workspace may be mounted at all: never "/", never a
- * directory that contains (or lies inside) a host credential path or the
- * Docker socket - mounting $HOME would hand the agent ~/.ssh.
+ * directory that contains (or lies inside) a host credential path, the
+ * Docker socket, the pinned engine's socket, the launcher's config in use,
+ * or the host's own state (/etc, /proc, /sys, /dev, /var/lib, /run, /boot,
+ * /root, outside the user's home), never /home (other users' homes) -
+ * mounting $HOME would hand the agent ~/.ssh.
  * Refuses: everything not allowed above, with one line saying what to do.
  */
 #ifndef CAI_GATES_H
@@ -38,7 +41,10 @@ int gates_mountable(const char *path);
 
 /* workspace: an absolute, resolved path; homes: NULL-terminated list of
  * the user's home directories ($HOME, the passwd entry), relative or empty
- * ones skipped; refused when none is usable. */
-int gates_workspace_check(const char *workspace, const char *const *homes, struct cai_err *err);
+ * ones skipped; refused when none is usable.  more: NULL-terminated list
+ * (or NULL) of further host paths no workspace may hold or lie in - the
+ * launcher's config directory in use, the pinned engine's socket. */
+int gates_workspace_check(const char *workspace, const char *const *homes, const char *const *more,
+			  struct cai_err *err);
 
 #endif

@@ -472,8 +472,8 @@ int import_run(const struct session *s, const struct cli *o, int *exit_code, str
 	if (s->det.mode == MODE_SBX || s->det.mode == MODE_ECI)
 		return err_set(err, 0, "import is not available in %s mode: its tool keeps the sandbox's data",
 			       detect_mode_name(s->det.mode));
-	if (import_policy_builtin(&p, err) < 0 || import_home(home, err) < 0 ||
-	    import_resolve(&p, home, o->with_credentials, plan, err) < 0)
+	if (docker_pinned(&s->docker, err) < 0 || import_policy_builtin(&p, err) < 0 ||
+	    import_home(home, err) < 0 || import_resolve(&p, home, o->with_credentials, plan, err) < 0)
 		return -1;
 	if (o->dry_run) {
 		if (plan_git(s, &p, NULL, 1, plan, err) < 0)

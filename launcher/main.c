@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* containai: the host launcher (wiring only).
- * Put /dev/null on closed stdio, keep program lookups out of the current
- * directory, parse the command line, open the session (workspace, config,
- * pinned engine, isolation detection), then hand over to the command's
- * module: doctor, sandbox_run (run, shell, exec, stop, logs), sandbox_ls,
- * sandbox_rm, import; completion needs no session. */
+ * Put /dev/null on closed stdio, parse the command line, open the session
+ * (workspace, the PATH programs may come from, config, pinned engine,
+ * isolation detection), then hand over to the command's module: doctor,
+ * sandbox_run (run, shell, exec, stop, logs), sandbox_ls, sandbox_rm,
+ * import; completion needs no session. */
 #include <stdio.h>
 
 #include "cli.h"
@@ -13,7 +13,6 @@
 #include "fd.h"
 #include "import.h"
 #include "log.h"
-#include "proc_run.h"
 #include "sandbox_ls.h"
 #include "sandbox_rm.h"
 #include "sandbox_run.h"
@@ -26,8 +25,8 @@ static int command(const struct cli *o, int *code, struct cai_err *err)
 	static struct session s;
 	int (*fn)(const struct session *, const struct cli *, int *, struct cai_err *) = NULL;
 
-	*code = EXIT_USAGE;
-	if (session_open(&s, o, o->cmd != CMD_DOCTOR && o->cmd != CMD_LS && o->cmd != CMD_IMPORT, err) < 0)
+	if (session_open(&s, o, o->cmd != CMD_DOCTOR && o->cmd != CMD_LS && o->cmd != CMD_IMPORT, code,
+			 err) < 0)
 		return -1;
 	switch (o->cmd) {
 	case CMD_DOCTOR: {
@@ -76,7 +75,7 @@ int main(int argc, char **argv)
 	int code;
 
 	log_init("containai");
-	if (fd_ensure_stdio(&err) < 0 || proc_path_absolute_only(&err) < 0) {
+	if (fd_ensure_stdio(&err) < 0) {
 		log_error_err(&err);
 		return EXIT_FAILED;
 	}

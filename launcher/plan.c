@@ -24,6 +24,7 @@ void plan_want(const struct session *s, const char *name, int for_run, struct re
 	 * published from the sandbox's internal network. */
 	w->publish = s->cfg.egress == EGRESS_OFF ? &s->cfg.publish : &none;
 	w->egress = egress_mode_name(s->cfg.egress);
+	w->workspace_id = s->workspace_id;
 }
 
 static int plan_add(struct batch *b, struct argv *a, struct cai_err *err)
@@ -73,6 +74,10 @@ static int plan_docker_create(const struct plan_input *in, struct batch *b, int 
 	 * file-capability program, however it was started. */
 	argv_push(&a, "--security-opt");
 	argv_push(&a, "no-new-privileges");
+	/* Its own cgroup namespace also where the engine's default is the
+	 * host's (cgroup v1): the same shape on every engine, which re-entry
+	 * then requires. */
+	argv_push(&a, "--cgroupns=private");
 	resources_push(&s->cfg.resources, &a);
 	if (!in->egress)
 		publish_push(&s->cfg.publish, &a);
@@ -84,6 +89,10 @@ static int plan_docker_create(const struct plan_input *in, struct batch *b, int 
 	argv_push(&a, SANDBOX_WORKSPACE_DIR);
 	if (in->egress)
 		egress_sandbox_args(in->proxy->name, &a);
+	/* The directory checked here is the one containai-init must find
+	 * bound at SANDBOX_WORKSPACE_DIR, also at every later start. */
+	argv_push(&a, "-e");
+	argv_pushf(&a, SANDBOX_WORKSPACE_ENV "=%s:%s", s->workspace_id, s->workspace);
 	/* PID 1 prepares and keeps the sandbox up; nothing runs in it that
 	 * did not enter through --join. */
 	argv_push(&a, "--entrypoint");
@@ -309,6 +318,13 @@ static int plan_eci(const struct plan_input *in, struct batch *b, struct cai_err
 	argv_push(&a, s->cfg.image);
 	if (f->pull_template)
 		argv_push(&a, "--pull-template=never");
+	/* The sandbox mounts the workspace at its own path on a kernel of its
+	 * own: its path tells containai-init which mount it is (no identity
+	 * compares across kernels). */
+	if (f->env) {
+		argv_push(&a, "--env");
+		argv_pushf(&a, SANDBOX_WORKSPACE_ENV "=%s", s->workspace);
+	}
 	for (size_t i = 0; i < o->env.n; i++) {
 		argv_push(&a, "--env");
 		argv_push(&a, o->env.v[i]);
@@ -327,11 +343,6 @@ static int plan_sbx(const struct plan_input *in, struct batch *b, struct cai_err
 {
 	_cleanup_argv_ struct argv a = { 0 };
 
-	if (in->o->env.n)
-		return err_set(err, 0, "--env is not available in sbx mode (sbx injects credentials "
-				       "through its proxy; put settings in the data volume's .env)");
-	if (in->o->detach)
-		return err_set(err, 0, "--detach is not available in sbx mode");
 	argv_push(&a, "sbx");
 	argv_push(&a, "run");
 	argv_push(&a, "--name");
@@ -342,17 +353,33 @@ static int plan_sbx(const struct plan_input *in, struct batch *b, struct cai_err
 	return plan_add(b, &a, err);
 }
 
-/* What only the docker modes have. */
-static int docker_only(const struct plan_input *in, struct cai_err *err)
+int plan_check_options(const struct session *s, const struct cli *o, struct cai_err *err)
 {
-	const struct cli *o = in->o;
-	const char *mode = detect_mode_name(in->s->det.mode);
+	const char *mode = detect_mode_name(s->det.mode);
 
+	for (size_t i = 0; i < o->env.n; i++)
+		if (!strncmp(o->env.v[i], SANDBOX_WORKSPACE_ENV "=", sizeof(SANDBOX_WORKSPACE_ENV)))
+			return err_set(err, 0, "--env " SANDBOX_WORKSPACE_ENV " is set by containai itself");
+	if (s->det.mode != MODE_SBX && s->det.mode != MODE_ECI)
+		return 0;
+	/* The sandbox tool keeps the sandbox, its storage and its limits:
+	 * what it cannot do is refused, never silently left out. */
+	if (o->restart)
+		return err_set(err, 0, "--restart is not available in %s mode (remove the sandbox "
+				       "with %s first)", mode, s->det.mode == MODE_SBX ? "sbx" : "docker sandbox");
+	if (o->data_volume)
+		return err_set(err, 0, "--data-volume is not available in %s mode (the sandbox tool "
+				       "keeps the sandbox's storage)", mode);
 	if (o->publish.n)
 		return err_set(err, 0, "--publish is not available in %s mode", mode);
 	if (o->memory || o->cpus || o->pids_limit)
 		return err_set(err, 0, "--memory, --cpus and --pids-limit are not available in %s mode "
 				       "(its sandboxes have their own)", mode);
+	if (s->det.mode == MODE_SBX && o->env.n)
+		return err_set(err, 0, "--env is not available in sbx mode (sbx injects credentials "
+				       "through its proxy; put settings in the data volume's .env)");
+	if (s->det.mode == MODE_SBX && o->detach)
+		return err_set(err, 0, "--detach is not available in sbx mode");
 	return 0;
 }
 
@@ -360,9 +387,9 @@ int plan_run(const struct plan_input *in, struct batch *b, struct cai_err *err)
 {
 	switch (in->s->det.mode) {
 	case MODE_SBX:
-		return docker_only(in, err) < 0 ? -1 : plan_sbx(in, b, err);
+		return plan_sbx(in, b, err);
 	case MODE_ECI:
-		return docker_only(in, err) < 0 ? -1 : plan_eci(in, b, err);
+		return plan_eci(in, b, err);
 	case MODE_SYSBOX:
 	case MODE_NONE:
 		break;

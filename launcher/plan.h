@@ -8,22 +8,25 @@
  *   up (docker modes): a sandbox that is missing is created - docker run
  *           -d, --runtime=sysbox-runc in Sysbox mode (none: the gates let
  *           it through only with --force), our labels (its egress policy
- *           among them), no-new-privileges, the resource limits, the
- *           published ports, the data volume at SANDBOX_DATA_DIR and the
- *           workspace at SANDBOX_WORKSPACE_DIR (the working directory),
- *           with egress its internal network and the resolver that cannot
- *           answer, SANDBOX_INIT --sandbox as PID 1; a stopped one is
- *           started; --restart removes and creates it.  With egress the
- *           network is created first, then the proxy beside the sandbox,
- *           each created, started or kept with it; a sandbox created anew
- *           gets no proxy or network left behind by an earlier one;
+ *           among them), no-new-privileges, a private cgroup namespace,
+ *           the resource limits, the published ports, the data volume at
+ *           SANDBOX_DATA_DIR and the workspace at SANDBOX_WORKSPACE_DIR
+ *           (the working directory), in SANDBOX_WORKSPACE_ENV the device,
+ *           inode and path of the directory checked, with egress its
+ *           internal network and the resolver that cannot answer,
+ *           SANDBOX_INIT --sandbox as PID 1; a stopped one is started;
+ *           --restart removes and creates it.  With egress the network is
+ *           created first, then the proxy beside the sandbox, each
+ *           created, started or kept with it; a sandbox created anew gets
+ *           no proxy or network left behind by an earlier one;
  *   join (docker modes): docker exec, as root, of SANDBOX_INIT --join
  *           --wait PLAN_JOIN_WAIT_S -- COMMAND: the command, the agent
  *           (run without one) or a login shell, hardened by the sandbox's
  *           own init before it runs, with the proxy's variables when the
  *           sandbox has egress; by id, or by name right after it was
  *           created (--dry-run);
- *   eci:    docker sandbox run with the flags its --help lists;
+ *   eci:    docker sandbox run with the flags its --help lists (the
+ *           workspace's path in SANDBOX_WORKSPACE_ENV when it has --env);
  *   sbx:    sbx run --name NAME --template IMAGE AGENT WORKSPACE [-- ARGS];
  *   stop, logs, rm: on the container by id (sbx and docker sandbox by
  *           name); stop and rm also on its proxy (and rm on its network),
@@ -32,8 +35,8 @@
  * Runs nothing: whoever calls it looked the container up and chose the name.
  * Refuses: a name held by a container that is not ours, a container the
  * verdict refuses (unless --restart), an option the mode or the installed
- * sandbox plugin lacks.  Never mounts the Docker socket or a host
- * credential path unless an ECI-only opt-in asks for it (the gates
+ * sandbox plugin lacks (plan_check_options for the mode).  Never mounts
+ * the Docker socket or a host credential path unless an ECI-only opt-in asks for it (the gates
  * checked its acknowledgement).
  */
 #ifndef CAI_PLAN_H
@@ -71,6 +74,12 @@ struct plan_input {
  * run would create) or by the commands that enter or act on it (the
  * shape, and the runtime in Sysbox mode). */
 void plan_want(const struct session *s, const char *name, int for_run, struct reentry_want *w);
+
+/* Whether the mode can do what the command line asks: in sbx and ECI
+ * modes --restart, --data-volume, --publish, --memory, --cpus and
+ * --pids-limit, in sbx mode also --env and --detach, are refused (a usage
+ * error), never ignored; so is --env SANDBOX_WORKSPACE_ENV in any mode. */
+int plan_check_options(const struct session *s, const struct cli *o, struct cai_err *err);
 
 /* Append the steps to b: -1 with err set when refused. */
 int plan_run(const struct plan_input *in, struct batch *b, struct cai_err *err);

@@ -15,7 +15,9 @@
 
 #include "clock.h"
 #include "fd.h"
+#include "log.h"
 #include "macro.h"
+#include "pathtrust.h"
 
 #define PROC_DEFAULT_TIMEOUT_MS 10000
 /* How often a job whose pipes are closed is checked for having exited. */
@@ -42,7 +44,7 @@ static void proc_child(struct proc_job *j, pid_t parent, int out_w, int err_w, i
 		(void)!write(exec_w, &e, sizeof(e));
 		_exit(127);
 	}
-	execvp(j->argv[0], j->argv);
+	execv(j->exec_path, j->argv);
 	int e = errno;
 	(void)!write(exec_w, &e, sizeof(e));
 	_exit(127);
@@ -79,6 +81,15 @@ static int proc_start(struct proc_job *j, struct cai_err *err)
 
 	j->fd_out = j->fd_err = j->fd_exec = -1;
 	j->pid = -1;
+	/* Looked up here, not in the child: a refusal keeps its reason. */
+	if (pathtrust_find(j->argv[0], j->exec_path, sizeof(j->exec_path), j->refused,
+			   sizeof(j->refused)) < 0) {
+		j->spawn_errno = errno;
+		if (errno != EACCES)
+			j->refused[0] = '\0';
+		j->reaped = 1;
+		return 0;
+	}
 	if (proc_pipe(po) < 0 || proc_pipe(pe) < 0 || proc_pipe(px) < 0) {
 		int e = errno;
 		proc_close_pipes(po, pe, px);
@@ -232,6 +243,7 @@ int proc_run_start(struct proc_job *jobs, size_t n, struct cai_err *err)
 		j->started = j->timed_out = j->exited = j->reaped = 0;
 		j->exit_code = -1;
 		j->spawn_errno = 0;
+		j->refused[0] = '\0';
 		j->fd_out = j->fd_err = j->fd_exec = -1;
 		j->pid = -1;
 		if (!j->out || !j->errout)
@@ -374,16 +386,19 @@ void proc_describe_failure(const struct proc_job *j, char *out, size_t outsz)
 	const char *src = j->err_len ? j->errout : j->out;
 	size_t k = 0;
 
-	/* First non-empty line of what the program said, printable bytes only. */
+	/* First non-empty line of what the program said, as printable text. */
 	while (*src == '\n' || *src == '\r' || *src == ' ')
 		src++;
 	for (; *src && *src != '\n' && k + 1 < sizeof(line); src++)
-		line[k++] = (*src >= 0x20 && *src != 0x7f) ? *src : '?';
+		line[k++] = *src;
 	line[k] = '\0';
+	log_sanitize(line, k);
 	proc_label(j->argv, what, sizeof(what));
 
 	if (!j->started && j->spawn_errno == ENOENT)
 		snprintf(out, outsz, "%s: not found on PATH", j->argv[0]);
+	else if (!j->started && j->refused[0])
+		snprintf(out, outsz, "%s: refused: %s", j->argv[0], j->refused);
 	else if (!j->started)
 		snprintf(out, outsz, "%s: cannot execute: %s", j->argv[0], strerror(j->spawn_errno));
 	else if (j->timed_out)
@@ -410,34 +425,10 @@ void proc_job_release(struct proc_job *j)
 
 int proc_exec(char *const *argv, struct cai_err *err)
 {
-	execvp(argv[0], argv);
+	char path[PATH_MAX], why[200];
+
+	if (pathtrust_find(argv[0], path, sizeof(path), why, sizeof(why)) < 0)
+		return err_set(err, errno == EACCES ? 0 : errno, "%s: %s", argv[0], why);
+	execv(path, argv);
 	return err_set(err, errno, "%s", argv[0]);
-}
-
-int proc_path_absolute_only(struct cai_err *err)
-{
-	const char *path = getenv("PATH");
-	size_t o = 0;
-
-	if (!path)
-		return 0;
-	_cleanup_free_ char *kept = malloc(strlen(path) + 1);
-	if (!kept)
-		return err_set(err, ENOMEM, "PATH");
-	for (const char *p = path; *p;) {
-		size_t n = strcspn(p, ":");
-		if (p[0] == '/') {
-			if (o)
-				kept[o++] = ':';
-			memcpy(kept + o, p, n);
-			o += n;
-		}
-		p += n;
-		if (*p == ':')
-			p++;
-	}
-	kept[o] = '\0';
-	if (!o)
-		return unsetenv("PATH") < 0 ? err_set(err, errno, "PATH") : 0;
-	return setenv("PATH", kept, 1) < 0 ? err_set(err, errno, "PATH") : 0;
 }

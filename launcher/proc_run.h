@@ -14,12 +14,14 @@
  * truncated, so a caller never parses half a document as if it were whole).
  * SIGINT, SIGTERM or SIGHUP while jobs run kills every job's group first,
  * then takes its usual effect on the launcher: no probe outlives it.
- * Also refuses to look programs up in the current directory (see
- * proc_path_absolute_only).
+ * Also refuses to run a program from anywhere pathtrust does not trust
+ * (the workspace, a directory others can write): the job is then not
+ * started, and says why.
  */
 #ifndef CAI_PROC_RUN_H
 #define CAI_PROC_RUN_H
 
+#include <limits.h>
 #include <stddef.h>
 #include <sys/types.h>
 
@@ -30,7 +32,7 @@
 
 struct proc_job {
 	/* in */
-	char *const *argv;      /* argv[0] is looked up on PATH */
+	char *const *argv;      /* argv[0] is looked up on PATH (pathtrust_find) */
 	unsigned timeout_ms;    /* 0 means the default of 10 s */
 	size_t out_max;         /* 0 means PROC_OUT_MAX; applies to stdout and stderr each */
 	int stdin_fd;           /* > 0: the program's stdin (the caller's to close); else /dev/null */
@@ -39,6 +41,7 @@ struct proc_job {
 	/* out */
 	int started;            /* the program was executed */
 	int spawn_errno;        /* why it could not be executed (ENOENT: not on PATH) */
+	char refused[200];      /* EACCES from pathtrust: where it resolved, and why not there */
 	int timed_out;          /* killed at the deadline */
 	int exit_code;          /* valid when exited */
 	int exited;             /* ended with exit(); otherwise killed by a signal */
@@ -47,6 +50,7 @@ struct proc_job {
 	int out_truncated, err_truncated;
 
 	/* private */
+	char exec_path[PATH_MAX]; /* the file argv[0] resolved to */
 	pid_t pid;
 	int fd_out, fd_err, fd_exec;
 	long long deadline_ms;
@@ -76,14 +80,8 @@ void proc_label(char *const *argv, char *out, size_t outsz);
 
 void proc_job_release(struct proc_job *job);
 
-/* Replace the launcher with argv (PATH lookup, no shell).  Returns only
- * on failure. */
+/* Replace the launcher with argv (looked up through pathtrust_find, no
+ * shell).  Returns only on failure. */
 int proc_exec(char *const *argv, struct cai_err *err);
-
-/* Drops the empty and relative entries from PATH (unsets it when none is
- * left, so the C library's default applies).  The launcher usually runs
- * inside the workspace: with "PATH=/usr/bin:" (a trailing ':' means the
- * current directory) the workspace's own ./docker or ./sbx would run. */
-int proc_path_absolute_only(struct cai_err *err);
 
 #endif

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "reentry.h"
 
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -59,30 +60,102 @@ static int refuse(struct reentry *r, const char *fmt, ...)
 	return 1;
 }
 
+/* The namespaces `run` leaves the engine to make: none shared with the
+ * host or joined from another container, and a cgroup namespace of its
+ * own (run asks for one: on cgroup v1 the default is the host's). */
+static int shares_namespaces(const json_t *hc, struct reentry *r)
+{
+	/* UsernsMode=host would undo an engine's userns-remap. */
+	static const char *const host_modes[] = { "PidMode", "NetworkMode", "IpcMode", "UsernsMode",
+						   "UTSMode" };
+	static const char *const joinable[] = { "PidMode", "NetworkMode", "IpcMode" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(host_modes); i++)
+		if (!strcmp(jstr(hc, host_modes[i]), "host"))
+			return refuse(r, "it shares the host's namespace (%s=host)", host_modes[i]);
+	for (i = 0; i < ARRAY_SIZE(joinable); i++)
+		if (!strncmp(jstr(hc, joinable[i]), "container:", 10))
+			return refuse(r, "it joins another container's namespace (%s=%.80s)", joinable[i],
+				      jstr(hc, joinable[i]));
+	if (strcmp(jstr(hc, "CgroupnsMode"), "private"))
+		return refuse(r, "its cgroup namespace is '%.20s', not private", jstr(hc, "CgroupnsMode"));
+	if (jstr(hc, "Cgroup")[0])
+		return refuse(r, "it joins another cgroup (Cgroup=%.80s)", jstr(hc, "Cgroup"));
+	return 0;
+}
+
+/* arr holds every one of the paths; an engine that reports no list
+ * (null, as before 19.03) has nothing to compare with. */
+static int keeps_paths(const json_t *arr, const char *const *paths, size_t n)
+{
+	if (!arr || json_is_null(arr))
+		return 1;
+	for (size_t k = 0; k < n; k++) {
+		size_t i;
+		json_t *v;
+		int found = 0;
+		json_array_foreach(arr, i, v)
+			found |= json_is_string(v) && !strcmp(json_string_value(v), paths[k]);
+		if (!found)
+			return 0;
+	}
+	return json_is_array(arr);
+}
+
+/* What `run` never sets and each of which gives the container more of the
+ * host: devices, GPUs, cgroup device rules, binds and other containers'
+ * volumes outside the Mounts list, links, sysctls, tmpfs over our
+ * mounts - and /proc and /sys entries unmasked or writable. */
+static int hands_over(const json_t *hc, struct reentry *r)
+{
+	static const char *const never_set[] = { "DeviceRequests", "DeviceCgroupRules", "Binds",
+						  "VolumesFrom", "Links", "Sysctls", "Tmpfs" };
+	/* In every engine's default since 19.03. */
+	static const char *const masked[] = { "/proc/kcore", "/proc/keys", "/proc/timer_list",
+					      "/sys/firmware" };
+	static const char *const readonly[] = { "/proc/bus", "/proc/fs", "/proc/irq", "/proc/sys",
+						"/proc/sysrq-trigger" };
+
+	if (json_array_size(json_object_get(hc, "CapAdd")) || json_array_size(json_object_get(hc, "Devices")))
+		return refuse(r, "it has added capabilities or devices");
+	for (size_t i = 0; i < ARRAY_SIZE(never_set); i++) {
+		const json_t *v = json_object_get(hc, never_set[i]);
+		if (json_array_size(v) || json_object_size(v))
+			return refuse(r, "it has %s, which run never sets", never_set[i]);
+	}
+	if (!keeps_paths(json_object_get(hc, "MaskedPaths"), masked, ARRAY_SIZE(masked)) ||
+	    !keeps_paths(json_object_get(hc, "ReadonlyPaths"), readonly, ARRAY_SIZE(readonly)))
+		return refuse(r, "its MaskedPaths or ReadonlyPaths lack the engine's defaults "
+				 "(/proc and /sys exposed)");
+	if (json_is_true(json_object_get(hc, "Init")))
+		return refuse(r, "docker's own init runs before containai-init");
+	return 0;
+}
+
 /* Not shaped as `run` creates it: 1 with r->why saying how. */
 static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 {
 	const json_t *hc = json_object_get(root, "HostConfig");
 	const json_t *config = json_object_get(root, "Config");
-	/* UsernsMode=host would undo an engine's userns-remap. */
-	static const char *const host_modes[] = { "PidMode", "NetworkMode", "IpcMode", "UsernsMode" };
 	int ws_bound = 0;
 	size_t i;
 	json_t *m;
 
 	if (!json_is_object(hc))
 		return refuse(r, "it has no HostConfig");
-	/* Its PID 1 must be the init whose --join hardens what enters. */
+	/* Its PID 1 must be the init whose --join hardens what enters, as
+	 * the image's own user (run sets none: an explicit one, root or not,
+	 * is someone else's choice). */
 	if (!just(json_object_get(config, "Entrypoint"), SANDBOX_INIT) ||
 	    !just(json_object_get(config, "Cmd"), SANDBOX_MODE_ARG))
 		return refuse(r, "it was not started as a sandbox (" SANDBOX_INIT " " SANDBOX_MODE_ARG ")");
+	if (jstr(config, "User")[0])
+		return refuse(r, "it runs as user '%.40s', which run never sets", jstr(config, "User"));
 	if (!json_is_false(json_object_get(hc, "Privileged")))
 		return refuse(r, "it is privileged");
-	if (json_array_size(json_object_get(hc, "CapAdd")) || json_array_size(json_object_get(hc, "Devices")))
-		return refuse(r, "it has added capabilities or devices");
-	for (i = 0; i < ARRAY_SIZE(host_modes); i++)
-		if (!strcmp(jstr(hc, host_modes[i]), "host"))
-			return refuse(r, "it shares the host's namespace (%s=host)", host_modes[i]);
+	if (hands_over(hc, r) || shares_namespaces(hc, r))
+		return 1;
 	if (!security_opts_ours(json_object_get(hc, "SecurityOpt")))
 		return refuse(r, "its security options are not just no-new-privileges");
 	if (jint(hc, "Memory") <= 0 || jint(hc, "NanoCpus") <= 0 || jint(hc, "PidsLimit") <= 0)
@@ -161,6 +234,43 @@ static const char *data_volume(const json_t *root)
 	return name;
 }
 
+/* The value of SANDBOX_WORKSPACE_ENV in config's Env: NULL when it has
+ * none, "" when it has more than one. */
+static const char *workspace_env(const json_t *config)
+{
+	static const char prefix[] = SANDBOX_WORKSPACE_ENV "=";
+	const char *found = NULL;
+	size_t i;
+	json_t *v;
+
+	json_array_foreach(json_object_get(config, "Env"), i, v) {
+		const char *e = json_is_string(v) ? json_string_value(v) : "";
+		if (strncmp(e, prefix, sizeof(prefix) - 1))
+			continue;
+		if (found)
+			return "";
+		found = e + sizeof(prefix) - 1;
+	}
+	return found;
+}
+
+/* The container was made for the directory now at the workspace's path:
+ * 1, or 0 with r->why saying how not. */
+static int same_directory(const json_t *config, const struct reentry_want *w, struct reentry *r)
+{
+	const char *checked = workspace_env(config);
+	char now[PATH_MAX + 80];
+
+	snprintf(now, sizeof(now), "%s:%s", w->workspace_id, w->workspace);
+	if (!checked)
+		return !refuse(r, "it was made without the identity of its workspace directory ("
+				  SANDBOX_WORKSPACE_ENV ")");
+	if (strcmp(checked, now))
+		return !refuse(r, "it was made for another directory at %.200s (" SANDBOX_WORKSPACE_ENV
+				  "=%.100s, now %.100s)", w->workspace, checked, now);
+	return 1;
+}
+
 static int other_resources(const json_t *hc, const struct resources *l)
 {
 	return jint(hc, "Memory") != (json_int_t)l->memory || jint(hc, "MemorySwap") != (json_int_t)l->memory ||
@@ -174,6 +284,8 @@ static void other_contents(const json_t *root, const struct reentry_want *w, str
 	const char *image = jstr(json_object_get(root, "Config"), "Image");
 	const char *runtime = jstr(hc, "Runtime");
 
+	if (w->workspace_id && !same_directory(json_object_get(root, "Config"), w, r))
+		return;
 	if (w->runtime && strcmp(runtime, w->runtime))
 		refuse(r, "it runs under runtime '%.64s', not %.64s", runtime, w->runtime);
 	else if (w->image && strcmp(image, w->image))

@@ -10,16 +10,24 @@
  *            entered, stopped or removed;
  *   refused: ours by its labels, but not shaped as `run` creates it, or
  *            (when asked) running another image, data volume, runtime,
- *            limits or published ports than `run` would give it now -
- *            never entered; --restart replaces it, rm removes it;
+ *            limits or published ports than `run` would give it now, or
+ *            made for another directory at the workspace's path (its
+ *            SANDBOX_WORKSPACE_ENV differs: containai-init would refuse
+ *            to start it) - never entered; --restart replaces it, rm
+ *            removes it;
  *   ours:    entered as it is: running -> joined, stopped -> started.
  * Our labels prove nothing (anyone who can create containers can set
  * them), so the shape is checked too: started as a sandbox
- * (SANDBOX_INIT --sandbox, whose processes enter with --join), not
- * privileged, no added capabilities or devices, no host PID, network, IPC
- * or user namespace, no security option but no-new-privileges, memory,
- * CPU and process limits, no mount besides the data volume and this
- * workspace bound at SANDBOX_WORKSPACE_DIR, in Sysbox mode its runtime,
+ * (SANDBOX_INIT --sandbox, whose processes enter with --join) as the
+ * image's own user; not privileged; no added capabilities, devices,
+ * device requests or device cgroup rules; no binds, volumes of other
+ * containers, links, sysctls or tmpfs mounts; /proc and /sys masked and
+ * read-only as the engine's default has them; no docker init in front of
+ * containai-init; no PID, network, IPC, user or UTS namespace of the
+ * host, no PID, network or IPC namespace of another container, a private
+ * cgroup namespace; no security option but no-new-privileges; memory,
+ * CPU and process limits; no mount besides the data volume and this
+ * workspace bound at SANDBOX_WORKSPACE_DIR; in Sysbox mode its runtime;
  * and the network its egress label (SANDBOX_LABEL_EGRESS, "off" when
  * absent) says `run` gave it: for a policy, the sandbox's internal
  * network alone (egress_proxy's name, and the id judged ours when one is
@@ -44,6 +52,9 @@
 #define SANDBOX_LABEL_WORKSPACE "containai.workspace"
 #define SANDBOX_LABEL_MODE "containai.mode"
 #define SANDBOX_LABEL_EGRESS "containai.egress"
+/* What run tells containai-init about the workspace it checked:
+ * "MAJOR:MINOR:INODE:/host/path" (containai-init(8)). */
+#define SANDBOX_WORKSPACE_ENV "CONTAINAI_WORKSPACE"
 
 enum reentry_kind { REENTRY_NONE = 0, REENTRY_FOREIGN, REENTRY_REFUSED, REENTRY_OURS };
 
@@ -59,6 +70,7 @@ struct reentry_want {
 	const struct publish *publish;
 	const char *egress;             /* the policy's name (egress_mode_name) */
 	const char *egress_network_id;  /* its egress network's id, as judged ours */
+	const char *workspace_id;       /* "MAJOR:MINOR:INODE" of the workspace checked now */
 };
 
 struct reentry {

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 #include "sandbox_run.h"
 
-#include <pwd.h>
+#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -36,9 +37,26 @@ static int run_gates(const struct session *s, const struct cli *o, struct cai_er
 		return -1;
 	/* Both: $HOME can be unset or point elsewhere while ~/.ssh stays
 	 * where the passwd entry says. */
-	struct passwd *pw = getpwuid(getuid());
-	const char *homes[] = { getenv("HOME"), pw ? pw->pw_dir : NULL, NULL };
-	if (gates_workspace_check(s->workspace, homes[0] ? homes : homes + 1, err) < 0)
+	const char *homes[] = { getenv("HOME"), s->passwd_home[0] ? s->passwd_home : NULL, NULL };
+	/* The config in use (an agent that rewrites it chooses the next
+	 * sandbox's image and engine), the engine this run talks to, and the
+	 * docker CLI's own config where DOCKER_CONFIG moved ~/.docker (its
+	 * credentials, and the plugins `docker sandbox` runs). */
+	char config_dir[PATH_MAX];
+	snprintf(config_dir, sizeof(config_dir), "%s", s->config_path);
+	char *slash = strrchr(config_dir, '/');
+	if (slash)
+		*slash = '\0';
+	const char *more[4] = { NULL }, *sock = docker_socket_path(&s->docker);
+	const char *docker_config = getenv("DOCKER_CONFIG");
+	size_t n = 0;
+	if (config_dir[0])
+		more[n++] = config_dir;
+	if (sock)
+		more[n++] = sock;
+	if (docker_config && docker_config[0] == '/')
+		more[n++] = docker_config;
+	if (gates_workspace_check(s->workspace, homes[0] ? homes : homes + 1, more, err) < 0)
 		return -1;
 	if (unisolated)
 		log_warn("--force: %s WITHOUT isolation (mode none); root in the sandbox is root on "
@@ -49,6 +67,17 @@ static int run_gates(const struct session *s, const struct cli *o, struct cai_er
 static int docker_mode(const struct session *s)
 {
 	return s->det.mode == MODE_SYSBOX || s->det.mode == MODE_NONE;
+}
+
+/* git and docker ran since the workspace was checked: its path must
+ * still lead to the directory held, which stays held until the command
+ * the launcher becomes exits.  What happens after docker resolved the
+ * path is containai-init's to catch (CONTAINAI_WORKSPACE). */
+static int workspace_still_checked(const struct session *s, struct cai_err *err)
+{
+	if (session_workspace_unchanged(s, err) < 0 || session_hold_workspace(s, err) < 0)
+		return -1;
+	return 0;
 }
 
 /* ---- egress ------------------------------------------------------------ */
@@ -222,7 +251,9 @@ static int look_up(const struct session *s, const char *name, int for_run, struc
 	found_names(s, name, for_run, f);
 	if (!docker_mode(s))
 		return 0;
-	if (look_up_add(s, name, f, &b, &j, err) < 0 || batch_run(&b, err) < 0)
+	/* Every call pinned to one engine, or none at all. */
+	if (docker_pinned(&s->docker, err) < 0 || look_up_add(s, name, f, &b, &j, err) < 0 ||
+	    batch_run(&b, err) < 0)
 		return -1;
 	return look_up_read(s, name, for_run, &j, f, err);
 }
@@ -381,7 +412,8 @@ static int up_and_join(const struct session *s, const struct cli *o, const char 
 	if (up.n) {
 		if (f.ex.kind == REENTRY_NONE)
 			warn_published(s);
-		if (plan_exec_run(&up, s->cfg.timeout_s * 1000, 0, err) < 0)
+		if (workspace_still_checked(s, err) < 0 ||
+		    plan_exec_run(&up, s->cfg.timeout_s * 1000, 0, err) < 0)
 			return -1;
 	}
 	if (egress_round(s, o, name, &up, &e, &f, err) < 0 || check_up(name, &e, &f, err) < 0)
@@ -389,7 +421,7 @@ static int up_and_join(const struct session *s, const struct cli *o, const char 
 	if (!joins)
 		return 0;
 	in.proxy_addr = f.eg.addr;
-	if (plan_join(&in, &join, err) < 0)
+	if (plan_join(&in, &join, err) < 0 || workspace_still_checked(s, err) < 0)
 		return -1;
 	return plan_exec_run(&join, s->cfg.timeout_s * 1000, 1, err);
 }
@@ -408,6 +440,8 @@ static int tool_run(const struct session *s, const struct cli *o, const char *na
 		return -1;
 	if (o->dry_run)
 		return plan_exec_print(&b, stdout, err);
+	if (workspace_still_checked(s, err) < 0)
+		return -1;
 	return plan_exec_run(&b, s->cfg.timeout_s * 1000, 1, err);
 }
 
@@ -420,7 +454,7 @@ int sandbox_run(const struct session *s, const struct cli *o, int *exit_code, st
 	if (run_gates(s, o, err) < 0)
 		return -1;
 	*exit_code = EXIT_USAGE;
-	if (sandbox_name(s, o, name, err) < 0)
+	if (sandbox_name(s, o, name, err) < 0 || plan_check_options(s, o, err) < 0)
 		return -1;
 	*exit_code = EXIT_FAILED;
 	if (!docker_mode(s)) {

@@ -34,19 +34,24 @@ void settings_defaults(struct settings *c)
 	c->timeout_s = CAI_DEFAULT_TIMEOUT_S;
 }
 
-int settings_default_path(char *out, size_t outsz, struct cai_err *err)
+int settings_default_path(char *out, size_t outsz, const char *passwd_home, struct cai_err *err)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME");
 	const char *home = getenv("HOME");
 	int n;
 
-	/* The XDG spec says a relative XDG_CONFIG_HOME is invalid: ignore it. */
+	/* The XDG spec says a relative XDG_CONFIG_HOME is invalid: ignore it.
+	 * A HOME unset or relative does not make the config (and the strict
+	 * mode it may turn on) disappear: the passwd entry's home still has it. */
 	if (xdg && xdg[0] == '/')
 		n = snprintf(out, outsz, "%s/containai/config.ini", xdg);
 	else if (home && home[0] == '/')
 		n = snprintf(out, outsz, "%s/.config/containai/config.ini", home);
+	else if (passwd_home && passwd_home[0] == '/')
+		n = snprintf(out, outsz, "%s/.config/containai/config.ini", passwd_home);
 	else
-		return err_set(err, 0, "neither XDG_CONFIG_HOME nor HOME is an absolute path");
+		return err_set(err, 0, "neither XDG_CONFIG_HOME, HOME nor the passwd entry's home is an "
+				       "absolute path");
 	if (n < 0 || (size_t)n >= outsz)
 		return err_set(err, ENAMETOOLONG, "config path");
 	return 0;

@@ -2,7 +2,8 @@
 /* settings: the launcher's settings and where each one comes from.
  *
  * Owns: $XDG_CONFIG_HOME/containai/config.ini (default
- * ~/.config/containai/config.ini), its [default] section, its
+ * ~/.config/containai/config.ini, ~ being $HOME or, when that is unset or
+ * relative, the passwd entry's home), its [default] section, its
  * per-workspace sections `[workspace /absolute/path]` and its
  * `[credential NAME]` sections (their keys are credential's), the CONTAINAI_*
  * environment variables, and the precedence flag > environment > config
@@ -59,8 +60,10 @@ struct settings {
 /* Built-in defaults. */
 void settings_defaults(struct settings *c);
 
-/* The config file path from XDG_CONFIG_HOME or HOME; -1 when neither. */
-int settings_default_path(char *out, size_t outsz, struct cai_err *err);
+/* The config file path from XDG_CONFIG_HOME, else HOME, else passwd_home
+ * (the passwd entry's, may be NULL), each used only when absolute; -1
+ * when none is. */
+int settings_default_path(char *out, size_t outsz, const char *passwd_home, struct cai_err *err);
 
 /* Layer a config file over *c: [default] first, then the section of
  * `workspace` (an absolute path).  A missing file at the default path is

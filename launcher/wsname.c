@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "wsname.h"
 
+#include <limits.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -65,23 +66,41 @@ static void fit(const char *full, const char *raw, char *out)
 		 (unsigned)(wsname_hash(raw) & 0xffffffffu));
 }
 
+/* The workspace's part of every name: 8 hex digits of its path. */
+static unsigned ws_hash(const char *workspace)
+{
+	return (unsigned)(wsname_hash(workspace) & 0xffffffffu);
+}
+
 void wsname_derive(const char *workspace, const char *repo_top, const char *branch, char *out)
 {
-	char raw[1024], part[WSNAME_MAX + 1], part2[WSNAME_MAX + 1];
+	char raw[PATH_MAX * 2 + 320], part[WSNAME_MAX + 1], part2[WSNAME_MAX + 1];
 	char full[2 * (WSNAME_MAX + 1) + 32];
 
+	/* Two repositories called app on branch main, or one repository used
+	 * from two of its directories, are different workspaces: the hash of
+	 * the workspace keeps their sandboxes apart, also once cut. */
 	if (repo_top && branch && branch[0] && strcmp(branch, "HEAD")) {
 		wsname_sanitize(base_name(repo_top), part, sizeof(part));
 		wsname_sanitize(branch, part2, sizeof(part2));
-		snprintf(full, sizeof(full), WSNAME_PREFIX "%s%s%s", part[0] ? part : "repo",
-			 part2[0] ? "-" : "", part2);
-		snprintf(raw, sizeof(raw), "%s\n%s", repo_top, branch);
+		snprintf(full, sizeof(full), WSNAME_PREFIX "%s%s%s-%08x", part[0] ? part : "repo",
+			 part2[0] ? "-" : "", part2, ws_hash(workspace));
+		snprintf(raw, sizeof(raw), "%s\n%s\n%s", workspace, repo_top, branch);
 	} else {
 		wsname_sanitize(base_name(workspace), part, sizeof(part));
 		snprintf(full, sizeof(full), WSNAME_PREFIX "%s%s%08x", part, part[0] ? "-" : "",
-			 (unsigned)(wsname_hash(workspace) & 0xffffffffu));
+			 ws_hash(workspace));
 		snprintf(raw, sizeof(raw), "%s", workspace);
 	}
+	fit(full, raw, out);
+}
+
+void wsname_given(const char *given, const char *workspace, char *out)
+{
+	char full[2 * (WSNAME_MAX + 1)], raw[PATH_MAX + WSNAME_MAX + 2];
+
+	snprintf(full, sizeof(full), "%s-%08x", given, ws_hash(workspace));
+	snprintf(raw, sizeof(raw), "%s\n%s", given, workspace);
 	fit(full, raw, out);
 }
 
@@ -173,11 +192,13 @@ int wsname_choose(const char *given, const char *workspace, int allow_sock, int 
 	if (given) {
 		if (wsname_check(given, err) < 0)
 			return -1;
-		snprintf(out, WSNAME_MAX + 1, "%s", given);
-		return 0;
+		wsname_given(given, workspace, out);
+	} else {
+		git_info(workspace, timeout_ms, top, sizeof(top), branch, sizeof(branch));
+		wsname_derive(workspace, top[0] ? top : NULL, branch[0] ? branch : NULL, out);
 	}
-	git_info(workspace, timeout_ms, top, sizeof(top), branch, sizeof(branch));
-	wsname_derive(workspace, top[0] ? top : NULL, branch[0] ? branch : NULL, out);
+	/* Given or derived: the sandbox holding the host's socket or
+	 * credentials never shares its name with one that does not. */
 	if (variant)
 		wsname_add_variant(out, variant);
 	return 0;

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* wsname: the deterministic sandbox name of a workspace.
  *
- * Owns: "containai-REPO-BRANCH" for a git work tree, else
- * "containai-DIR-HASH" (HASH: 8 hex digits of the absolute path), reduced
- * to the characters every backend accepts (docker, docker sandbox and sbx
- * all take [a-z0-9.-]) and to at most 63 characters; a name that had to be
- * cut keeps a hash of the uncut one so two long names stay apart.
- * Also owns which name an invocation uses: --name as given, else the
- * derived one, asking git (concurrently) for the work tree's top and
- * branch; a sandbox holding the host's socket or credentials gets a name
- * of its own, since docker sandbox run re-enters a same-named sandbox as
+ * Owns: "containai-REPO-BRANCH-HASH" for a git work tree, else
+ * "containai-DIR-HASH", and "NAME-HASH" for a --name NAME (HASH: 8 hex
+ * digits of the workspace's absolute path, so one name never stands for
+ * two workspaces - the sandbox tools of the sbx and ECI modes keep no
+ * workspace of ours to check it by), reduced to the characters every
+ * backend accepts (docker, docker sandbox and sbx all take [a-z0-9.-])
+ * and to at most 63 characters; a name that had to be cut keeps a hash of
+ * the uncut one (workspace included) so two long names stay apart.
+ * Also owns which name an invocation uses: from --name or derived, asking
+ * git (concurrently) for the work tree's top and branch; a sandbox
+ * holding the host's socket or credentials gets a name of its own (given
+ * or derived), since docker sandbox run re-enters a same-named sandbox as
  * it was created.
  * Refuses: user-given names outside [A-Za-z0-9][A-Za-z0-9.-]* or longer
  * than 63 characters.
@@ -36,6 +39,10 @@ uint64_t wsname_hash(const char *s);
  * HEAD).  out must hold WSNAME_MAX + 1 bytes. */
 void wsname_derive(const char *workspace, const char *repo_top, const char *branch, char *out);
 
+/* --name's NAME (already wsname_check'ed) made the name of this
+ * workspace's sandbox: "NAME-HASH", cut and hashed as above. */
+void wsname_given(const char *given, const char *workspace, char *out);
+
 /* Appends "-VARIANT" (already in [a-z0-9-]) to a derived name, cut and
  * hashed as above when it no longer fits. */
 void wsname_add_variant(char *name, const char *variant);
@@ -46,9 +53,9 @@ int wsname_check(const char *name, struct cai_err *err);
 const char *wsname_optin_variant(int allow_sock, int allow_creds);
 
 /* The name of this invocation's sandbox, into out (WSNAME_MAX + 1 bytes):
- * `given` (--name) when not NULL, else derived from `workspace` with the
- * opt-ins' variant; git is given timeout_ms.  Fails only on a bad
- * `given`. */
+ * from `given` (--name) when not NULL, else derived from `workspace`,
+ * with the opt-ins' variant either way; git is given timeout_ms.  Fails
+ * only on a bad `given`. */
 int wsname_choose(const char *given, const char *workspace, int allow_sock, int allow_creds,
 		  unsigned timeout_ms, char *out, struct cai_err *err);
 

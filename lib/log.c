@@ -52,6 +52,27 @@ static size_t utf8_len(unsigned char c)
 	return 0;
 }
 
+/* Whether the second byte of a sequence led by c keeps it well-formed and
+ * not a C1 control: no C1 (C2 80..9F), no overlong form (E0 80..9F, F0
+ * 80..8F), no UTF-16 surrogate (ED A0..BF), nothing past U+10FFFF (F4
+ * 90..).  What passes is text a JSON writer accepts as it is. */
+static int utf8_second_ok(unsigned char c, unsigned char next)
+{
+	switch (c) {
+	case 0xc2:
+		return next >= 0xa0;
+	case 0xe0:
+		return next >= 0xa0;
+	case 0xed:
+		return next <= 0x9f;
+	case 0xf0:
+		return next >= 0x90;
+	case 0xf4:
+		return next <= 0x8f;
+	}
+	return 1;
+}
+
 /* Replace control characters with '?': a hostile file name must not forge
  * a second log line or drive the terminal.  That covers the C1 controls
  * too (CSI, OSC: screen, title, clipboard), which terminals read both in
@@ -65,7 +86,7 @@ void log_sanitize(char *s, size_t n)
 
 		while (k < len && i + k < n && ((unsigned char)s[i + k] & 0xc0) == 0x80)
 			k++;
-		if (len == 0 || k < len || (c == 0xc2 && (unsigned char)s[i + 1] < 0xa0) ||
+		if (len == 0 || k < len || (len > 1 && !utf8_second_ok(c, (unsigned char)s[i + 1])) ||
 		    (len == 1 && (c < 0x20 || c == 0x7f))) {
 			s[i++] = '?';   /* a C1's second byte is then a lone one: '?' too */
 			continue;

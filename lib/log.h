@@ -25,7 +25,8 @@ void log_msg(enum log_level level, const char *fmt, ...)
 void log_error_err(const struct cai_err *err);
 
 /* Control characters (C0, DEL, C1) and bytes outside well-formed UTF-8
- * in s[0..n) become '?': for other text bound for a terminal too. */
+ * (overlong forms and surrogates included) in s[0..n) become '?', in
+ * place: for other text bound for a terminal or a JSON document too. */
 void log_sanitize(char *s, size_t n);
 
 #define log_error(...) log_msg(LOG_LVL_ERROR, __VA_ARGS__)

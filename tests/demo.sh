@@ -26,6 +26,9 @@ say() { printf '\n== %s\n' "$*"; }
 
 cleanup() {
 	docker rm -f "$NAME" >/dev/null 2>&1 || true
+	# The launcher's sandbox is NAME-HASH (HASH from the workspace's path).
+	[ -z "$WORKSPACE" ] || docker ps -aq --filter "label=containai.workspace=$WORKSPACE" |
+		xargs -r docker rm -f >/dev/null 2>&1 || true
 	docker volume rm -f "$VOLUME" >/dev/null 2>&1 || true
 	[ -z "$WORKSPACE" ] || rm -rf "$WORKSPACE"
 	engine_down

@@ -34,8 +34,16 @@ E2SOCK=$(side_engine_host "$E2")
 export DOCKER_CONFIG=$T/docker-config
 mkdir -p "$DOCKER_CONFIG"
 
+# ctr NAME [DOCKER-ARGS...]: the container of the sandbox `--name NAME`
+# made for this workspace (NAME-HASH, HASH from the workspace's path).
+ctr() {
+	local n=$1
+	shift
+	docker "$@" ps -aq --filter "name=^$n-[0-9a-f]{8}\$"
+}
+
 cleanup() {
-	docker rm -f "$P-none" "$P-force" "$P-foreign" >/dev/null 2>&1
+	docker ps -aq --filter "name=^$P-(none|force|foreign)-" | xargs -r docker rm -f >/dev/null 2>&1
 	docker volume rm "$P-vol" >/dev/null 2>&1
 	engine2_stop
 	docker image rm "$CAI_TEST_IMAGE" "$HARD" >/dev/null 2>&1
@@ -86,7 +94,7 @@ if ! ensure_scratch_image || ! ensure_hardened_image "$HARD"; then
 	fail "test image" "could not build $CAI_TEST_IMAGE and $HARD"
 	exit 1
 fi
-docker rm -f "$P-none" "$P-force" "$P-foreign" >/dev/null 2>&1
+docker ps -aq --filter "name=^$P-(none|force|foreign)-" | xargs -r docker rm -f >/dev/null 2>&1
 
 cai doctor --json
 expect_eq "local engine: doctor exits 1" "$RC" 1
@@ -98,31 +106,55 @@ cai run --image "$HARD" --name "$P-none" --data-volume "$P-vol" -- true
 expect_eq "local engine: run refused" "$RC" 1
 expect_match "local engine: refusal names doctor and --force" "$ERR" 'containai doctor.*--force'
 expect_eq "local engine: refused run created no container" \
-	"$(docker ps -aq --filter "name=^$P-none\$")" ""
+	"$(ctr "$P-none")" ""
 
 CONTAINAI_REQUIRE_ISOLATION=1 cai run --force --image "$HARD" --name "$P-none" \
 	--data-volume "$P-vol" -- true
 expect_eq "local engine: strict mode ignores --force" "$RC" 1
 expect_eq "local engine: strict refusal created no container" \
-	"$(docker ps -aq --filter "name=^$P-none\$")" ""
+	"$(ctr "$P-none")" ""
 
 cai run --force --detach --image "$HARD" --name "$P-force" --data-volume "$P-vol" \
 	-- sleep 300
 expect_eq "local engine: run --force starts" "$RC" 0
 expect_match "local engine: --force warns" "$ERR" 'WITHOUT isolation'
-pid1=$(docker exec "$P-force" cat /proc/1/comm 2>/dev/null)
+FORCE=$(ctr "$P-force")
+pid1=$(docker exec "$FORCE" cat /proc/1/comm 2>/dev/null)
 expect_eq "local engine: containai-init is PID 1" "$pid1" containai-init
 expect_eq "local engine: workspace mounted" \
-	"$(docker exec "$P-force" cat /home/agent/workspace/hello.txt 2>/dev/null)" "from the host"
+	"$(docker exec "$FORCE" cat /home/agent/workspace/hello.txt 2>/dev/null)" "from the host"
 expect_eq "local engine: working directory" \
-	"$(docker inspect --format '{{.Config.WorkingDir}}' "$P-force")" /home/agent/workspace
+	"$(docker inspect --format '{{.Config.WorkingDir}}' "$FORCE")" /home/agent/workspace
 expect_eq "local engine: data volume" \
-	"$(docker inspect --format '{{range .Mounts}}{{if eq .Destination "/mnt/agent-data"}}{{.Name}}{{end}}{{end}}' "$P-force")" \
+	"$(docker inspect --format '{{range .Mounts}}{{if eq .Destination "/mnt/agent-data"}}{{.Name}}{{end}}{{end}}' "$FORCE")" \
 	"$P-vol"
 expect_eq "local engine: labelled as ours" \
-	"$(docker inspect --format '{{index .Config.Labels "containai.workspace"}}' "$P-force")" "$WS"
+	"$(docker inspect --format '{{index .Config.Labels "containai.workspace"}}' "$FORCE")" "$WS"
 expect_eq "local engine: no docker socket mounted" \
-	"$(docker inspect --format '{{range .Mounts}}{{.Source}} {{end}}' "$P-force" | grep -c 'docker.sock')" 0
+	"$(docker inspect --format '{{range .Mounts}}{{.Source}} {{end}}' "$FORCE" | grep -c 'docker.sock')" 0
+
+# The workspace is the directory the launcher checked: containai-init
+# compares the device and inode it was given with the bind mount it finds
+# (the same superblock, so the same numbers inside the container).
+expect_eq "local engine: the workspace's identity is passed on" \
+	"$(docker inspect --format '{{range .Config.Env}}{{println .}}{{end}}' "$FORCE" | grep '^CONTAINAI_WORKSPACE=')" \
+	"CONTAINAI_WORKSPACE=$(stat -c '%Hd:%Ld:%i' "$WS"):$WS"
+printf '[workspace]\nlink = /home/agent/workspace\nrequired = true\n' >"$T/ws.ini"
+# ws_init ID [DOCKER-ARGS...]: containai-init told ID for $WS, bound at
+# the link; prints hello.txt as seen there.
+ws_init() {
+	local id=$1
+	shift
+	docker "$@" run --rm --pull=never -v "$T/ws.ini:/etc/ws.ini:ro" -v "$WS:/home/agent/workspace" \
+		-e "CONTAINAI_WORKSPACE=$id:$WS" --entrypoint /usr/sbin/containai-init "$CAI_TEST_IMAGE" \
+		-c /etc/ws.ini -- cat hello.txt 2>"$T/ws-err"
+}
+expect_eq "local engine: the checked workspace is accepted inside" "$(ws_init "$(stat -c '%Hd:%Ld:%i' "$WS")")" \
+	"from the host"
+mkdir -p "$T/other-dir"
+ws_init "$(stat -c '%Hd:%Ld:%i' "$T/other-dir")" >/dev/null
+expect_eq "local engine: another directory at the workspace's place is refused (125)" "$?" 125
+expect_match "local engine: containai-init says why" "$(cat "$T/ws-err")" 'is not the directory the launcher checked'
 
 cai run --force --image "$HARD" --name "$P-force" --data-volume "$P-vol" -- id -u
 expect_eq "local engine: re-entering a running sandbox joins as the agent" "$OUT" 1000
@@ -149,23 +181,27 @@ wait "$envpid"
 expect_match "local engine: the launcher became a docker CLI process" "$dockers" '[0-9]'
 expect_eq "local engine: an --env value is in no docker command line" "$leaked" ""
 expect_eq "local engine: an --env value reaches the sandbox" \
-	"$(docker exec "$P-force" cat /tmp/seen 2>/dev/null)" "$SECRET"
+	"$(docker exec "$FORCE" cat /tmp/seen 2>/dev/null)" "$SECRET"
 
 cai stop --name "$P-force"
 expect_eq "local engine: stop" "$RC" 0
-expect_eq "local engine: stopped" "$(docker inspect --format '{{.State.Running}}' "$P-force")" false
+expect_eq "local engine: stopped" "$(docker inspect --format '{{.State.Running}}' "$FORCE")" false
 cai run --force --detach --image "$HARD" --name "$P-force" --data-volume "$P-vol"
 expect_eq "local engine: a stopped sandbox is started again" \
-	"$(docker inspect --format '{{.State.Running}}' "$P-force")" true
-docker rm -f "$P-force" >/dev/null
+	"$(docker inspect --format '{{.State.Running}}' "$FORCE")" true
+docker rm -f "$FORCE" >/dev/null
 
-docker create --name "$P-foreign" "$CAI_TEST_IMAGE" true >/dev/null
+# The name this workspace's `--name $P-foreign` stands for, held by a
+# container someone else created.
+cai run --force --dry-run --image "$HARD" --name "$P-foreign" -- true
+FOREIGN=$(sed -n 's/.* run -d --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+docker create --name "$FOREIGN" "$CAI_TEST_IMAGE" true >/dev/null
 cai run --force --image "$HARD" --name "$P-foreign" --data-volume "$P-vol" -- true
 expect_eq "local engine: a foreign container's name is an error" "$RC" 3
 expect_match "local engine: says whose name it is" "$ERR" 'not create'
 cai stop --name "$P-foreign"
 expect_match "local engine: stop refuses a foreign container" "$ERR" 'not a container containai created'
-docker rm -f "$P-foreign" >/dev/null
+docker rm -f "$FOREIGN" >/dev/null
 
 # ---- a second engine: userns-remap + a runtime named sysbox-runc -------------
 
@@ -188,24 +224,29 @@ expect_eq "remapped engine: DOCKER_HOST honoured" "$(json_field isolation.mode)"
 cai run --dry-run --context "$P-sysbox" --image "$CAI_TEST_IMAGE" --name "$P-sysbox" \
 	--data-volume "$P-vol" -- sleep 300
 expect_match "remapped engine: dry run prints the sysbox command" "$OUT" \
-	"^docker --context $P-sysbox run -d --name $P-sysbox --runtime=sysbox-runc "
-expect_eq "remapped engine: dry run created nothing" \
-	"$(docker -H "$E2SOCK" ps -aq --filter "name=^$P-sysbox\$")" ""
+	"^docker --context $P-sysbox run -d --name $P-sysbox-[0-9a-f]{8} --runtime=sysbox-runc "
+expect_eq "remapped engine: dry run created nothing" "$(ctr "$P-sysbox" -H "$E2SOCK")" ""
 
 cai run --detach --context "$P-sysbox" --image "$CAI_TEST_IMAGE" --name "$P-sysbox" \
 	--data-volume "$P-vol" -- sleep 300
 expect_eq "remapped engine: run starts without --force" "$RC" 0
+SYSBOX=$(ctr "$P-sysbox" -H "$E2SOCK")
 expect_eq "remapped engine: runtime" \
-	"$(docker -H "$E2SOCK" inspect --format '{{.HostConfig.Runtime}}' "$P-sysbox")" sysbox-runc
+	"$(docker -H "$E2SOCK" inspect --format '{{.HostConfig.Runtime}}' "$SYSBOX")" sysbox-runc
 expect_eq "remapped engine: containai-init is PID 1" \
-	"$(docker -H "$E2SOCK" exec "$P-sysbox" cat /proc/1/comm 2>/dev/null)" containai-init
+	"$(docker -H "$E2SOCK" exec "$SYSBOX" cat /proc/1/comm 2>/dev/null)" containai-init
 expect_match "remapped engine: root inside is uid 100000 outside" \
-	"$(docker -H "$E2SOCK" exec "$P-sysbox" cat /proc/self/uid_map 2>/dev/null)" '^ *0 +100000 +65536'
-hostpid=$(docker -H "$E2SOCK" inspect --format '{{.State.Pid}}' "$P-sysbox")
+	"$(docker -H "$E2SOCK" exec "$SYSBOX" cat /proc/self/uid_map 2>/dev/null)" '^ *0 +100000 +65536'
+hostpid=$(docker -H "$E2SOCK" inspect --format '{{.State.Pid}}' "$SYSBOX")
 expect_eq "remapped engine: PID 1 runs as host uid 100000" \
 	"$(ps -o uid= -p "$hostpid" 2>/dev/null | tr -d ' ')" 100000
+# In a user namespace too, a bind mount keeps its device and inode.
+expect_eq "remapped engine: the checked workspace is accepted inside" \
+	"$(ws_init "$(stat -c '%Hd:%Ld:%i' "$WS")" -H "$E2SOCK")" "from the host"
+ws_init "$(stat -c '%Hd:%Ld:%i' "$T/other-dir")" -H "$E2SOCK" >/dev/null
+expect_eq "remapped engine: another directory at the workspace's place is refused (125)" "$?" 125
 expect_eq "remapped engine: the local engine got nothing" \
-	"$(docker ps -aq --filter "name=^$P-sysbox\$")" ""
+	"$(ctr "$P-sysbox")" ""
 
 # The real sandbox image, started through the launcher on the remapped
 # engine: containai-init prepares the volume and hardens the agent inside a
@@ -222,7 +263,7 @@ if build_sandbox_image containai:latest all >"$T/real-build.log" 2>&1; then
 	expect_eq "remapped engine, real image: runs through the launcher" "$RC" 0
 	expect_eq "remapped engine, real image: the agent's view" "$(printf '%s\n' "$OUT" | tr -s ' \t' ' ')" \
 		"$(printf '1000\nCapEff: 0000000000000000\nNoNewPrivs: 1\nSeccomp: 2\n1000 600')"
-	docker -H "$E2SOCK" rm -f "$P-real" >/dev/null 2>&1
+	ctr "$P-real" -H "$E2SOCK" | xargs -r docker -H "$E2SOCK" rm -f >/dev/null 2>&1
 else
 	fail "remapped engine, real image" "containai:latest could not be built: $(tail -n 3 "$T/real-build.log")"
 fi
@@ -243,6 +284,6 @@ expect_eq "named-only runtime: no uid remap" "$(json_field sysbox.uid_remap)" fa
 cai run --context "$P-sysbox" --image "$CAI_TEST_IMAGE" --name "$P-sysbox2" --data-volume "$P-vol" -- true
 expect_eq "named-only runtime: run refused" "$RC" 1
 expect_eq "named-only runtime: nothing created" \
-	"$(docker -H "$E2SOCK" ps -aq --filter "name=^$P-sysbox2\$")" ""
+	"$(ctr "$P-sysbox2" -H "$E2SOCK")" ""
 engine2_stop
 docker context rm -f "$P-sysbox" >/dev/null 2>&1

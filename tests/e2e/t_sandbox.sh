@@ -42,7 +42,7 @@ cai() {
 }
 
 # in_sandbox CMD...: a look from outside, as root (not through containai).
-in_sandbox() { docker exec "$NAME" "$@" 2>/dev/null; }
+in_sandbox() { docker exec "$CNAME" "$@" 2>/dev/null; }
 
 status_lines() { grep -E '^(Uid|Gid|Groups|CapInh|CapPrm|CapEff|CapBnd|CapAmb|NoNewPrivs|Seccomp):'; }
 
@@ -51,6 +51,19 @@ if ! ensure_scratch_image || ! ensure_hardened_image "$IMAGE"; then
 	exit 1
 fi
 docker ps -aq --filter "name=^$P-" | xargs -r docker rm -f >/dev/null
+
+# cname NAME: the container `--name NAME` stands for in this workspace,
+# NAME-HASH (HASH from the workspace's path), as the launcher would create it.
+cname() {
+	cai run --force --dry-run --name "$1"
+	sed -n 's/.* run -d --name \([^ ]*\) .*/\1/p' <<<"$OUT"
+}
+CNAME=$(cname "$NAME")
+SMALL=$(cname "$P-small")
+WEB=$(cname "$P-web")
+WIDE=$(cname "$P-wide")
+OWN=$(cname "$P-own")
+FORGED=$(cname "$P-forged")
 
 # ---- the model -----------------------------------------------------------------
 cai run --force --detach --name "$NAME"
@@ -74,7 +87,7 @@ cai exec --force --name "$NAME" -- pwd
 expect_eq "a joined process starts in the workspace" "$OUT" /home/agent/workspace
 # docker exec as someone else than root: --join gives nothing.
 expect_eq "a join not started as root is refused" \
-	"$(docker exec -u 1000 "$NAME" /usr/sbin/containai-init --join -- id -u >/dev/null 2>&1; echo $?)" 125
+	"$(docker exec -u 1000 "$CNAME" /usr/sbin/containai-init --join -- id -u >/dev/null 2>&1; echo $?)" 125
 
 cai exec --force --name "$NAME" -- sh -c 'exit 42'
 expect_eq "exec: the status passes through" "$RC" 42
@@ -113,31 +126,31 @@ expect_eq "Ctrl-C: the joined process ended with 130" "$(printf '%s\n' "$OUT" | 
 sleep 0.5
 expect_eq "Ctrl-C: another joined process did not get it" "$(in_sandbox ls /tmp/other-got-int)" ""
 expect_match "Ctrl-C: the other joined process still runs" "$(in_sandbox ps -o args)" 'touch /tmp/other-got-int'
-expect_eq "Ctrl-C: PID 1 still runs" "$(docker inspect -f '{{.State.Running}}' "$NAME")" true
+expect_eq "Ctrl-C: PID 1 still runs" "$(docker inspect -f '{{.State.Running}}' "$CNAME")" true
 
 # A stopped sandbox re-entered with a command: started (prepared again),
 # the command runs once and its status comes back.
 cai stop --name "$NAME"
 expect_eq "stop" "$RC" 0
-expect_eq "stopped" "$(docker inspect -f '{{.State.Running}}' "$NAME")" false
+expect_eq "stopped" "$(docker inspect -f '{{.State.Running}}' "$CNAME")" false
 cai run --force --name "$NAME" -- sh -c 'echo ran >>/home/agent/workspace/runs; exit 7'
 expect_eq "stopped sandbox re-entered with a command: its status" "$RC" 7
 expect_eq "stopped sandbox re-entered with a command: it ran once" "$(cat "$WS/runs" 2>/dev/null)" ran
-expect_eq "re-entered: the same container, running again" "$(docker inspect -f '{{.State.Running}}' "$NAME")" true
+expect_eq "re-entered: the same container, running again" "$(docker inspect -f '{{.State.Running}}' "$CNAME")" true
 expect_eq "re-entered: prepared again (a second mark of preparation)" \
-	"$(docker logs "$NAME" 2>&1 | grep -c 'sandbox prepared')" 2
+	"$(docker logs "$CNAME" 2>&1 | grep -c 'sandbox prepared')" 2
 
 # ---- the commands ----------------------------------------------------------------
 cai ls
-expect_match "ls: the sandbox, ours and shaped" "$OUT" "^$NAME +$WS +none +running +$IMAGE +[0-9T:.Z-]+ +ok\$"
+expect_match "ls: the sandbox, ours and shaped" "$OUT" "^$CNAME +$WS +none +running +$IMAGE +[0-9T:.Z-]+ +ok\$"
 cai ls --json
-expect_eq "ls --json" "$(python3 -c 'import json,sys; d=[r for r in json.load(sys.stdin) if r["name"] == sys.argv[1]]; print(d[0]["state"], d[0]["shape"])' "$NAME" <<<"$OUT")" "running ok"
+expect_eq "ls --json" "$(python3 -c 'import json,sys; d=[r for r in json.load(sys.stdin) if r["name"] == sys.argv[1]]; print(d[0]["state"], d[0]["shape"])' "$CNAME" <<<"$OUT")" "running ok"
 cai logs --name "$NAME" --tail 5
 expect_match "logs: what PID 1 said" "$OUT$ERR" 'sandbox prepared: processes may join'
 
 # The memory limit is the sandbox's own; the defaults are there without flags.
 expect_match "default limits: memory, CPUs and processes" \
-	"$(docker inspect -f '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}' "$NAME")" '^[1-9][0-9]+ [1-9][0-9]+ 4096$'
+	"$(docker inspect -f '{{.HostConfig.Memory}} {{.HostConfig.NanoCpus}} {{.HostConfig.PidsLimit}}' "$CNAME")" '^[1-9][0-9]+ [1-9][0-9]+ 4096$'
 cai run --force --detach --name "$P-small" --memory 256m --pids-limit 64
 cai exec --force --name "$P-small" -- sh -c 'cat /sys/fs/cgroup/memory.max 2>/dev/null || cat /sys/fs/cgroup/memory/memory.limit_in_bytes'
 expect_eq "the memory limit is visible in the sandbox" "$OUT" 268435456
@@ -146,7 +159,7 @@ expect_eq "the memory limit is visible in the sandbox" "$OUT" 268435456
 # forks.  (forkloop forks without end and never gives up on a failed fork,
 # each child staying: a shell's bomb burns itself out at the limit.)
 cai run --force --detach --name "$P-small" --memory 256m --pids-limit 64 -- forkloop 100000 100
-pid1=$(docker inspect -f '{{.State.Pid}}' "$P-small")
+pid1=$(docker inspect -f '{{.State.Pid}}' "$SMALL")
 pids_file=/sys/fs/cgroup/pids$(awk -F: '$2 == "pids" { print $3 }' "/proc/$pid1/cgroup")/pids.current
 [ -r "$pids_file" ] || pids_file=/sys/fs/cgroup$(awk -F: '$1 == "0" { print $3 }' "/proc/$pid1/cgroup")/pids.current
 peak=0
@@ -160,7 +173,7 @@ forked=0
 for _ in $(seq 1 50); do /bin/true && forked=$((forked + 1)); done
 expect_eq "fork bomb: the host still forks" "$forked" 50
 cai stop --name "$P-small"
-expect_eq "fork bomb: the sandbox stops" "$(docker inspect -f '{{.State.Running}}' "$P-small")" false
+expect_eq "fork bomb: the sandbox stops" "$(docker inspect -f '{{.State.Running}}' "$SMALL")" false
 
 # Published ports: 127.0.0.1 unless an address is asked for, with a warning.
 port=$((20000 + $$ % 20000))
@@ -179,7 +192,7 @@ else
 	fail "publish: not reachable elsewhere" "this machine has no non-loopback IPv4 address to try"
 fi
 expect_eq "publish: bound to 127.0.0.1" \
-	"$(docker inspect -f '{{range $p, $b := .HostConfig.PortBindings}}{{range $b}}{{.HostIp}}{{end}}{{end}}' "$P-web")" 127.0.0.1
+	"$(docker inspect -f '{{range $p, $b := .HostConfig.PortBindings}}{{range $b}}{{.HostIp}}{{end}}{{end}}' "$WEB")" 127.0.0.1
 cai run --force --name "$P-web" -- true
 expect_match "publish: run without the port is not what created it" "$ERR" 'published ports are not the ones asked for'
 cai run --force --detach --name "$P-wide" --publish "0.0.0.0:$((port + 1)):8000"
@@ -188,27 +201,27 @@ expect_match "publish on another interface: a warning" "$ERR" 'reachable from ot
 # rm: the container alone, or with its volume after --yes, never a volume
 # another container uses.
 cai rm --name "$P-web"
-expect_eq "rm: removed" "$RC:$(docker ps -aq --filter "name=^$P-web\$")" "0:"
+expect_eq "rm: removed" "$RC:$(docker ps -aq --filter "name=^$WEB\$")" "0:"
 expect_eq "rm: the volume is kept" "$(docker volume ls -q --filter "name=^$VOL\$")" "$VOL"
 cai rm --name "$P-wide" --volume --yes
 expect_eq "rm --volume: a volume another sandbox uses is refused" "$RC" 3
 expect_match "rm --volume: says who uses it" "$ERR" "still used by"
-expect_eq "rm --volume refused: nothing removed" "$(docker ps -aq --filter "name=^$P-wide\$" | wc -l)" 1
+expect_eq "rm --volume refused: nothing removed" "$(docker ps -aq --filter "name=^$WIDE\$" | wc -l)" 1
 cai run --force --detach --name "$P-own" --data-volume "$P-ownvol"
 cai rm --name "$P-own" --volume
 expect_eq "rm --volume without --yes or a terminal: refused" "$RC" 1
 cai rm --name "$P-own" --volume --yes
 expect_eq "rm --volume --yes: removed" "$RC" 0
-expect_eq "rm --volume --yes: the container is gone" "$(docker ps -aq --filter "name=^$P-own\$")" ""
+expect_eq "rm --volume --yes: the container is gone" "$(docker ps -aq --filter "name=^$OWN\$")" ""
 expect_eq "rm --volume --yes: the volume is gone" "$(docker volume ls -q --filter "name=^$P-ownvol\$")" ""
 
 # ---- our labels on a container shaped otherwise -------------------------------------
-docker run -d --name "$P-forged" --cap-add SYS_ADMIN --label containai.managed=true --label "containai.workspace=$WS" \
+docker run -d --name "$FORGED" --cap-add SYS_ADMIN --label containai.managed=true --label "containai.workspace=$WS" \
 	--label containai.mode=none --security-opt no-new-privileges --memory 256m --cpus 1 --pids-limit 64 \
 	--mount "type=volume,source=$VOL,target=/mnt/agent-data" --mount "type=bind,source=$WS,target=/home/agent/workspace" \
 	--entrypoint /usr/sbin/containai-init "$IMAGE" --sandbox >/dev/null
 cai ls
-expect_match "forged: ls lists it as refused" "$OUT" "^$P-forged .* refused: it has added capabilities or devices\$"
+expect_match "forged: ls lists it as refused" "$OUT" "^$FORGED .* refused: it has added capabilities or devices\$"
 for cmd in shell exec run; do
 	args=()
 	[ "$cmd" = exec ] && args=(true)
@@ -216,7 +229,7 @@ for cmd in shell exec run; do
 	expect_eq "forged: $cmd refused" "$RC" 3
 	expect_match "forged: $cmd says why" "$ERR" 'added capabilities'
 done
-expect_eq "forged: never entered" "$(docker inspect -f '{{len .ExecIDs}}' "$P-forged")" 0
+expect_eq "forged: never entered" "$(docker inspect -f '{{len .ExecIDs}}' "$FORGED")" 0
 cai logs --name "$P-forged"
 expect_eq "forged: logs read" "$RC" 0
 cai rm --name "$P-forged" --volume --yes
@@ -224,7 +237,7 @@ expect_match "forged: rm --volume refused" "$ERR" 'the volume it names is not re
 cai stop --name "$P-forged"
 expect_eq "forged: stopped" "$RC" 0
 cai rm --name "$P-forged"
-expect_eq "forged: rm removes the container" "$RC:$(docker ps -aq --filter "name=^$P-forged\$")" "0:"
+expect_eq "forged: rm removes the container" "$RC:$(docker ps -aq --filter "name=^$FORGED\$")" "0:"
 expect_eq "forged: the volume stays" "$(docker volume ls -q --filter "name=^$VOL\$")" "$VOL"
 
 # ---- import -------------------------------------------------------------------------

@@ -32,9 +32,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	s[size - 1] = '\0';
 
 	switch (data[0] % 13) {
-	case 0:
-		detect_uid_map_remapped(s);
+	case 0: {
+		uid_t accounts[] = { 65536, 100000, 4294967294u };
+		struct detect_host_ids ids = { .uid = accounts, .n = 3, .cap = 3 };
+		char why[160];
+		detect_uid_map_remapped(s, &ids, why, sizeof(why));
 		break;
+	}
 	case 1: {
 		int cmp;
 		char *dot = strchr(s, '|');
@@ -81,7 +85,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		static const struct publish ports = { .b = { { "127.0.0.1", 80, 80 } }, .n = 1 };
 		static const struct reentry_want w = {
 			.name = "n", .workspace = "/w", .image = "i", .data_volume = "v", .runtime = "r",
-			.resources = &res, .publish = &ports,
+			.resources = &res, .publish = &ports, .workspace_id = "8:1:2",
 		};
 		struct proc_job j = { .argv = argv, .started = 1, .exited = 1, .out = s,
 				      .out_len = size - 1 };

@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer: the mountinfo parser and workspace discovery on what it
- * parsed.  Checks: every entry has a root and an absolute mount point;
- * the chosen workspace is mirrored and never refused; the mount a path is
- * on lies at or above it, a mount beneath it strictly beneath. */
+ * parsed, and the launcher's CONTAINAI_WORKSPACE value (the first line).
+ * Checks: every entry has a root and an absolute mount point; the chosen
+ * workspace is mirrored and never refused; the mount a path is on lies at
+ * or above it, a mount beneath it strictly beneath; an accepted value
+ * names an absolute path. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -19,6 +21,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct mount_entry *refused;
 
 	log_set_level(LOG_LVL_ERROR);
+	char text[512];
+	struct workspace_expect want;
+	const uint8_t *nl = memchr(data, '\n', size);
+	size_t n = nl ? (size_t)(nl - data) : size;
+	if (n < sizeof(text)) {
+		memcpy(text, data, n);
+		text[n] = '\0';
+		if (workspace_expect_parse(text, &want, &err) == 0 && strlen(text) == n && text[0] &&
+		    want.path[0] != '/')
+			abort();
+	}
 	if (mountinfo_parse((const char *)data, size, "fuzz", &t, &err) < 0)
 		return 0;
 	for (size_t i = 0; i < t.n; i++)

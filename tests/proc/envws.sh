@@ -180,6 +180,42 @@ expect_eq "ws_bind_layout_accepted" "$RC:$OUT" "0:inside"
 check "ws_bind_layout_unchanged" test -d "$LINK" -a ! -L "$LINK"
 umount "$LINK"
 
+# What the launcher checked (CONTAINAI_WORKSPACE: device, inode and host
+# path): the directory mounted must be that one, or nothing starts - also
+# when the workspace is optional; the path picks the mirrored mount.
+ident() { stat -c '%Hd:%Ld:%i' "$1"; }
+reset_home
+mkdir -p "$S/host/other"
+mount --bind "$S/host/bound" "$LINK"
+CONTAINAI_WORKSPACE="$(ident "$S/host/bound"):$S/host/bound" run_init "$S/ws.ini" sh -c 'cat marker'
+expect_eq "ws_checked_identity_bind_accepted" "$RC:$OUT" "0:inside"
+for cfg in ws.ini ws-optional.ini; do
+	CONTAINAI_WORKSPACE="$(ident "$S/host/other"):$S/host/bound" run_init "$S/$cfg" sh -c 'echo ran'
+	expect_eq "ws_swapped_bind_refused_${cfg%.ini}" "$RC:$OUT" "125:"
+done
+expect_match "ws_swapped_bind_why" "$ERR" "is not the directory the launcher checked"
+CONTAINAI_WORKSPACE="8:1:x:/w" run_init "$S/ws-optional.ini" sh -c 'echo ran'
+expect_eq "ws_malformed_identity_refused" "$RC:$OUT" "125:"
+expect_match "ws_malformed_identity_why" "$ERR" 'CONTAINAI_WORKSPACE: expected MAJOR:MINOR:INODE:/PATH'
+umount "$LINK"
+# Mirrored: two host directories at their own paths, the launcher names
+# the shallower one - it is linked, not the deepest guess.
+reset_home
+mkdir -p "$S/host/named" "$S/host/deep/er/dir"
+mount --bind "$S/host/named" "$S/host/named"
+mount --bind "$S/host/deep/er/dir" "$S/host/deep/er/dir"
+CONTAINAI_WORKSPACE="$S/host/named" run_init "$S/ws.ini" sh -c 'pwd -P'
+expect_eq "ws_named_path_linked_not_guessed" "$RC:$(readlink "$LINK")" "0:$S/host/named"
+CONTAINAI_WORKSPACE="$(ident "$S/host/named"):$S/host/named" run_init "$S/ws.ini" true
+expect_eq "ws_named_path_with_identity_accepted" "$RC" 0
+CONTAINAI_WORKSPACE="$(ident "$S/host/other"):$S/host/named" run_init "$S/ws-optional.ini" sh -c 'echo ran'
+expect_eq "ws_named_path_swapped_refused" "$RC:$OUT" "125:"
+CONTAINAI_WORKSPACE="$S/host/missing" run_init "$S/ws.ini" true
+expect_eq "ws_named_path_not_mounted_refused" "$RC" 125
+expect_match "ws_named_path_not_mounted_why" "$ERR" "nor the host directory $S/host/missing at its own path"
+umount "$S/host/deep/er/dir"
+umount "$S/host/named"
+
 # The link's parent is reached without following symlinks.
 reset_home
 mv "$S/home" "$S/home-real"

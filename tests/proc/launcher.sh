@@ -114,6 +114,12 @@ cai sysbox-named -- doctor
 expect_match "named-only sysbox: reported as an error" "$OUT" '\[ERROR\] sysbox: a runtime is named sysbox-runc but root in a probe'
 cai probe-missing -- doctor
 expect_match "probe image missing: said so" "$OUT" 'probe image containai:latest is not present'
+# shellcheck disable=SC2016 # backquotes of the message, not a command
+expect_match "probe image missing: the remedy says how" "$OUT" \
+	'remedy: build the probe image \(`make image`.*builds containai:latest\) or name one .* as probe_image in the config or CONTAINAI_PROBE_IMAGE'
+cai probe-missing -- doctor --json
+expect_match "probe image missing: the recommended action says how" "$(json_field recommended_action)" \
+	'make image.*probe_image.*CONTAINAI_PROBE_IMAGE'
 
 # An engine's names reach the terminal only as printable text: no escape
 # sequence, no line break that forges an [OK] line of its own.
@@ -121,6 +127,63 @@ cai hostile-names -- doctor
 expect_eq "hostile engine names: still mode none" "$RC" 1
 expect_no_match "hostile engine names: no forged line" "$OUT" '^\[OK\] isolation'
 check "hostile engine names: no control characters" test -z "$(printf '%s' "$OUT" | LC_ALL=C tr -d '\n' | LC_ALL=C tr -d '\040-\176')"
+
+# Bytes that are not UTF-8, C1 controls (raw and as \u009b), names cut in
+# the middle of a character - in versions, names, error lines and
+# DOCKER_HOST: every output path stays valid UTF-8 without a control.
+# clean_text FILE [json]: the file is such text (and one JSON document).
+clean_text() { python3 -c 'import json, sys
+t = open(sys.argv[1], "rb").read().decode("utf-8")
+bad = [c for c in t if (ord(c) < 0x20 and c != "\n") or 0x7f <= ord(c) < 0xa0]
+if len(sys.argv) > 2:
+    def walk(v):
+        if isinstance(v, str): bad.extend(c for c in v if ord(c) < 0x20 or 0x7f <= ord(c) < 0xa0)
+        elif isinstance(v, dict): [walk(x) for x in v.values()]
+        elif isinstance(v, list): [walk(x) for x in v]
+    walk(json.loads(t))
+sys.exit(1 if bad else 0)' "$@" 2>/dev/null; }
+cai hostile-bytes DOCKER_HOST=$'tcp://\377\376\233[2J\342\202:1' -- doctor --json
+expect_eq "engine bytes that are not UTF-8: doctor --json exit status" "$RC" 1
+check "engine bytes that are not UTF-8: doctor --json is valid JSON without controls" clean_text "$T/out" json
+expect_match "engine bytes that are not UTF-8: the probe's error line is reported" "$(json_field sysbox.reason)" 'boom'
+cai hostile-bytes DOCKER_HOST=$'tcp://\377\376\233[2J\342\202:1' -- doctor
+check "engine bytes that are not UTF-8: doctor's text is clean" clean_text "$T/out"
+check "engine bytes that are not UTF-8: so are its errors" clean_text "$T/err"
+# docker rm -f under --restart prints what the engine gives back.
+cai hostile-bytes CAI_FAKE_EXISTING=ours-other-image -- run --force --restart -- true
+expect_match "engine bytes that are not UTF-8: rm -f ran under --restart" "$(cat "$LOG")" ' rm -f [0-9a-f]{64}'
+check "engine bytes that are not UTF-8: rm -f's output passed on clean" clean_text "$T/out"
+
+# A docker CLI whose context cannot be inspected is an engine that failed
+# (no usable engine, exit 3 where one is needed), not a usage error; sbx
+# does not need it.
+cai sbx-ok CAI_FAKE_CONTEXT_ANSWER=hang CONTAINAI_TIMEOUT=1 -- doctor --json
+expect_eq "context inspect hangs: doctor still finds sbx" "$RC" 0
+expect_eq "context inspect hangs: mode sbx" "$(json_field isolation.mode)" '"sbx"'
+expect_match "context inspect hangs: reported as the engine's failure" "$(json_field docker.reason)" \
+	'docker context inspect: no answer within 1000 ms'
+cai sbx-ok CAI_FAKE_CONTEXT_ANSWER=fail -- run --dry-run
+expect_eq "context inspect fails: run in sbx mode goes on" "$RC" 0
+expect_match "context inspect fails: the sbx sandbox" "$OUT" '^sbx run '
+cai linux CAI_FAKE_CONTEXT_ANSWER=fail -- doctor
+expect_eq "context inspect fails: doctor says no isolation (1), not usage" "$RC" 1
+expect_match "context inspect fails: doctor says why" "$OUT" '\[ERROR\] docker: .*context not found'
+cai linux CAI_FAKE_CONTEXT_ANSWER=fail -- run --force --dry-run
+expect_eq "context inspect fails: a forced run has no engine (3)" "$RC" 3
+expect_match "context inspect fails: run says why" "$ERR" 'no docker engine to run on: .*context not found'
+expect_no_match "context inspect fails: no other docker call" "$(cat "$LOG")" '^docker (-H|--context) '
+# Options the sandbox tool cannot carry out: usage errors, nothing run.
+for opt in "--env A=1" --detach --restart "--data-volume vol"; do
+	# shellcheck disable=SC2086 # the option and its value are two words
+	cai sbx-ok -- run $opt
+	expect_eq "sbx mode: $opt is a usage error" "$RC" 2
+	expect_no_match "sbx mode: $opt runs nothing" "$(cat "$LOG")" '^sbx run '
+done
+for opt in --restart "--data-volume vol"; do
+	# shellcheck disable=SC2086
+	cai desktop-eci -- run $opt
+	expect_eq "eci mode: $opt is a usage error" "$RC" 2
+done
 
 # Platform: WSL from its environment.
 cai desktop-eci WSL_DISTRO_NAME=Ubuntu -- doctor --json
@@ -148,6 +211,69 @@ done
 	"$LAUNCHER" run --dry-run --force >/dev/null 2>&1)
 check "PATH's empty entry: the workspace's programs never ran" test -z "$(compgen -G "$T/ran-*" || true)"
 rm -f "$WS/sbx" "$WS/docker" "$WS/git" "$T"/ran-*
+
+# Absolute PATH entries the agent can write (inside the workspace: an
+# activated virtualenv, node_modules/.bin, direnv's PATH_add), or others
+# can (world-writable, under a directory others can write, another user's):
+# a docker, sbx or git planted there never runs, and doctor says which
+# entries it skipped and why.
+plant() {
+	mkdir -p "$1"
+	for prog in sbx docker git; do
+		printf '#!/bin/sh\n: >"%s/ran-%s"\necho "0 100000 65536"\n' "$T" "$prog" >"$1/$prog"
+		chmod 755 "$1/$prog"
+	done
+}
+plant "$WS/.venv/bin"
+plant "$T/world"
+chmod 777 "$T/world"
+mkdir -p "$T/open"
+plant "$T/open/bin"
+chmod 777 "$T/open"
+bad_path="$WS/.venv/bin:$T/world:$T/open/bin"
+if [ "$(id -u)" = 0 ]; then
+	plant "$T/theirs"
+	chown -R 65534:65534 "$T/theirs"
+	bad_path="$bad_path:$T/theirs"
+fi
+for args in "doctor --json" "run --dry-run --force"; do
+	# shellcheck disable=SC2086 # the command and its options
+	(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$bad_path:$(bin_for linux)" XDG_CONFIG_HOME="$T/xdg" \
+		CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" \
+		"$LAUNCHER" $args >"$T/out" 2>"$T/err")
+	check "PATH entries others or the agent can write: nothing planted there ran (${args%% *})" \
+		test -z "$(compgen -G "$T/ran-*" || true)"
+done
+(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$bad_path:$(bin_for linux)" XDG_CONFIG_HOME="$T/xdg" \
+	CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" \
+	"$LAUNCHER" doctor --json >"$T/out" 2>"$T/err")
+OUT=$(cat "$T/out")
+skipped=$(python3 -c 'import json,sys
+for s in json.load(sys.stdin)["path"]["skipped"]: print(s["entry"] + " | " + s["reason"])' <<<"$OUT")
+expect_match "doctor --json: the workspace's .venv/bin skipped" "$skipped" "^$WS/.venv/bin \| inside the workspace"
+expect_match "doctor --json: a world-writable entry skipped" "$skipped" "^$T/world \| .* is writable by others\$"
+expect_match "doctor --json: an entry under a writable directory skipped" "$skipped" \
+	"^$T/open/bin \| $T/open is writable by others and not sticky"
+if [ "$(id -u)" = 0 ]; then
+	expect_match "doctor --json: another user's entry skipped" "$skipped" "^$T/theirs \| .*owned by uid 65534"
+fi
+expect_eq "doctor --json: the fakes' entry is kept" "$(grep -c "bin-linux" <<<"$skipped")" 0
+(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$bad_path:$(bin_for linux)" XDG_CONFIG_HOME="$T/xdg" \
+	CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" \
+	"$LAUNCHER" doctor >"$T/out" 2>"$T/err")
+expect_match "doctor: says which PATH entries it skipped" "$(cat "$T/out")" \
+	"\\[WARN\\] PATH entry '$WS/.venv/bin' skipped: inside the workspace"
+# A trusted entry whose docker is a link into the workspace: refused, not run.
+mkdir -p "$T/trusted"
+ln -sf "$WS/.venv/bin/docker" "$T/trusted/docker"
+(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$T/trusted:$(bin_for linux)" XDG_CONFIG_HOME="$T/xdg" \
+	CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" \
+	"$LAUNCHER" doctor --json >"$T/out" 2>"$T/err")
+OUT=$(cat "$T/out")
+check "a program linked into the workspace never ran" test -z "$(compgen -G "$T/ran-*" || true)"
+expect_match "a program linked into the workspace: refused, and why" "$(json_field docker.reason)" \
+	"docker: refused: $T/trusted/docker resolves to $WS/.venv/bin/docker: inside the workspace"
+rm -rf "$WS/.venv" "$T/world" "$T/open" "$T/theirs" "$T/trusted" "$T"/ran-*
 
 # A hanging CLI: the deadline holds and kills it; the verdict is "none".
 start=$(date +%s%N)
@@ -183,7 +309,7 @@ expect_eq "sysbox dry run: status" "$RC" 0
 CREATE=$(sed -n 1p <<<"$OUT")
 JOIN=$(sed -n 2p <<<"$OUT")
 expect_match "sysbox dry run: runtime, labels, limits, volume, workspace, sandbox mode" "$CREATE" \
-	"^docker --context default run -d --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --security-opt no-new-privileges --memory 6252658688 --memory-swap 6252658688 --cpus 3.00 --pids-limit 4096 --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace --entrypoint /usr/sbin/containai-init containai:latest --sandbox\$"
+	"^docker --context default run -d --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --security-opt no-new-privileges --cgroupns=private --memory 6252658688 --memory-swap 6252658688 --cpus 3.00 --pids-limit 4096 --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e CONTAINAI_WORKSPACE=$(stat -c '%Hd:%Ld:%i' "$WS"):$WS --entrypoint /usr/sbin/containai-init containai:latest --sandbox\$"
 expect_match "sysbox dry run: the command joins through containai-init" "$JOIN" \
 	"^docker --context default exec -i -u 0:0 -w /home/agent/workspace -e 'GREETING=it'\\\\''s here' containai-my-project-[0-9a-f]{8} /usr/sbin/containai-init --join --wait 120 -- sh -c 'echo \"\\\$HOME\"'\$"
 expect_eq "sysbox dry run: two commands" "$(printf '%s\n' "$OUT" | wc -l)" 2
@@ -206,7 +332,7 @@ expect_match "sbx mode: no --publish" "$ERR" 'not available in sbx mode'
 
 cai desktop-eci -- run --dry-run -- --continue
 expect_match "eci dry run: docker sandbox run with template" "$OUT" \
-	"^docker --context default sandbox run --name containai-my-project-[0-9a-f]{8} --template containai:latest --pull-template=never claude $WS -- --continue\$"
+	"^docker --context default sandbox run --name containai-my-project-[0-9a-f]{8} --template containai:latest --pull-template=never --env CONTAINAI_WORKSPACE=$WS claude $WS -- --continue\$"
 cai desktop-minimal -- run --dry-run
 expect_match "eci plugin without --template: refused" "$ERR" 'has no --template'
 cai sbx-ok -- run --dry-run -- --resume
@@ -243,12 +369,19 @@ cai linux CAI_FAKE_EXISTING=ours-running -- run --dry-run --force
 expect_match "forced re-entry of a runc container" "$OUT" ' exec '
 # Labels can be set by anyone who can create containers: a container that
 # carries ours but is shaped otherwise is never entered.
-for ex in not-sandbox no-limits privileged hostpid unconfined home-bind socket bind-volume; do
+for ex in not-sandbox no-limits privileged hostpid unconfined home-bind socket shell pid-container \
+	unmasked replaced bind-volume; do
 	cai sysbox CAI_FAKE_EXISTING=ours-$ex -- run --dry-run
 	expect_eq "re-entry of our labels on a $ex container: refused" "$RC" 3
 	expect_no_match "re-entry of our labels on a $ex container: no exec" "$OUT" ' exec '
 done
 expect_match "re-entry refusal says what is wrong" "$ERR" "mounts volume '/var/lib/docker/volumes/homevol/_data' at /mnt/home"
+# The directory at the workspace's path is no longer the one the sandbox
+# was made for (deleted and cloned again, or swapped): containai-init
+# would refuse it, the launcher says so first.
+cai sysbox CAI_FAKE_EXISTING=ours-replaced -- run --dry-run
+expect_match "re-entry refusal: another directory at the workspace's path" "$ERR" \
+	"made for another directory at $WS \\(CONTAINAI_WORKSPACE=0:0:1:$WS"
 cai sysbox CAI_FAKE_EXISTING=ours-home-bind -- run --dry-run
 expect_match "re-entry refusal: a workspace bound from elsewhere" "$ERR" "mounts bind '$HOMEDIR' at /home/agent/workspace"
 cai sysbox CAI_FAKE_EXISTING=ours-not-sandbox -- run --dry-run
@@ -264,6 +397,14 @@ expect_match "stop in eci mode: docker sandbox stop NAME" "$(cat "$LOG")" \
 cai sysbox CAI_FAKE_EXISTING=foreign -- stop
 expect_match "stop: refuses a foreign container" "$ERR" 'not a container containai created'
 
+# The workspace swapped after the check (here: while docker inspects the
+# name, the last call before the sandbox starts): refused, nothing started.
+cai linux CAI_FAKE_SWAP_WS=1 -- run --force -- true
+expect_eq "workspace swapped after the check: refused" "$RC" 3
+expect_match "workspace swapped after the check: says so" "$ERR" "workspace $WS was moved or replaced after it was checked"
+expect_no_match "workspace swapped after the check: no sandbox started" "$(sandbox_calls)" ' run -d '
+[ -d "$WS.moved" ] && rm -rf "$WS" && mv "$WS.moved" "$WS"
+
 # Names: repository and branch in a git work tree, from any subdirectory.
 REPO=$T/work/Repo_X
 mkdir -p "$REPO/sub"
@@ -271,8 +412,30 @@ git -C "$REPO" init -q -b 'feature/Cool_Thing' 2>/dev/null || {
 	git -C "$REPO" init -q && git -C "$REPO" checkout -q -b 'feature/Cool_Thing'
 }
 cai sysbox -- run --dry-run --workspace "$REPO/sub"
-expect_match "git work tree: name from repository and branch" "$OUT" ' run -d --name containai-repo-x-feature-cool-thing '
+expect_match "git work tree: name from repository and branch" "$OUT" ' run -d --name containai-repo-x-feature-cool-thing-[0-9a-f]{8} '
 expect_match "git work tree: the given directory is mounted" "$OUT" "source=$REPO/sub,target="
+# Two repositories called app, both on main: two sandboxes in every mode,
+# and stop from one never stops the other's.
+for r in one two; do
+	mkdir -p "$T/$r/app"
+	git -C "$T/$r/app" init -q -b main 2>/dev/null || { git -C "$T/$r/app" init -q && git -C "$T/$r/app" checkout -q -b main; }
+done
+for sc in sbx-ok desktop-eci sysbox; do
+	cai "$sc" -- run --dry-run --workspace "$T/one/app"
+	n1=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+	cai "$sc" -- run --dry-run --workspace "$T/two/app"
+	n2=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+	check "$sc: two repositories called app on main get two names ($n1, $n2)" \
+		test -n "$n1" -a -n "$n2" -a "$n1" != "$n2"
+done
+cai sbx-ok -- stop --workspace "$T/two/app"
+expect_match "stop from one app stops its own sandbox" "$(cat "$LOG")" "sbx stop containai-app-main-[0-9a-f]{8}\$"
+expect_no_match "stop from one app never names the other's" "$(cat "$LOG")" "sbx stop $n1\$"
+cai sbx-ok -- run --dry-run --workspace "$T/one/app" --name work
+w1=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+cai sbx-ok -- run --dry-run --workspace "$T/two/app" --name work
+w2=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+check "--name work from two workspaces: two sandboxes ($w1, $w2)" test "${w1%-*}" = work -a "$w1" != "$w2"
 
 # Workspaces that would expose credentials are never mounted.
 for bad in / "$HOMEDIR" "$HOMEDIR/.ssh"; do
@@ -289,6 +452,26 @@ for bad in "$T/work/home-link" "$T/work/aws-link"; do
 	cai sysbox -- run --dry-run --workspace "$bad"
 	expect_eq "workspace symlink ${bad##*/} refused" "$RC" 1
 done
+# The host's own state, the config in use and the pinned engine's socket
+# are never in a workspace, nor a workspace in them.
+for bad in /etc /var/lib /run /home; do
+	[ -d "$bad" ] || continue
+	cai sysbox -- run --dry-run --workspace "$bad"
+	expect_eq "workspace $bad refused" "$RC" 1
+done
+cai sysbox XDG_CONFIG_HOME="$WS/.config" -- run --dry-run
+expect_eq "workspace holding the config in use (XDG_CONFIG_HOME): refused" "$RC" 1
+expect_match "workspace holding the config in use: says which" "$ERR" "would expose $WS/.config/containai"
+cai sysbox DOCKER_HOST="unix://$WS/docker.sock" -- run --dry-run
+expect_eq "workspace holding the engine's socket (DOCKER_HOST): refused" "$RC" 1
+cai sysbox CAI_FAKE_ENDPOINT="unix://$WS/run/docker.sock" -- run --dry-run
+expect_eq "workspace holding the engine's socket (the context's endpoint): refused" "$RC" 1
+expect_match "workspace holding the engine's socket: says which" "$ERR" "would expose $WS/run/docker.sock"
+cai sysbox DOCKER_CONFIG="$WS/.docker" -- run --dry-run
+expect_eq "workspace holding the docker CLI's config (DOCKER_CONFIG): refused" "$RC" 1
+cai sysbox CAI_FAKE_ENDPOINT="unix://$T/elsewhere/docker.sock" -- run --dry-run
+expect_eq "an engine socket elsewhere: accepted" "$RC" 0
+
 # Hostile directory names: one word each, never an option, never a second
 # mount option; '"' and ',' (CSV in --mount) are refused.
 HOSTILE="$T/work/--privileged \$(id) ;x=y 'q'"
@@ -341,6 +524,12 @@ cai desktop-eci -- run --dry-run --allow-host-docker-socket --i-understand-this-
 expect_match "eci with the socket: a sandbox name of its own" "$OUT" " --name $plain-host-socket "
 cai desktop-eci -- run --dry-run --allow-host-credentials --i-understand-this-exposes-host-credentials
 expect_match "eci with credentials: a sandbox name of its own" "$OUT" " --name $plain-host-credentials "
+# --name as well: `--name work` with the socket and a later plain
+# `--name work` are two sandboxes.
+cai desktop-eci -- run --dry-run --name work
+wplain=$(sed -n 's/.* --name \([^ ]*\) .*/\1/p' <<<"$OUT")
+cai desktop-eci -- run --dry-run --name work --allow-host-docker-socket --i-understand-this-grants-root-access
+expect_match "eci --name with the socket: a sandbox name of its own" "$OUT" " --name $wplain-host-socket "
 cai desktop-noname -- run --dry-run --allow-host-docker-socket --i-understand-this-grants-root-access
 expect_eq "eci plugin without --name: the socket is refused" "$RC" 3
 expect_match "eci plugin without --name: says why" "$ERR" 'has no --name'
@@ -380,6 +569,23 @@ cai linux -- run --force --dry-run
 expect_eq "config: require_isolation from file" "$RC" 1
 cai linux CONTAINAI_REQUIRE_ISOLATION=0 -- run --force --dry-run
 expect_eq "config: strict mode from file survives CONTAINAI_REQUIRE_ISOLATION=0" "$RC" 1
+# HOME unset or relative: strict mode in the config of the passwd entry's
+# home still holds (the test's own passwd file, bound over /etc/passwd in
+# a mount namespace of its own, gives the user a home in the scratch dir).
+PWHOME=$T/pwhome
+mkdir -p "$PWHOME/.config/containai"
+printf '[default]\nrequire_isolation = true\n' >"$PWHOME/.config/containai/config.ini"
+awk -F: -v OFS=: -v u="$(id -u)" -v h="$PWHOME" '$3 == u { $6 = h } { print }' /etc/passwd >"$T/passwd"
+for home in unset HOME=relative; do
+	vars=()
+	[ "$home" = unset ] || vars=("$home")
+	# shellcheck disable=SC2016 # for the inner shell
+	(cd "$WS" && unshare -m sh -c 'mount --bind "$0" /etc/passwd && exec "$@"' "$T/passwd" \
+		env -i "${vars[@]}" PATH="$(bin_for linux)" CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" \
+		CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" "$LAUNCHER" run --force --dry-run >"$T/out" 2>"$T/err")
+	expect_eq "config: strict mode from the passwd home's config with HOME ${home#HOME=}" "$?" 1
+	expect_match "config: HOME ${home#HOME=}: says why" "$(cat "$T/err")" 'makes --force ineffective'
+done
 printf '[default]\nimage = -evil\n' >"$cfg"
 cai linux -- doctor
 expect_match "config: option-like value refused" "$ERR" "config.ini:2: image: '-evil' starts with '-'"

@@ -148,3 +148,35 @@ TEST(workspace_unusable_candidate_skipped)
 	CHECK_STR(e->mount_point, "/Volumes/ext/proj");
 	mountinfo_free(&t);
 }
+
+/* What the launcher says about the workspace it checked: its device and
+ * inode with its host path, or the path alone; nothing else is accepted. */
+TEST(workspace_expect_forms)
+{
+	struct workspace_expect e;
+	struct cai_err err;
+
+	CHECK_INT(workspace_expect_parse(NULL, &e, &err), 0);
+	CHECK(!e.has_id && !e.path[0]);
+	CHECK_INT(workspace_expect_parse("", &e, &err), 0);
+	CHECK(!e.has_id && !e.path[0]);
+	CHECK_INT(workspace_expect_parse("8:1:1234567:/home/u/src/p", &e, &err), 0);
+	CHECK(e.has_id);
+	CHECK_INT(e.major, 8);
+	CHECK_INT(e.minor, 1);
+	CHECK_INT(e.ino, 1234567);
+	CHECK_STR(e.path, "/home/u/src/p");
+	CHECK_INT(workspace_expect_parse("0:50:18446744073709551615:/w", &e, &err), 0);
+	CHECK(e.ino == UINT64_MAX);
+	CHECK_INT(workspace_expect_parse("/Users/dev/proj", &e, &err), 0);
+	CHECK(!e.has_id);
+	CHECK_STR(e.path, "/Users/dev/proj");
+	static const char *const bad[] = {
+		"relative", "8:1:12", "8:1:12:", "8:1:12:rel", "-8:1:12:/w", "8:+1:12:/w", "8: 1:12:/w",
+		"4294967296:0:1:/w", "0:0:18446744073709551616:/w", "0x8:1:12:/w", "8:1:12/w",
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		if (workspace_expect_parse(bad[i], &e, &err) == 0)
+			unit_fail(__FILE__, __LINE__, "'%s' accepted", bad[i]);
+	CHECK_CONTAINS(err.msg, "MAJOR:MINOR:INODE:/PATH");
+}

@@ -43,33 +43,100 @@ TEST(desktop_version_from_platform_name)
 	CHECK_INT(detect_desktop_version("", v, sizeof(v)), -1);
 }
 
+struct map_case {
+	const char *map;
+	enum tri want;
+};
+
+/* Each map's verdict on a host whose only accounts at or above
+ * DETECT_SUBID_MIN are `high` (NULL: none). */
+static void check_maps(const struct map_case *c, size_t n, const struct detect_host_ids *high)
+{
+	char why[160];
+
+	for (size_t i = 0; i < n; i++)
+		if (detect_uid_map_remapped(c[i].map, high, why, sizeof(why)) != c[i].want)
+			unit_fail(__FILE__, __LINE__, "'%s': not %d (%s)", c[i].map, c[i].want, why);
+}
+
+#define CHECK_MAPS(cases, high) check_maps(cases, sizeof(cases) / sizeof(cases[0]), high)
+
 TEST(uid_map_classification)
 {
-	CHECK_INT(detect_uid_map_remapped("         0     100000      65536\n"), TRI_YES);
-	CHECK_INT(detect_uid_map_remapped("         0          0 4294967295\n"), TRI_NO);
-	/* A second range that reaches host root is not isolation. */
-	CHECK_INT(detect_uid_map_remapped("0 100000 65536\n65536 0 1\n"), TRI_NO);
-	CHECK_INT(detect_uid_map_remapped("1000 100000 1\n"), TRI_UNKNOWN);
-	CHECK_INT(detect_uid_map_remapped(""), TRI_UNKNOWN);
-	CHECK_INT(detect_uid_map_remapped("garbage\n"), TRI_UNKNOWN);
-	CHECK_INT(detect_uid_map_remapped("0 100000\n"), TRI_UNKNOWN);
-	CHECK_INT(detect_uid_map_remapped("0 100000 65536 extra\n"), TRI_UNKNOWN);
-	CHECK_INT(detect_uid_map_remapped("0 100000 0\n"), TRI_UNKNOWN);
+	static const struct map_case cases[] = {
+		{ "         0     100000      65536\n", TRI_YES },
+		{ "         0          0 4294967295\n", TRI_NO },
+		/* A second range that reaches host root is not isolation. */
+		{ "0 100000 65536\n65536 0 1\n", TRI_NO },
+		{ "1000 100000 1\n", TRI_UNKNOWN },
+		{ "", TRI_UNKNOWN },
+		{ "garbage\n", TRI_UNKNOWN },
+		{ "0 100000\n", TRI_UNKNOWN },
+		{ "0 100000 65536 extra\n", TRI_UNKNOWN },
+		{ "0 100000 0\n", TRI_UNKNOWN },
+	};
+
+	CHECK_MAPS(cases, NULL);
+}
+
+/* Root must map into subordinate ids no host account uses: not onto the
+ * user who started the engine, not over every non-root host uid, not into
+ * the host's classic uid space, not over an account above it. */
+TEST(uid_map_root_maps_into_subordinate_ids_only)
+{
+	static const struct map_case no_accounts[] = {
+		{ "0 1000 1\n", TRI_NO },
+		{ "0 1 4294967295\n", TRI_NO },
+		{ "0 65535 2\n", TRI_NO },
+		{ "0 65536 65536\n", TRI_YES },
+		/* Every range counts, not only root's. */
+		{ "0 100000 1000\n1000 1000 1\n", TRI_NO },
+		{ "0 65536 4294901760\n", TRI_YES },
+	};
+	static const struct map_case two_accounts[] = {
+		{ "0 100000 65536\n", TRI_YES },
+		{ "0 165536 65536\n", TRI_NO },
+		{ "0 65536 4294901760\n", TRI_NO },
+	};
+	uid_t accounts[] = { 70000, 200000 };
+	struct detect_host_ids high = { .uid = accounts, .n = 2, .cap = 2 };
+	char why[160];
+
+	CHECK_MAPS(no_accounts, NULL);
+	CHECK_MAPS(two_accounts, &high);
+	CHECK_INT(detect_uid_map_remapped("0 1 4294967295\n", NULL, why, sizeof(why)), TRI_NO);
+	CHECK_CONTAINS(why, "starts at host uid 1, below 65536");
+	CHECK_INT(detect_uid_map_remapped("0 165536 65536\n", &high, why, sizeof(why)), TRI_NO);
+	CHECK_CONTAINS(why, "covers host uid 200000, a host account");
 }
 
 /* A lying probe's numbers: a "yes" must come from a map a kernel could
  * print, not from how strtoull reads signs and overflow. */
 TEST(uid_map_refuses_what_no_kernel_prints)
 {
-	CHECK_INT(detect_uid_map_remapped("0 -1 1\n"), TRI_UNKNOWN);
-	CHECK_INT(detect_uid_map_remapped("0 +100000 65536\n"), TRI_UNKNOWN);
-	CHECK_INT(detect_uid_map_remapped("0 4294967296 65536\n"), TRI_UNKNOWN);
-	CHECK_INT(detect_uid_map_remapped("0 18446744073709551616 1\n"), TRI_UNKNOWN);
-	/* 100000 + 4294967295 wraps through host uid 0. */
-	CHECK_INT(detect_uid_map_remapped("0 100000 4294967295\n"), TRI_UNKNOWN);
-	CHECK_INT(detect_uid_map_remapped("0 100000 65536\n4294967295 200000 2\n"), TRI_UNKNOWN);
-	CHECK_INT(detect_uid_map_remapped("0 0x186a0 65536\n"), TRI_UNKNOWN);
-	CHECK_INT(detect_uid_map_remapped("0 1 4294967295\n"), TRI_YES);
+	static const struct map_case cases[] = {
+		{ "0 -1 1\n", TRI_UNKNOWN },
+		{ "0 +100000 65536\n", TRI_UNKNOWN },
+		{ "0 4294967296 65536\n", TRI_UNKNOWN },
+		{ "0 18446744073709551616 1\n", TRI_UNKNOWN },
+		/* 100000 + 4294967295 wraps through host uid 0. */
+		{ "0 100000 4294967295\n", TRI_UNKNOWN },
+		{ "0 100000 65536\n4294967295 200000 2\n", TRI_UNKNOWN },
+		{ "0 0x186a0 65536\n", TRI_UNKNOWN },
+	};
+
+	CHECK_MAPS(cases, NULL);
+}
+
+/* What this host's passwd database holds above the classic uid space. */
+TEST(uid_map_host_accounts_are_read)
+{
+	_cleanup_host_ids_ struct detect_host_ids ids = { 0 };
+	struct cai_err err;
+
+	CHECK_INT(detect_host_ids_load(&ids, &err), 0);
+	for (size_t i = 0; i < ids.n; i++)
+		CHECK(ids.uid[i] >= DETECT_SUBID_MIN);
 }
 
 TEST(platform_classification)

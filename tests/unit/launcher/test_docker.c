@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdio.h>
 #include <string.h>
 
 #include "answer.h"
@@ -104,4 +105,20 @@ TEST(docker_argv_pins_the_engine)
 	CHECK_INT(a.n, 3);
 	CHECK_STR(a.v[1], "-H");
 	CHECK_STR(a.v[2], "tcp://127.0.0.1:1");
+}
+
+/* The engine's socket, for the workspace gate: only a unix:// endpoint
+ * with an absolute path names one. */
+TEST(docker_socket_path_of_the_endpoint)
+{
+	struct docker d = { 0 };
+
+	snprintf(d.endpoint, sizeof(d.endpoint), "unix:///run/user/1000/docker.sock");
+	CHECK_STR(docker_socket_path(&d), "/run/user/1000/docker.sock");
+	snprintf(d.endpoint, sizeof(d.endpoint), "tcp://127.0.0.1:2375");
+	CHECK(docker_socket_path(&d) == NULL);
+	snprintf(d.endpoint, sizeof(d.endpoint), "unix://relative.sock");
+	CHECK(docker_socket_path(&d) == NULL);
+	d.endpoint[0] = '\0';
+	CHECK(docker_socket_path(&d) == NULL);
 }

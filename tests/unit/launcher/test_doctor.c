@@ -108,3 +108,81 @@ TEST(doctor_reports_the_egress_setup)
 	CHECK_CONTAINS(buf, "[INFO] egress: in sbx mode the sandbox tool's own proxy filters egress");
 	free(buf);
 }
+
+/* Is every string in v (recursively) free of C0 and C1 controls? */
+static int json_text_clean(const json_t *v)
+{
+	const char *key;
+	json_t *item;
+	size_t i;
+
+	if (json_is_string(v)) {
+		for (const unsigned char *p = (const unsigned char *)json_string_value(v); *p; p++)
+			if (*p < 0x20 || *p == 0x7f || (p[0] == 0xc2 && p[1] >= 0x80 && p[1] < 0xa0))
+				return 0;
+		return 1;
+	}
+	json_object_foreach((json_t *)v, key, item)
+		if (!json_text_clean(item))
+			return 0;
+	json_array_foreach(v, i, item)
+		if (!json_text_clean(item))
+			return 0;
+	return 1;
+}
+
+/* Bytes that are not UTF-8, C1 controls (raw and encoded), a name cut in
+ * the middle of a character: the JSON report is still one valid document
+ * and none of it reaches the reader as a control. */
+TEST(doctor_json_is_valid_whatever_the_engine_says)
+{
+	memset(&s, 0, sizeof(s));
+	settings_defaults(&s.cfg);
+	s.det.docker_cli = 1;
+	s.det.docker_daemon = TRI_YES;
+	snprintf(s.det.server_version, sizeof(s.det.server_version), "20.10\xc2\x9b" "31m\x9b\xff\xfe");
+	/* A long name cut by the buffer inside a three-byte character. */
+	memset(s.det.server_platform, 0, sizeof(s.det.server_platform));
+	for (size_t i = 0; i + 3 < sizeof(s.det.server_platform); i += 3)
+		memcpy(s.det.server_platform + i, "\xe2\x82\xac", 3);
+	s.det.server_platform[sizeof(s.det.server_platform) - 2] = '\xe2';
+	snprintf(s.det.sysbox_reason, sizeof(s.det.sysbox_reason), "\x1b]52;c;x\x07\xed\xa0\x80\xc0\xaf");
+	snprintf(s.docker.target, sizeof(s.docker.target), "tcp://\xff\x9b[2J:2375");
+	s.det.mode = MODE_NONE;
+	/* The host's registry files are read too. */
+	memset(&eg, 0, sizeof(eg));
+	argv_push(&eg.reg.notes, "apt /etc/apt/sources.list:1: \x1b[2J\xc2\x9b\xff");
+	char *buf = report(doctor_print_json);
+	json_error_t jerr;
+	json_auto_t *root = json_loads(buf, JSON_REJECT_DUPLICATES, &jerr);
+	CHECK(root);
+	CHECK(json_text_clean(root));
+	CHECK_INT(json_array_size(json_object_get(json_object_get(root, "egress"), "registry_notes")), 1);
+	CHECK(!strstr(buf, "\\u009b") && !strchr(buf, '\x9b') && !strchr(buf, '\x1b'));
+	free(buf);
+	buf = report(doctor_print_text);
+	CHECK(!strchr(buf, '\x9b') && !strchr(buf, '\x1b') && !strstr(buf, "\xc2\x9b"));
+	free(buf);
+	doctor_egress_release(&eg);
+	memset(&eg, 0, sizeof(eg));
+}
+
+/* A missing probe image is not fixed by "fix this": the remedy says how. */
+TEST(doctor_missing_probe_image_says_how)
+{
+	memset(&s, 0, sizeof(s));
+	settings_defaults(&s.cfg);
+	s.det.docker_cli = 1;
+	s.det.docker_daemon = TRI_YES;
+	s.det.sysbox_runtime = 1;
+	s.det.sysbox_remap = TRI_UNKNOWN;
+	s.det.probe_image_missing = 1;
+	snprintf(s.det.sysbox_reason, sizeof(s.det.sysbox_reason),
+		 "probe image containai:latest is not present (it is never pulled)");
+	CHECK_CONTAINS(doctor_recommended_action(&s.det), "`make image`");
+	CHECK_CONTAINS(doctor_recommended_action(&s.det), "probe_image");
+	char *buf = report(doctor_print_text);
+	CHECK_CONTAINS(buf, "not present (it is never pulled) - remedy: build the probe image (`make image`");
+	CHECK_CONTAINS(buf, "CONTAINAI_PROBE_IMAGE");
+	free(buf);
+}

@@ -38,6 +38,7 @@ static struct plan_input setup(enum iso_mode mode)
 	settings_defaults(&s.cfg);
 	s.cfg.resources = (struct resources){ .memory = 4ULL << 30, .nano_cpus = 1500000000, .pids = 4096 };
 	snprintf(s.workspace, sizeof(s.workspace), WS);
+	snprintf(s.workspace_id, sizeof(s.workspace_id), "8:1:1234567");
 	s.docker.cli = "docker";
 	snprintf(s.docker.flag, sizeof(s.docker.flag), "--context");
 	snprintf(s.docker.target, sizeof(s.docker.target), "default");
@@ -117,10 +118,11 @@ static void together(const struct batch *b, char *out)
 #define CREATE                                                                                  \
 	"docker --context default run -d --name n1 %s--pull=never --label containai.managed=true " \
 	"--label containai.workspace=" WS " --label containai.mode=%s "                          \
-	"--label containai.egress=off --security-opt no-new-privileges --memory 4294967296 --memory-swap 4294967296 "        \
-	"--cpus 1.50 --pids-limit 4096 %s"                                                      \
+	"--label containai.egress=off --security-opt no-new-privileges --cgroupns=private "     \
+	"--memory 4294967296 --memory-swap 4294967296 --cpus 1.50 --pids-limit 4096 %s"          \
 	"--mount type=volume,source=containai-data,target=/mnt/agent-data "                      \
 	"--mount type=bind,source=" WS ",target=/home/agent/workspace -w /home/agent/workspace " \
+	"-e CONTAINAI_WORKSPACE=8:1:1234567:" WS " "                                              \
 	"--entrypoint /usr/sbin/containai-init containai:latest --sandbox\n"
 #define JOIN(flag, target) \
 	"docker --context default exec " flag " -u 0:0 -w /home/agent/workspace " target \
@@ -144,6 +146,7 @@ TEST(plan_sysbox_creates_a_sandbox_and_what_reentry_expects_of_it)
 	CHECK_STR(w.data_volume, "containai-data");
 	CHECK_STR(w.workspace, WS);
 	/* With egress (the default) its proxy publishes the ports. */
+	CHECK_STR(w.workspace_id, "8:1:1234567");
 	CHECK(w.resources == &s.cfg.resources && w.publish && !w.publish->n);
 	CHECK_STR(w.egress, "balanced");
 	s.cfg.egress = EGRESS_OFF;
@@ -153,7 +156,8 @@ TEST(plan_sysbox_creates_a_sandbox_and_what_reentry_expects_of_it)
 	/* Entering or acting on it: the shape and the runtime only. */
 	plan_want(&s, "n1", 0, &w);
 	CHECK_STR(w.runtime, "sysbox-runc");
-	CHECK(!w.image && !w.data_volume && !w.resources && !w.publish && !w.egress);
+	CHECK(!w.image && !w.data_volume && !w.resources && !w.publish && !w.egress &&
+	      !w.workspace_id);
 }
 
 TEST(plan_unisolated_create_has_no_runtime_and_publishes_on_loopback)
@@ -287,28 +291,73 @@ TEST(plan_eci_uses_only_the_flags_the_plugin_lists)
 	o.allow_sock = o.allow_creds = 0;
 	o.detach = 1;
 	CHECK_REFUSED(plan_run, &in, "has no --detached");
+	/* With --env, containai-init learns which mount the workspace is. */
+	o.detach = 0;
+	o.ncommand = 0;
+	f->env = 1;
+	CHECK_PLAN(&in, "docker --context default sandbox run --name n1 --template containai:latest "
+			"--pull-template=never --env CONTAINAI_WORKSPACE=" WS " claude " WS "\n");
 }
 
 TEST(plan_sbx)
 {
 	struct plan_input in = setup(MODE_SBX);
-	const char *env[] = { "A=1" };
-	const char *ports[] = { "8080" };
 
 	o.command = words;
 	o.ncommand = 1;
 	CHECK_PLAN(&in, "sbx run --name n1 --template containai:latest claude " WS " -- sh\n");
+}
+
+/* What the sandbox tool cannot do is refused before anything runs, never
+ * left out: a --restart that restarts nothing, a --data-volume that is
+ * not the one used, limits and ports it keeps its own way. */
+TEST(plan_options_the_mode_lacks_are_refused)
+{
+	const char *env[] = { "A=1" };
+	const char *ports[] = { "8080" };
+	struct cai_err err;
+
+	setup(MODE_SBX);
+	CHECK_INT(plan_check_options(&s, &o, &err), 0);
 	o.env = (struct cli_list){ env, 1 };
-	CHECK_REFUSED(plan_run, &in, "--env is not available in sbx mode");
+	CHECK_INT(plan_check_options(&s, &o, &err), -1);
+	CHECK_CONTAINS(err.msg, "--env is not available in sbx mode");
 	o.env.n = 0;
 	o.detach = 1;
-	CHECK_REFUSED(plan_run, &in, "--detach is not available in sbx mode");
-	o.detach = 0;
+	CHECK_INT(plan_check_options(&s, &o, &err), -1);
+	CHECK_CONTAINS(err.msg, "--detach is not available in sbx mode");
+	for (enum iso_mode m = MODE_ECI; m <= MODE_SBX; m++) {
+		setup(m);
+		o.restart = 1;
+		CHECK_INT(plan_check_options(&s, &o, &err), -1);
+		CHECK_CONTAINS(err.msg, "--restart is not available");
+		o.restart = 0;
+		o.data_volume = "vol";
+		CHECK_INT(plan_check_options(&s, &o, &err), -1);
+		CHECK_CONTAINS(err.msg, "--data-volume is not available");
+		o.data_volume = NULL;
+		o.publish = (struct cli_list){ ports, 1 };
+		CHECK_INT(plan_check_options(&s, &o, &err), -1);
+		CHECK_CONTAINS(err.msg, "--publish is not available");
+		o.publish.n = 0;
+		o.memory = "1g";
+		CHECK_INT(plan_check_options(&s, &o, &err), -1);
+		CHECK_CONTAINS(err.msg, "--memory, --cpus and --pids-limit are not available");
+	}
+	/* The workspace's identity is the launcher's to give. */
+	setup(MODE_SYSBOX);
+	const char *ours[] = { "CONTAINAI_WORKSPACE=0:0:1:/etc" };
+	o.env = (struct cli_list){ ours, 1 };
+	CHECK_INT(plan_check_options(&s, &o, &err), -1);
+	CHECK_CONTAINS(err.msg, "is set by containai itself");
+	/* The docker modes do all of it. */
+	setup(MODE_SYSBOX);
+	o.restart = o.detach = 1;
+	o.data_volume = "vol";
+	o.env = (struct cli_list){ env, 1 };
 	o.publish = (struct cli_list){ ports, 1 };
-	CHECK_REFUSED(plan_run, &in, "--publish is not available in sbx mode");
-	o.publish.n = 0;
 	o.memory = "1g";
-	CHECK_REFUSED(plan_run, &in, "--memory, --cpus and --pids-limit are not available in sbx mode");
+	CHECK_INT(plan_check_options(&s, &o, &err), 0);
 }
 
 TEST(plan_stop)
@@ -384,10 +433,12 @@ TEST(plan_rm)
 #define EGRESS_CREATE                                                                           \
 	"docker --context default run -d --name n1 --pull=never --label containai.managed=true "  \
 	"--label containai.workspace=" WS " --label containai.mode=none --label containai.egress=balanced " \
-	"--security-opt no-new-privileges --memory 4294967296 --memory-swap 4294967296 "          \
+	"--security-opt no-new-privileges --cgroupns=private --memory 4294967296 "              \
+	"--memory-swap 4294967296 "                                                              \
 	"--cpus 1.50 --pids-limit 4096 --mount type=volume,source=containai-data,target=/mnt/agent-data " \
 	"--mount type=bind,source=" WS ",target=/home/agent/workspace -w /home/agent/workspace "   \
-	"--network n1-egress --dns 192.0.2.1 --entrypoint /usr/sbin/containai-init containai:latest --sandbox\n"
+	"--network n1-egress --dns 192.0.2.1 -e CONTAINAI_WORKSPACE=8:1:1234567:" WS " "       \
+	"--entrypoint /usr/sbin/containai-init containai:latest --sandbox\n"
 
 /* A new sandbox with egress: its network, then its proxy and the sandbox
  * together; the ports are the proxy's to publish. */

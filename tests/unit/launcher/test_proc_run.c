@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -84,23 +86,42 @@ TEST(proc_run_jobs_run_concurrently)
 	}
 }
 
-/* A trailing ':' or a "." in PATH means the current directory, usually the
- * workspace: only absolute entries stay. */
-TEST(proc_path_keeps_absolute_entries_only)
+/* A program pathtrust does not trust is not started, and the job says
+ * why: not just "permission denied". */
+TEST(proc_run_refused_program_says_why)
 {
+	char dir[] = "/tmp/cai-proc-XXXXXX", bin[64], prog[96], path[160];
+	char *const argv[] = { "cai-test-tool", NULL };
+	struct proc_job j = { .argv = argv, .timeout_ms = 5000 };
 	struct cai_err err;
-	const char *saved = getenv("PATH");
-	char *keep = saved ? strdup(saved) : NULL;
+	char why[256];
 
-	setenv("PATH", ":/usr/bin:.:bin::/bin:", 1);
-	CHECK_INT(proc_path_absolute_only(&err), 0);
-	CHECK_STR(getenv("PATH"), "/usr/bin:/bin");
-	setenv("PATH", "::.", 1);
-	CHECK_INT(proc_path_absolute_only(&err), 0);
-	CHECK(getenv("PATH") == NULL);
-	if (keep)
-		setenv("PATH", keep, 1);
-	free(keep);
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(bin, sizeof(bin), "%s/bin", dir);
+	CHECK_INT(mkdir(bin, 0755), 0);
+	snprintf(prog, sizeof(prog), "%s/cai-test-tool", bin);
+	FILE *f = fopen(prog, "w");
+	CHECK(f);
+	fputs("#!/bin/sh\necho ran\n", f);
+	fclose(f);
+	CHECK_INT(chmod(prog, 0777), 0);
+	snprintf(path, sizeof(path), "%s:/usr/bin:/bin", bin);
+	setenv("PATH", path, 1);
+	CHECK_INT(proc_run_all(&j, 1, &err), 0);
+	CHECK(!j.started);
+	proc_describe_failure(&j, why, sizeof(why));
+	CHECK_CONTAINS(why, "cai-test-tool: refused: ");
+	CHECK_CONTAINS(why, "is writable by others");
+	proc_job_release(&j);
+	/* The same file, no longer writable by others: it runs. */
+	CHECK_INT(chmod(prog, 0755), 0);
+	CHECK_INT(proc_run_all(&j, 1, &err), 0);
+	CHECK(proc_ok(&j));
+	CHECK_STR(j.out, "ran\n");
+	proc_job_release(&j);
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	setenv("PATH", "/usr/bin:/bin", 1);
+	CHECK_INT(system(path), 0);
 }
 
 /* Started now, waited for later: the job ran meanwhile, in the directory

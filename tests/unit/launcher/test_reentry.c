@@ -6,9 +6,12 @@
  * --publish 8080:3000` created on a docker 20.10 engine (workspace
  * /home/dev/src/project; egress balanced, the default: on its network
  * NAME-egress, its ports published by its proxy), inspect-egress-off.json
- * from the same with --egress off; every other inspect-*.json is one of
- * them with the one change its name says (inspect-variants.py makes
- * them) - so each refusal below is caused by that change alone. */
+ * from the same with --egress off, then given what run has asked for
+ * since: "CgroupnsMode": "private" (the engine's default there was the
+ * host's) and CONTAINAI_WORKSPACE (the workspace's device, inode and path)
+ * in its Env; every other inspect-*.json is one of them with the one
+ * change its name says (inspect-variants.py makes them) - so each refusal
+ * below is caused by that change alone. */
 #include <stdio.h>
 
 #include "answer.h"
@@ -26,15 +29,16 @@ static struct publish ports = { .b = { { "127.0.0.1", 8080, 3000 } }, .n = 1 };
 /* With egress the proxy publishes them: the sandbox, nothing. */
 static struct publish no_ports;
 
-/* What `run` with the recorded flags expects. */
+/* What `run` with the recorded flags, on the recorded workspace, expects. */
 static const struct reentry_want want = {
 	.name = NAME, .workspace = WS, .image = "containai:latest", .data_volume = "containai-data",
 	.resources = &limits_asked, .publish = &no_ports, .egress = "balanced",
-	.egress_network_id = NETWORK_ID,
+	.egress_network_id = NETWORK_ID, .workspace_id = "8:1:1234567",
 };
 static const struct reentry_want want_off = {
 	.name = NAME, .workspace = WS, .image = "containai:latest", .data_volume = "containai-data",
 	.resources = &limits_asked, .publish = &ports, .egress = "off",
+	.workspace_id = "8:1:1234567",
 };
 
 /* What shell, exec, logs, stop and rm expect: the shape alone. */
@@ -143,6 +147,27 @@ TEST(reentry_refuses_hostile_shapes)
 		{ "inspect-not-a-sandbox.json", "not started as a sandbox" },
 		{ "inspect-other-entrypoint.json", "not started as a sandbox" },
 		{ "inspect-no-limits.json", "no memory, CPU or process limit" },
+		/* As someone else, or before containai-init. */
+		{ "inspect-user-root.json", "runs as user '0', which run never sets" },
+		{ "inspect-docker-init.json", "docker's own init runs before containai-init" },
+		/* Another container's namespaces, the host's UTS and cgroups. */
+		{ "inspect-pid-container.json", "joins another container's namespace (PidMode=container:" },
+		{ "inspect-ipc-container.json", "joins another container's namespace (IpcMode=container:" },
+		{ "inspect-network-container.json",
+		  "joins another container's namespace (NetworkMode=container:" },
+		{ "inspect-host-uts.json", "(UTSMode=host)" },
+		{ "inspect-host-cgroupns.json", "cgroup namespace is 'host', not private" },
+		{ "inspect-cgroup-container.json", "joins another cgroup" },
+		/* More of the host than run hands over. */
+		{ "inspect-masked-paths-empty.json", "MaskedPaths or ReadonlyPaths lack" },
+		{ "inspect-readonly-paths-empty.json", "MaskedPaths or ReadonlyPaths lack" },
+		{ "inspect-device-requests.json", "it has DeviceRequests" },
+		{ "inspect-device-cgroup-rules.json", "it has DeviceCgroupRules" },
+		{ "inspect-sysctls.json", "it has Sysctls" },
+		{ "inspect-binds.json", "it has Binds" },
+		{ "inspect-volumes-from.json", "it has VolumesFrom" },
+		{ "inspect-links.json", "it has Links" },
+		{ "inspect-tmpfs.json", "it has Tmpfs" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -170,6 +195,12 @@ TEST(reentry_run_compares_what_it_would_create)
 		{ "inspect-all-interfaces.json", "published ports are not the ones asked for" },
 		{ "inspect-egress-open-label.json", "egress policy is open, not balanced" },
 		{ "inspect-egress-off.json", "egress policy is off, not balanced" },
+		/* containai-init would refuse to start it on the directory now at
+		 * the workspace's path. */
+		{ "inspect-workspace-replaced.json",
+		  "made for another directory at " WS " (CONTAINAI_WORKSPACE=8:1:7654321:" WS ", now "
+		  "8:1:1234567:" WS ")" },
+		{ "inspect-no-workspace-env.json", "without the identity of its workspace directory" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -257,4 +288,23 @@ TEST(reentry_refuses_every_other_network_shape)
 	CHECK_CONTAINS(r.why, "is not the one made for it");
 	CHECK_INT(judge("inspect-egress-other-network-id.json", &shape_only, &r), 0);
 	CHECK_INT(r.kind, REENTRY_OURS);
+}
+
+/* An engine that reports no MaskedPaths (before 19.03) has nothing to
+ * compare with; one that reports a list must keep its defaults in it. */
+TEST(reentry_masked_paths_only_where_the_engine_reports_them)
+{
+	struct cai_err err;
+	json_auto_t *inspect = answer_inspect("inspect-running.json", &err);
+	struct reentry r = { 0 };
+
+	CHECK(inspect);
+	json_t *hc = json_object_get(inspect, "HostConfig");
+	CHECK_INT(json_object_set_new(hc, "MaskedPaths", json_null()), 0);
+	CHECK_INT(json_object_del(hc, "ReadonlyPaths"), 0);
+	CHECK_INT(reentry_judge(inspect, &want, &r, &err), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+	CHECK_INT(json_object_set_new(hc, "MaskedPaths", json_pack("[s]", "/proc/kcore")), 0);
+	CHECK_INT(reentry_judge(inspect, &want, &r, &err), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
 }

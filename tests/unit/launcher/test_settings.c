@@ -1,5 +1,8 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdio.h>
 #include <stdlib.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "settings.h"
 #include "unit.h"
@@ -147,12 +150,50 @@ TEST(settings_path_follows_xdg)
 	struct cai_err err;
 
 	setenv("XDG_CONFIG_HOME", "/x/cfg", 1);
-	CHECK_INT(settings_default_path(p, sizeof(p), &err), 0);
+	CHECK_INT(settings_default_path(p, sizeof(p), "/pw", &err), 0);
 	CHECK_STR(p, "/x/cfg/containai/config.ini");
 	setenv("XDG_CONFIG_HOME", "relative", 1);
 	setenv("HOME", "/h", 1);
-	CHECK_INT(settings_default_path(p, sizeof(p), &err), 0);
+	CHECK_INT(settings_default_path(p, sizeof(p), "/pw", &err), 0);
 	CHECK_STR(p, "/h/.config/containai/config.ini");
+}
+
+/* HOME unset or relative: the config - and the strict mode it may turn
+ * on - is still found, in the passwd entry's home. */
+TEST(settings_path_falls_back_to_the_passwd_home)
+{
+	char p[512];
+	struct cai_err err;
+
+	unsetenv("XDG_CONFIG_HOME");
+	unsetenv("HOME");
+	CHECK_INT(settings_default_path(p, sizeof(p), "/pw", &err), 0);
+	CHECK_STR(p, "/pw/.config/containai/config.ini");
+	setenv("HOME", "rel", 1);
+	CHECK_INT(settings_default_path(p, sizeof(p), "/pw", &err), 0);
+	CHECK_STR(p, "/pw/.config/containai/config.ini");
+	CHECK_INT(settings_default_path(p, sizeof(p), NULL, &err), -1);
+	CHECK_INT(settings_default_path(p, sizeof(p), "rel", &err), -1);
+}
+
+/* A config that is there but cannot be read is an error, not "no config":
+ * the strict mode it may hold must not be lost. */
+TEST(settings_unreadable_config_is_an_error)
+{
+	char dir[] = "/tmp/cai-settings-XXXXXX", p[128];
+	struct settings c;
+	struct cai_err err;
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(p, sizeof(p), "%s/config.ini", dir);
+	CHECK_INT(mkdir(p, 0700), 0);
+	settings_defaults(&c);
+	CHECK_INT(settings_load_file(&c, p, 0, NULL, &err), -1);
+	CHECK_INT(rmdir(p), 0);
+	CHECK_INT(symlink("/etc/hostname", p), 0);
+	CHECK_INT(settings_load_file(&c, p, 0, NULL, &err), -1);
+	CHECK_INT(unlink(p), 0);
+	CHECK_INT(rmdir(dir), 0);
 }
 
 TEST(settings_missing_default_file_is_fine_explicit_is_not)

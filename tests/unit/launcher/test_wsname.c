@@ -35,8 +35,35 @@ TEST(wsname_git_repo_and_branch)
 	char out[WSNAME_MAX + 1];
 
 	wsname_derive("/src/ContainAI/sub", "/src/ContainAI", "feature/x", out);
-	CHECK_STR(out, "containai-containai-feature-x");
+	CHECK(!strncmp(out, "containai-containai-feature-x-", 30));
+	CHECK_INT(strlen(out), 30 + 8);
 	CHECK(docker_name_ok(out));
+}
+
+/* Two repositories called app on branch main, or one repository from two
+ * of its directories: different workspaces, different sandboxes - in
+ * every mode, also where the sandbox tool cannot tell them apart. */
+TEST(wsname_unique_per_workspace_path)
+{
+	char a[WSNAME_MAX + 1], b[WSNAME_MAX + 1], c[WSNAME_MAX + 1];
+	const char *br = "feature/a-very-long-branch-name-that-goes-on-and-on-and-on-one";
+
+	wsname_derive("/home/u/one/app", "/home/u/one/app", "main", a);
+	wsname_derive("/home/u/two/app", "/home/u/two/app", "main", b);
+	wsname_derive("/home/u/one/app/sub", "/home/u/one/app", "main", c);
+	CHECK(strcmp(a, b) && strcmp(a, c) && strcmp(b, c));
+	/* Cut to 63, still apart. */
+	wsname_derive("/home/u/one/app", "/home/u/one/app", br, a);
+	wsname_derive("/home/u/two/app", "/home/u/two/app", br, b);
+	CHECK_INT(strlen(a), WSNAME_MAX);
+	CHECK(strcmp(a, b));
+	/* A name given with --name too. */
+	wsname_given("work", "/home/u/one/app", a);
+	wsname_given("work", "/home/u/two/app", b);
+	CHECK(!strncmp(a, "work-", 5));
+	CHECK_INT(strlen(a), 5 + 8);
+	CHECK(strcmp(a, b));
+	CHECK(docker_name_ok(a));
 }
 
 TEST(wsname_plain_dir_has_short_hash)
@@ -105,7 +132,8 @@ TEST(wsname_empty_sanitized_parts)
 	wsname_derive("/x/!!!", NULL, NULL, out);
 	CHECK(docker_name_ok(out));
 	wsname_derive("/x", "/x/###", "***", out);
-	CHECK_STR(out, "containai-repo");
+	CHECK(!strncmp(out, "containai-repo-", 15));
+	CHECK(docker_name_ok(out));
 }
 
 TEST(wsname_check_rules)
@@ -145,8 +173,15 @@ TEST(wsname_choose_given_or_derived)
 	char dir[] = "/tmp/cai-wsname-XXXXXX", want[WSNAME_MAX + 1], out[WSNAME_MAX + 1];
 	struct cai_err err;
 
+	CHECK_INT(wsname_choose("my-box.1", "/nowhere", 0, 0, 5000, out, &err), 0);
+	wsname_given("my-box.1", "/nowhere", want);
+	CHECK_STR(out, want);
+	/* --name gets the opt-ins' variant as well: a later plain run with
+	 * the same --name never enters the sandbox holding the socket. */
 	CHECK_INT(wsname_choose("my-box.1", "/nowhere", 1, 1, 5000, out, &err), 0);
-	CHECK_STR(out, "my-box.1");
+	wsname_add_variant(want, wsname_optin_variant(1, 1));
+	CHECK_STR(out, want);
+	CHECK(!strncmp(out, "my-box.1-", 9));
 	CHECK_INT(wsname_choose("bad name", "/nowhere", 0, 0, 5000, out, &err), -1);
 	/* Outside a work tree: the directory and its hash. */
 	CHECK(mkdtemp(dir) != NULL);

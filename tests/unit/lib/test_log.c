@@ -50,3 +50,15 @@ TEST(log_utf8_text_kept)
 	logged("caf\xc3\xa9 \xc2\xa0 \xe2\x82\xac \xf0\x9f\x98\x80 \xe2\x82", out, sizeof(out));
 	CHECK_STR(out, "t: warn: caf\xc3\xa9 \xc2\xa0 \xe2\x82\xac \xf0\x9f\x98\x80 ??\n");
 }
+
+/* What a JSON writer refuses is not text either: overlong forms, UTF-16
+ * surrogates and code points past U+10FFFF become '?' byte by byte. */
+TEST(log_malformed_utf8_replaced)
+{
+	char out[256];
+
+	log_init("t");
+	logged("a\xe0\x80\xaf|\xed\xa0\x80|\xf4\x90\x80\x80|\xf0\x80\x80\xaf|\xc0\xaf|\xed\x9f\xbf", out,
+	       sizeof(out));
+	CHECK_STR(out, "t: warn: a???|???|????|????|??|\xed\x9f\xbf\n");
+}
