@@ -21,8 +21,8 @@
  *          CARGO_REGISTRIES_*_INDEX.
  * Each host comes with where it was found, for doctor and --dry-run.
  * A tool's default that nothing configures (pip's, cargo's, apt's on a
- * host without sources) is not known here: docs/egress.md says which
- * hosts to add with egress_allow.
+ * host without sources) is not known here: the user adds its hosts with
+ * egress_allow (docs/egress.md).
  * Refuses: (skips, with a note saying where) a URI that is not http or
  * https, a port other than 80 and 443 (the egress proxy refuses others),
  * an address instead of a name, a name egress_domain_check refuses.  A
