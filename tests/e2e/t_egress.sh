@@ -17,7 +17,7 @@ P=${CAI_EGRESS_E2E_PREFIX:-egress-e2e}
 TOOLS=$P-tools:latest
 PROXY_IMAGE=${CAI_EGRESS_IMAGE:-containai-egress:latest}
 SB=$P-sb
-OUT=$P-out
+ONET=$P-out
 T=$(scratch_dir)
 chmod 0755 "$T"
 WS=$T/workspace
@@ -27,8 +27,10 @@ export DOCKER_CONFIG=$T/docker-config
 mkdir -p "$DOCKER_CONFIG"
 
 remove_all() {
-	docker rm -f "$SB" "$SB-egress" "$P-http" "$P-tls" "$P-badtls" "$P-dns" >/dev/null 2>&1
-	docker network rm "$SB-egress" "$OUT" >/dev/null 2>&1
+	docker ps -aq --filter "name=^$SB-" | xargs -r docker rm -f >/dev/null 2>&1
+	docker rm -f "$P-http" "$P-tls" "$P-badtls" "$P-dns" >/dev/null 2>&1
+	docker network ls -q --filter "name=^$SB-" | xargs -r docker network rm >/dev/null 2>&1
+	docker network rm "$ONET" >/dev/null 2>&1
 	docker volume rm "$P-vol" >/dev/null 2>&1
 }
 cleanup() {
@@ -46,8 +48,15 @@ cai() {
 	OUT=$(cat "$T/out")
 	ERR=$(cat "$T/err")
 }
-# inside CMD...: a command in the sandbox.
-inside() { docker exec "$SB" "$@" 2>&1; }
+# inside CMD...: a command in the sandbox, as root, beside what runs there
+# (to search it); through CMD...: one joined the way `containai exec` joins
+# - as the agent, with the proxy's variables and the credentials'
+# endpoints.
+inside() { docker exec "$SBN" "$@" 2>&1; }
+through() {
+	(cd "$WS" && XDG_CONFIG_HOME=$T/xdg timeout 60 "$LAUNCHER" exec --force --name "$SB" -- "$@" \
+		</dev/null 2>/dev/null)
+}
 ip_of() { docker inspect -f "{{(index .NetworkSettings.Networks \"$2\").IPAddress}}" "$1"; }
 
 # ---- the world ------------------------------------------------------------
@@ -56,11 +65,17 @@ if ! build_egress_image "$PROXY_IMAGE"; then
 	fail "proxy image" "could not build $PROXY_IMAGE"
 	exit 1
 fi
+# A sandbox image with the tools the checks run: containai-init as PID 1
+# with the shipped policy, as in the sandbox image.
+cp "$CAI_BUILD/containai-init" "$T/containai-init"
+cp -r "$CAI_ROOT/policy" "$T/policy"
 cat >"$T/Dockerfile" <<'DF'
 FROM debian:bookworm-slim
 RUN apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
 	curl python3 dnsmasq-base openssl ca-certificates procps && rm -rf /var/lib/apt/lists/* \
- && useradd --uid 1000 --create-home agent
+ && useradd --uid 1000 --create-home agent && mkdir -p /mnt/agent-data
+COPY containai-init /usr/sbin/containai-init
+COPY policy/ /etc/containai/
 DF
 if ! docker build --pull=false -q -t "$TOOLS" "$T" >/dev/null; then
 	fail "tools image" "could not build $TOOLS"
@@ -80,25 +95,25 @@ openssl req -x509 -newkey rsa:2048 -nodes -keyout "$S/bad.key" -out "$S/bad.pem"
 	-subj /CN=badtls.test -addext subjectAltName=DNS:badtls.test 2>/dev/null
 chmod 0644 "$S"/*
 
-docker network create "$OUT" >/dev/null
-run_on_out() { docker run -d --name "$1" --network "$OUT" -v "$S:/srv:ro" "$TOOLS" "${@:2}" >/dev/null; }
+docker network create "$ONET" >/dev/null
+run_on_out() { docker run -d --name "$1" --network "$ONET" -v "$S:/srv:ro" "$TOOLS" "${@:2}" >/dev/null; }
 run_on_out "$P-http" python3 /srv/upstream.py 80
 run_on_out "$P-tls" python3 /srv/upstream.py 443 /srv/tls.pem /srv/tls.key
 run_on_out "$P-badtls" python3 /srv/upstream.py 443 /srv/bad.pem /srv/bad.key
-HTTP=$(ip_of "$P-http" "$OUT")
+HTTP=$(ip_of "$P-http" "$ONET")
 cat >"$S/dnsmasq.conf" <<EOF
 no-resolv
 no-hosts
 address=/allowed.test/$HTTP
 address=/denied.test/$HTTP
-address=/tls.test/$(ip_of "$P-tls" "$OUT")
-address=/badtls.test/$(ip_of "$P-badtls" "$OUT")
+address=/tls.test/$(ip_of "$P-tls" "$ONET")
+address=/badtls.test/$(ip_of "$P-badtls" "$ONET")
 address=/rebind.test/169.254.169.254
 EOF
 chmod 0644 "$S/dnsmasq.conf"
 run_on_out "$P-dns" dnsmasq -k -C /srv/dnsmasq.conf --user=root
-DNS=$(ip_of "$P-dns" "$OUT")
-SUBNET=$(docker network inspect -f '{{(index .IPAM.Config 0).Subnet}}' "$OUT")
+DNS=$(ip_of "$P-dns" "$ONET")
+SUBNET=$(docker network inspect -f '{{(index .IPAM.Config 0).Subnet}}' "$ONET")
 
 umask 077
 printf '%s\n' "$SECRET" >"$T/key"
@@ -106,7 +121,7 @@ umask 022
 cat >"$T/xdg/containai/config.ini" <<EOF
 [default]
 egress = locked
-egress_network = $OUT
+egress_network = $ONET
 egress_image = $PROXY_IMAGE
 egress_dns = $DNS
 egress_allow = allowed.test rebind.test
@@ -130,36 +145,39 @@ EOF
 # ---- start ---------------------------------------------------------------
 
 cai run --force --dry-run --image "$TOOLS" --name "$SB" --data-volume "$P-vol" -- sleep 600
-expect_match "dry run: an internal network" "$OUT" "network create --internal .* $SB-egress"
+# The name the launcher gives --name SB in this workspace: SB-HASH.
+SBN=$(sed -n 's/.* --label containai.egress-for=\([^ ]*\) .*/\1/p' <<<"$OUT" | head -n 1)
+expect_match "dry run: the sandbox's name carries the workspace's hash" "$SBN" "^$SB-[0-9a-f]{8}\$"
+expect_match "dry run: an internal network" "$OUT" "network create --internal .* $SBN-egress"
 expect_match "dry run: the sandbox on it alone, with a dead resolver" "$OUT" \
-	"run --name $SB .*--network $SB-egress --dns 192.0.2.1 "
+	"run -d --name $SBN .*--network $SBN-egress --dns 192.0.2.1 "
 expect_no_match "dry run: no key in the commands" "$OUT" "$SECRET"
-expect_eq "dry run: nothing created" "$(docker ps -aq --filter "name=^$SB")" ""
+expect_eq "dry run: nothing created" "$(docker ps -aq --filter "name=^$SB-")" ""
 
 cai run --force --detach --image "$TOOLS" --name "$SB" --data-volume "$P-vol" -- sleep 600
 expect_eq "run with egress starts" "$RC" 0
 [ "$RC" = 0 ] || { echo "$ERR"; exit 1; }
-PROXY=$(ip_of "$SB-egress" "$SB-egress")
-expect_eq "the network is internal" "$(docker network inspect -f '{{.Internal}}' "$SB-egress")" true
+PROXY=$(ip_of "$SBN-egress" "$SBN-egress")
+expect_eq "the network is internal" "$(docker network inspect -f '{{.Internal}}' "$SBN-egress")" true
 expect_eq "the sandbox's only network" \
-	"$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$SB")" "$SB-egress "
-expect_match "the sandbox gets the proxy variables" "$(inside env)" "HTTPS_PROXY=http://$PROXY:3128"
-expect_match "lower case too" "$(inside env)" "https_proxy=http://$PROXY:3128"
+	"$(docker inspect -f '{{range $k, $v := .NetworkSettings.Networks}}{{$k}} {{end}}' "$SBN")" "$SBN-egress "
+expect_match "the sandbox gets the proxy variables" "$(through env)" "HTTPS_PROXY=http://$PROXY:3128"
+expect_match "lower case too" "$(through env)" "https_proxy=http://$PROXY:3128"
 
 # ---- the policy ----------------------------------------------------------
 
-expect_match "an allowed host answers through the proxy" "$(inside curl -sS -m 10 http://allowed.test/hello)" \
+expect_match "an allowed host answers through the proxy" "$(through curl -sS -m 10 http://allowed.test/hello)" \
 	'^path=/hello'
-body=$(inside curl -sS -m 10 -w '\n%{http_code}' http://denied.test/)
+body=$(through curl -sS -m 10 -w '\n%{http_code}' http://denied.test/)
 expect_match "an unlisted host gets 403" "$body" '403$'
 expect_match "the 403 names its rule" "$body" 'refused by rule "domain"'
 expect_match "the 403 says how to allow it" "$body" 'containai run --egress-allow denied.test'
 expect_match "a name resolving to the metadata address is refused" \
-	"$(inside curl -sS -m 10 http://rebind.test/latest/meta-data/)" 'refused by rule "private"'
+	"$(through curl -sS -m 10 http://rebind.test/latest/meta-data/)" 'refused by rule "private"'
 expect_match "the metadata address itself is refused" \
-	"$(inside curl -sS -m 10 http://169.254.169.254/)" 'refused by rule'
+	"$(through curl -sS -m 10 http://169.254.169.254/)" 'refused by rule'
 expect_match "a port other than 80 and 443 is refused" \
-	"$(inside curl -sS -m 10 http://allowed.test:8080/)" 'refused by rule "port"'
+	"$(through curl -sS -m 10 http://allowed.test:8080/)" 'refused by rule "port"'
 connect22=$(inside python3 -c "
 import socket; s = socket.create_connection(('$PROXY', 3128), 10)
 s.sendall(b'CONNECT allowed.test:22 HTTP/1.1\r\nHost: allowed.test:22\r\n\r\n')
@@ -180,19 +198,19 @@ expect_match "DNS to a server outside carries nothing" "$dns" 'NO ANSWER'
 
 # ---- credentials ----------------------------------------------------------
 
-seen=$(inside sh -c 'curl -sS -m 10 -H "x-api-key: $TEST_API_KEY" "$TEST_BASE_URL/v1/messages"')
+seen=$(through sh -c 'curl -sS -m 10 -H "x-api-key: $TEST_API_KEY" "$TEST_BASE_URL/v1/messages"')
 expect_match "the credential endpoint reaches its upstream over TLS" "$seen" '^path=/v1/messages'
 expect_match "the upstream receives the injected header" "$seen" "x-api-key: $SECRET"
 expect_no_match "the placeholder does not reach the upstream" "$seen" 'placeholder'
 expect_match "an upstream whose certificate does not verify is not sent the key" \
-	"$(inside sh -c 'curl -sS -m 10 "$BAD_BASE_URL/x"')" 'ERR_SECURE_CONNECT_FAIL'
-expect_match "the sandbox sees a placeholder" "$(inside printenv TEST_API_KEY)" 'placeholder'
+	"$(through sh -c 'curl -sS -m 10 "$BAD_BASE_URL/x"')" 'ERR_SECURE_CONNECT_FAIL'
+expect_match "the sandbox sees a placeholder" "$(through printenv TEST_API_KEY)" 'placeholder'
 expect_no_match "the key is in no environment of the sandbox's processes" \
 	"$(inside sh -c 'cat /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null | tr "\0" "\n"')" "$SECRET"
 expect_no_match "the key is in no file of the sandbox" \
 	"$(inside sh -c "grep -rlsF '$SECRET' / --exclude-dir=proc --exclude-dir=sys 2>/dev/null | head -n 3")" '.'
-expect_no_match "the key is not in the sandbox's docker inspect" "$(docker inspect "$SB")" "$SECRET"
-expect_no_match "the key is not in the proxy's docker inspect" "$(docker inspect "$SB-egress")" "$SECRET"
+expect_no_match "the key is not in the sandbox's docker inspect" "$(docker inspect "$SBN")" "$SECRET"
+expect_no_match "the key is not in the proxy's docker inspect" "$(docker inspect "$SBN-egress")" "$SECRET"
 expect_no_match "the key is in no volume of the sandbox" \
 	"$(docker run --rm -v "$P-vol:/v:ro" "$TOOLS" grep -rlsF "$SECRET" /v)" '.'
 
@@ -208,33 +226,36 @@ expect_no_match "logs --egress: no key" "$OUT" "$SECRET"
 
 # ---- fail closed, and back ---------------------------------------------------
 
-docker kill "$SB-egress" >/dev/null
+docker kill "$SBN-egress" >/dev/null
 expect_match "with the proxy dead the sandbox has no network" \
-	"$(inside curl -sS -m 5 http://allowed.test/ || echo FAILED)" 'FAILED'
+	"$(inside curl -sS -m 5 -x "http://$PROXY:3128" http://allowed.test/ || echo FAILED)" 'FAILED'
 expect_match "with the proxy dead no direct connection either" \
 	"$(inside curl -sS -m 5 --noproxy '*' "http://$HTTP/" || echo FAILED)" 'FAILED'
 cai run --force --image "$TOOLS" --name "$SB" --data-volume "$P-vol" -- true
 expect_eq "run again brings the proxy back" "$RC" 0
 expect_match "and the sandbox reaches its allowed host again" \
-	"$(inside curl -sS -m 10 http://allowed.test/again)" '^path=/again'
+	"$(through curl -sS -m 10 http://allowed.test/again)" '^path=/again'
+docker kill "$SBN-egress" >/dev/null
+expect_match "exec starts a dead proxy again before it joins" \
+	"$(through curl -sS -m 10 http://allowed.test/exec)" '^path=/exec'
 
 cai run --force --egress off --image "$TOOLS" --name "$SB" --data-volume "$P-vol" -- true
-expect_match "egress off: an egress sandbox is not entered without it" "$ERR" 'egress off.*--restart'
+expect_match "egress off: an egress sandbox is not entered without it" "$ERR" 'egress policy is locked, not off.*--restart'
 
 cai stop --name "$SB"
 expect_eq "stop" "$RC" 0
-expect_eq "stop: the sandbox stopped" "$(docker inspect -f '{{.State.Running}}' "$SB")" false
-expect_eq "stop: the proxy stopped" "$(docker inspect -f '{{.State.Running}}' "$SB-egress")" false
+expect_eq "stop: the sandbox stopped" "$(docker inspect -f '{{.State.Running}}' "$SBN")" false
+expect_eq "stop: the proxy stopped" "$(docker inspect -f '{{.State.Running}}' "$SBN-egress")" false
 cai run --force --detach --image "$TOOLS" --name "$SB" --data-volume "$P-vol"
 expect_eq "a stopped sandbox starts again with its proxy" "$RC" 0
-expect_match "and reaches its allowed host" "$(inside curl -sS -m 10 http://allowed.test/later)" '^path=/later'
+expect_match "and reaches its allowed host" "$(through curl -sS -m 10 http://allowed.test/later)" '^path=/later'
 
-old=$(docker inspect -f '{{.Id}}' "$SB-egress")
+old=$(docker inspect -f '{{.Id}}' "$SBN-egress")
 cai run --force --detach --restart --egress open --image "$TOOLS" --name "$SB" --data-volume "$P-vol" -- sleep 600
 expect_eq "--restart recreates sandbox, proxy and network" "$RC" 0
 expect_eq "--restart: one proxy, a new one" \
-	"$(docker ps -a --filter "name=^$SB-egress\$" -q | wc -l) $([ "$(docker inspect -f '{{.Id}}' "$SB-egress")" != "$old" ] && echo new)" "1 new"
-expect_eq "--restart: one network" "$(docker network ls -q --filter "name=^$SB-egress\$" | wc -l)" 1
-expect_match "open: a host not on the list answers" "$(inside curl -sS -m 10 http://denied.test/open)" '^path=/open'
+	"$(docker ps -a --filter "name=^$SBN-egress\$" -q | wc -l) $([ "$(docker inspect -f '{{.Id}}' "$SBN-egress")" != "$old" ] && echo new)" "1 new"
+expect_eq "--restart: one network" "$(docker network ls -q --filter "name=^$SBN-egress\$" | wc -l)" 1
+expect_match "open: a host not on the list answers" "$(through curl -sS -m 10 http://denied.test/open)" '^path=/open'
 expect_match "open: non-public addresses are still refused" \
-	"$(inside curl -sS -m 10 http://rebind.test/)" 'refused by rule "private"'
+	"$(through curl -sS -m 10 http://rebind.test/)" 'refused by rule "private"'
