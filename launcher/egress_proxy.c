@@ -222,8 +222,10 @@ int egress_step_proxy_create(const struct docker *d, const struct egress_want *w
 	argv_push(&a, w->name);
 	argv_push(&a, "--pull=never");
 	labels(&a, w);
+	/* Created on its way out, beside the network's own creation; joined
+	 * to the internal network beside the sandbox's (egress_step_connect). */
 	argv_push(&a, "--network");
-	argv_push(&a, w->name);
+	argv_push(&a, w->outside);
 	/* Squid needs none of root's powers: it listens above 1024 and
 	 * writes only its tmpfs. */
 	argv_push(&a, "--user");
@@ -259,10 +261,10 @@ int egress_created_id(const struct batch *b, const struct egress_want *w, char i
 	return -1;
 }
 
-int egress_step_connect(const struct docker *d, const struct egress_want *w, const char *proxy,
+int egress_step_connect(const struct docker *d, const char *network, const char *proxy,
 			struct batch *b, int together, struct cai_err *err)
 {
-	return docker_step(d, b, together, err, "network", "connect", w->outside, proxy, NULL);
+	return docker_step(d, b, together, err, "network", "connect", network, proxy, NULL);
 }
 
 struct proc_job *egress_step_load(const struct docker *d, const char *proxy, struct batch *b,

@@ -114,9 +114,10 @@ int egress_step_proxy_create(const struct docker *d, const struct egress_want *w
  * b has no such step or it printed none. */
 int egress_created_id(const struct batch *b, const struct egress_want *w, char id[65]);
 
-/* The proxy onto its way out (created on the internal network first, so
- * that it is that network's first endpoint). */
-int egress_step_connect(const struct docker *d, const struct egress_want *w, const char *proxy,
+/* The proxy onto a network: the internal one beside the sandbox's step
+ * (it is created on its way out), or its way out again when something
+ * took it off. */
+int egress_step_connect(const struct docker *d, const char *network, const char *proxy,
 			struct batch *b, int together, struct cai_err *err);
 /* docker exec -i the proxy's egress-load; the job's stdin is the caller's
  * to set (egress_conf_fd), after the step is added. */

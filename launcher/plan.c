@@ -147,12 +147,15 @@ static int plan_clear(const struct plan_input *in, struct batch *b, int keep, in
 	return 0;
 }
 
-/* With egress, before the sandbox: its network, and the proxy beside the
- * sandbox's own step (together). */
-static int plan_egress_up(const struct plan_input *in, int fresh, int keep_network,
+/* With egress, before the sandbox: its network and, beside it on its way
+ * out, the proxy (*created says so; it joins the internal network beside
+ * the sandbox's own step). */
+static int plan_egress_up(const struct plan_input *in, int fresh, int keep_network, int *created,
 			  struct batch *b, struct cai_err *err)
 {
 	const struct egress_found *f = in->found;
+
+	*created = 1;
 
 	if (!fresh) {
 		/* The sandbox is kept: so must its network be, and its proxy
@@ -163,13 +166,15 @@ static int plan_egress_up(const struct plan_input *in, int fresh, int keep_netwo
 				       : f->proxy == EGRESS_FOREIGN || f->network == EGRESS_FOREIGN
 					       ? "its egress proxy's name is held by something containai did not create"
 					       : f->why);
-		if (f->proxy == EGRESS_OURS)
+		if (f->proxy == EGRESS_OURS) {
+			*created = 0;
 			return f->proxy_running ? 0 : docker_step(&in->s->docker, b, 0, err, "start", f->proxy_id, NULL);
+		}
 		return egress_step_proxy_create(&in->s->docker, in->proxy, b, 0, err);
 	}
 	if (!keep_network && egress_step_network_create(&in->s->docker, in->proxy, b, 0, err) < 0)
 		return -1;
-	return egress_step_proxy_create(&in->s->docker, in->proxy, b, 0, err);
+	return egress_step_proxy_create(&in->s->docker, in->proxy, b, !keep_network, err);
 }
 
 /* The verdict allows acting on the container at all. */
@@ -195,7 +200,7 @@ static int plan_docker_up(const struct plan_input *in, struct batch *b, struct c
 	const struct cli *o = in->o;
 	const struct reentry *ex = in->existing;
 	enum reentry_kind kind = ex->kind;
-	int fresh = kind == REENTRY_NONE || o->restart, keep_network = 0;
+	int fresh = kind == REENTRY_NONE || o->restart, keep_network = 0, created = 0;
 	size_t before;
 
 	if (kind == REENTRY_FOREIGN)
@@ -213,16 +218,19 @@ static int plan_docker_up(const struct plan_input *in, struct batch *b, struct c
 	if (fresh && plan_clear(in, b, in->egress != NULL, &keep_network, err) < 0)
 		return -1;
 	before = b->n;
-	if (in->egress && plan_egress_up(in, fresh, keep_network, b, err) < 0)
+	if (in->egress && plan_egress_up(in, fresh, keep_network, &created, b, err) < 0)
 		return -1;
-	/* The sandbox's own step runs together with the proxy's. */
-	int together = b->n > before;
-	if (fresh)
-		return plan_docker_create(in, b, together, err);
-	/* Started, PID 1 prepares again; the join waits for it. */
-	if (ex->running)
-		return 0;
-	return docker_step(&in->s->docker, b, together, err, "start", ex->id, NULL);
+	/* The sandbox's own step: beside its proxy's start, after a network
+	 * or proxy created - and a proxy created now joins the network beside
+	 * it (by name: its id is not known yet). */
+	int together = !created && b->n > before;
+	before = b->n;
+	if (fresh ? plan_docker_create(in, b, together, err) < 0
+		  : !ex->running && docker_step(&in->s->docker, b, together, err, "start", ex->id, NULL) < 0)
+		return -1;
+	if (in->egress && created)
+		return egress_step_connect(&in->s->docker, in->proxy->name, in->proxy->name, b, b->n > before, err);
+	return 0;
 }
 
 int plan_join(const struct plan_input *in, struct batch *b, struct cai_err *err)

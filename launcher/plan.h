@@ -15,10 +15,11 @@
  *           inode and path of the directory checked, with egress its
  *           internal network and the resolver that cannot answer,
  *           SANDBOX_INIT --sandbox as PID 1; a stopped one is started;
- *           --restart removes and creates it.  With egress the network is
- *           created first, then the proxy beside the sandbox, each
- *           created, started or kept with it; a sandbox created anew gets
- *           no proxy or network left behind by an earlier one;
+ *           --restart removes and creates it.  With egress the network
+ *           and the proxy (on its way out) are created side by side, then
+ *           the sandbox and the proxy joining the network; a proxy is
+ *           created, started or kept with its sandbox; a sandbox created
+ *           anew gets no proxy or network left behind by an earlier one;
  *   join (docker modes): docker exec, as root, of SANDBOX_INIT --join
  *           --wait PLAN_JOIN_WAIT_S -- COMMAND: the command, the agent
  *           (run without one) or a login shell, hardened by the sandbox's

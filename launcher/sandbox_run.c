@@ -316,8 +316,9 @@ static int egress_round(const struct session *s, const struct cli *o, const char
 	if (e->on && created && !o->dry_run && egress_created_id(up, &f->proxy, proxy) < 0)
 		return err_set(err, 0, "egress proxy %s: docker printed no id", f->proxy.name);
 
-	if (e->on && (created || !f->eg.proxy_outside) &&
-	    egress_step_connect(&s->docker, &f->proxy, proxy, &b, 0, err) < 0)
+	/* A proxy created now is on its way out already. */
+	if (e->on && !created && !f->eg.proxy_outside &&
+	    egress_step_connect(&s->docker, f->proxy.outside, proxy, &b, 0, err) < 0)
 		return -1;
 	if (load) {
 		_cleanup_free_ char *conf = NULL;

@@ -701,8 +701,14 @@ calls=$(sandbox_calls)
 order=$(grep -n -e ' network create --internal ' -e ' run -d --name [^ ]*-egress ' \
 	-e ' run -d --name containai-my-project-[0-9a-f]\{8\} ' -e ' exec -i --user proxy ' <<<"$calls" |
 	sed -E 's/^([0-9]+):.* (network create|run -d --name [^ ]*-egress|run -d --name [^ ]*|exec -i --user proxy) .*/\2/;s/--name [^ ]*-egress/proxy/;s/--name [^ ]*/sandbox/')
-expect_eq "egress run: network, proxy, sandbox, then the policy loaded" "$order" \
+# The network and the proxy are created side by side: in either order.
+order=$(sed -n 1,2p <<<"$order" | sort; sed -n '3,$p' <<<"$order")
+expect_eq "egress run: network and proxy, the sandbox, then the policy loaded" "$order" \
 	$'network create\nrun -d proxy\nrun -d sandbox\nexec -i --user proxy'
+expect_match "egress run: the proxy created on its way out" "$calls" \
+	' run -d --name (containai-my-project-[0-9a-f]{8})-egress .*--network bridge '
+expect_match "egress run: the proxy joins the internal network" "$calls" \
+	' network connect (containai-my-project-[0-9a-f]{8}-egress) \1$'
 expect_match "egress run: the proxy labelled for its sandbox" "$calls" \
 	' run -d --name (containai-my-project-[0-9a-f]{8})-egress .*--label containai.egress-for=\1 '
 expect_match "egress run: the sandbox on its network alone, with the dead resolver" "$calls" \

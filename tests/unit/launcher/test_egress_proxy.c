@@ -144,7 +144,7 @@ TEST(egress_proxy_create_step_and_its_id)
 	CHECK_INT(egress_step_proxy_create(&d, &want, &b, 0, &err), 0);
 	_cleanup_free_ char *line = argv_to_shell(&b.argv[0]);
 	CHECK_CONTAINS(line, "run -d --name " NAME "-egress --pull=never --label containai.managed=true");
-	CHECK_CONTAINS(line, "--label containai.egress-for=" NAME " --network " NAME "-egress --user proxy "
+	CHECK_CONTAINS(line, "--label containai.egress-for=" NAME " --network bridge --user proxy "
 			     "--cap-drop ALL --security-opt no-new-privileges --read-only --tmpfs ");
 	CHECK_CONTAINS(line, "--publish 127.0.0.1:8080:20000 containai-egress:fixture");
 	CHECK_INT(egress_created_id(&b, &want, id), -1);

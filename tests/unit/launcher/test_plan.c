@@ -426,7 +426,7 @@ TEST(plan_rm)
 	"--label containai.workspace=" WS " --label containai.egress-for=n1 n1-egress\n"
 #define PROXY_CREATE(ports)                                                                     \
 	"docker --context default run -d --name n1-egress --pull=never --label containai.managed=true " \
-	"--label containai.workspace=" WS " --label containai.egress-for=n1 --network n1-egress "     \
+	"--label containai.workspace=" WS " --label containai.egress-for=n1 --network bridge "        \
 	"--user proxy --cap-drop ALL --security-opt no-new-privileges --read-only --tmpfs "           \
 	"/run/containai-egress:rw,nosuid,nodev,noexec,size=4m,mode=0700,uid=13,gid=13 " ports          \
 	"containai-egress:latest\n"
@@ -439,9 +439,11 @@ TEST(plan_rm)
 	"--mount type=bind,source=" WS ",target=/home/agent/workspace -w /home/agent/workspace "   \
 	"--network n1-egress --dns 192.0.2.1 -e CONTAINAI_WORKSPACE=8:1:1234567:" WS " "       \
 	"--entrypoint /usr/sbin/containai-init containai:latest --sandbox\n"
+#define PROXY_JOINS "docker --context default network connect n1-egress n1-egress\n"
 
-/* A new sandbox with egress: its network, then its proxy and the sandbox
- * together; the ports are the proxy's to publish. */
+/* A new sandbox with egress: its network and, beside it, its proxy on its
+ * way out; then the sandbox and, beside it, the proxy joining the
+ * network; the ports are the proxy's to publish. */
 TEST(plan_egress_creates_network_then_proxy_beside_the_sandbox)
 {
 	struct plan_input in = setup(MODE_NONE);
@@ -454,9 +456,9 @@ TEST(plan_egress_creates_network_then_proxy_beside_the_sandbox)
 	with_egress(&in, EGRESS_NONE, 0, EGRESS_NONE);
 	CHECK_INT(plan_run(&in, &b, &err), 0);
 	_cleanup_free_ char *t = plan_text(&b);
-	CHECK_STR(t, NET_CREATE PROXY_CREATE("--publish 127.0.0.1:8080:20000 ") EGRESS_CREATE);
+	CHECK_STR(t, NET_CREATE PROXY_CREATE("--publish 127.0.0.1:8080:20000 ") EGRESS_CREATE PROXY_JOINS);
 	together(&b, groups);
-	CHECK_STR(groups, "..+");
+	CHECK_STR(groups, ".+.+");
 }
 
 /* A proxy and network left behind by an earlier sandbox of the name: the
@@ -470,20 +472,22 @@ TEST(plan_egress_clears_what_an_earlier_sandbox_left)
 	char groups[BATCH_MAX + 1];
 
 	with_egress(&in, EGRESS_OURS, 1, EGRESS_OURS);
-	CHECK_STEPS(plan_run, &in, "docker --context default rm -f " PROXY_ID "\n" PROXY_CREATE("") EGRESS_CREATE);
+	CHECK_STEPS(plan_run, &in, "docker --context default rm -f " PROXY_ID "\n" PROXY_CREATE("") EGRESS_CREATE
+					   PROXY_JOINS);
 	found.network = EGRESS_REFUSED;
 	CHECK_STEPS(plan_run, &in, "docker --context default rm -f " PROXY_ID "\n"
 				   "docker --context default network rm " NET_ID "\n" NET_CREATE PROXY_CREATE("")
-					   EGRESS_CREATE);
+					   EGRESS_CREATE PROXY_JOINS);
 	/* --restart: the sandbox and its proxy together, then the rest. */
 	existing(REENTRY_OURS, 1);
 	o.restart = 1;
 	CHECK_INT(plan_run(&in, &b, &err), 0);
 	_cleanup_free_ char *t = plan_text(&b);
 	CHECK_STR(t, "docker --context default rm -f " ID "\ndocker --context default rm -f " PROXY_ID "\n"
-		     "docker --context default network rm " NET_ID "\n" NET_CREATE PROXY_CREATE("") EGRESS_CREATE);
+		     "docker --context default network rm " NET_ID "\n" NET_CREATE PROXY_CREATE("") EGRESS_CREATE
+		     PROXY_JOINS);
 	together(&b, groups);
-	CHECK_STR(groups, ".+...+");
+	CHECK_STR(groups, ".+..+.+");
 	found.proxy = EGRESS_FOREIGN;
 	CHECK_REFUSED(plan_run, &in, "the name n1-egress is held by a container that containai did not create");
 	found.proxy = EGRESS_OURS;
@@ -531,7 +535,7 @@ TEST(plan_egress_kept_sandbox_and_its_proxy)
 	CHECK_STR(groups, ".+");
 	ex.running = 1;
 	found.proxy = EGRESS_NONE;
-	CHECK_PLAN(&in, PROXY_CREATE(""));
+	CHECK_PLAN(&in, PROXY_CREATE("") PROXY_JOINS);
 	found.proxy = EGRESS_REFUSED;
 	CHECK_REFUSED(plan_run, &in, "sandbox n1: its proxy is privileged; use --restart");
 	found.proxy = EGRESS_OURS;
