@@ -259,3 +259,10 @@ expect_eq "--restart: one network" "$(docker network ls -q --filter "name=^$SBN-
 expect_match "open: a host not on the list answers" "$(through curl -sS -m 10 http://denied.test/open)" '^path=/open'
 expect_match "open: non-public addresses are still refused" \
 	"$(through curl -sS -m 10 http://rebind.test/)" 'refused by rule "private"'
+
+# ---- rm: nothing left behind --------------------------------------------------
+
+cai rm --name "$SB"
+expect_eq "rm" "$RC" 0
+expect_eq "rm: no sandbox or proxy left" "$(docker ps -aq --filter "name=^$SBN")" ""
+expect_eq "rm: no network left" "$(docker network ls -q --filter "name=^$SBN")" ""
