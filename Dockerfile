@@ -74,6 +74,7 @@ RUN apt-get update \
 RUN groupadd --gid 1000 agent \
  && useradd --uid 1000 --gid 1000 --home-dir /home/agent --create-home --shell /bin/bash agent \
  && mkdir -p /mnt/agent-data /etc/containai \
+ && chown 1000:1000 /mnt/agent-data \
  && find / -xdev -type f -perm /6000 -exec chmod ug-s {} + \
  && ! command -v sudo
 # The agent CLIs and Node, staged on the host by agents/agents.sh: an

@@ -15,8 +15,9 @@ VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 B        := build
 
 LIB_MODULES      := clock decimal envname err fd inifile log path
-INIT_MODULES     := beneath caps cli config dotenv envbuild harden hygiene identity keyset \
-                    import landlock manifest mountinfo prepared seccomp_policy supervise volume workspace
+INIT_MODULES     := account beneath caps cli config dotenv envbuild harden hygiene identity keyset \
+                    import landlock links manifest mountinfo prepared seccomp_policy supervise \
+                    treewalk volume workspace
 LAUNCHER_MODULES := argv batch cli completion credential detect docker doctor egress egress_proxy \
                     gates guest_kernel import pathtrust plan plan_exec proc_run publish reentry \
                     registries resources sandbox_ls sandbox_rm sandbox_run session settings wsname

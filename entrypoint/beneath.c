@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "fd.h"
@@ -257,17 +258,6 @@ int beneath_reopen_root(const struct beneath *b, int flags, struct cai_err *err)
 	return fd;
 }
 
-int beneath_check_mount(const struct beneath *b, int fd, const char *what, struct cai_err *err)
-{
-	struct fd_identity id;
-
-	if (fd_identify(fd, &id) < 0)
-		return err_set(err, errno, "%s: statx", what);
-	if (!same_mount(b, &id))
-		return err_refuse(err, EXDEV, what, "leaves the volume or crosses a mount");
-	return 0;
-}
-
 static int openat2_usable(const struct beneath *b)
 {
 	if (openat2_state != OPENAT2_UNPROBED)
@@ -427,18 +417,19 @@ int beneath_open_parent(const struct beneath *b, const char *rel, const char **n
 	return fd;
 }
 
-int beneath_mkdir(const struct beneath *b, const char *rel, mode_t mode, struct cai_err *err)
+int beneath_move_aside(int dir_fd, const char *name, char aside[static NAME_MAX + 1], struct cai_err *err)
 {
-	const char *name;
-	_cleanup_close_ int dir = beneath_open_parent(b, rel, &name, err);
+	long now = (long)time(NULL);
 
-	if (dir < 0)
-		return -1;
-	/* mkdirat never follows a symlink at `name`: it fails with EEXIST and
-	 * the caller's confined open then refuses the link. */
-	if (mkdirat(dir, name, mode) == 0)
-		return 1;
-	if (errno == EEXIST)
-		return 0;
-	return err_set(err, errno, "%s: mkdir", rel);
+	for (int i = 0; i < 10; i++) {
+		int n = i == 0 ? snprintf(aside, NAME_MAX + 1, "%s.bak.%ld", name, now)
+			       : snprintf(aside, NAME_MAX + 1, "%s.bak.%ld.%d", name, now, i);
+		if (n < 0 || n > NAME_MAX)
+			return err_set(err, ENAMETOOLONG, "move aside");
+		if (renameat2(dir_fd, name, dir_fd, aside, RENAME_NOREPLACE) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return err_set(err, errno, "move aside to %s", aside);
+	}
+	return err_set(err, EEXIST, "move aside");
 }

@@ -75,17 +75,14 @@ int beneath_reopen_root(const struct beneath *b, int flags, struct cai_err *err)
 int beneath_open_parent(const struct beneath *b, const char *rel, const char **name,
 			struct cai_err *err);
 
-/* mkdirat beneath the root: 1 when created, 0 when something already has
- * that name (the caller opens and verifies it), -1 on error. */
-int beneath_mkdir(const struct beneath *b, const char *rel, mode_t mode, struct cai_err *err);
-
-/* Refuse (EXDEV) a descriptor that is not on the root's mount, e.g. a
- * directory entry that turned out to be a mount point. */
-int beneath_check_mount(const struct beneath *b, int fd, const char *what, struct cai_err *err);
-
 /* 1 when a statx result (asked for STATX_BASIC_STATS | STATX_MNT_ID) is
  * on the root's mount, by the rule above; 0 otherwise. */
 int beneath_on_root_mount(const struct beneath *b, const struct statx *stx);
+
+/* Move what is at `name` in dir_fd to NAME.bak.TIME[.N] (its new name in
+ * `aside`) in one rename that never replaces anything (RENAME_NOREPLACE):
+ * never deleted, never over another backup. */
+int beneath_move_aside(int dir_fd, const char *name, char aside[static NAME_MAX + 1], struct cai_err *err);
 
 /* 1 and *mnt_id when the kernel reported a mount id in `stx`, else 0. */
 int beneath_statx_mnt_id(const struct statx *stx, uint64_t *mnt_id);

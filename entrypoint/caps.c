@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
+#include <unistd.h>
 
 #include "log.h"
 
@@ -237,6 +238,38 @@ static int caps_lock_securebits(caps_mask keep, struct cai_err *err)
 	return 0;
 }
 
+/* Started as a uid other than 0, without CAP_SETPCAP: the bounding set
+ * and the securebits cannot change, so what they would have guaranteed is
+ * made to hold otherwise and verified - the one way this module copes
+ * with an operation it cannot do (root without it is refused: uid 0 is
+ * what NOROOT and the bounding set are there to defuse).  Lowering the
+ * effective, permitted and inheritable sets and clearing the ambient set
+ * need no privilege: each is done and read back (the ambient set verified
+ * where the kernel has none).  no_new_privs is set and read back: with
+ * every set empty, it is what keeps a file capability or a set-id program
+ * from filling the permitted set again from the bounding set, and what the
+ * locked securebits would have kept for uid 0.  Of `keep` only what the
+ * process holds stays (PID 1's CAP_KILL); keeping any for the command is
+ * refused (`strict`). */
+static int caps_shed_without_setpcap(caps_mask keep, int strict, cap_value_t last, caps_mask have,
+				     struct cai_err *err)
+{
+	char name[64];
+
+	if (strict && keep) {
+		for (cap_value_t c = 0; c <= last; c++)
+			if (keep & CAPS_BIT(c))
+				return err_set(err, 0, "capabilities: keeping %s for the command needs CAP_SETPCAP, which containai-init does not hold",
+					       caps_name(c, name, sizeof(name)));
+	}
+	keep &= have;
+	if (caps_set_proc(keep, keep, 0, last, err) < 0 || caps_verify_proc(keep, keep, 0, last, err) < 0 ||
+	    caps_set_ambient(0, last, err) < 0 || caps_set_no_new_privs(err) < 0)
+		return -1;
+	log_debug("capabilities: no CAP_SETPCAP: the bounding set stays as started; no_new_privs and the empty sets leave it nothing to grant");
+	return 0;
+}
+
 int caps_restrict(caps_mask keep, struct cai_err *err)
 {
 	cap_value_t last = cap_max_bits() - 1;
@@ -247,12 +280,12 @@ int caps_restrict(caps_mask keep, struct cai_err *err)
 	caps_mask have = caps_now(CAP_PERMITTED, last, err);
 	if (have == CAPS_READ_FAILED)
 		return -1;
+	if (!(have & CAPS_BIT(CAP_SETPCAP)) && geteuid() != 0)
+		return caps_shed_without_setpcap(keep, 1, last, have, err);
 	for (cap_value_t c = 0; c <= last; c++)
 		if ((keep & CAPS_BIT(c)) && !(have & CAPS_BIT(c)))
 			return err_set(err, 0, "capabilities: %s is to be kept, but containai-init does not hold it",
 				       caps_name(c, name, sizeof(name)));
-	if (!(have & CAPS_BIT(CAP_SETPCAP)))
-		return err_set(err, 0, "capabilities: containai-init lacks CAP_SETPCAP, so it cannot reduce the bounding set");
 	caps_mask work = keep | CAPS_BIT(CAP_SETPCAP);
 
 	/* CAP_SETPCAP effective for the bounding set and securebits; the
@@ -279,6 +312,11 @@ int caps_restrict_supervisor(struct cai_err *err)
 
 	if (last >= 63)
 		return err_set(err, 0, "capabilities: the kernel knows %d, more than we can track", last + 1);
+	caps_mask have = caps_now(CAP_PERMITTED, last, err);
+	if (have == CAPS_READ_FAILED)
+		return err_prefix(err, "PID 1");
+	if (!(have & CAPS_BIT(CAP_SETPCAP)) && geteuid() != 0)
+		return caps_shed_without_setpcap(keep, 0, last, have, err) < 0 ? err_prefix(err, "PID 1") : 0;
 	/* The inheritable set is emptied before the ambient set is cleared,
 	 * so that a kernel without one is judged on what capset left. */
 	if (caps_reduce_bounding(keep, last, err) < 0 ||

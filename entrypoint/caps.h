@@ -14,9 +14,16 @@
  * gets the state they would have produced verified instead: the
  * inheritable set read back empty (so nothing can be ambient), and every
  * set read back empty (so the bits have nothing left to lock).
+ * Started as another uid than 0 without CAP_SETPCAP (`docker run --user`,
+ * Kubernetes' runAsNonRoot, OpenShift's arbitrary uids, with the engine's
+ * default capabilities or none), neither the bounding set nor the
+ * securebits can change: what can be dropped is (effective, permitted,
+ * inheritable, ambient), read back, and no_new_privs is set, so nothing the
+ * bounding set still names can be gained by any execve.
  * Refuses: unknown capability names, a capability the init does not hold,
- * keeping any capability on a kernel without ambient set or securebits,
- * and any kernel state that differs from what was asked for.
+ * keeping any capability on a kernel without ambient set or securebits or
+ * without CAP_SETPCAP, uid 0 without CAP_SETPCAP, and any kernel state
+ * that differs from what was asked for.
  */
 #ifndef CAI_CAPS_H
 #define CAI_CAPS_H
@@ -43,14 +50,18 @@ int caps_keep_across_setuid(struct cai_err *err);
 
 /* After the identity switch: bounding = permitted = effective = inheritable
  * = ambient = keep; securebits NOROOT, NO_SETUID_FIXUP, NO_CAP_AMBIENT_RAISE
- * set and KEEP_CAPS cleared, all with their lock bits. */
+ * set and KEEP_CAPS cleared, all with their lock bits.  Another uid than
+ * 0 without CAP_SETPCAP: every set but the bounding set empty,
+ * no_new_privs set. */
 int caps_restrict(caps_mask keep, struct cai_err *err);
 
 /* Set no_new_privs and read it back. */
 int caps_set_no_new_privs(struct cai_err *err);
 
 /* PID 1 once the command runs: keep CAP_KILL only (to signal the agent's
- * uid) in the bounding, permitted and effective sets, and no_new_privs. */
+ * uid) in the bounding, permitted and effective sets, and no_new_privs.
+ * Another uid than 0 without CAP_SETPCAP: CAP_KILL when held, nothing
+ * else but the bounding set, no_new_privs. */
 int caps_restrict_supervisor(struct cai_err *err);
 
 #endif

@@ -109,6 +109,13 @@ static int set_volume_require_mount(struct cai_config *c, const char *v, struct 
 	return inifile_bool(v, &c->volume_require_mount, e);
 }
 
+static int set_volume_home(struct cai_config *c, const char *v, struct cai_err *e)
+{
+	if (!strcmp(v, "/"))
+		return err_set(e, 0, "the home cannot be /");
+	return set_abs_path(c->volume_home, sizeof(c->volume_home), v, 1, e);
+}
+
 static int set_env_file(struct cai_config *c, const char *v, struct cai_err *e)
 {
 	if (v[0] == '/')
@@ -154,6 +161,11 @@ static int set_user_gid(struct cai_config *c, const char *v, struct cai_err *e)
 static int set_user_allow_root(struct cai_config *c, const char *v, struct cai_err *e)
 {
 	return inifile_bool(v, &c->user_allow_root, e);
+}
+
+static int set_user_follow_host(struct cai_config *c, const char *v, struct cai_err *e)
+{
+	return inifile_bool(v, &c->user_follow_host, e);
 }
 
 static int set_seccomp(struct cai_config *c, const char *v, struct cai_err *e)
@@ -235,6 +247,7 @@ static const struct config_key config_keys[] = {
 	{ "volume", "manifest", set_volume_manifest },
 	{ "volume", "owner", set_volume_owner },
 	{ "volume", "require_mount", set_volume_require_mount },
+	{ "volume", "home", set_volume_home },
 	{ "env", "file", set_env_file },
 	{ "workspace", "link", set_workspace_link },
 	{ "workspace", "required", set_workspace_required },
@@ -242,6 +255,7 @@ static const struct config_key config_keys[] = {
 	{ "user", "uid", set_user_uid },
 	{ "user", "gid", set_user_gid },
 	{ "user", "allow_root", set_user_allow_root },
+	{ "user", "follow_host", set_user_follow_host },
 	{ "security", "seccomp", set_seccomp },
 	{ "security", "no_new_privs", set_nnp },
 	{ "security", "capabilities", set_capabilities },
@@ -317,6 +331,7 @@ void config_defaults(struct cai_config *cfg)
 	cfg->volume_uid = 1000;
 	cfg->volume_gid = 1000;
 	cfg->volume_require_mount = 1;
+	strcpy(cfg->volume_home, "/home/agent");
 	strcpy(cfg->env_file, ".env");
 	strcpy(cfg->workspace_link, "/home/agent/workspace");
 	cfg->workspace_required = 1;
@@ -339,6 +354,8 @@ static int config_finish(struct config_ctx *cc, const char *name, struct cai_err
 		cfg->user_has_ids = 1;
 		cfg->user_name[0] = '\0';
 	}
+	if (cfg->user_follow_host && cfg->user_has_ids)
+		return err_set(err, 0, "%s: [user] follow_host moves an account: it needs [user] name, not uid and gid", name);
 	if (cfg->env_enabled && cfg->env_file[0] && !cfg->volume_enabled)
 		return err_set(err, 0, "%s: [env] file is relative to the volume root, but there is no [volume] section", name);
 	return 0;

@@ -38,6 +38,7 @@ struct cai_config {
 	uid_t volume_uid;
 	gid_t volume_gid;
 	int volume_require_mount;       /* root must be a mount point */
+	char volume_home[PATH_MAX];     /* where the manifest's links go; "" = none */
 
 	/* [env] */
 	int env_enabled;
@@ -55,6 +56,7 @@ struct cai_config {
 	uid_t user_uid;
 	gid_t user_gid;
 	int user_allow_root;
+	int user_follow_host;           /* move the account to CONTAINAI_HOST_USER */
 
 	/* [security] */
 	int security_enabled;

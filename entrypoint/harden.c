@@ -74,7 +74,7 @@ static int harden_identity(const struct cai_config *cfg, char ***envp, struct ca
 
 	if (!cfg->user_enabled)
 		return 0;
-	if (identity_resolve(cfg, &id, err) < 0)
+	if ((geteuid() == 0 ? identity_resolve(cfg, &id, err) : identity_resolve_started(cfg, &id, err)) < 0)
 		return -1;
 	char **env = identity_env(&id, *envp, err);
 	if (!env)

@@ -11,8 +11,7 @@
 
 #include "decimal.h"
 #include "fd.h"
-
-#define IDENTITY_MAX_FIELDS 7
+#include "log.h"
 
 struct fields {
 	size_t n;
@@ -55,11 +54,6 @@ static int field_id(const struct fields *f, size_t i, uint64_t *out, struct cai_
 	return decimal_parse(f->s[i], f->len[i], 0xfffffffeUL, out, err);
 }
 
-static int field_is(const struct fields *f, size_t i, const char *s)
-{
-	return f->len[i] == strlen(s) && !memcmp(f->s[i], s, f->len[i]);
-}
-
 /* Hands out the lines of a file; blank lines are skipped, NSS compat
  * lines and NUL bytes refused. */
 struct lines {
@@ -90,47 +84,87 @@ static int next_line(struct lines *l, const char **line, size_t *n, struct cai_e
 	return 0;
 }
 
-int identity_parse_passwd(const char *buf, size_t len, const char *file, const char *name,
-			  uid_t uid, struct identity *id, struct cai_err *err)
+int identity_scan(const char *buf, size_t len, const char *file, int group, identity_entry_fn fn,
+		  void *ctx, struct cai_err *err)
 {
 	struct lines l = { .buf = buf, .len = len };
-	unsigned found_line = 0;
-	const char *line;
-	size_t n;
+	const char *line = NULL;
+	size_t n = 0;
 	int r;
 
 	while ((r = next_line(&l, &line, &n, err)) > 0) {
 		struct fields f;
-		uint64_t u, g;
+		uint64_t a, b = 0;
 
-		if (split_fields(line, n, 7, &f, err) < 0 || field_id(&f, 2, &u, err) < 0 ||
-		    field_id(&f, 3, &g, err) < 0)
+		if (split_fields(line, n, group ? 4 : 7, &f, err) < 0 || field_id(&f, 2, &a, err) < 0 ||
+		    (!group && field_id(&f, 3, &b, err) < 0))
 			return err_prefix(err, "%s:%u", file, l.lineno);
-		if (name ? !field_is(&f, 0, name) : (uid_t)u != uid)
-			continue;
-		if (found_line) {
-			if (!name)
-				continue;   /* several names for one uid: the first names it */
-			return err_set(err, 0, "%s:%u: user '%s' appears again (first at line %u)",
-				       file, l.lineno, name, found_line);
-		}
-		if (f.len[0] >= sizeof(id->name) || f.len[5] >= sizeof(id->home))
-			return err_set(err, 0, "%s:%u: name or home directory too long", file, l.lineno);
-		if (f.len[5] && f.s[5][0] != '/')
-			return err_set(err, 0, "%s:%u: home directory is not an absolute path", file, l.lineno);
-		found_line = l.lineno;
-		id->uid = (uid_t)u;
-		id->gid = (gid_t)g;
-		memcpy(id->name, f.s[0], f.len[0]);
-		id->name[f.len[0]] = '\0';
-		memcpy(id->home, f.s[5], f.len[5]);
-		id->home[f.len[5]] = '\0';
-		if (!id->home[0])
-			strcpy(id->home, "/");
+		struct identity_entry e = {
+			.line = line, .line_len = n, .lineno = l.lineno, .nfields = f.n,
+			.id = (uid_t)a, .gid = group ? (gid_t)a : (gid_t)b,
+		};
+		memcpy(e.field, f.s, sizeof(e.field));
+		memcpy(e.len, f.len, sizeof(e.len));
+		int rc = fn(ctx, &e, err);
+		if (rc < 0)
+			return err_prefix(err, "%s:%u", file, l.lineno);
+		if (rc > 0)
+			return 0;
 	}
 	if (r < 0)
 		return err_prefix(err, "%s:%u", file, l.lineno);
-	return found_line != 0;
+	return 0;
+}
+
+int identity_field_is(const struct identity_entry *e, size_t i, const char *s)
+{
+	return e->len[i] == strlen(s) && !memcmp(e->field[i], s, e->len[i]);
+}
+
+struct passwd_find {
+	const char *name;       /* NULL: by uid */
+	uid_t uid;
+	struct identity *id;
+	unsigned found_line;
+};
+
+static int passwd_entry(void *ctx, const struct identity_entry *e, struct cai_err *err)
+{
+	struct passwd_find *pf = ctx;
+	struct identity *id = pf->id;
+
+	if (pf->name ? !identity_field_is(e, 0, pf->name) : e->id != pf->uid)
+		return 0;
+	if (pf->found_line) {
+		if (!pf->name)
+			return 0;       /* several names for one uid: the first names it */
+		return err_set(err, 0, "user '%s' appears again (first at line %u)", pf->name,
+			       pf->found_line);
+	}
+	if (e->len[0] >= sizeof(id->name) || e->len[5] >= sizeof(id->home))
+		return err_set(err, 0, "name or home directory too long");
+	if (e->len[5] && e->field[5][0] != '/')
+		return err_set(err, 0, "home directory is not an absolute path");
+	pf->found_line = e->lineno;
+	id->uid = e->id;
+	id->gid = e->gid;
+	memcpy(id->name, e->field[0], e->len[0]);
+	id->name[e->len[0]] = '\0';
+	memcpy(id->home, e->field[5], e->len[5]);
+	id->home[e->len[5]] = '\0';
+	if (!id->home[0])
+		strcpy(id->home, "/");
+	return 0;
+}
+
+int identity_parse_passwd(const char *buf, size_t len, const char *file, const char *name,
+			  uid_t uid, struct identity *id, struct cai_err *err)
+{
+	struct passwd_find pf = { .name = name, .uid = uid, .id = id };
+
+	if (identity_scan(buf, len, file, 0, passwd_entry, &pf, err) < 0)
+		return -1;
+	return pf.found_line != 0;
 }
 
 static int add_group(struct identity *id, gid_t g, struct cai_err *err)
@@ -161,30 +195,22 @@ static int is_member(const char *members, size_t len, const char *name)
 	return 0;
 }
 
+static int group_entry(void *ctx, const struct identity_entry *e, struct cai_err *err)
+{
+	struct identity *id = ctx;
+
+	if (id->name[0] && is_member(e->field[3], e->len[3], id->name) && add_group(id, e->gid, err) < 0)
+		return err_prefix(err, "user '%s'", id->name);
+	return 0;
+}
+
 int identity_parse_group(const char *buf, size_t len, const char *file, struct identity *id,
 			 struct cai_err *err)
 {
-	struct lines l = { .buf = buf, .len = len };
-	const char *line;
-	size_t n;
-	int r;
-
 	id->ngroups = 0;
 	if (add_group(id, id->gid, err) < 0)
 		return -1;
-	while ((r = next_line(&l, &line, &n, err)) > 0) {
-		struct fields f;
-		uint64_t g;
-
-		if (split_fields(line, n, 4, &f, err) < 0 || field_id(&f, 2, &g, err) < 0)
-			return err_prefix(err, "%s:%u", file, l.lineno);
-		if (id->name[0] && is_member(f.s[3], f.len[3], id->name) &&
-		    add_group(id, (gid_t)g, err) < 0)
-			return err_prefix(err, "%s:%u: user '%s'", file, l.lineno, id->name);
-	}
-	if (r < 0)
-		return err_prefix(err, "%s:%u", file, l.lineno);
-	return 0;
+	return identity_scan(buf, len, file, 1, group_entry, id, err);
 }
 
 /* Read an /etc file; *missing tells ENOENT apart so callers decide. */
@@ -260,6 +286,52 @@ int identity_resolve(const struct cai_config *cfg, struct identity *id, struct c
 	return 0;
 }
 
+int identity_resolve_started(const struct cai_config *cfg, struct identity *id, struct cai_err *err)
+{
+	_cleanup_free_ char *pw = NULL;
+	size_t pwlen = 0;
+	uid_t ru, eu, su;
+	gid_t rg, eg, sg;
+	int missing;
+
+	memset(id, 0, sizeof(*id));
+	strcpy(id->home, "/");
+	id->started = 1;
+	if (getresuid(&ru, &eu, &su) < 0 || getresgid(&rg, &eg, &sg) < 0)
+		return err_set(err, errno, "identity: reading this process's ids");
+	id->uid = eu;
+	id->gid = eg;
+	int n = getgroups(IDENTITY_MAX_GROUPS, id->groups);
+	if (n < 0)
+		return err_set(err, errno, "identity: more than %d supplementary groups", IDENTITY_MAX_GROUPS);
+	id->ngroups = (size_t)n;
+	if (read_etc("/etc/passwd", &pw, &pwlen, &missing, err) < 0)
+		return err_prefix(err, "identity");
+	if (!missing) {
+		struct identity root = { 0 }, account = { 0 };
+		if (identity_parse_passwd(pw, pwlen, "/etc/passwd", NULL, 0, &root, err) < 0)
+			return err_prefix(err, "identity");
+		memcpy(id->root_home, root.home, sizeof(id->root_home));
+		int found = identity_parse_passwd(pw, pwlen, "/etc/passwd", NULL, eu, id, err);
+		if (found < 0)
+			return err_prefix(err, "identity");
+		id->uid = eu;
+		id->gid = eg;
+		/* An arbitrary uid without an entry (OpenShift) lives in the
+		 * configured account's home, where its links are. */
+		if (!found && cfg->user_name[0] &&
+		    identity_parse_passwd(pw, pwlen, "/etc/passwd", cfg->user_name, 0, &account, err) > 0)
+			memcpy(id->home, account.home, sizeof(id->home));
+	}
+	for (size_t i = 0; i < id->ngroups; i++)
+		if ((id->groups[i] == 0 || eg == 0) && !cfg->user_allow_root) {
+			log_warn("identity: started in group 0 (root's), which only root could leave: kept");
+			break;
+		}
+	log_debug("identity: started as uid %u, not root: that uid is the agent", (unsigned)eu);
+	return 0;
+}
+
 static int same_group_set(const gid_t *a, size_t na, const gid_t *b, size_t nb)
 {
 	if (na != nb)
@@ -280,7 +352,9 @@ int identity_apply(const struct identity *id, struct cai_err *err)
 	uid_t ru, eu, su;
 	gid_t rg, eg, sg;
 
-	if (setgroups(id->ngroups, id->groups) < 0)
+	/* Started unprivileged, the groups are what the engine gave: only
+	 * read back. */
+	if (!id->started && setgroups(id->ngroups, id->groups) < 0)
 		return err_set(err, errno, "identity: setgroups");
 	int n = getgroups(IDENTITY_MAX_GROUPS + 1, got);
 	if (n < 0 || !same_group_set(id->groups, id->ngroups, got, (size_t)n))
@@ -309,6 +383,13 @@ static ssize_t env_find(char **envp, const char *key)
 	return -1;
 }
 
+/* A HOME the engine set for someone else: root's, or "/" (what it gives a
+ * uid without a passwd entry). */
+static int engine_home(const char *home, const struct identity *id)
+{
+	return (id->root_home[0] && !strcmp(home, id->root_home)) || !strcmp(home, "/");
+}
+
 char **identity_env(const struct identity *id, char **envp, struct cai_err *err)
 {
 	const char *add[3][2] = {
@@ -328,8 +409,7 @@ char **identity_env(const struct identity *id, char **envp, struct cai_err *err)
 		ssize_t at = env_find(out, add[i][0]);
 		if (!add[i][1][0])
 			continue;
-		if (at >= 0 && !(i == 0 && id->uid != 0 && id->root_home[0] &&
-				 !strcmp(out[at] + 5, id->root_home)))
+		if (at >= 0 && !(i == 0 && id->uid != 0 && engine_home(out[at] + 5, id)))
 			continue;
 		char **slot = at >= 0 ? &out[at] : &out[n++];
 		if (asprintf(slot, "%s=%s", add[i][0], add[i][1]) < 0) {

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "beneath.h"
 #include "fd.h"
 #include "inifile.h"
@@ -49,7 +50,7 @@ static int replace_file(const struct beneath *vol, const char *dest, const char 
 }
 
 /* One line "SRC<TAB>DEST<TAB>MODE". */
-static int import_line(const struct beneath *vol, const struct cai_config *cfg, char *line,
+static int import_line(const struct beneath *vol, const struct volume_owner *owner, char *line,
 		       struct cai_err *err)
 {
 	char *dest = strchr(line, '\t');
@@ -67,7 +68,7 @@ static int import_line(const struct beneath *vol, const struct cai_config *cfg, 
 	if (inifile_mode(mode_text, &mode, err) < 0)
 		return -1;
 	if (fd_read_file(line, IMPORT_READ_MAX, &buf, &len, err) < 0 ||
-	    replace_file(vol, dest, buf, len, mode, cfg->volume_uid, cfg->volume_gid, err) < 0)
+	    replace_file(vol, dest, buf, len, mode, owner->uid, owner->gid, err) < 0)
 		return err_prefix(err, "%s", dest);
 	log_info("import: %s", dest);
 	return 0;
@@ -87,13 +88,15 @@ int import_run(const struct cai_config *cfg, const char *list, struct cai_err *e
 		return err_prefix(err, "import");
 	if (memchr(text, '\0', len) || (len && text[len - 1] != '\n'))
 		return err_set(err, 0, "import: %s: not lines of text", list);
-	/* Prepared as a start prepares it: the layout is there, owned right. */
-	if (volume_setup(cfg, &vol, err) < 0)
+	/* Prepared as a start prepares it: the layout is there, owned right -
+	 * by the host user's ids where the start moves the account to them. */
+	struct volume_owner owner;
+	if (account_setup(cfg, &owner.uid, &owner.gid, err) < 0 || volume_setup(cfg, &owner, &vol, err) < 0)
 		return -1;
 	for (char *line = text, *nl; rc == 0 && (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';
 		lineno++;
-		if (import_line(&vol, cfg, line, err) < 0)
+		if (import_line(&vol, &owner, line, err) < 0)
 			rc = err_prefix(err, "import: %s:%u", list, lineno);
 	}
 	if (rc == 0 && beneath_verify_root(&vol, err) < 0)

@@ -3,12 +3,13 @@
  *
  * Wiring only: parse the command line and config, then hand the command to
  * the supervisor with the preparation steps it runs in the child, in order:
- * volume, environment, workspace, hardening - the filter last.  The three
- * modes run the same steps (init_prepare): a command; --sandbox, which
- * prepares and stops before the environment and the hardening (there is
- * no command yet), then marks the sandbox prepared; --join, which opens the
- * volume the start prepared and runs every other step on the joining
- * process itself, once the mark says this start's preparation completed.
+ * account, volume (links included), environment, workspace, hardening -
+ * the filter last.  The three modes run the same steps (init_prepare): a
+ * command; --sandbox, which prepares and stops before the environment and
+ * the hardening (there is no command yet), then marks the sandbox
+ * prepared; --join, which opens the volume the start prepared and runs
+ * every other step on the joining process itself, once the mark says this
+ * start's preparation completed.
  */
 #define _GNU_SOURCE
 #include <stdio.h>
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "account.h"
 #include "beneath.h"
 #include "cli.h"
 #include "config.h"
@@ -83,8 +85,13 @@ static int init_prepare(void *ctx, char ***envp, struct cai_err *err)
 	/* First: not dumpable and the filter compiled while still privileged. */
 	if (harden_early(cfg, err) < 0)
 		return -1;
+	/* The account first (a start's own step, never a join's): the volume
+	 * and the home's links are its. */
+	struct volume_owner owner;
+	if (!c->join && account_setup(cfg, &owner.uid, &owner.gid, err) < 0)
+		return -1;
 	if (cfg->volume_enabled &&
-	    (c->join ? volume_open(cfg, &c->vol, err) : volume_setup(cfg, &c->vol, err)) < 0)
+	    (c->join ? volume_open(cfg, &c->vol, err) : volume_setup(cfg, &owner, &c->vol, err)) < 0)
 		return -1;
 	if (c->argv && init_env(c, envp, err) < 0)
 		return -1;

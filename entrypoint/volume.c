@@ -6,288 +6,394 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fd.h"
+#include "links.h"
 #include "log.h"
 #include "path.h"
+#include "treewalk.h"
 
 /* Deeper directories keep their owner: one descriptor per level must stay
  * well below any descriptor limit PID 1 may be given. */
 #define VOLUME_MAX_DEPTH 128
 
-/* Owner and mode through the descriptor, and only when they differ, so a
- * second run leaves even ctime alone. */
-static int chown_if_needed(int fd, const struct stat *st, uid_t uid, gid_t gid, const char *rel,
-			   struct cai_err *err)
+struct prep {
+	struct treewalk w;              /* first: the visitor gets it back */
+	const struct beneath *b;
+	const struct manifest *m;
+	uid_t uid;
+	gid_t gid;
+	/* Run as root: entries are given the owner.  Otherwise each must
+	 * already be uid's: nothing but root can give a file away. */
+	int give;
+	/* The root is not yet the owner's: the whole volume is walked (and
+	 * the root given its owner last, once every entry has been).
+	 * Otherwise only the manifest's entries are looked at. */
+	int walk_all;
+	int root_sgid;                  /* the root has the setgid bit */
+	unsigned char *seen;            /* by manifest entry: the walk came across it */
+	unsigned long left_alone;       /* entries the ownership fix does not touch */
+};
+
+static int owner_differs(const struct prep *p, const struct statx *stx)
 {
-	if ((st->st_uid != uid || st->st_gid != gid) && fchown(fd, uid, gid) < 0)
-		return err_set(err, errno, "%s: chown", rel);
+	return stx->stx_uid != p->uid || (p->give && stx->stx_gid != p->gid);
+}
+
+/* Owner through the descriptor, and only when it differs, so a second run
+ * leaves even ctime alone.  Not root: refused, naming the entry. */
+static int give_owner(const struct prep *p, int fd, const struct statx *stx, const char *path,
+		      struct cai_err *err)
+{
+	if (!owner_differs(p, stx))
+		return 0;
+	if (!p->give) {
+		err_set(err, 0, "%s: owned by uid %u, not by uid %u that containai-init runs as; only root can give it to that uid (refused)",
+			path, (unsigned)stx->stx_uid, (unsigned)p->uid);
+		err->errnum = EPERM;
+		return -1;
+	}
+	if (fchown(fd, p->uid, p->gid) < 0)
+		return err_set(err, errno, "%s: chown", path);
 	return 0;
 }
 
-static int apply_owner_mode(int fd, const struct stat *st, uid_t uid, gid_t gid, mode_t mode,
-			    const char *rel, struct cai_err *err)
+static int give_owner_mode(const struct prep *p, int fd, const struct statx *stx, mode_t mode,
+			   const char *path, struct cai_err *err)
 {
-	if (chown_if_needed(fd, st, uid, gid, rel, err) < 0)
+	if (give_owner(p, fd, stx, path, err) < 0)
 		return -1;
 	/* Our modes have no setuid/setgid bits for chown to clear, so the
 	 * mode read before the chown is still the mode after it. */
-	if ((st->st_mode & 07777) != mode && fchmod(fd, mode) < 0)
-		return err_set(err, errno, "%s: chmod", rel);
-	return 0;
-}
-
-static int ensure_dir(const struct beneath *b, const struct manifest_entry *e, uid_t uid, gid_t gid,
-		      struct cai_err *err)
-{
-	struct stat st;
-	_cleanup_close_ int fd = beneath_open(b, e->path, O_RDONLY | O_DIRECTORY, 0, err);
-
-	if (fd < 0 && err->errnum == ENOENT) {
-		/* mkdirat on a name that appeared meanwhile says EEXIST and the
-		 * open below judges whatever it is. */
-		if (beneath_mkdir(b, e->path, e->mode, err) < 0)
-			return -1;
-		fd = beneath_open(b, e->path, O_RDONLY | O_DIRECTORY, 0, err);
-	}
-	if (fd < 0) {
-		if (err->errnum == ENOTDIR)
-			return err_refuse(err, ENOTDIR, e->path, "a directory is expected, something else is there");
-		return -1;
-	}
-	if (fstat(fd, &st) < 0)
-		return err_set(err, errno, "%s", e->path);
-	/* A parent the manifest does not name gets its mode only when created:
-	 * what the user set on it since is theirs. */
-	mode_t mode = e->implicit ? st.st_mode & 07777 : e->mode;
-	return apply_owner_mode(fd, &st, uid, gid, mode, e->path, err);
-}
-
-int volume_make_parents(const struct beneath *b, const char *rel, uid_t uid, gid_t gid,
-			struct cai_err *err)
-{
-	char parent[PATH_MAX];
-
-	if (path_check_rel(rel, err) < 0)
-		return -1;
-	snprintf(parent, sizeof(parent), "%s", rel);
-	for (char *slash = strchr(parent, '/'); slash; slash = strchr(slash + 1, '/')) {
-		*slash = '\0';
-		struct manifest_entry e = { .path = parent, .type = MANIFEST_DIR, .mode = 0755, .implicit = 1 };
-		int r = ensure_dir(b, &e, uid, gid, err);
-		*slash = '/';
-		if (r < 0)
-			return -1;
-	}
+	if ((stx->stx_mode & 07777) != mode && fchmod(fd, mode) < 0)
+		return err_set(err, errno, "%s: chmod", path);
 	return 0;
 }
 
 /* What a file entry must be before its owner or mode may change. */
-static int check_file(const struct beneath *b, const struct stat *st, const char *rel,
+static int check_file(const struct prep *p, const struct statx *stx, const char *path,
 		      struct cai_err *err)
 {
-	if (S_ISDIR(st->st_mode))
-		return err_refuse(err, EISDIR, rel, "a file is expected, a directory is there");
-	if (!S_ISREG(st->st_mode))
-		return err_refuse(err, EINVAL, rel, "not a regular file (FIFO, socket or device node)");
+	if (S_ISLNK(stx->stx_mode))
+		return err_refuse(err, ELOOP, path, "a symlink is in the path");
+	if (S_ISDIR(stx->stx_mode))
+		return err_refuse(err, EISDIR, path, "a file is expected, a directory is there");
+	if (!S_ISREG(stx->stx_mode))
+		return err_refuse(err, EINVAL, path, "not a regular file (FIFO, socket or device node)");
 	/* A second name for the inode may be outside the volume: changing its
 	 * owner or mode would change that file too. */
-	if (st->st_nlink != 1)
-		return err_refuse(err, EMLINK, rel, "has more than one hard link");
-	if (st->st_dev != b->dev)
-		return err_refuse(err, EXDEV, rel, "on another device than the volume");
+	if (stx->stx_nlink != 1)
+		return err_refuse(err, EMLINK, path, "has more than one hard link");
+	if (makedev(stx->stx_dev_major, stx->stx_dev_minor) != p->b->dev)
+		return err_refuse(err, EXDEV, path, "on another device than the volume");
 	return 0;
 }
 
-static int file_is_ready(const struct stat *st, const struct manifest_entry *e, uid_t uid, gid_t gid)
+/* An existing file entry.  Judged on the look the walk took (never opened
+ * for I/O unless something must change, so a device node or FIFO is
+ * refused without being opened); then opened O_NONBLOCK, required to be
+ * the very inode looked at, and judged again on that descriptor.  Write
+ * access only to fill an empty file: an owner or mode fix alone opens
+ * read-only (a busy executable refuses O_RDWR). */
+static int prep_file(struct prep *p, const struct manifest_entry *me, const struct treewalk_entry *e,
+		     struct cai_err *err)
 {
-	return st->st_uid == uid && st->st_gid == gid && (st->st_mode & 07777) == e->mode &&
-	       !(e->init && st->st_size == 0);
-}
+	const struct statx *stx = &e->stx;
 
-/* Write `init` into an empty file, then owner and mode: fd has passed
- * check_file (a file that was emptied after it was looked at makes the
- * write fail on a read-only fd: refused, not silently left empty). */
-static int finish_file(int fd, const struct stat *st, const struct manifest_entry *e, uid_t uid,
-		       gid_t gid, struct cai_err *err)
-{
-	if (e->init && st->st_size == 0 && fd_write_all(fd, e->init, strlen(e->init)) < 0)
-		return err_set(err, errno, "%s: write", e->path);
-	return apply_owner_mode(fd, st, uid, gid, e->mode, e->path, err);
-}
-
-/* A file entry.  Missing: created O_EXCL with its final mode.  Present:
- * looked at through O_PATH, so a device node or a directory is refused
- * without being opened for I/O, and a file that is already right is not
- * opened at all; otherwise opened O_NONBLOCK (a FIFO swapped in meanwhile
- * cannot hang us), required to be the very inode looked at, and checked
- * again on that descriptor. */
-static int ensure_file(const struct beneath *b, const struct manifest_entry *e, uid_t uid, gid_t gid,
-		       struct cai_err *err)
-{
-	struct stat probe_st, st;
-	_cleanup_close_ int probe = beneath_open(b, e->path, O_PATH, 0, err);
-
-	if (probe < 0) {
-		if (err->errnum != ENOENT)
-			return -1;
-		_cleanup_close_ int fd = beneath_open(b, e->path, O_RDWR | O_CREAT | O_EXCL | O_NOCTTY,
-						      e->mode, err);
-		if (fd < 0)
-			return -1;
-		if (fstat(fd, &st) < 0)
-			return err_set(err, errno, "%s", e->path);
-		if (check_file(b, &st, e->path, err) < 0)
-			return -1;
-		return finish_file(fd, &st, e, uid, gid, err);
-	}
-	if (fstat(probe, &probe_st) < 0)
-		return err_set(err, errno, "%s", e->path);
-	if (check_file(b, &probe_st, e->path, err) < 0)
+	if (check_file(p, stx, me->path, err) < 0)
 		return -1;
-	if (file_is_ready(&probe_st, e, uid, gid))
+	int fill = me->init && stx->stx_size == 0;
+	if (!fill && !owner_differs(p, stx) && (stx->stx_mode & 07777) == me->mode)
 		return 0;
-	/* Write access only to fill an empty file: an owner or mode fix alone
-	 * opens read-only (a busy executable refuses O_RDWR). */
-	int rw = e->init && probe_st.st_size == 0 ? O_RDWR : O_RDONLY;
-	_cleanup_close_ int fd = beneath_open(b, e->path, rw | O_NONBLOCK | O_NOCTTY, 0, err);
+	_cleanup_close_ int fd = treewalk_reopen(e, fill ? O_RDWR : O_RDONLY, err);
 	if (fd < 0)
 		return -1;
-	if (fstat(fd, &st) < 0)
-		return err_set(err, errno, "%s", e->path);
-	if (st.st_dev != probe_st.st_dev || st.st_ino != probe_st.st_ino)
-		return err_refuse(err, EAGAIN, e->path, "replaced while being checked");
-	if (check_file(b, &st, e->path, err) < 0)
-		return -1;
-	return finish_file(fd, &st, e, uid, gid, err);
+	/* A file emptied after the look makes the write fail on a read-only
+	 * descriptor: refused, not silently left empty. */
+	if (fill && fd_write_all(fd, me->init, strlen(me->init)) < 0)
+		return err_set(err, errno, "%s: write", me->path);
+	return give_owner_mode(p, fd, stx, me->mode, me->path, err);
 }
 
-struct owner_walk {
-	const struct beneath *b;
-	uid_t uid;
-	gid_t gid;
-	unsigned long left_alone;       /* entries the fix does not touch */
-	char rel[PATH_MAX];             /* of the directory being walked, for messages */
-};
-
-static int fix_tree(struct owner_walk *w, int dirfd, size_t rel_len, unsigned depth, struct cai_err *err);
-
-/* One directory entry of the ownership fix. */
-static int fix_entry(struct owner_walk *w, int dirfd, const char *name, size_t rel_len,
-		     unsigned depth, struct cai_err *err)
+/* An existing directory entry: given its owner and mode (an unnamed parent
+ * keeps the mode it has: what the user set on it since is theirs); 1 to
+ * go into it.  A directory the walk did not open (nothing of the manifest
+ * beneath it) is opened only when something must change. */
+static int prep_dir(struct prep *p, const struct manifest_entry *me, const struct treewalk_entry *e,
+		    struct cai_err *err)
 {
-	struct statx stx;
-	size_t n = strlen(name);
-
-	if (rel_len + n + 2 > sizeof(w->rel))
-		return err_set(err, ENAMETOOLONG, "%s/%s", w->rel, name);
-	size_t len = rel_len ? rel_len + 1 + n : n;
-	if (rel_len)
-		w->rel[rel_len] = '/';
-	memcpy(w->rel + len - n, name, n + 1);
-
-	if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW,
-		  STATX_TYPE | STATX_NLINK | STATX_UID | STATX_GID | STATX_MNT_ID, &stx) < 0) {
-		if (errno == ENOENT)    /* removed meanwhile: nothing to fix */
-			return 0;
-		return err_set(err, errno, "%s", w->rel);
-	}
-	if (!beneath_on_root_mount(w->b, &stx))
-		return err_refuse(err, EXDEV, w->rel, "a mount inside the volume");
-	int is_dir = S_ISDIR(stx.stx_mode);
-	if (!is_dir && !(S_ISREG(stx.stx_mode) && stx.stx_nlink == 1)) {
-		w->left_alone++;
-		return 0;
-	}
-	if (!is_dir && stx.stx_uid == w->uid && stx.stx_gid == w->gid)
-		return 0;
-	/* Opened O_NOFOLLOW and judged again on the descriptor: what was
-	 * looked at above may have been swapped since. */
-	int flags = is_dir ? O_RDONLY | O_DIRECTORY : O_RDONLY | O_NONBLOCK | O_NOCTTY;
-	_cleanup_close_ int fd = openat(dirfd, name, flags | O_NOFOLLOW | O_CLOEXEC);
-	struct stat st;
-	if (fd < 0) {
-		if (errno == ENOENT)
-			return 0;
-		if (errno == ELOOP || errno == ENOTDIR || errno == ENXIO)
-			return err_refuse(err, errno, w->rel, "replaced while the owner was being fixed");
-		return err_set(err, errno, "%s", w->rel);
-	}
-	if (beneath_check_mount(w->b, fd, w->rel, err) < 0)
+	if (S_ISLNK(e->stx.stx_mode))
+		return err_refuse(err, ELOOP, me->path, "a symlink is in the path");
+	if (!S_ISDIR(e->stx.stx_mode))
+		return err_refuse(err, ENOTDIR, me->path, "a directory is expected, something else is there");
+	if (e->open_errno)
+		return err_set(err, e->open_errno, "%s", me->path);
+	mode_t mode = me->implicit ? e->stx.stx_mode & 07777 : me->mode;
+	if (e->fd < 0 && !owner_differs(p, &e->stx) && (e->stx.stx_mode & 07777) == mode)
+		return 1;
+	_cleanup_close_ int opened = e->fd < 0 ? treewalk_reopen(e, O_RDONLY | O_DIRECTORY, err) : -1;
+	if (e->fd < 0 && opened < 0)
 		return -1;
-	if (fstat(fd, &st) < 0)
-		return err_set(err, errno, "%s", w->rel);
-	if (is_dir ? !S_ISDIR(st.st_mode) : !(S_ISREG(st.st_mode) && st.st_nlink == 1))
-		return err_refuse(err, EAGAIN, w->rel, "replaced while the owner was being fixed");
-	if (chown_if_needed(fd, &st, w->uid, w->gid, w->rel, err) < 0)
+	if (give_owner_mode(p, e->fd >= 0 ? e->fd : opened, &e->stx, mode, me->path, err) < 0)
 		return -1;
-	if (!is_dir)
-		return 0;
-	if (depth >= VOLUME_MAX_DEPTH) {
-		log_warn("volume: %s: deeper than %d levels, owner not fixed below", w->rel, VOLUME_MAX_DEPTH);
-		return 0;
-	}
-	return fix_tree(w, fd_take(&fd), len, depth + 1, err);
+	return 1;
 }
 
-/* Walk the directory open on dirfd (consumed); w->rel[0..rel_len) names it. */
-static int fix_tree(struct owner_walk *w, int dirfd, size_t rel_len, unsigned depth, struct cai_err *err)
+/* Anything the manifest does not name: the ownership fix.  Directories
+ * and regular files with one link get the owner through their descriptor;
+ * symlinks, FIFOs, sockets, device nodes and hard-linked files are left
+ * alone (never followed, never changed). */
+static int fix_owner(struct prep *p, const struct treewalk_entry *e, struct cai_err *err)
 {
-	DIR *d = fdopendir(dirfd);
-	struct dirent *de;
-	int r = 0;
+	const struct statx *stx = &e->stx;
 
-	if (!d) {
-		int e = errno;
-		close(dirfd);
-		return err_set(err, e, "%s", rel_len ? w->rel : w->b->path);
-	}
-	while (r == 0) {
-		errno = 0;
-		if (!(de = readdir(d))) {
-			if (errno)
-				r = err_set(err, errno, "%s", rel_len ? w->rel : w->b->path);
-			break;
+	if (S_ISDIR(stx->stx_mode)) {
+		if (e->fd < 0)
+			return err_set(err, e->open_errno, "%s", e->path);
+		if (give_owner(p, e->fd, stx, e->path, err) < 0)
+			return -1;
+		if (e->depth >= VOLUME_MAX_DEPTH) {
+			log_warn("volume: %s: deeper than %d levels, owner not fixed below", e->path,
+				 VOLUME_MAX_DEPTH);
+			return 0;
 		}
-		if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, ".."))
-			continue;
-		r = fix_entry(w, dirfd, de->d_name, rel_len, depth, err);
-		w->rel[rel_len] = '\0';
+		return 1;
 	}
-	closedir(d);
-	return r;
+	if (!S_ISREG(stx->stx_mode) || stx->stx_nlink != 1) {
+		p->left_alone++;
+		return 0;
+	}
+	if (!owner_differs(p, stx))
+		return 0;
+	_cleanup_close_ int fd = treewalk_reopen(e, O_RDONLY, err);
+	if (fd < 0)     /* removed meanwhile: nothing to fix */
+		return err->errnum == ENOENT ? 0 : -1;
+	return give_owner(p, fd, stx, e->path, err);
+}
+
+/* One entry the walk came across or a manifest entry looked at: 1 to go
+ * into it, 0 not to, -1 refused. */
+static int prep_existing(struct prep *p, const struct manifest_entry *me, const struct treewalk_entry *e,
+			 struct cai_err *err)
+{
+	/* A statx of a mount point's name reports the mounted file system. */
+	if (!beneath_on_root_mount(p->b, &e->stx))
+		return me ? err_refuse(err, EXDEV, me->path, "leaves the volume or crosses a mount")
+			  : err_refuse(err, EXDEV, e->path, "a mount inside the volume");
+	if (!me)
+		return fix_owner(p, e, err);
+	return me->type == MANIFEST_DIR ? prep_dir(p, me, e, err) : prep_file(p, me, e, err);
+}
+
+static int visit(struct treewalk *w, const struct treewalk_entry *e, struct cai_err *err)
+{
+	struct prep *p = (struct prep *)w;
+	const struct manifest_entry *me = manifest_find(p->m, e->path, e->path_len);
+
+	if (me)
+		p->seen[me - p->m->entries] = 1;
+	return prep_existing(p, me, e, err);
+}
+
+static int prep_missing(struct prep *p, int dirfd, size_t len, unsigned depth, int parent_sgid,
+			const struct manifest_entry *me, struct cai_err *err);
+
+static int prep_entry(struct prep *p, int dirfd, unsigned depth, const struct manifest_entry *me,
+		      struct cai_err *err);
+
+/* The manifest's entries of the directory open on fd (path w.path[0..len),
+ * setgid bit `sgid` as prep_missing takes it), from `first` on, that the
+ * walk has not come across: when the whole volume is walked, those are
+ * missing; else each is looked at first. */
+static int prep_children(struct prep *p, int fd, size_t len, unsigned depth, int sgid, size_t first,
+			 struct cai_err *err)
+{
+	for (size_t i = first; i != MANIFEST_NONE; i = p->m->entries[i].next_sibling) {
+		const struct manifest_entry *me = &p->m->entries[i];
+		if (p->seen[i])
+			continue;
+		if ((p->walk_all ? prep_missing(p, fd, len, depth, sgid, me, err)
+				 : prep_entry(p, fd, depth, me, err)) < 0)
+			return -1;
+	}
+	return 0;
+}
+
+/* A manifest entry in the directory open on dirfd, looked at by name - a
+ * directory holding entries of its own opened at once, to go on in it. */
+static int prep_entry(struct prep *p, int dirfd, unsigned depth, const struct manifest_entry *me,
+		      struct cai_err *err)
+{
+	const char *slash = strrchr(me->path, '/');
+	size_t len = slash ? (size_t)(slash - me->path) : 0;
+	int parent = me->type == MANIFEST_DIR && me->first_child != MANIFEST_NONE;
+	struct treewalk_entry e = {
+		.dirfd = dirfd, .name = slash ? slash + 1 : me->path, .path = me->path,
+		.path_len = strlen(me->path), .depth = depth + 1,
+	};
+
+	if (treewalk_look(dirfd, e.name, parent ? DT_DIR : DT_UNKNOWN, parent, &e) < 0) {
+		if (errno == ENOENT)
+			return prep_missing(p, dirfd, len, depth, -1, me, err);
+		return err_set(err, errno, "%s", me->path);
+	}
+	_cleanup_close_ int fd = e.fd;
+	int r = prep_existing(p, me, &e, err);
+	if (r <= 0 || !parent)
+		return r;
+	return prep_children(p, fd, e.path_len, depth + 1, -1, me->first_child, err);
+}
+
+static int done(struct treewalk *w, int fd, size_t len, unsigned depth, struct cai_err *err)
+{
+	struct prep *p = (struct prep *)w;
+	const struct manifest_entry *dir = len ? manifest_find(p->m, w->path, len) : NULL;
+
+	if (len && !dir)
+		return 0;
+	return prep_children(p, fd, len, depth, len ? -1 : p->root_sgid,
+			     dir ? dir->first_child : p->m->first_top, err);
+}
+
+/* A missing entry, created in the directory open on dirfd (the first len
+ * bytes of its path) with its final mode - the umask is 0 meanwhile - and
+ * given the owner; a directory then gets its own entries the same way,
+ * without a look: it was empty a moment ago.  A name taken since it was
+ * found missing is judged as the walk would have judged it.  parent_sgid:
+ * whether dirfd has the setgid bit, which a new directory would inherit
+ * (-1: not known, the new directory is looked at). */
+static int prep_missing(struct prep *p, int dirfd, size_t len, unsigned depth, int parent_sgid,
+			const struct manifest_entry *me, struct cai_err *err)
+{
+	const char *slash = strrchr(me->path, '/');
+	const char *name = slash ? slash + 1 : me->path;
+	int missing;
+
+	memcpy(p->w.path, me->path, len);
+	p->w.path[len] = '\0';
+	if (me->type == MANIFEST_FILE) {
+		_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY |
+						O_NOFOLLOW | O_CLOEXEC, me->mode);
+		if (fd < 0 && errno == EEXIST)
+			return treewalk_name(&p->w, dirfd, name, len, depth + 1, &missing, err);
+		if (fd < 0)
+			return err_set(err, errno, "%s", me->path);
+		if (me->init && fd_write_all(fd, me->init, strlen(me->init)) < 0)
+			return err_set(err, errno, "%s: write", me->path);
+		if (p->give && fchown(fd, p->uid, p->gid) < 0)
+			return err_set(err, errno, "%s: chown", me->path);
+		return 0;
+	}
+	if (mkdirat(dirfd, name, me->mode) < 0) {
+		if (errno == EEXIST)
+			return treewalk_name(&p->w, dirfd, name, len, depth + 1, &missing, err);
+		return err_set(err, errno, "%s: mkdir", me->path);
+	}
+	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd < 0)
+		return err_refuse(err, errno, me->path, "replaced while being created");
+	if (parent_sgid != 0) {
+		struct statx stx;
+		if (statx(fd, "", AT_EMPTY_PATH, TREEWALK_STATX_MASK, &stx) < 0)
+			return err_set(err, errno, "%s", me->path);
+		if (give_owner_mode(p, fd, &stx, me->mode, me->path, err) < 0)
+			return -1;
+	} else if (p->give && fchown(fd, p->uid, p->gid) < 0) {
+		/* Made by this process, so its own, with exactly its mode. */
+		return err_set(err, errno, "%s: chown", me->path);
+	}
+	size_t plen = strlen(me->path);
+	for (size_t i = me->first_child; i != MANIFEST_NONE; i = p->m->entries[i].next_sibling) {
+		memcpy(p->w.path, me->path, plen + 1);
+		if (prep_missing(p, fd, plen, depth + 1, 0, &p->m->entries[i], err) < 0)
+			return -1;
+	}
+	p->w.path[len] = '\0';
+	return 0;
 }
 
 int volume_prepare(const struct beneath *b, const struct manifest *m, uid_t uid, gid_t gid,
 		   struct cai_err *err)
 {
-	struct stat st;
+	struct prep p = { .w = { .visit = visit, .done = done }, .b = b, .m = m, .uid = uid, .gid = gid };
+	struct statx stx;
 
 	if (beneath_verify_root(b, err) < 0)
 		return -1;
+	p.give = geteuid() == 0;
+	if (!p.give) {
+		/* Nothing but root can give files away: the volume must be this
+		 * process's, whatever the config names. */
+		p.uid = geteuid();
+		log_debug("volume: not root: every entry must already be uid %u's", (unsigned)p.uid);
+	}
 	_cleanup_close_ int root = beneath_reopen_root(b, O_RDONLY | O_DIRECTORY, err);
 	if (root < 0)
 		return -1;
-	if (fstat(root, &st) < 0)
+	if (statx(root, "", AT_EMPTY_PATH, TREEWALK_STATX_MASK, &stx) < 0)
 		return err_set(err, errno, "%s", b->path);
-	if (chown_if_needed(root, &st, uid, gid, b->path, err) < 0)
+	p.walk_all = owner_differs(&p, &stx);
+	p.root_sgid = !!(stx.stx_mode & S_ISGID);
+	/* Not root: refused at once, before anything is changed. */
+	if (p.walk_all && !p.give)
+		return give_owner(&p, root, &stx, b->path, err);
+	p.seen = calloc(m->count ? m->count : 1, 1);
+	if (!p.seen)
+		return err_set(err, ENOMEM, "volume");
+	mode_t saved = umask(0);
+	int r = p.walk_all ? treewalk_dir(&p.w, root, 0, 0, err)
+			   : prep_children(&p, root, 0, 0, p.root_sgid, m->first_top, err);
+	umask(saved);
+	free(p.seen);
+	/* Last: the root's owner says every entry has been given it. */
+	if (r < 0 || (p.walk_all && give_owner(&p, root, &stx, b->path, err) < 0))
 		return -1;
-	for (size_t i = 0; i < m->count; i++) {
-		const struct manifest_entry *e = &m->entries[i];
-		int r = e->type == MANIFEST_DIR ? ensure_dir(b, e, uid, gid, err)
-						: ensure_file(b, e, uid, gid, err);
-		if (r < 0)
-			return -1;
-	}
-	struct owner_walk w = { .b = b, .uid = uid, .gid = gid };
-	if (fix_tree(&w, fd_take(&root), 0, 0, err) < 0)
-		return -1;
-	if (w.left_alone)
+	if (p.left_alone)
 		log_debug("volume: %lu symlinks, special files or hard-linked files keep their owner",
-			  w.left_alone);
+			  p.left_alone);
+	return 0;
+}
+
+int volume_make_parents(const struct beneath *b, const char *rel, uid_t uid, gid_t gid,
+			struct cai_err *err)
+{
+	struct prep p = { .b = b, .uid = uid, .gid = gid, .give = geteuid() == 0 };
+	char path[PATH_MAX];
+
+	if (path_check_rel(rel, err) < 0)
+		return -1;
+	_cleanup_close_ int dir = beneath_reopen_root(b, O_RDONLY | O_DIRECTORY, err);
+	if (dir < 0)
+		return -1;
+	snprintf(path, sizeof(path), "%s", rel);
+	for (char *slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
+		*slash = '\0';
+		const char *up = strrchr(path, '/');
+		struct manifest_entry me = {
+			.path = path, .type = MANIFEST_DIR, .mode = MANIFEST_DIR_MODE, .implicit = 1,
+		};
+		struct treewalk_entry e = { .dirfd = dir, .name = up ? up + 1 : path, .path = path };
+		/* Made when missing (the umask aside, as the volume step makes
+		 * them), then judged as the volume step judges an existing one. */
+		mode_t saved = umask(0);
+		int made = mkdirat(dir, e.name, MANIFEST_DIR_MODE) == 0 || errno == EEXIST;
+		umask(saved);
+		if (!made)
+			return err_set(err, errno, "%s: mkdir", path);
+		if (treewalk_look(dir, e.name, DT_DIR, 1, &e) < 0)
+			return err_set(err, errno, "%s", path);
+		_cleanup_close_ int fd = e.fd;
+		if (prep_existing(&p, &me, &e, err) < 0)
+			return -1;
+		close(dir);
+		dir = fd_take(&fd);
+		*slash = '/';
+	}
 	return 0;
 }
 
@@ -304,7 +410,8 @@ int volume_open(const struct cai_config *cfg, struct beneath *b, struct cai_err 
 	return 0;
 }
 
-int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err *err)
+int volume_setup(const struct cai_config *cfg, const struct volume_owner *owner, struct beneath *b,
+		 struct cai_err *err)
 {
 	struct manifest m = { 0 };
 
@@ -323,11 +430,15 @@ int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err
 		beneath_close(b);
 		return err_prefix(err, "volume");
 	}
-	int r = volume_prepare(b, &m, cfg->volume_uid, cfg->volume_gid, err);
+	int r = volume_prepare(b, &m, owner->uid, owner->gid, err);
+	if (r < 0)
+		err_prefix(err, "volume");
+	else if (cfg->volume_home[0])
+		r = links_make(cfg->volume_home, cfg->volume_root, &m, owner->uid, owner->gid, err);
 	manifest_free(&m);
 	if (r < 0) {
 		beneath_close(b);
-		return err_prefix(err, "volume");
+		return -1;
 	}
 	log_debug("volume: %s prepared", cfg->volume_root);
 	return 0;

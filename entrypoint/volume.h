@@ -1,23 +1,29 @@
 /* SPDX-License-Identifier: MIT */
-/* volume: preparing the agent's data volume from its manifest, as root,
- * before the command starts.
+/* volume: preparing the agent's data volume from its manifest, before the
+ * command starts.
  *
- * Owns: creating what the manifest names (directories with mkdirat,
- * files with O_CREAT|O_EXCL), checking what already exists, writing `init`
- * into missing or empty files, and giving every entry its mode and the
- * volume owner - all through descriptors from lib/beneath, changed with
- * fchown/fchmod on real (never O_PATH) descriptors, never through /proc.
- * Then an ownership fix over the whole volume (`chown -R --no-dereference`
- * made safe): directories and regular files are opened O_NOFOLLOW,
- * checked on the descriptor and chowned through it when their owner
- * differs; symlinks, FIFOs, sockets, device nodes and files with more than
- * one hard link are left alone (never followed, never changed); a mount
- * inside the volume is refused.
+ * Owns: one walk of the whole volume (treewalk.h: getdents64 and one
+ * look per entry on descriptors held for the walk, never a path resolved
+ * from the root again) that checks what the manifest names and exists,
+ * creates what it names and is missing (directories with mkdirat, files
+ * with O_CREAT|O_EXCL, both with their final mode), writes `init` into
+ * missing or empty files, and gives every entry its mode and the volume
+ * owner - and, for everything else in the volume, the ownership fix
+ * (`chown -R --no-dereference` made safe): directories and regular files
+ * with one link get the owner through their descriptor; symlinks, FIFOs,
+ * sockets, device nodes and files with more than one hard link are left
+ * alone (never followed, never changed).  Owner and mode change through
+ * real (never O_PATH) descriptors, never through /proc, only when they
+ * differ.  Then the manifest's links in the home (links.h).
+ * Run by another uid than root, nothing can be given away: every entry
+ * must already be that uid's, the config's owner notwithstanding.
  * Refuses (the caller exits 125): a symlink or mount anywhere on a
- * manifest path, a file entry that is not a regular file or has other hard
- * links, a directory where a file is expected or the reverse.  User data is
- * never truncated, rewritten or replaced; what was prepared before a
- * refusal is complete and valid.
+ * manifest path, a mount anywhere in the volume, a file entry that is not
+ * a regular file or has other hard links, a directory where a file is
+ * expected or the reverse, and - not run as root - an entry owned by
+ * another uid.  User data is never truncated, rewritten or replaced; each
+ * entry is prepared completely before the next, so what was prepared
+ * before a refusal is valid.
  */
 #ifndef CAI_VOLUME_H
 #define CAI_VOLUME_H
@@ -28,6 +34,12 @@
 #include "config.h"
 #include "err.h"
 #include "manifest.h"
+
+/* Whom the volume's entries belong to. */
+struct volume_owner {
+	uid_t uid;
+	gid_t gid;
+};
 
 /* Prepare the volume open in *b as the manifest says, owned by uid:gid. */
 int volume_prepare(const struct beneath *b, const struct manifest *m, uid_t uid, gid_t gid,
@@ -45,8 +57,10 @@ int volume_open(const struct cai_config *cfg, struct beneath *b, struct cai_err 
 
 /* The start-up step: open cfg's volume root into *b (kept open for the
  * steps after), insist on a mount point when the config asks, load the
- * manifest and prepare.  Errors start with "volume: ". */
-int volume_setup(const struct cai_config *cfg, struct beneath *b, struct cai_err *err);
+ * manifest, prepare it for `owner` and make its links in [volume] home.
+ * Errors start with "volume: " or "links: ". */
+int volume_setup(const struct cai_config *cfg, const struct volume_owner *owner, struct beneath *b,
+		 struct cai_err *err);
 
 /* `--check`: parse the configured manifest and report its first error. */
 int volume_check(const struct cai_config *cfg, struct cai_err *err);

@@ -9,7 +9,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "beneath.h"
@@ -174,28 +173,6 @@ static int workspace_reachable(const struct mount_entry *e, void *ctx)
 	return 1;
 }
 
-/* Move what is at `name` to NAME.bak.TIME[.N]: never deleted, never
- * overwriting another backup. */
-static int workspace_move_aside(int dir_fd, const char *link, const char *name, struct cai_err *err)
-{
-	char aside[512];
-	long now = (long)time(NULL);
-
-	for (int i = 0; i < 10; i++) {
-		if (i == 0)
-			snprintf(aside, sizeof(aside), "%s.bak.%ld", name, now);
-		else
-			snprintf(aside, sizeof(aside), "%s.bak.%ld.%d", name, now, i);
-		if (renameat2(dir_fd, name, dir_fd, aside, RENAME_NOREPLACE) == 0) {
-			log_warn("workspace: %s was not empty: moved aside to %s", link, aside);
-			return 0;
-		}
-		if (errno != EEXIST)
-			return err_set(err, errno, "%s: move aside to %s", link, aside);
-	}
-	return err_set(err, EEXIST, "%s: move aside", link);
-}
-
 /* Clear the way for the link: an empty directory goes, anything else but
  * a symlink is moved aside.  A mount point stops everything. */
 static int workspace_clear(int dir_fd, const char *link, const char *name, struct cai_err *err)
@@ -224,7 +201,11 @@ static int workspace_clear(int dir_fd, const char *link, const char *name, struc
 		if (errno != ENOTEMPTY && errno != EEXIST)
 			return err_set(err, errno, "%s: remove empty directory", link);
 	}
-	return workspace_move_aside(dir_fd, link, name, err);
+	char aside[NAME_MAX + 1];
+	if (beneath_move_aside(dir_fd, name, aside, err) < 0)
+		return err_prefix(err, "%s", link);
+	log_warn("workspace: %s was not empty: moved aside to %s", link, aside);
+	return 0;
 }
 
 /* The symlink just made at `name`, as an O_PATH descriptor; -1 with errno

@@ -8,6 +8,7 @@
 
 #include "envname.h"
 #include "macro.h"
+#include "reentry.h"
 
 const char cli_usage[] =
 	"Usage: containai doctor [--json] [--context CTX]\n"
@@ -48,8 +49,10 @@ static int env_word_ok(const char *w)
 	const char *eq = strchr(w, '=');
 
 	/* Values reach docker as lines of an env file: a line break would
-	 * end the value early or start another variable. */
-	return eq && envname_valid(w, (size_t)(eq - w)) && !strpbrk(eq, "\r\n");
+	 * end the value early or start another variable.  The host user's
+	 * ids are run's own to give. */
+	return eq && envname_valid(w, (size_t)(eq - w)) && !strpbrk(eq, "\r\n") &&
+	       strncmp(w, SANDBOX_HOST_USER_ENV "=", sizeof(SANDBOX_HOST_USER_ENV));
 }
 
 #define C(x) (1u << (x))
@@ -89,7 +92,7 @@ struct listopt {
 
 static const struct listopt listopts[] = {
 	{ "--env", JOINING, offsetof(struct cli, env), env_word_ok,
-	  "--env needs KEY=VALUE with KEY made of letters, digits and '_' and a VALUE on one line" },
+	  "--env needs KEY=VALUE with KEY made of letters, digits and '_' (not " SANDBOX_HOST_USER_ENV ", which run sets itself) and a VALUE on one line" },
 	{ "--publish", C(CMD_RUN), offsetof(struct cli, publish), NULL, NULL },
 	{ "--egress-allow", C(CMD_RUN), offsetof(struct cli, egress_allow), NULL, NULL },
 };

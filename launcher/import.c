@@ -383,6 +383,11 @@ static int plan_container(const struct session *s, const struct import_plan *pla
 	argv_push(&a, "no-new-privileges");
 	argv_push(&a, "--pids-limit");
 	argv_push(&a, "64");
+	/* Written for the agent's account as the sandbox moves it. */
+	if (s->host_user[0]) {
+		argv_push(&a, "-e");
+		argv_pushf(&a, SANDBOX_HOST_USER_ENV "=%s", s->host_user);
+	}
 	argv_push(&a, "--mount");
 	argv_pushf(&a, "type=volume,source=%s,target=" SANDBOX_DATA_DIR, s->cfg.data_volume);
 	argv_push(&a, "--mount");

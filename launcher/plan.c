@@ -25,6 +25,7 @@ void plan_want(const struct session *s, const char *name, int for_run, struct re
 	w->publish = s->cfg.egress == EGRESS_OFF ? &s->cfg.publish : &none;
 	w->egress = egress_mode_name(s->cfg.egress);
 	w->workspace_id = s->workspace_id;
+	w->host_user = s->host_user;
 }
 
 static int plan_add(struct batch *b, struct argv *a, struct cai_err *err)
@@ -93,6 +94,12 @@ static int plan_docker_create(const struct plan_input *in, struct batch *b, int 
 	 * bound at SANDBOX_WORKSPACE_DIR, also at every later start. */
 	argv_push(&a, "-e");
 	argv_pushf(&a, SANDBOX_WORKSPACE_ENV "=%s:%s", s->workspace_id, s->workspace);
+	/* To PID 1, which moves the agent's account to the host user before
+	 * it prepares the volume: never to a join's environment. */
+	if (s->host_user[0]) {
+		argv_push(&a, "-e");
+		argv_pushf(&a, SANDBOX_HOST_USER_ENV "=%s", s->host_user);
+	}
 	/* PID 1 prepares and keeps the sandbox up; nothing runs in it that
 	 * did not enter through --join. */
 	argv_push(&a, "--entrypoint");

@@ -234,22 +234,23 @@ static const char *data_volume(const json_t *root)
 	return name;
 }
 
-/* The value of SANDBOX_WORKSPACE_ENV in config's Env: NULL when it has
- * none, "" when it has more than one. */
-static const char *workspace_env(const json_t *config)
+/* The value of NAME in config's Env: NULL when it has none, "" when it
+ * has more than one (which wins is docker's to decide, not ours) or an
+ * empty one. */
+static const char *config_env(const json_t *config, const char *name)
 {
-	static const char prefix[] = SANDBOX_WORKSPACE_ENV "=";
+	size_t len = strlen(name);
 	const char *found = NULL;
 	size_t i;
 	json_t *v;
 
 	json_array_foreach(json_object_get(config, "Env"), i, v) {
 		const char *e = json_is_string(v) ? json_string_value(v) : "";
-		if (strncmp(e, prefix, sizeof(prefix) - 1))
+		if (strncmp(e, name, len) || e[len] != '=')
 			continue;
 		if (found)
 			return "";
-		found = e + sizeof(prefix) - 1;
+		found = e + len + 1;
 	}
 	return found;
 }
@@ -258,7 +259,7 @@ static const char *workspace_env(const json_t *config)
  * 1, or 0 with r->why saying how not. */
 static int same_directory(const json_t *config, const struct reentry_want *w, struct reentry *r)
 {
-	const char *checked = workspace_env(config);
+	const char *checked = config_env(config, SANDBOX_WORKSPACE_ENV);
 	char now[PATH_MAX + 80];
 
 	snprintf(now, sizeof(now), "%s:%s", w->workspace_id, w->workspace);
@@ -269,6 +270,17 @@ static int same_directory(const json_t *config, const struct reentry_want *w, st
 		return !refuse(r, "it was made for another directory at %.200s (" SANDBOX_WORKSPACE_ENV
 				  "=%.100s, now %.100s)", w->workspace, checked, now);
 	return 1;
+}
+
+/* Made for the host user run gives now (w->host_user; "": none), exactly. */
+static void same_host_user(const json_t *config, const struct reentry_want *w, struct reentry *r)
+{
+	const char *made = config_env(config, SANDBOX_HOST_USER_ENV);
+
+	if (made && !made[0])
+		refuse(r, "it was made with " SANDBOX_HOST_USER_ENV " empty or set twice");
+	else if (strcmp(made ? made : "", w->host_user))
+		refuse(r, "it was made for host user '%.40s', not '%.40s'", made ? made : "", w->host_user);
 }
 
 static int other_resources(const json_t *hc, const struct resources *l)
@@ -298,6 +310,8 @@ static void other_contents(const json_t *root, const struct reentry_want *w, str
 		refuse(r, "its memory, CPU or process limits are not the ones asked for");
 	else if (w->publish && !publish_matches(w->publish, json_object_get(hc, "PortBindings")))
 		refuse(r, "its published ports are not the ones asked for");
+	else if (w->host_user)
+		same_host_user(json_object_get(root, "Config"), w, r);
 }
 
 int reentry_judge(const json_t *root, const struct reentry_want *w, struct reentry *r,

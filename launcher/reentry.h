@@ -13,8 +13,10 @@
  *            limits or published ports than `run` would give it now, or
  *            made for another directory at the workspace's path (its
  *            SANDBOX_WORKSPACE_ENV differs: containai-init would refuse
- *            to start it) - never entered; --restart replaces it, rm
- *            removes it;
+ *            to start it), or made for another host user
+ *            (SANDBOX_HOST_USER_ENV: exactly the value run gives now, or
+ *            none when it gives none) - never entered; --restart replaces
+ *            it, rm removes it;
  *   ours:    entered as it is: running -> joined, stopped -> started.
  * Our labels prove nothing (anyone who can create containers can set
  * them), so the shape is checked too: started as a sandbox
@@ -52,6 +54,9 @@
 #define SANDBOX_LABEL_WORKSPACE "containai.workspace"
 #define SANDBOX_LABEL_MODE "containai.mode"
 #define SANDBOX_LABEL_EGRESS "containai.egress"
+/* What containai-init moves the agent's account to (its account.h): set
+ * by run alone, in the modes where the engine maps no ids. */
+#define SANDBOX_HOST_USER_ENV "CONTAINAI_HOST_USER"
 /* What run tells containai-init about the workspace it checked:
  * "MAJOR:MINOR:INODE:/host/path" (containai-init(8)). */
 #define SANDBOX_WORKSPACE_ENV "CONTAINAI_WORKSPACE"
@@ -71,6 +76,8 @@ struct reentry_want {
 	const char *egress;             /* the policy's name (egress_mode_name) */
 	const char *egress_network_id;  /* its egress network's id, as judged ours */
 	const char *workspace_id;       /* "MAJOR:MINOR:INODE" of the workspace checked now */
+	/* SANDBOX_HOST_USER_ENV's value run gives ("": none); NULL: not compared. */
+	const char *host_user;
 };
 
 struct reentry {

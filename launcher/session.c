@@ -134,5 +134,8 @@ int session_open(struct session *s, const struct cli *o, int need_workspace, int
 		return -1;
 	/* Sized by what the engine has, now that it said. */
 	resources_resolve(&s->cfg.resources, s->det.mem_total, s->det.ncpu);
+	s->host_user[0] = '\0';
+	if (s->det.mode == MODE_NONE)
+		snprintf(s->host_user, sizeof(s->host_user), "%u:%u", (unsigned)getuid(), (unsigned)getgid());
 	return 0;
 }

@@ -4,8 +4,8 @@
  * Owns: the order of start-up - the workspace (resolved once and held
  * open), PATH filtered by pathtrust before any program runs, the config
  * layered flag > environment > file > default, the one pinned engine, the
- * isolation detection, and the resource limits resolved against what the
- * engine has.  Commands work from this snapshot and never
+ * isolation detection, the resource limits resolved against what the
+ * engine has, and the host user's ids where the mode needs them.  Commands work from this snapshot and never
  * re-resolve any of it.
  * Refuses: a bad config (FILE:LINE), a bad flag value.  An engine that
  * cannot be resolved is detection's to report, not a refusal here.
@@ -32,6 +32,11 @@ struct session {
 	struct settings cfg;
 	struct docker docker;
 	struct detect_result det;
+	/* "UID:GID" of whoever runs containai where the engine maps no ids
+	 * (mode none): the agent's account is moved to it (SANDBOX_HOST_USER_ENV),
+	 * so its files in the workspace are that user's on the host; "" in the
+	 * modes that map ids themselves (Sysbox, ECI, sbx). */
+	char host_user[32];
 };
 
 /* need_workspace: the commands on one sandbox need one (refused when it

@@ -87,6 +87,20 @@ cleanup_scratch() {
 }
 trap cleanup_scratch EXIT
 
+# mount_scratch: BASE, one scratch directory for a suite that mounts beneath
+# it (in a mount namespace of its own), registered in this shell (a
+# $(scratch_dir) subshell cannot register it); on exit the mounts go first,
+# innermost first, then the directory.
+mount_scratch() {
+	BASE=$(scratch_dir)
+	CAI_SCRATCH_DIRS="${CAI_SCRATCH_DIRS:-} $BASE"
+	trap cleanup_mounts EXIT
+}
+cleanup_mounts() {
+	findmnt -rn -o TARGET | grep "^$BASE/" | sort -r | xargs -r -n1 umount -l
+	cleanup_scratch
+}
+
 # run_pid1 CMD...: run CMD as PID 1 of a new PID namespace.
 run_pid1() {
 	unshare --pid --fork --mount-proc "$@"

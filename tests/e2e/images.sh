@@ -105,6 +105,31 @@ build_sandbox_image() {
 	docker build --pull=false --force-rm -t "$tag" --build-arg AGENTS="$label" "$@" "$CAI_ROOT"
 }
 
+# remove_prefixed PREFIX: every container and volume named PREFIX-..., as a
+# suite that owns that prefix cleans up.
+remove_prefixed() {
+	docker ps -aq --filter "name=^$1-" | xargs -r docker rm -f >/dev/null 2>&1
+	docker volume ls -q --filter "name=^$1-" | xargs -r docker volume rm >/dev/null 2>&1
+}
+
+# launcher_suite: the scratch directory T of a suite that runs the launcher
+# on images tagged TAG and on containers and volumes named P-...: WS, a
+# workspace in it anyone may write; all of them removed on exit.
+launcher_suite() {
+	T=$(scratch_dir)
+	chmod 0755 "$T"
+	WS=$T/workspace
+	mkdir -p "$WS"
+	chmod 0777 "$WS"
+	trap launcher_suite_cleanup EXIT
+	trap 'exit 143' TERM INT
+}
+launcher_suite_cleanup() {
+	remove_prefixed "$P"
+	docker rmi -f "$TAG" >/dev/null 2>&1
+	cleanup_scratch
+}
+
 # launcher_is_stub: the build's `containai` is still the skeleton that
 # answers every command but `version` with its usage line (no doctor, no run).
 launcher_is_stub() {

@@ -12,7 +12,7 @@ TAG=image-containai:demo-$$
 LOG=$(scratch_dir)/demo.log
 trap 'docker rmi -f "$TAG" >/dev/null 2>&1; cleanup_scratch' EXIT
 
-(cd "$CAI_ROOT" && IMAGE=$TAG DEMO_PREFIX=$PREFIX bash tests/demo.sh) >"$LOG" 2>&1
+(cd "$CAI_ROOT" && IMAGE=$TAG DEMO_PREFIX=$PREFIX DEMO_HOST_USER=1234:1234 bash tests/demo.sh) >"$LOG" 2>&1
 rc=$?
 out=$(cat "$LOG")
 # shows NAME REGEX: a line of the demo's output matches; on failure name
@@ -32,6 +32,11 @@ shows "demo shows the seccomp filter" 'Seccomp: +2'
 shows "demo shows the prepared volume" 'data volume /mnt/agent-data:'
 shows "demo shows the workspace" 'workspace: .*/home/agent/workspace'
 shows "demo shows .env reaching the agent" '\.env: +DEMO_GREETING=hello from \.env'
+shows "demo shows an agent's version" '^(claude|codex|gemini|copilot|opencode): +[^ ]*[0-9]+\.[0-9]+'
+shows "demo shows the agent's directory linked into the volume" '^~/\.claude -> /mnt/agent-data/claude$'
+shows "demo shows a login surviving containai run --restart" '^login: \{"claudeAiOauth":"demo"\}$'
+shows "demo shows the agent running as the host user" '^the agent: uid=1234\(agent\) gid=1234\(agent\)'
+shows "demo shows the agent's file owned by the host user" '^host-files: made-by-the-agent is 1234:1234, the host user is 1234:1234$'
 # Once the launcher has `doctor`, the demo must go through `containai run`.
 if launcher_is_stub; then
 	shows "demo says when it stands in for containai run" "launcher has no 'run' yet"

@@ -151,7 +151,7 @@ expect_eq "descriptors 0-2 only" "$(printf '%s\n' "$OUT" | tr '\n' ' ')" "0 1 2 
 
 # The volume, prepared through the walk (no openat2) and the mount table
 # (no statx mount ids); find(1) because coreutils' statx calls fail there.
-gv "$IMG" sh -c 'find /mnt/agent-data /mnt/agent-data/claude/credentials.json -maxdepth 0 -printf "%U:%G %m\n"; cat /mnt/agent-data/claude/credentials.json'
+gv "$IMG" sh -c 'find /mnt/agent-data /mnt/agent-data/claude/.credentials.json -maxdepth 0 -printf "%U:%G %m\n"; cat /mnt/agent-data/claude/.credentials.json'
 expect_eq "volume: root and a 0600 file owned by the agent, initialised" \
 	"$(printf '%s\n' "$OUT" | tr '\n' ' ')" "1000:1000 755 1000:1000 600 {} "
 

@@ -262,7 +262,7 @@ if build_sandbox_image containai:latest all >"$T/real-build.log" 2>&1; then
 	docker save "$REAL" | docker -H "$E2SOCK" load >/dev/null
 	docker rmi "$REAL" >/dev/null
 	cai run --context "$P-sysbox" --image "$REAL" --name "$P-real" --data-volume "$P-realvol" -- \
-		sh -c 'id -u; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; stat -c "%u %a" /mnt/agent-data/claude/credentials.json'
+		sh -c 'id -u; grep -E "^(CapEff|NoNewPrivs|Seccomp):" /proc/self/status; stat -c "%u %a" /mnt/agent-data/claude/.credentials.json'
 	expect_eq "remapped engine, real image: runs through the launcher" "$RC" 0
 	expect_eq "remapped engine, real image: the agent's view" "$(printf '%s\n' "$OUT" | tr -s ' \t' ' ')" \
 		"$(printf '1000\nCapEff: 0000000000000000\nNoNewPrivs: 1\nSeccomp: 2\n1000 600')"

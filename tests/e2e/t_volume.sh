@@ -27,11 +27,16 @@ cleanup() {
 }
 trap cleanup EXIT
 
+# The .env lookup is the confined lookup the probe below decides on (the
+# layout itself is walked on held descriptors, never through openat2).
 cat >"$DIR/init.ini" <<EOF
 [volume]
 root = /mnt/agent-data
 manifest = /etc/containai-shipped/volume.ini
 owner = 1000:1000
+
+[env]
+file = .env
 EOF
 
 # in_sandbox MODE [INIT-OPTION...] -- CMD...: one container on the volume;
@@ -88,15 +93,15 @@ for mode in openat2 walk; do
 	got=$(in_sandbox "$mode" -- /bin/sh -c "$LIST")
 	expect_eq "${mode}_layout_matches_host_preparation" "$got" "$want"
 	expect_match "${mode}_gh_private" "$got" "^700 1000:1000 directory ./config/gh$"
-	expect_match "${mode}_credentials_private" "$got" "^600 1000:1000 regular file ./claude/credentials.json$"
+	expect_match "${mode}_credentials_private" "$got" "^600 1000:1000 regular file ./claude/.credentials.json$"
 	expect_match "${mode}_root_owned" "$got" "^755 1000:1000 directory \.$"
 	expect_eq "${mode}_init_content" "$(in_sandbox "$mode" -- /bin/cat /mnt/agent-data/claude/settings.json)" "{}"
 
-	in_sandbox "$mode" -- /bin/sh -c 'printf token-1 > /mnt/agent-data/claude/credentials.json'
+	in_sandbox "$mode" -- /bin/sh -c 'printf token-1 > /mnt/agent-data/claude/.credentials.json'
 	got2=$(in_sandbox "$mode" -- /bin/sh -c "$LIST")
 	expect_eq "${mode}_restart_changes_nothing" "$(echo "$got2" | grep -v credentials.json)" \
 		"$(echo "$got" | grep -v credentials.json)"
-	expect_eq "${mode}_user_data_kept" "$(in_sandbox "$mode" -- /bin/cat /mnt/agent-data/claude/credentials.json)" token-1
+	expect_eq "${mode}_user_data_kept" "$(in_sandbox "$mode" -- /bin/cat /mnt/agent-data/claude/.credentials.json)" token-1
 
 	# Something that shared the volume left a symlink at a layout entry.
 	in_sandbox "$mode" -- /bin/sh -c 'rm -r /mnt/agent-data/config/tmux && ln -s /etc /mnt/agent-data/config/tmux'

@@ -367,6 +367,26 @@ cai sysbox CAI_FAKE_EXISTING=ours-runc -- run --dry-run
 expect_match "sysbox mode: our container under runc is not re-entered" "$ERR" "runtime 'runc', not sysbox-runc"
 cai linux CAI_FAKE_EXISTING=ours-running -- run --dry-run --force
 expect_match "forced re-entry of a runc container" "$OUT" ' exec '
+# Where the engine maps no ids the sandbox is made for whoever runs
+# containai, and re-entered only as made for them.
+cai linux -- run --dry-run --force
+expect_match "mode none: PID 1 is told the host user's ids" "$(sed -n 1p <<<"$OUT")" \
+	" -e CONTAINAI_HOST_USER=$(id -u):$(id -g) --entrypoint /usr/sbin/containai-init "
+expect_no_match "mode none: the join is not told them" "$(sed -n 2p <<<"$OUT")" 'CONTAINAI_HOST_USER'
+cai sysbox -- run --dry-run
+expect_no_match "sysbox: no host user's ids (Sysbox maps them)" "$OUT" 'CONTAINAI_HOST_USER'
+cai linux CAI_FAKE_EXISTING=ours-running CAI_FAKE_HOST_USER=4321:4321 -- run --dry-run --force
+expect_match "made for another host user: refused with --restart hint" "$ERR" \
+	"made for host user '4321:4321', not '$(id -u):$(id -g)'.*--restart"
+cai linux -- run --dry-run --force --env CONTAINAI_HOST_USER=0:0
+expect_eq "--env cannot set the host user's ids" "$RC" 2
+# Run by another user, for that user.
+chmod 0755 "$T" "$T/bin-linux" 2>/dev/null
+OUT=$(cd "$WS" && setpriv --reuid 1234 --regid 1235 --clear-groups env -i HOME="$T/home-1234" \
+	PATH="$(bin_for linux)" XDG_CONFIG_HOME="$T/xdg-1234" CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" \
+	CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" "$LAUNCHER" run --dry-run --force 2>"$T/err-1234")
+expect_match "run by uid 1234: PID 1 is told 1234:1235" "$(sed -n 1p <<<"$OUT")" \
+	' -e CONTAINAI_HOST_USER=1234:1235 --entrypoint ' 
 # Labels can be set by anyone who can create containers: a container that
 # carries ours but is shaped otherwise is never entered.
 for ex in not-sandbox no-limits privileged hostpid unconfined home-bind socket shell pid-container \

@@ -17,16 +17,7 @@ if [ -z "${CAI_VOLUME_NS:-}" ]; then
 	CAI_VOLUME_NS=1 exec unshare -m --propagation private bash "$0" "$@"
 fi
 
-# One scratch directory for the suite, registered in this shell (a
-# $(scratch_dir) subshell cannot register it); mounts go first, innermost
-# first, then lib.sh removes the directory.
-BASE=$(scratch_dir)
-CAI_SCRATCH_DIRS="${CAI_SCRATCH_DIRS:-} $BASE"
-cleanup_mounts() {
-	findmnt -rn -o TARGET | grep "^$BASE/" | sort -r | xargs -r -n1 umount -l
-	cleanup_scratch
-}
-trap cleanup_mounts EXIT
+mount_scratch
 
 # How this run reaches containai-init: directly, or with openat2 filtered.
 WRAP=()
@@ -47,10 +38,12 @@ new_volume() {
 	S=$(mktemp -d "$BASE/v.XXXXXX")
 	mkdir "$S/fs" "$S/vol"
 	mount -t tmpfs -o size=64m,mode=0755 tmpfs "$S/fs"
-	mkdir -p "$S/fs/vol" "$S/fs/outside/sub"
+	mkdir -p "$S/fs/vol" "$S/fs/outside/sub" "$S/fs/home"
+	chown "$OWNER" "$S/fs/home"
 	printf 'root:x:0:0:root:/root:/bin/sh\n' >"$S/fs/outside/passwd"
 	mount --bind "$S/fs/vol" "$S/vol"
 	V=$S/vol
+	H=$S/fs/home
 	OUT=$S/fs/outside
 	write_config "$POLICY" true
 }
@@ -63,6 +56,7 @@ write_config() {
 		manifest = $1
 		owner = $OWNER
 		require_mount = $2
+		home = $S/fs/home
 	EOF
 }
 
@@ -71,6 +65,12 @@ write_config() {
 # owner) and contents.
 snapshot() {
 	(cd "$1" && find . -printf '%p %y %m %U:%G %s %n %T@ %C@\n' | sort &&
+		find . -type f -exec md5sum {} + | sort)
+}
+
+# What a tree holds, without link counts and ctimes.
+snapshot_data() {
+	(cd "$1" && find . -printf '%p %y %m %U:%G %s %T@\n' | sort &&
 		find . -type f -exec md5sum {} + | sort)
 }
 
@@ -113,7 +113,7 @@ manifest_lines() {
 	/^\[dir /  { flush(); t = "d"; p = substr($0, 6, length($0) - 6); m = "755"; i = "" }
 	/^\[file / { flush(); t = "f"; p = substr($0, 7, length($0) - 7); m = "644"; i = "" }
 	/^mode *=/ { m = $3; sub(/^0/, "", m) }
-	/^init *=/ { i = $3 }
+	/^init *=/ { i = $0; sub(/^init *= */, "", i) }
 	END { flush() }' "$1"
 }
 
@@ -163,13 +163,13 @@ case_user_data() {
 	run_init
 	expect_ok user_data_run
 	expect_eq existing_file_not_rewritten "$(cat "$V/claude/settings.json")" '{"theme":"dark"}'
-	printf 'token-123' >"$V/claude/credentials.json"
-	chmod 0666 "$V/claude/credentials.json"
+	printf 'token-123' >"$V/claude/.credentials.json"
+	chmod 0666 "$V/claude/.credentials.json"
 	local sum
-	sum=$(md5sum <"$V/claude/credentials.json")
+	sum=$(md5sum <"$V/claude/.credentials.json")
 	run_init
-	expect_eq nonempty_file_byte_identical "$(md5sum <"$V/claude/credentials.json")" "$sum"
-	expect_eq nonempty_file_mode_restored "$(stat -c %a "$V/claude/credentials.json")" 600
+	expect_eq nonempty_file_byte_identical "$(md5sum <"$V/claude/.credentials.json")" "$sum"
+	expect_eq nonempty_file_mode_restored "$(stat -c %a "$V/claude/.credentials.json")" 600
 	: >"$V/gemini/settings.json"
 	chmod 0700 "$V/config"
 	chmod 0755 "$V/config/gh"
@@ -225,10 +225,10 @@ case_root_symlink() {
 case_hardlink() {
 	new_volume
 	mkdir -p "$S/fs/vol/claude"
-	ln "$OUT/passwd" "$S/fs/vol/claude/credentials.json"
+	ln "$OUT/passwd" "$S/fs/vol/claude/.credentials.json"
 	plant_done
 	run_init
-	expect_refused hardlink_at_file_entry "claude/credentials.json: has more than one hard link"
+	expect_refused hardlink_at_file_entry "claude/.credentials.json: has more than one hard link"
 }
 
 case_special_files() {
@@ -237,14 +237,14 @@ case_special_files() {
 		new_volume
 		mkdir -p "$V/claude"
 		case $kind in
-		fifo) mkfifo "$V/claude/credentials.json" ;;
+		fifo) mkfifo "$V/claude/.credentials.json" ;;
 		socket) python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' \
-			"$V/claude/credentials.json" ;;
-		device) mknod "$V/claude/credentials.json" c 1 3 ;;
+			"$V/claude/.credentials.json" ;;
+		device) mknod "$V/claude/.credentials.json" c 1 3 ;;
 		esac
 		plant_done
 		run_init
-		expect_refused "${kind}_at_file_entry_no_hang" "claude/credentials.json: not a regular file"
+		expect_refused "${kind}_at_file_entry_no_hang" "claude/.credentials.json: not a regular file"
 	done
 }
 
@@ -359,10 +359,16 @@ case_owner_fix() {
 	expect_eq owner_fix_symlink_target_untouched "$(snapshot "$OUT")" "$OUT_BEFORE"
 }
 
-# The init's own probe decides, and says why.
+# The init's own probe decides, and says why: the volume is prepared on
+# descriptors it holds, one name at a time, whatever openat2 does; the
+# .env after it is looked up beneath the root, through openat2 or the walk.
 case_lookup_mode() {
 	new_volume
-	run_init -v
+	printf '[env]\nfile = .env\n' >>"$S/init.ini"
+	run_init
+	printf 'LOOKUP=%s\n' "${CAI_VOLUME_MODE}" >"$V/.env"
+	ERR=$(timeout 20 "${WRAP[@]}" "$INIT" -v -c "$S/init.ini" -- /bin/sh -c 'echo "$LOOKUP" >"$0"' "$S/ran" 2>&1 >/dev/null)
+	expect_eq lookup_env_read "$(cat "$S/ran")" "$CAI_VOLUME_MODE"
 	if [ ${#WRAP[@]} -gt 0 ]; then
 		expect_match lookup_uses_walk "$ERR" "openat2 unusable \($WHY\): confined lookups walk component by component"
 	else
@@ -391,8 +397,124 @@ case_filter_stacks() {
 	check_layout filter_stacks_layout
 }
 
+# The links: each [link] of the shipped manifest in the home, pointing at
+# its target in the volume, and a second start changes nothing.
+link_lines() {
+	awk '/^\[link / { p = substr($0, 7, length($0) - 7) } /^target *=/ { print p, $3 }' "$POLICY"
+}
+
+check_links() {
+	local name=$1 bad="" p t got
+	while read -r p t; do
+		got=$(readlink "$H/$p" 2>/dev/null)
+		[ "$got" = "$V/$t" ] || bad="$bad $p(->$got)"
+	done < <(link_lines)
+	if [ -z "$bad" ]; then pass "$name"; else fail "$name" "$bad"; fi
+}
+
+case_links() {
+	new_volume
+	run_init
+	expect_ok links_run
+	check_links links_point_into_the_volume
+	expect_eq links_parents_are_the_agents "$(stat -c '%u:%g %a' "$H/.config" "$H/.local/share" | sort -u)" \
+		"$OWNER 755"
+	local before
+	before=$(snapshot "$H")
+	rm -f "$S/ran"
+	run_init
+	expect_eq links_second_run_changes_nothing "$(snapshot "$H")" "$before"
+	# What the agent writes through a link lands in the volume.
+	printf 'token' >"$H/.claude/.credentials.json"
+	expect_eq links_write_reaches_volume "$(cat "$V/claude/.credentials.json")" token
+}
+
+# Hostile entries at the link paths and their parents, planted between two
+# starts: each replaced, nothing followed, nothing outside touched, what
+# held data moved aside.
+case_links_hostile() {
+	new_volume
+	run_init
+	printf 'secret\n' >"$OUT/shadow"
+	chmod 0640 "$OUT/shadow"
+	rm "$H/.claude" "$H/.codex" "$H/.gemini" "$H/.claude.json" "$H/.copilot" "$H/.vscode-server" \
+		"$H/.bash_history" "$H/.local/share/opencode"
+	ln -s "$OUT/shadow" "$H/.claude"
+	mkfifo "$H/.codex"
+	mkdir "$H/.gemini"
+	printf 'kept' >"$H/.gemini/notes"
+	ln "$OUT/shadow" "$H/.claude.json"
+	python3 -c 'import socket, sys; socket.socket(socket.AF_UNIX).bind(sys.argv[1])' "$H/.copilot"
+	mknod "$H/.vscode-server" c 1 3
+	printf 'history' >"$H/.bash_history"
+	mkdir "$H/.local/share/opencode"
+	rm -r "$H/.config"
+	ln -s "$OUT" "$H/.config"
+	# The hard link's removal changes its inode's link count and ctime,
+	# nothing else.
+	local out_data
+	out_data=$(snapshot_data "$OUT")
+	rm -f "$S/ran"
+	run_init
+	expect_ok links_hostile_run
+	check_links links_hostile_all_replaced
+	expect_eq links_hostile_outside_untouched "$(snapshot_data "$OUT")" "$out_data"
+	expect_eq links_hostile_hard_link_target_kept "$(stat -c '%h %U %a' "$OUT/shadow")" "1 root 640"
+	expect_eq links_hostile_parent_symlink_now_a_dir "$(stat -c %F "$H/.config")" directory
+	local aside
+	aside=$(find "$H" -maxdepth 1 -name '.gemini.bak.*')
+	expect_eq links_hostile_directory_moved_aside "$(cat "$aside/notes" 2>/dev/null)" kept
+	aside=$(find "$H" -maxdepth 1 -name '.bash_history.bak.*')
+	expect_eq links_hostile_file_moved_aside "$(cat "$aside" 2>/dev/null)" history
+	expect_match links_hostile_move_warned "$ERR" 'links: .*/\.gemini was not empty: moved aside to \.gemini\.bak\.'
+
+	# A mount point at a link path is never replaced.
+	new_volume
+	run_init
+	rm "$H/.gemini"
+	mkdir "$H/.gemini"
+	mount -t tmpfs -o size=1m tmpfs "$H/.gemini"
+	touch "$H/.gemini/x"
+	plant_done
+	rm -f "$S/ran"
+	run_init
+	expect_refused links_mount_point_refused "links: .*/\.gemini: a mount point is there, never replaced"
+	expect_eq links_mount_point_untouched "$(ls "$H/.gemini")" x
+	umount "$H/.gemini"
+}
+
+# A volume prepared for another uid is re-owned whole, its root last: a
+# start refused halfway leaves the root as it was, so the next start walks
+# it all again.  A volume already the owner's is not walked: data added
+# since by another uid keeps its owner.
+case_reown() {
+	new_volume
+	run_init
+	mkdir -p "$V/userdata/deep"
+	touch "$V/userdata/deep/f"
+	chown -R 2000:2000 "$V"
+	mkdir "$V/mnt"
+	mount -t tmpfs -o size=1m tmpfs "$V/mnt"
+	plant_done
+	rm -f "$S/ran"
+	run_init
+	expect_refused reown_refused_halfway "mnt: a mount inside the volume"
+	expect_eq reown_root_keeps_old_owner "$(stat -c '%u:%g' "$V")" 2000:2000
+	umount "$V/mnt"
+	run_init
+	expect_ok reown_completes
+	expect_eq reown_every_entry_the_owners "$(find "$V" ! -user "${OWNER%:*}" -print)" ""
+	touch "$V/userdata/late"
+	chown 2000:2000 "$V/userdata/late"
+	rm -f "$S/ran"
+	run_init
+	expect_ok reown_prepared_volume_runs
+	expect_eq reown_prepared_volume_not_walked "$(stat -c '%u:%g' "$V/userdata/late")" 2000:2000
+}
+
 # The race: a swapper exchanges a layout directory with a symlink to an
-# outside directory in a tight loop while containai-init prepares.
+# outside directory in a tight loop while containai-init prepares - the
+# layout alone, or (root not yet the owner's) the whole volume.
 case_race() {
 	new_volume
 	local target=$S/fs/race-target before after batch run n=0 refused=0 odd=0 idle=0 swaps dir pid rc why=
@@ -406,6 +528,9 @@ case_race() {
 		"$HELPERS/swapper" "$V/$dir" "$V/$dir.swap" >"$S/swaps" &
 		pid=$!
 		for ((run = 0; run < RACE_RUNS; run++)); do
+			# Every other batch, the volume's root not the owner's: the
+			# whole volume is walked under the race, not only the layout.
+			((batch % 2)) && chown 0:0 "$V"
 			timeout 10 "${WRAP[@]}" "$INIT" -q -c "$S/init.ini" -- /bin/true 2>"$S/race.err"
 			rc=$?
 			case $rc in
@@ -445,6 +570,9 @@ run_all() {
 	case_owner_fix
 	case_no_manifest
 	case_lookup_mode
+	case_links
+	case_links_hostile
+	case_reown
 	case_filter_stacks
 	case_race
 }

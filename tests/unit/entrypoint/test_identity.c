@@ -138,6 +138,9 @@ TEST(identity_env_adds_only_missing)
 	CHECK(env3 != NULL);
 	CHECK_STR(env3[0], "HOME=/home/agent");
 	CHECK_STR(env3[1], "USER=agent");
+	/* Nor "/", what it gives an arbitrary uid (OpenShift). */
+	char *slash[] = { "HOME=/", NULL };
+	CHECK_STR(identity_env(&swapped, slash, &err)[0], "HOME=/home/agent");
 	struct identity rootcmd = { .uid = 0, .name = "root", .home = "/root", .root_home = "/root" };
 	CHECK_STR(identity_env(&rootcmd, docker, &err)[0], "HOME=/root");
 

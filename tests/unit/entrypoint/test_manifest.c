@@ -80,6 +80,39 @@ TEST(manifest_long_paths_keep_their_keys)
 	manifest_free(&m);
 }
 
+TEST(manifest_links_and_tree)
+{
+	struct manifest m;
+	struct cai_err err = { 0 };
+
+	CHECK_INT(parse(&m,
+			"[link .claude]\n"
+			"target = claude\n"
+			"[dir claude]\n"
+			"[file claude/a]\n"
+			"[dir other]\n"
+			"[file claude/b]\n"
+			"[link .config/gh]\n"
+			"target = claude/b\n",
+			&err), 0);
+	CHECK_INT(m.nlinks, 2);
+	CHECK_STR(m.links[0].path, ".claude");
+	CHECK_STR(m.links[0].target, "claude");
+	CHECK_INT(m.links[0].line, 1);
+	CHECK_STR(m.links[1].path, ".config/gh");
+	CHECK_STR(m.links[1].target, "claude/b");
+	/* The tree: the root holds claude and other, claude holds a then b. */
+	CHECK_STR(m.entries[m.first_top].path, "claude");
+	CHECK_STR(m.entries[m.entries[m.first_top].next_sibling].path, "other");
+	const struct manifest_entry *c = manifest_find(&m, "claude", 6);
+	CHECK(c != NULL);
+	CHECK_STR(m.entries[c->first_child].path, "claude/a");
+	CHECK_STR(m.entries[m.entries[c->first_child].next_sibling].path, "claude/b");
+	CHECK(m.entries[m.entries[c->first_child].next_sibling].next_sibling == MANIFEST_NONE);
+	CHECK(manifest_find(&m, "claude/c", 8) == NULL);
+	manifest_free(&m);
+}
+
 TEST(manifest_empty_is_valid)
 {
 	struct manifest m;
@@ -124,6 +157,17 @@ TEST(manifest_refuses_with_file_and_line)
 		{ "mode = 0755\n", "volume.ini:1: key 'mode' outside any section" },
 		{ "[dir a]\n[dir b] x\n", "volume.ini:2: text after section header" },
 		{ "[dir a]\nnonsense\n", "volume.ini:2: syntax error" },
+		{ "[link x]\n", "volume.ini:1: [link x] has no target" },
+		{ "[dir a]\n[link x]\ntarget = b\n", "volume.ini:2: [link x] target 'b' is not an entry of the manifest" },
+		{ "[dir a]\n[link x]\ntarget = a\ntarget = a\n", "volume.ini:4: [link x] target is set twice" },
+		{ "[dir a]\n[link x]\ntarget = ../a\n", "volume.ini:3: [link x] target: ../a: '..' component" },
+		{ "[dir a]\n[link x]\nmode = 0700\n", "volume.ini:3: unknown key 'mode' in [link x]" },
+		{ "[dir a]\n[link /x]\ntarget = a\n", "volume.ini:2: [link /x]: /x: absolute path" },
+		{ "[dir a]\n[link x]\ntarget = a\n[link x]\n", "volume.ini:4: duplicate link 'x' (first at line 2)" },
+		{ "[dir a]\n[link x/y]\ntarget = a\n[link x]\ntarget = a\n",
+		  "volume.ini:2: [link x/y] is beneath the link 'x' (line 4)" },
+		{ "[dir a]\n[link x]\ntarget = a\n[link x/y]\ntarget = a\n",
+		  "volume.ini:4: [link x/y] is beneath the link 'x' (line 2)" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {

@@ -87,6 +87,8 @@ TEST(cli_env_words)
 		{ "containai", "run", "--env", "A=x\ny", NULL },
 		{ "containai", "run", "--env", "A=x\r", NULL },
 		{ "containai", "run", "--env", "\xc3\xa9=1", NULL },
+		/* The host user's ids are run's own to give. */
+		{ "containai", "run", "--env", "CONTAINAI_HOST_USER=0:0", NULL },
 	};
 
 	CHECK_INT(cli_parse(ARGC(ok), ok, &o, &err), 0);

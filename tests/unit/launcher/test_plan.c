@@ -176,6 +176,26 @@ TEST(plan_unisolated_create_has_no_runtime_and_publishes_on_loopback)
 	CHECK(w.runtime == NULL);
 }
 
+/* Where the engine maps no ids, the sandbox is made for whoever runs
+ * containai: PID 1 alone is told (never a join's environment), and run
+ * re-enters only a sandbox made for the same ids. */
+TEST(plan_unisolated_sandbox_is_made_for_the_host_user)
+{
+	struct plan_input in = setup(MODE_NONE);
+	char want[2048], with[2400];
+
+	snprintf(s.host_user, sizeof(s.host_user), "1234:1235");
+	snprintf(want, sizeof(want), CREATE, "", "none", "");
+	const char *at = strstr(want, "--entrypoint ");
+	snprintf(with, sizeof(with), "%.*s-e CONTAINAI_HOST_USER=1234:1235 %s", (int)(at - want), want, at);
+	CHECK_PLAN(&in, with);
+	struct reentry_want w;
+	plan_want(&s, "n1", 1, &w);
+	CHECK_STR(w.host_user, "1234:1235");
+	plan_want(&s, "n1", 0, &w);
+	CHECK(w.host_user == NULL);
+}
+
 /* The command, the agent or a login shell joins, by id once there is one. */
 TEST(plan_join_what_and_how)
 {

@@ -95,6 +95,36 @@ TEST(reentry_sysbox_mode_requires_its_runtime)
 	CHECK_CONTAINS(r.why, "runtime 'runc', not sysbox-runc");
 }
 
+/* A sandbox made for one host user is entered only as made for that one:
+ * the same value run gives now, none where it gives none. */
+TEST(reentry_host_user_exactly_as_run_gives_it)
+{
+	struct reentry_want mine = want;
+	struct reentry r = { 0 };
+
+	mine.host_user = "1234:1235";
+	CHECK_INT(judge("inspect-host-user.json", &mine, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+	/* Entering without asking (shell, exec): not compared. */
+	CHECK_INT(judge("inspect-host-user.json", &shape_only, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+	mine.host_user = "";
+	CHECK_INT(judge("inspect-host-user.json", &mine, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	CHECK_CONTAINS(r.why, "made for host user '1234:1235', not ''");
+	mine.host_user = "1234:1235";
+	CHECK_INT(judge("inspect-running.json", &mine, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	CHECK_CONTAINS(r.why, "made for host user '', not '1234:1235'");
+	mine.host_user = "1234:1000";
+	CHECK_INT(judge("inspect-host-user.json", &mine, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	mine.host_user = "1234:1235";
+	CHECK_INT(judge("inspect-host-user-twice.json", &mine, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	CHECK_CONTAINS(r.why, "empty or set twice");
+}
+
 TEST(reentry_no_container_of_that_name)
 {
 	struct cai_err err;
