@@ -24,6 +24,9 @@ DEMO_PREFIX=${DEMO_PREFIX:-containai-demo}
 NAME=$DEMO_PREFIX-$$
 VOLUME=$DEMO_PREFIX-data-$$
 LAUNCHER=$CAI_BUILD/containai
+# The sandbox on the engine's network: the egress proxy is not part of
+# this walk-through (docs/egress.md; tests/e2e/t_egress.sh).
+export CONTAINAI_EGRESS=off
 WORKSPACE=
 
 say() { printf '\n== %s\n' "$*"; }
