@@ -384,7 +384,7 @@ expect_eq "--env cannot set the host user's ids" "$RC" 2
 chmod 0755 "$T" "$T/bin-linux" 2>/dev/null
 OUT=$(cd "$WS" && setpriv --reuid 1234 --regid 1235 --clear-groups env -i HOME="$T/home-1234" \
 	PATH="$(bin_for linux)" XDG_CONFIG_HOME="$T/xdg-1234" CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" \
-	CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" "$LAUNCHER" run --dry-run --force 2>"$T/err-1234")
+	CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" CONTAINAI_EGRESS=off "$LAUNCHER" run --dry-run --force 2>"$T/err-1234")
 expect_match "run by uid 1234: PID 1 is told 1234:1235" "$(sed -n 1p <<<"$OUT")" \
 	' -e CONTAINAI_HOST_USER=1234:1235 --entrypoint ' 
 # Labels can be set by anyone who can create containers: a container that
