@@ -15,8 +15,8 @@ VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 B        := build
 
 LIB_MODULES      := clock decimal envname err fd inifile log path
-INIT_MODULES     := account beneath caps cli config dotenv envbuild harden hygiene identity keyset \
-                    import landlock links manifest mountinfo prepared seccomp_policy supervise \
+INIT_MODULES     := account beneath caps cli config dotenv envbuild envhook harden hygiene identity \
+                    keyset import landlock links manifest mountinfo prepared seccomp_policy supervise \
                     treewalk volume workspace
 LAUNCHER_MODULES := argv batch cli completion credential detect docker doctor egress egress_proxy \
                     gates guest_kernel import pathtrust plan plan_exec proc_run publish reentry \

@@ -5,6 +5,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "envhook.h"
 #include "inifile.h"
 #include "log.h"
 #include "macro.h"
@@ -121,6 +122,13 @@ static int set_env_file(struct cai_config *c, const char *v, struct cai_err *e)
 	if (v[0] == '/')
 		return err_set(e, 0, "env file '%s' must be relative to the volume root", v);
 	return copy_value(c->env_file, sizeof(c->env_file), v, e);
+}
+
+static int set_env_allow_hooks(struct cai_config *c, const char *v, struct cai_err *e)
+{
+	if (envhook_check_allow(v, e) < 0)
+		return -1;
+	return copy_value(c->env_allow_hooks, sizeof(c->env_allow_hooks), v, e);
 }
 
 static int set_workspace_link(struct cai_config *c, const char *v, struct cai_err *e)
@@ -249,6 +257,7 @@ static const struct config_key config_keys[] = {
 	{ "volume", "require_mount", set_volume_require_mount },
 	{ "volume", "home", set_volume_home },
 	{ "env", "file", set_env_file },
+	{ "env", "allow_hooks", set_env_allow_hooks },
 	{ "workspace", "link", set_workspace_link },
 	{ "workspace", "required", set_workspace_required },
 	{ "user", "name", set_user_name },

@@ -43,6 +43,7 @@ struct cai_config {
 	/* [env] */
 	int env_enabled;
 	char env_file[PATH_MAX];        /* relative to the volume root; "" disables */
+	char env_allow_hooks[CONFIG_VALUE_MAX * 4]; /* hook variables the file may set */
 
 	/* [workspace] */
 	int workspace_enabled;

@@ -10,6 +10,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "envhook.h"
 #include "envname.h"
 #include "fd.h"
 #include "keyset.h"
@@ -44,6 +45,7 @@ static void dotenv_render_key(const char *k, size_t n, char out[DOTENV_KEY_SHOWN
 
 struct dotenv_parser {
 	struct dotenv *out;
+	const char *allow_hooks;
 	size_t cap;
 	struct keyset names;
 	dotenv_report_fn report;
@@ -145,14 +147,19 @@ static int dotenv_parse_line(struct dotenv_parser *ps, unsigned line, const char
 		dotenv_report_key(ps, line, DOTENV_DUPLICATE, s, klen);
 		return 0;
 	}
+	/* Code the next session would run: the name only, never the value. */
+	if (envhook_refused(ps->allow_hooks, s, klen)) {
+		dotenv_report_key(ps, line, DOTENV_HOOK, s, klen);
+		return 0;
+	}
 	dotenv_check_dialect(ps, line, s, klen, eq + 1, n - klen - 1);
 	return dotenv_append(ps, s, n, klen, err);
 }
 
-int dotenv_parse(const char *buf, size_t len, struct dotenv *out, dotenv_report_fn report,
-		 void *ctx, struct cai_err *err)
+int dotenv_parse(const char *buf, size_t len, const char *allow_hooks, struct dotenv *out,
+		 dotenv_report_fn report, void *ctx, struct cai_err *err)
 {
-	struct dotenv_parser ps = { .out = out, .report = report, .ctx = ctx };
+	struct dotenv_parser ps = { .out = out, .allow_hooks = allow_hooks, .report = report, .ctx = ctx };
 	const char *p = buf, *end = buf + len;
 	unsigned line = 0;
 	int r = 0;
@@ -207,6 +214,9 @@ void dotenv_problem_format(enum dotenv_problem p, const char *key, char *buf, si
 	case DOTENV_INTERPOLATION:
 		snprintf(buf, size, "'%s': the value contains '${' or '$(', which is kept verbatim, not expanded", k);
 		break;
+	case DOTENV_HOOK:
+		snprintf(buf, size, "'%s' makes programs load or run code it names, skipped ([env] allow_hooks can allow it)", k);
+		break;
 	default:
 		snprintf(buf, size, "unknown problem");
 		break;
@@ -221,7 +231,8 @@ static void dotenv_log_report(void *ctx, unsigned line, enum dotenv_problem p, c
 	log_warn("%s:%u: %s", (const char *)ctx, line, msg);
 }
 
-int dotenv_read_fd(int fd, const char *name, struct dotenv *out, struct cai_err *err)
+int dotenv_read_fd(int fd, const char *name, const char *allow_hooks, struct dotenv *out,
+		   struct cai_err *err)
 {
 	_cleanup_free_ char *buf = NULL;
 	struct stat st;
@@ -235,10 +246,11 @@ int dotenv_read_fd(int fd, const char *name, struct dotenv *out, struct cai_err 
 		return err_set(err, 0, "%s: has more than one hard link", name);
 	if (fd_read_regular(fd, name, DOTENV_MAX_SIZE, &buf, &len, err) < 0)
 		return -1;
-	return dotenv_parse(buf, len, out, dotenv_log_report, (void *)name, err);
+	return dotenv_parse(buf, len, allow_hooks, out, dotenv_log_report, (void *)name, err);
 }
 
-void dotenv_load(const struct beneath *vol, const char *rel, struct dotenv *out)
+void dotenv_load(const struct beneath *vol, const char *rel, const char *allow_hooks,
+		 struct dotenv *out)
 {
 	struct cai_err err = { 0 };
 	_cleanup_close_ int fd = -1;
@@ -256,7 +268,7 @@ void dotenv_load(const struct beneath *vol, const char *rel, struct dotenv *out)
 			log_warn("env: %s, skipped", err.msg);
 		return;
 	}
-	if (dotenv_read_fd(fd, rel, out, &err) < 0) {
+	if (dotenv_read_fd(fd, rel, allow_hooks, out, &err) < 0) {
 		log_warn("env: %s, skipped", err.msg);
 		return;
 	}

@@ -14,7 +14,8 @@
  *     verbatim: no quotes, escapes, comments, interpolation or commands;
  *   - the first occurrence of a NAME wins.
  * Refuses (reported and skipped): a line without '=', a bad NAME, a NUL
- * byte, a later duplicate.  Reported but kept verbatim: values that look
+ * byte, a later duplicate, a loader or interpreter hook (envhook) that the
+ * allow list does not name.  Reported but kept verbatim: values that look
  * written for another dialect (wrapped in quotes, " #", "${", "$(") and a
  * byte-order mark (which then makes the first NAME invalid).  Reports
  * carry the line number and at most the NAME, rendered printable and
@@ -43,6 +44,7 @@ enum dotenv_problem {
 	DOTENV_QUOTED,
 	DOTENV_INLINE_COMMENT,
 	DOTENV_INTERPOLATION,
+	DOTENV_HOOK,
 };
 
 struct dotenv {
@@ -55,21 +57,24 @@ struct dotenv {
 typedef void (*dotenv_report_fn)(void *ctx, unsigned line, enum dotenv_problem p,
 				 const char *key);
 
-/* Parse buf[0..len) into *out (which starts zeroed).  Fails only when
+/* Parse buf[0..len) into *out (which starts zeroed); `allow_hooks` (NULL:
+ * none) lists the hook variables the file may set.  Fails only when
  * memory runs out. */
-int dotenv_parse(const char *buf, size_t len, struct dotenv *out, dotenv_report_fn report,
-		 void *ctx, struct cai_err *err);
+int dotenv_parse(const char *buf, size_t len, const char *allow_hooks, struct dotenv *out,
+		 dotenv_report_fn report, void *ctx, struct cai_err *err);
 
 /* Read and parse the file open on fd: it must be a regular file with one
  * link and at most DOTENV_MAX_SIZE bytes.  Reports are logged as warnings, "NAME:LINE:". */
-int dotenv_read_fd(int fd, const char *name, struct dotenv *out, struct cai_err *err);
+int dotenv_read_fd(int fd, const char *name, const char *allow_hooks, struct dotenv *out,
+		   struct cai_err *err);
 
 /* Load `rel` beneath the volume root.  Never fails the start-up: a file
  * that is missing is silently skipped; a symlink, a non-regular or
  * unreadable or hard-linked file, one over the size bound, or one that
  * cannot be parsed
  * is warned about and skipped, leaving *out empty. */
-void dotenv_load(const struct beneath *vol, const char *rel, struct dotenv *out);
+void dotenv_load(const struct beneath *vol, const char *rel, const char *allow_hooks,
+		 struct dotenv *out);
 
 /* The report as one line of text, without the "NAME:LINE: " prefix. */
 void dotenv_problem_format(enum dotenv_problem p, const char *key, char *buf, size_t size);

@@ -74,7 +74,12 @@ static int harden_identity(const struct cai_config *cfg, char ***envp, struct ca
 
 	if (!cfg->user_enabled)
 		return 0;
-	if ((geteuid() == 0 ? identity_resolve(cfg, &id, err) : identity_resolve_started(cfg, &id, err)) < 0)
+	/* A start as another uid cannot rewrite root's files: the read-only
+	 * rule of allow_root is for a command that runs as uid 0 or group 0
+	 * after a start as root. */
+	int rc = geteuid() == 0 ? identity_resolve(cfg, &id, err) < 0 || identity_check_root_readonly(cfg, &id, err) < 0
+			       : identity_resolve_started(cfg, &id, err) < 0;
+	if (rc)
 		return -1;
 	char **env = identity_env(&id, *envp, err);
 	if (!env)

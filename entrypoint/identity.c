@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/statvfs.h>
 #include <unistd.h>
 
 #include "decimal.h"
@@ -236,6 +237,76 @@ static int identity_refuse_root(const struct cai_config *cfg, const struct ident
 	for (size_t i = 0; i < id->ngroups; i++)
 		if (id->groups[i] == 0)
 			return err_set(err, 0, "group 0 (root) refused; set [user] allow_root = true to allow it");
+	return 0;
+}
+
+static int identity_is_root(const struct identity *id)
+{
+	for (size_t i = 0; i < id->ngroups; i++)
+		if (id->groups[i] == 0)
+			return 1;
+	return id->uid == 0 || id->gid == 0;
+}
+
+/* Every directory on the way to `path` and `path` itself on a read-only
+ * mount: "/", "/etc", "/etc/passwd" (statvfs follows a symlink, and the
+ * directory holding it is on the way too). */
+static int on_readonly_mounts(const char *path, struct cai_err *err)
+{
+	char p[PATH_MAX];
+	size_t len = strlen(path);
+	struct statvfs v;
+
+	if (len >= sizeof(p))
+		return err_set(err, ENAMETOOLONG, "%s", path);
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && path[i] != '/')
+			continue;
+		size_t n = i ? i : 1;
+		memcpy(p, path, n);
+		p[n] = '\0';
+		if (statvfs(p, &v) < 0)
+			return err_set(err, errno, "%s", p);
+		if (!(v.f_flag & ST_RDONLY))
+			return err_set(err, 0, "%s is on a writable file system (allow_root needs a read-only one: docker run --read-only)", p);
+	}
+	return 0;
+}
+
+/* `path` as given (absolute) and as resolved, both on read-only mounts. */
+static int trusted_file_readonly(const char *path, struct cai_err *err)
+{
+	char real[PATH_MAX];
+
+	if (!realpath(path, real))
+		return err_set(err, errno, "%s", path);
+	if ((path[0] == '/' && on_readonly_mounts(path, err) < 0) || on_readonly_mounts(real, err) < 0)
+		return -1;
+	return 0;
+}
+
+int identity_check_root_readonly(const struct cai_config *cfg, const struct identity *id,
+				 struct cai_err *err)
+{
+	char exe[PATH_MAX];
+	ssize_t n;
+
+	if (!identity_is_root(id))
+		return 0;
+	/* What the runtime starts as root, and everything it then reads to
+	 * decide what the command may do. */
+	n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+	if (n <= 0)
+		return err_set(err, errno, "allow_root: the init's own file");
+	exe[n] = '\0';
+	const char *files[] = {
+		exe, cfg->source, "/etc/passwd", "/etc/group",
+		cfg->volume_enabled ? cfg->volume_manifest : "",
+		cfg->security_enabled ? cfg->seccomp_policy : "",
+	};
+	for (size_t i = 0; i < sizeof(files) / sizeof(files[0]); i++)
+		if (files[i][0] && trusted_file_readonly(files[i], err) < 0)
+			return err_prefix(err, "allow_root: uid 0 could rewrite %s, which the next start trusts", files[i]);
 	return 0;
 }
 

@@ -9,7 +9,9 @@
  * root could switch it): resolved from the process itself.
  * Refuses: uid 0 and gid 0 (primary or supplementary) unless the config
  * allows root - but for a start as another uid, which cannot leave a
- * group 0 the engine put it in; a name that is missing or appears twice; malformed lines in
+ * group 0 the engine put it in; at start-up as root, a command as uid 0
+ * or group 0 unless every file the next start trusts is on a read-only
+ * mount; a name that is missing or appears twice; malformed lines in
  * either file ("FILE:LINE: message"); NSS compat ('+'/'-') entries; files
  * or group lists beyond fixed bounds.
  */
@@ -89,6 +91,15 @@ int identity_resolve(const struct cai_config *cfg, struct identity *id, struct c
  * arbitrary uid without one - the home from [user]'s account.  Group 0,
  * which only root could leave, is kept with a warning. */
 int identity_resolve_started(const struct cai_config *cfg, struct identity *id, struct cai_err *err);
+
+/* For a command allowed to run as uid 0 or with group 0: uid 0 owns the
+ * image's files even without a capability, and could rewrite the init, its
+ * configuration and policy or /etc/passwd - which the next start runs as
+ * full root.  Refused unless each of them, and every directory on its way,
+ * is on a read-only mount (`docker run --read-only`).  At start-up only:
+ * an image build's --check runs on a writable file system. */
+int identity_check_root_readonly(const struct cai_config *cfg, const struct identity *id,
+				 struct cai_err *err);
 
 /* setgroups (not for a started identity: its groups are read back),
  * setresgid, setresuid - in that order, each read back. */

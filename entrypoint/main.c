@@ -60,7 +60,7 @@ static int init_env(struct init_ctx *c, char ***envp, struct cai_err *err)
 	struct dotenv file = { 0 };
 
 	if (c->cfg->env_enabled && c->cfg->env_file[0] && c->cfg->volume_enabled)
-		dotenv_load(&c->vol, c->cfg->env_file, &file);
+		dotenv_load(&c->vol, c->cfg->env_file, c->cfg->env_allow_hooks, &file);
 	char **env = envbuild_merge(*envp, &file, err);
 	if (!env || envbuild_check_limits(c->argv, env, sysconf(_SC_ARG_MAX), err) < 0)
 		return err_prefix(err, "env");

@@ -184,10 +184,23 @@ struct supervisor {
 	int sfd;
 };
 
-/* Reap every exited child.  Returns 1 when no children are left. */
-static int reap(struct supervisor *s)
+/* Children reaped per turn of a loop.  Between batches each loop looks at
+ * its deadline and its pending signals: a process that parks thousands of
+ * children on PID 1 (each wait walks past them all) and keeps making new
+ * ones that exit at once would otherwise hold PID 1 in waitpid() for as
+ * long as it likes - no signal forwarded, no grace period ending. */
+#define REAP_BATCH 64
+
+enum reap_result {
+	REAP_NONE_LEFT,         /* nothing left */
+	REAP_IDLE,              /* something left, no child exited */
+	REAP_MORE,              /* the batch is done; more may have exited */
+};
+
+/* Reap up to REAP_BATCH exited children. */
+static enum reap_result reap(struct supervisor *s)
 {
-	for (;;) {
+	for (int reaped = 0; reaped < REAP_BATCH;) {
 		int st;
 		pid_t pid = waitpid(-1, &st, WNOHANG);
 
@@ -198,14 +211,15 @@ static int reap(struct supervisor *s)
 				s->child_done = 1;
 				s->child_status = st;
 			}
+			reaped++;
 			continue;
 		}
 		if (pid == 0)
-			return 0;
-		if (errno == EINTR)
-			continue;
-		return errno == ECHILD;
+			return REAP_IDLE;
+		if (errno != EINTR)
+			return errno == ECHILD ? REAP_NONE_LEFT : REAP_IDLE;
 	}
+	return REAP_MORE;
 }
 
 struct proc_link {
@@ -288,14 +302,17 @@ static void signal_everyone(struct supervisor *s, int sig)
 		signal_descendants(getpid(), sig);
 }
 
-/* Nothing is left but us: no child to reap and, as PID 1, no other
- * process in the namespace - a process entered with `docker exec` is not
- * our child, so only kill(-1, 0) failing with ESRCH says it is gone. */
-static int all_gone(struct supervisor *s)
+/* A batch of reaping, REAP_NONE_LEFT only when nothing is left but us: no
+ * child and, as PID 1, no other process in the namespace - a process
+ * entered with `docker exec` is not our child, so only kill(-1, 0) failing
+ * with ESRCH says it is gone. */
+static enum reap_result reap_leftovers(struct supervisor *s)
 {
-	if (!reap(s))
-		return 0;
-	return !s->is_pid1 || (kill(-1, 0) < 0 && errno == ESRCH);
+	enum reap_result r = reap(s);
+
+	if (r == REAP_NONE_LEFT && s->is_pid1 && !(kill(-1, 0) < 0 && errno == ESRCH))
+		return REAP_IDLE;
+	return r;
 }
 
 static void forward(struct supervisor *s, int sig)
@@ -306,16 +323,27 @@ static void forward(struct supervisor *s, int sig)
 		log_warn("forwarding signal %d: %s", sig, strerror(errno));
 }
 
-static int read_signal(int sfd, struct signalfd_siginfo *si)
+/* Signals read at once: every standard one can be pending together, so
+ * one read takes them all, and a SIGCHLD raised again and again by a
+ * stream of exiting children never starves the ones after it. */
+#define SIGNAL_BATCH 32
+
+/* Wait up to timeout_ms (-1: for ever, 0: not at all) for signals on the
+ * non-blocking signalfd and read those pending.  Returns how many, 0 when
+ * none came, -1 when the signalfd fails. */
+static int read_signals(int sfd, int timeout_ms, struct signalfd_siginfo si[SIGNAL_BATCH])
 {
-	for (;;) {
-		ssize_t n = read(sfd, si, sizeof(*si));
-		if (n == (ssize_t)sizeof(*si))
-			return 0;
-		if (n < 0 && (errno == EINTR || errno == EAGAIN))
-			continue;
-		return -1;
-	}
+	struct pollfd pfd = { .fd = sfd, .events = POLLIN };
+	int r = poll(&pfd, 1, timeout_ms);
+
+	if (r < 0)
+		return errno == EINTR ? 0 : -1;
+	if (r == 0)
+		return 0;
+	ssize_t n = read(sfd, si, SIGNAL_BATCH * sizeof(*si));
+	if (n < 0)
+		return errno == EINTR || errno == EAGAIN ? 0 : -1;
+	return (int)((size_t)n / sizeof(*si));
 }
 
 /* A signal the init raised on itself (SIGPIPE from a log line to a closed
@@ -329,61 +357,68 @@ static int raised_by_us(const struct signalfd_siginfo *si)
 /* Reap until nothing is left (1) or `ms` pass without that (0). */
 static int reap_for(struct supervisor *s, int ms)
 {
-	struct pollfd pfd = { .fd = s->sfd, .events = POLLIN };
 	long long end = clock_now_ms() + ms;
 
 	for (;;) {
-		if (all_gone(s))
+		enum reap_result r = reap_leftovers(s);
+		if (r == REAP_NONE_LEFT)
 			return 1;
 		long long left = end - clock_now_ms();
 		if (left <= 0)
 			return 0;
 		/* SIGCHLD (or anything else, dropped: the end is decided) wakes
-		 * us; a process that is not our child ends without one. */
-		struct signalfd_siginfo si;
+		 * us; a process that is not our child ends without one; after a
+		 * full batch there is no waiting. */
+		struct signalfd_siginfo si[SIGNAL_BATCH];
 		if (left > NONCHILD_POLL_MS)
 			left = NONCHILD_POLL_MS;
-		if (poll(&pfd, 1, (int)left) > 0 && (pfd.revents & POLLIN))
-			read_signal(s->sfd, &si);
+		read_signals(s->sfd, r == REAP_MORE ? 0 : (int)left, si);
+	}
+}
+
+/* The grace period: reap, and pass every signal on to everyone left,
+ * until nothing is left (1) or the period is over (0).  `r` is the last
+ * reap's result: after a full batch the next turn does not wait. */
+static int grace_period(struct supervisor *s, enum reap_result r)
+{
+	_cleanup_close_ int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
+	struct itimerspec its = { .it_value = { .tv_sec = s->spec->grace } };
+
+	if (tfd < 0 || timerfd_settime(tfd, 0, &its, NULL) < 0)
+		return 0;
+	for (;;) {
+		struct pollfd pfd[2] = { { .fd = s->sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN } };
+		int wait = r == REAP_MORE ? 0 : s->is_pid1 ? NONCHILD_POLL_MS : -1;
+		if (poll(pfd, 2, wait) < 0 && errno != EINTR)
+			return 0;
+		if (pfd[1].revents)
+			return 0;
+		struct signalfd_siginfo si[SIGNAL_BATCH];
+		int n = read_signals(s->sfd, 0, si);
+		for (int i = 0; i < n; i++)
+			if (si[i].ssi_signo != SIGCHLD && !raised_by_us(&si[i]))
+				signal_everyone(s, (int)si[i].ssi_signo);
+		r = reap_leftovers(s);
+		if (r == REAP_NONE_LEFT)
+			return 1;
 	}
 }
 
 /* The command is gone, or the sandbox asked to stop: TERM everyone left,
- * keep reaping for the grace period, then KILL what is still there. */
+ * keep reaping for the grace period, then KILL what is still there.  Each
+ * signal goes before the log line that tells of it: a line that cannot be
+ * written must never delay what it reports. */
 static void shutdown_leftovers(struct supervisor *s)
 {
-	if (all_gone(s))
+	enum reap_result r = reap_leftovers(s);
+
+	if (r == REAP_NONE_LEFT)
 		return;
 	if (s->spec->grace > 0) {
-		log_debug("sending SIGTERM to the processes left");
 		signal_everyone(s, SIGTERM);
-		int tfd = timerfd_create(CLOCK_MONOTONIC, TFD_CLOEXEC);
-		struct itimerspec its = { .it_value = { .tv_sec = s->spec->grace } };
-		if (tfd >= 0 && timerfd_settime(tfd, 0, &its, NULL) == 0) {
-			struct pollfd pfd[2] = { { .fd = s->sfd, .events = POLLIN }, { .fd = tfd, .events = POLLIN } };
-			for (;;) {
-				if (all_gone(s)) {
-					close(tfd);
-					return;
-				}
-				if (poll(pfd, 2, s->is_pid1 ? NONCHILD_POLL_MS : -1) < 0) {
-					if (errno == EINTR)
-						continue;
-					break;
-				}
-				if (pfd[1].revents)
-					break;
-				struct signalfd_siginfo si;
-				if (pfd[0].revents && read_signal(s->sfd, &si) == 0 &&
-				    si.ssi_signo != SIGCHLD && !raised_by_us(&si))
-					signal_everyone(s, (int)si.ssi_signo);
-			}
-		}
-		if (tfd >= 0)
-			close(tfd);
-		if (all_gone(s))
+		log_debug("sent SIGTERM to the processes left");
+		if (grace_period(s, r))
 			return;
-		log_warn("leftover processes still running after %u s; sending SIGKILL", s->spec->grace);
 	}
 	/* Repeat: as a subreaper, a process may fork between our scan of
 	 * /proc and its death; the child it leaves is then ours and alive.
@@ -392,6 +427,8 @@ static void shutdown_leftovers(struct supervisor *s)
 	 * become zombies; as PID 1 the first round normally ends it. */
 	for (int round = 0; round < KILL_ROUNDS; round++) {
 		signal_everyone(s, SIGKILL);
+		if (round == 0 && s->spec->grace > 0)
+			log_warn("leftover processes still running after %u s; sending SIGKILL", s->spec->grace);
 		if (reap_for(s, KILL_ROUND_MS))
 			return;
 	}
@@ -451,36 +488,45 @@ static int sandbox_loop(struct supervisor *s)
 	const struct supervise_spec *spec = s->spec;
 	struct cai_err err = { 0 };
 	int prepared = 0, status = EXIT_INIT_FAILED;
+	enum reap_result r = REAP_IDLE;
 
 	for (;;) {
-		struct signalfd_siginfo si;
+		struct signalfd_siginfo si[SIGNAL_BATCH];
+		uint32_t stop = 0;
+		int n = read_signals(s->sfd, r == REAP_MORE ? 0 : -1, si);
 
-		if (read_signal(s->sfd, &si) < 0) {
+		if (n < 0) {
 			log_error("signalfd read: %s", strerror(errno));
 			break;
 		}
-		if (si.ssi_signo == SIGCHLD) {
-			reap(s);
-			if (!s->child_done || prepared)
-				continue;
-			/* The child has said why already. */
-			if (!WIFEXITED(s->child_status) || WEXITSTATUS(s->child_status) != 0) {
-				log_error("the sandbox's preparation failed: stopping");
-				break;
-			}
-			if (spec->prepared && spec->prepared(spec->ctx, &err) < 0) {
-				log_error_err(&err);
-				break;
-			}
-			prepared = 1;
-			log_info("sandbox prepared: processes may join");
-			continue;
+		int exited = r == REAP_MORE;
+		for (int i = 0; i < n; i++) {
+			if (si[i].ssi_signo == SIGCHLD)
+				exited = 1;
+			else if (!stop && !raised_by_us(&si[i]) && is_stop_signal(si[i].ssi_signo))
+				stop = si[i].ssi_signo;
 		}
-		if (raised_by_us(&si) || !is_stop_signal(si.ssi_signo))
+		if (stop) {
+			log_info("signal %u: stopping the sandbox", stop);
+			status = 0;
+			break;
+		}
+		if (!exited)
 			continue;
-		log_info("signal %u: stopping the sandbox", si.ssi_signo);
-		status = 0;
-		break;
+		r = reap(s);
+		if (!s->child_done || prepared)
+			continue;
+		/* The child has said why already. */
+		if (!WIFEXITED(s->child_status) || WEXITSTATUS(s->child_status) != 0) {
+			log_error("the sandbox's preparation failed: stopping");
+			break;
+		}
+		if (spec->prepared && spec->prepared(spec->ctx, &err) < 0) {
+			log_error_err(&err);
+			break;
+		}
+		prepared = 1;
+		log_info("sandbox prepared: processes may join");
 	}
 	if (prepared && spec->stopping)
 		spec->stopping(spec->ctx);
@@ -528,6 +574,10 @@ int supervise_run(const struct supervise_spec *spec)
 		child_run(spec, &orig, gate[0]);
 	}
 	close(gate[0]);
+	/* From here PID 1 never waits on its stderr, which the command shares
+	 * and can stop; done while still privileged, for the reopening.  The
+	 * child keeps the description it inherited. */
+	log_never_wait();
 
 	/* Both sides set the group so that neither order of scheduling leaves
 	 * a window where forwarding with -g reaches the wrong group. */
@@ -548,7 +598,7 @@ int supervise_run(const struct supervise_spec *spec)
 	}
 	if (fd_close_from(3, &err) < 0)
 		log_warn("%s", err.msg);
-	s.sfd = signalfd(-1, &all, SFD_CLOEXEC);
+	s.sfd = signalfd(-1, &all, SFD_CLOEXEC | SFD_NONBLOCK);
 	if (s.sfd < 0) {
 		log_error("signalfd: %s", strerror(errno));
 		return abort_child(&s);
@@ -556,10 +606,14 @@ int supervise_run(const struct supervise_spec *spec)
 	shed_startup_text();
 	if (!spec->argv)
 		return sandbox_loop(&s);
+	enum reap_result r = REAP_IDLE;
 	while (!s.child_done) {
-		struct signalfd_siginfo si;
+		struct signalfd_siginfo si[SIGNAL_BATCH];
+		/* After a full batch of reaping, look at the signals without
+		 * waiting, then reap the next batch. */
+		int n = read_signals(s.sfd, r == REAP_MORE ? 0 : -1, si);
 
-		if (read_signal(s.sfd, &si) < 0) {
+		if (n < 0) {
 			/* Cannot supervise any more: end the command rather than
 			 * leave it running without an init that forwards signals. */
 			log_error("signalfd read: %s", strerror(errno));
@@ -576,10 +630,15 @@ int supervise_run(const struct supervise_spec *spec)
 			}
 			break;
 		}
-		if (si.ssi_signo == SIGCHLD)
-			reap(&s);
-		else if (!raised_by_us(&si))
-			forward(&s, (int)si.ssi_signo);
+		int exited = r == REAP_MORE;
+		for (int i = 0; i < n; i++) {
+			if (si[i].ssi_signo == SIGCHLD)
+				exited = 1;
+			else if (!raised_by_us(&si[i]))
+				forward(&s, (int)si[i].ssi_signo);
+		}
+		if (exited)
+			r = reap(&s);
 	}
 	shutdown_leftovers(&s);
 	return exit_status_from_wait(s.child_status);

@@ -2,9 +2,13 @@
 #include "log.h"
 
 #include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "macro.h"
@@ -13,6 +17,14 @@ static const char *log_prog = "containai";
 static enum log_level log_level = LOG_LVL_INFO;
 
 static const char *const level_names[] = { "error", "warn", "info", "debug" };
+
+/* How a line goes to stderr: a plain write that waits for room (until
+ * log_never_wait), or one that never waits - on a description of our own
+ * opened non-blocking, as a socket's MSG_DONTWAIT, or only when poll()
+ * says there is room. */
+static enum { LOG_OUT_WAIT, LOG_OUT_OWN, LOG_OUT_SOCKET, LOG_OUT_POLL } log_out = LOG_OUT_WAIT;
+static unsigned long log_lost;  /* lines not written since the last one that was */
+static int log_cut;             /* the last line went out in part */
 
 void log_init(const char *prog)
 {
@@ -95,6 +107,65 @@ void log_sanitize(char *s, size_t n)
 	}
 }
 
+void log_never_wait(void)
+{
+	struct stat st, own;
+
+	/* A file's writes wait for no reader, and O_NONBLOCK does not apply. */
+	if (fstat(STDERR_FILENO, &st) < 0 || S_ISREG(st.st_mode) || S_ISBLK(st.st_mode))
+		return;
+	if (S_ISSOCK(st.st_mode)) {
+		log_out = LOG_OUT_SOCKET;
+		return;
+	}
+	/* Never O_NONBLOCK on the description stderr shares with others: the
+	 * command's own writes would fail with EAGAIN.  Opened again, the pipe
+	 * or terminal gets a description of its own. */
+	int fd = open("/proc/self/fd/2", O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0 && fstat(fd, &own) == 0 && own.st_dev == st.st_dev && own.st_ino == st.st_ino &&
+	    dup2(fd, STDERR_FILENO) == STDERR_FILENO)
+		log_out = LOG_OUT_OWN;
+	else
+		log_out = LOG_OUT_POLL;
+	if (fd >= 0)
+		close(fd);
+}
+
+/* Write all of s[0..n) at once or count it lost; 0 when it all went out. */
+static int log_put(const char *s, size_t n)
+{
+	struct pollfd p = { .fd = STDERR_FILENO, .events = POLLOUT };
+	ssize_t w;
+
+	if (log_out == LOG_OUT_SOCKET)
+		w = send(STDERR_FILENO, s, n, MSG_DONTWAIT | MSG_NOSIGNAL);
+	else if (log_out == LOG_OUT_POLL && (poll(&p, 1, 0) != 1 || !(p.revents & POLLOUT)))
+		w = -1;
+	else
+		w = write(STDERR_FILENO, s, n);
+	if (w > 0)
+		log_cut = (size_t)w < n;
+	return w == (ssize_t)n ? 0 : -1;
+}
+
+/* One line; when lines were lost, first one that says how many (starting
+ * on a line of its own if the last went out in part). */
+static void log_emit(const char *line, size_t n)
+{
+	if (log_lost) {
+		char note[160];
+		int k = snprintf(note, sizeof(note), "%s%s: warn: %lu log line%s lost: stderr would block\n",
+				 log_cut ? "\n" : "", log_prog, log_lost, log_lost == 1 ? "" : "s");
+		if (k <= 0 || (size_t)k >= sizeof(note) || log_put(note, (size_t)k) < 0) {
+			log_lost++;
+			return;
+		}
+		log_lost = 0;
+	}
+	if (log_put(line, n) < 0 && log_out != LOG_OUT_WAIT)
+		log_lost++;
+}
+
 void log_msg(enum log_level level, const char *fmt, ...)
 {
 	char line[2048];
@@ -117,8 +188,7 @@ void log_msg(enum log_level level, const char *fmt, ...)
 		n = sizeof(line) - 2;
 	line[n++] = '\n';
 	/* One write per line; a failure to log must never stop the init. */
-	ssize_t w = write(STDERR_FILENO, line, n);
-	(void)w;
+	log_emit(line, n);
 	errno = saved;
 }
 

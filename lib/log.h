@@ -3,7 +3,9 @@
  *
  * Owns: the program prefix ("containai-init:" or "containai:") and the level.
  * Each line is written with a single write(2) so lines from PID 1 and from
- * the child preparing the sandbox never interleave mid-line.
+ * the child preparing the sandbox never interleave mid-line.  After
+ * log_never_wait, no line waits for room on stderr: one that cannot go out
+ * at once is dropped and counted.
  * Refuses: secret values - callers pass keys and line numbers, never values.
  */
 #ifndef CAI_LOG_H
@@ -21,6 +23,16 @@ int log_level_parse(const char *s);
 
 void log_msg(enum log_level level, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* From now on, never wait on stderr: a line that cannot be written whole
+ * at once is dropped, and the next line that can is preceded by one
+ * saying how many were lost.  For PID 1, whose stderr the agent can stop
+ * (a terminal's output stopped with Ctrl-S or tcflow(TCOOFF), a pipe kept
+ * full).  A pipe or terminal is opened again for a non-blocking
+ * description of this process's own, put on descriptor 2: the
+ * description shared with other processes keeps its flags.  A socket is
+ * written with MSG_DONTWAIT; a file as before.  Where the reopening is
+ * refused, a line is written only when poll() finds room. */
+void log_never_wait(void);
 /* One line for a failed step: "PROG: error: MSG". */
 void log_error_err(const struct cai_err *err);
 

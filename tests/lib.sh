@@ -105,3 +105,110 @@ cleanup_mounts() {
 run_pid1() {
 	unshare --pid --fork --mount-proc "$@"
 }
+
+# The directory of a new pids cgroup, made beside the caller's, allowing at
+# most MAX processes: the cgroup v1 pids hierarchy when the controller is
+# bound there, else cgroup v2 (enabled for the children of its root when it
+# is not yet).  Prints nothing and fails when neither has the controller.
+pids_cgroup_make() {
+	local max=$1 mnt rel dir
+	mnt=$(awk '$3 == "cgroup" && $4 ~ /(^|,)pids(,|$)/ { print $2; exit }' /proc/self/mounts)
+	if [ -n "$mnt" ]; then
+		rel=$(awk -F: '$2 ~ /(^|,)pids(,|$)/ { print $3; exit }' /proc/self/cgroup)
+	else
+		mnt=$(awk '$3 == "cgroup2" { print $2; exit }' /proc/self/mounts)
+		[ -n "$mnt" ] && grep -qw pids "$mnt/cgroup.controllers" 2>/dev/null || return 1
+		# A v2 cgroup with processes cannot enable controllers for its
+		# children, except the root: the new cgroup goes beneath it.
+		rel=/
+		grep -qw pids "$mnt/cgroup.subtree_control" ||
+			echo +pids >"$mnt/cgroup.subtree_control" || return 1
+	fi
+	dir=$(mktemp -d "$mnt${rel%/}/cai-test.XXXXXX") || return 1
+	echo "$max" >"$dir/pids.max" || { rmdir "$dir"; return 1; }
+	printf '%s' "$dir"
+}
+
+# in_pids_cgroup MAX CMD...: run CMD in a pids cgroup of its own that
+# allows at most MAX processes, so a fork-heavy test never exhausts the
+# machine's PIDs; the cgroup is removed once the last of its processes is
+# gone (CMD's own, or what it left behind, up to a minute later).  Status
+# 125 and one line when no pids controller can be had.
+in_pids_cgroup() {
+	local max=$1 dir rc i
+	shift
+	dir=$(pids_cgroup_make "$max") || {
+		echo "in_pids_cgroup: no cgroup with the pids controller" >&2
+		return 125
+	}
+	(echo "$BASHPID" >"$dir/cgroup.procs" && exec "$@")
+	rc=$?
+	# A process's PID is released a little after its parent saw it exit.
+	for i in $(seq 1 1200); do
+		rmdir "$dir" 2>/dev/null && break
+		sleep 0.05
+	done
+	[ -d "$dir" ] && echo "in_pids_cgroup: $dir still holds processes" >&2
+	return "$rc"
+}
+
+# churn_ready FILE PID: wait up to a minute for tests/helpers/churn to
+# write FILE (its children parked), giving up early once PID, the job
+# running it, is gone; fails unless FILE was written.
+churn_ready() {
+	local i
+	for i in $(seq 1 1200); do
+		[ -s "$1" ] && return 0
+		kill -0 "$2" 2>/dev/null || break
+		sleep 0.05
+	done
+	[ -s "$1" ]
+}
+
+# A suite that asserts on the mount table builds all of it: its script
+# starts with
+#     if [ -z "${CAI_PRIVATE_ROOT:-}" ]; then run_in_private_root "$0" "$@"; exit; fi
+#     enter_private_root
+# and then sees only the mounts it makes itself - none of the host's (a
+# second engine's data-root bound on itself, say), whatever the machine.
+
+# run_in_private_root SCRIPT ARGS...: run SCRIPT again in a mount namespace
+# of its own, with a directory for enter_private_root.
+run_in_private_root() {
+	local dir rc
+	dir=$(mktemp -d "${TMPDIR:-/tmp}/cai-root.XXXXXX") || return 1
+	CAI_PRIVATE_ROOT=$dir unshare -m --propagation private bash "$@"
+	rc=$?
+	rmdir "$dir"
+	return "$rc"
+}
+
+# enter_private_root: make a fresh tmpfs the root of this mount namespace:
+# the host's root file system alone (no mount on it) at /host for the
+# programs, /usr, /bin, /lib*, /sbin and /etc linked there; a /proc of its
+# own, a /dev of a few nodes, an empty /tmp and /run; the binaries under
+# test copied to /cai/build.  Results still reach $CAI_RESULTS, through a
+# descriptor.  Every mount the suite then sees is its own.
+enter_private_root() {
+	local new=$CAI_PRIVATE_ROOT d
+	mount -t tmpfs -o mode=0755 cai-root "$new" &&
+		mkdir -p "$new/host" "$new/proc" "$new/dev" "$new/tmp" "$new/run" "$new/cai/build" \
+			"$new/oldroot" &&
+		chmod 1777 "$new/tmp" &&
+		mount --bind / "$new/host" &&
+		mount -t proc proc "$new/proc" &&
+		cp -a "$INIT" "$HELPERS" "$new/cai/build/" || return 1
+	for d in bin sbin lib lib32 lib64 libx32 usr etc; do
+		if [ -e "/$d" ] || [ -L "/$d" ]; then ln -s "/host/$d" "$new/$d" || return 1; fi
+	done
+	mknod -m 666 "$new/dev/null" c 1 3 && mknod -m 666 "$new/dev/zero" c 1 5 &&
+		mknod -m 666 "$new/dev/urandom" c 1 9 && mknod -m 666 "$new/dev/random" c 1 8 &&
+		ln -s /proc/self/fd "$new/dev/fd" || return 1
+	exec {CAI_RESULTS_FD}>>"$CAI_RESULTS"
+	rm -f "$CAI_SCRATCH_LIST"
+	cd "$new" && pivot_root . oldroot && umount -l /oldroot && rmdir /oldroot && cd / || return 1
+	export TMPDIR=/tmp CAI_ROOT=/cai CAI_BUILD=/cai/build CAI_RESULTS=/proc/self/fd/$CAI_RESULTS_FD
+	INIT=$CAI_BUILD/containai-init
+	HELPERS=$CAI_BUILD/helpers
+	CAI_SCRATCH_LIST=$(mktemp /tmp/cai-scratch.XXXXXX)
+}

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* libFuzzer: the .env parser and the environment merge.  Besides memory
  * errors it checks what the module promises: every variable is
- * "NAME=value" with a valid NAME, no newline and no NUL; names are unique;
- * a report's key is printable and bounded. */
+ * "NAME=value" with a valid NAME, no newline and no NUL, never a hook
+ * variable; names are unique; a report's key is printable and bounded. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
@@ -10,12 +10,13 @@
 
 #include "dotenv.h"
 #include "envbuild.h"
+#include "envhook.h"
 #include "log.h"
 
 static void check_report(void *ctx, unsigned line, enum dotenv_problem p, const char *key)
 {
 	(void)ctx;
-	if (line == 0 || p > DOTENV_INTERPOLATION)
+	if (line == 0 || p > DOTENV_HOOK)
 		abort();
 	if (key) {
 		if (strlen(key) > DOTENV_KEY_SHOWN * 4 + 3)
@@ -43,13 +44,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct cai_err err = { 0 };
 
 	log_set_level(LOG_LVL_ERROR);
-	if (dotenv_parse((const char *)data, size, &d, check_report, NULL, &err) < 0)
+	if (dotenv_parse((const char *)data, size, NULL, &d, check_report, NULL, &err) < 0)
 		return 0;
 	for (size_t i = 0; i < d.n; i++) {
 		const char *v = d.vars[i];
 		if (!name_ok(v) || strchr(v, '\n') || !memmem(data, size, v, strlen(v)))
 			abort();
 		size_t klen = (size_t)(strchr(v, '=') - v);
+		if (envhook_is_hook(v, klen))
+			abort();
 		for (size_t j = 0; j < i; j++)
 			if (!strncmp(d.vars[j], v, klen + 1))
 				abort();

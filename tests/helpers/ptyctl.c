@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* ptyctl CMD...: run CMD on a new pseudo-terminal as its session leader
- * (like `docker run -it`), wait until it prints "ready", type Ctrl-C, then
- * print what CMD wrote before "ready" and, on the last line, CMD's exit
- * status the way a shell would (128+N for signal N). */
+/* ptyctl [-s] CMD...: run CMD on a new pseudo-terminal as its session
+ * leader (like `docker run -it`), wait until it prints "ready", type
+ * Ctrl-C - or with -s Ctrl-S, which stops the terminal's output for good -
+ * then print what CMD wrote before "ready" and, on the last line, CMD's
+ * exit status the way a shell would (128+N for signal N). */
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <poll.h>
@@ -18,7 +19,13 @@ int main(int argc, char **argv)
 	int master;
 	char buf[4096];
 	size_t have = 0;
+	const char *key = "\x03";
 
+	if (argc > 1 && !strcmp(argv[1], "-s")) {
+		key = "\x13";
+		argv++;
+		argc--;
+	}
 	if (argc < 2)
 		return 2;
 	pid_t pid = forkpty(&master, NULL, NULL, NULL);
@@ -39,7 +46,7 @@ int main(int argc, char **argv)
 		}
 	}
 	fwrite(buf, 1, have, stdout);
-	if (write(master, "\x03", 1) != 1)
+	if (write(master, key, 1) != 1)
 		return 2;
 	int st;
 	/* Keep draining the terminal so the command never blocks writing. */

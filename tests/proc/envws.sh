@@ -4,12 +4,19 @@
 # commands run in the sandbox expand their own $VARS
 # .env loading, workspace linking and the volume root, with the real
 # containai-init as root, on tmpfs volume roots and bind mounts inside a
-# private mount namespace (nothing leaks to the host's mount table).
+# private mount namespace whose whole table the suite builds (nothing leaks
+# to the host's mount table, and no mount of the host's is a workspace
+# candidate).
 # shellcheck source=tests/lib.sh
 . "$(dirname "$0")/../lib.sh"
 
-if [ -z "${ENVWS_PRIVATE_NS:-}" ]; then
-	ENVWS_PRIVATE_NS=1 exec unshare -m --propagation private bash "$0" "$@"
+if [ -z "${CAI_PRIVATE_ROOT:-}" ]; then
+	run_in_private_root "$0" "$@"
+	exit
+fi
+if ! enter_private_root; then
+	fail "private root" "could not build the suite's own mount table"
+	exit 1
 fi
 
 S=$(scratch_dir)
@@ -101,6 +108,23 @@ expect_eq "env_malformed_lines_skipped" "$RC:$OUT" "0:1"
 expect_no_match "env_secret_never_in_stderr" "$ERR" 'SECRET[0-9]'
 expect_match "env_malformed_line_numbers" "$ERR" '\.env:2: no .=. on the line'
 expect_match "env_bad_key_line_numbered" "$ERR" "\\.env:3: what precedes the first '=' is not a valid variable name"
+
+# Loader and interpreter hooks: one session must not plant code in .env
+# that the next one runs.  Refused by name, never showing the value;
+# [env] allow_hooks keeps the ones it names.
+new_volume
+printf 'LD_PRELOAD=/SECRET9.so\nexport NODE_OPTIONS=--require /SECRET9\nBASH_ENV=/SECRET9\nKEEP=1\n' >"$S/vol/.env"
+run_init "$S/env.ini" sh -c 'printf "%s|%s|%s|%s" "${LD_PRELOAD-unset}" "${NODE_OPTIONS-unset}" "${BASH_ENV-unset}" "$KEEP"'
+expect_eq "env_hooks_refused" "$RC:$OUT" "0:unset|unset|unset|1"
+expect_match "env_hook_warned_by_line_and_name" "$ERR" "\\.env:2: 'NODE_OPTIONS' makes programs load or run code"
+expect_no_match "env_hook_value_never_in_stderr" "$ERR" 'SECRET9'
+{ cat "$S/env.ini"; printf 'allow_hooks = NODE_OPTIONS\n'; } >"$S/hooks.ini"
+run_init "$S/hooks.ini" sh -c 'printf "%s|%s" "${LD_PRELOAD-unset}" "${NODE_OPTIONS-unset}"'
+expect_eq "env_allowed_hook_kept" "$RC:$OUT" "0:unset|--require /SECRET9"
+{ cat "$S/env.ini"; printf 'allow_hooks = NODE_OPTION\n'; } >"$S/hooks-typo.ini"
+run_init "$S/hooks-typo.ini" true
+expect_eq "env_allow_hooks_typo_exit_125" "$RC" 125
+expect_match "env_allow_hooks_typo_names_file_and_line" "$ERR" "hooks-typo.ini:[0-9]+: \\[env\\] allow_hooks: 'NODE_OPTION' is not"
 
 new_volume
 head -c 200000 /dev/zero | tr '\0' x | sed 's/^/BIG=/' >"$S/vol/.env"

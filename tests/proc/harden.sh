@@ -87,9 +87,31 @@ printf '[user]\nuid = 0\ngid = 0\n[security]\nseccomp = %s\n' "$SHIPPED" >"$D/ro
 run "$D/root.ini" true
 expect_eq "uid 0 refused: exit 125" "$RC" 125
 expect_match "uid 0 refused: says why" "$ERR" "identity: uid 0 \(root\) refused"
+# allow_root: uid 0 owns the image's files even without a capability, so
+# only where they cannot change - every mount read-only, as `docker run
+# --read-only` makes the image's.  as_readonly [-w DIR] CMD...: CMD in a
+# mount namespace of its own where every mount is read-only (but DIR).
+as_readonly() {
+	local rw=""
+	[ "$1" = -w ] && { rw=$2; shift 2; }
+	unshare -m --propagation private bash -c '
+		while read -r _ _ _ _ mp _; do
+			mount -o remount,bind,ro "$(printf "%b" "$mp")" 2>/dev/null
+		done </proc/self/mountinfo
+		if [ -n "$0" ]; then mount --bind "$0" "$0" && mount -o remount,bind,rw "$0" || exit 99; fi
+		exec "$@"' "$rw" "$@"
+}
 printf '[user]\nuid = 0\ngid = 0\nallow_root = true\n[security]\nseccomp = %s\n' "$SHIPPED" >"$D/root-ok.ini"
-run "$D/root-ok.ini" sh -c 'grep -E "^(Uid|CapEff|CapBnd)" /proc/self/status'
+run "$D/root-ok.ini" true
+expect_eq "allow_root on a writable file system: exit 125" "$RC" 125
+expect_match "allow_root on a writable file system: says what uid 0 could rewrite" "$ERR" \
+	"allow_root: uid 0 could rewrite $INIT, which the next start trusts: / is on a writable file system"
+OUT=$(as_readonly "$INIT" -c "$D/root-ok.ini" -- sh -c 'grep -E "^(Uid|CapEff|CapBnd)" /proc/self/status' 2>"$D/err")
 expect_match "allow_root runs as root without capabilities" "$OUT" $'Uid:\t0\t0\t0\t0\nCapEff:\t0000000000000000\nCapBnd:\t0000000000000000'
+OUT=$(as_readonly -w "$D" "$INIT" -c "$D/root-ok.ini" -- true 2>&1)
+expect_eq "allow_root with a writable directory on the config's way: exit 125" "$?" 125
+expect_match "allow_root with a writable directory on the config's way: names it" "$OUT" \
+	"uid 0 could rewrite $D/root-ok.ini, which the next start trusts: $D is on a writable file system"
 
 cp "$SHIPPED" "$D/bad.policy"
 printf 'ioctl errno(EPERM) if arg1 == TIOCSTII\n' >>"$D/bad.policy"

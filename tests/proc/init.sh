@@ -147,7 +147,7 @@ expect_eq "without -g only the child gets the signal" "$(grep -cx 10 "$T/rec4")"
 # --- reaping ----------------------------------------------------------------
 
 count_zombies='n=0; for f in /proc/[0-9]*/stat; do read -r l <"$f" 2>/dev/null || continue; s=${l##*) }; [ "${s%% *}" = Z ] && n=$((n+1)); done; echo $n'
-out=$(run_pid1 "$INIT" -- sh -c "\"$HELPERS/orphans\" 1000 && sleep 0.5 && $count_zombies")
+out=$(in_pids_cgroup 1100 unshare --pid --fork --mount-proc "$INIT" -- sh -c "\"$HELPERS/orphans\" 1000 && sleep 0.5 && $count_zombies")
 expect_eq "1000 orphans reaped as PID 1, no zombie left" "$out" 0
 out=$("$INIT" -- sh -c "\"$HELPERS/orphans\" 200; sleep 0.5; echo done")
 expect_eq "orphans reaped as subreaper" "$out" done
@@ -200,11 +200,90 @@ done
 # scanning /proc, so children forked after a scan become its own and are
 # still alive; the KILL must go round again, never wait on them.  In a PID
 # namespace of its own (the init is not its PID 1) so nothing escapes.
-out=$(unshare --pid --fork --mount-proc bash -c '
+out=$(in_pids_cgroup 1000 unshare --pid --fork --mount-proc bash -c '
 	timeout -s KILL 20 "$1" --grace 0 -- sh -c "\"$2\" 500 100 & sleep 0.05; exit 0"
 	echo "rc=$? left=$(ps -eo stat=,comm= | grep -v "^Z" | grep -c forkloop)"' \
 	sh "$INIT" "$HELPERS/forkloop")
 expect_eq "grace (subreaper): a leftover forking during the KILL is killed, no hang" "$out" "rc=0 left=0"
+
+# --- under churn ---------------------------------------------------------------
+# A leftover that parks thousands of children on the init (each wait walks
+# past them all) and keeps making ones that exit at once: PID 1 always has
+# a zombie to reap, and must still forward signals and keep its grace
+# period.  The parked ones and the zombies stay under a pids cgroup limit
+# of their own.
+CHURN_PARKED=8000
+
+# churn_start MODE FLAGS CMD: the init, PID 1 of a new PID namespace (pid1)
+# or a subreaper under a shell that is (subreaper), runs `sh -c CMD` with
+# `churn FLAGS` beside it.  Sets BG (the job), NSINIT (the namespace's PID
+# 1) and IPID (the init); fails unless the churner got ready.
+churn_start() {
+	local mode=$1 flags=$2 cmd=$3 u ready
+	local run=("$INIT" --grace 1 -- sh -c "\"$HELPERS/churn\" $flags $CHURN_PARKED \"$T/churn.ready\" & $cmd")
+	rm -f "$T/churn.ready"
+	[ "$mode" = subreaper ] && run=(sh -c '"$@" & wait $!' sh "${run[@]}")
+	in_pids_cgroup $((CHURN_PARKED + 1000)) unshare --pid --fork --mount-proc "${run[@]}" \
+		>"$T/churn.out" 2>"$T/churn.err" &
+	BG=$!
+	churn_ready "$T/churn.ready" "$BG"
+	ready=$?
+	u=$(pgrep -x unshare -P "$BG")
+	NSINIT=$(pgrep -P "${u:-0}")
+	IPID=$NSINIT
+	[ "$mode" = subreaper ] && IPID=$(pgrep -x containai-init -P "${NSINIT:-0}")
+	[ "$ready" = 0 ] && [ -n "$IPID" ]
+}
+
+# churn_end SECONDS: wait up to SECONDS for the job, RC its status; a job
+# still running then is killed (RC 124).
+churn_end() {
+	local i
+	for i in $(seq 1 $(($1 * 20))); do
+		kill -0 "$BG" 2>/dev/null || break
+		sleep 0.05
+	done
+	if kill -0 "$BG" 2>/dev/null; then
+		[ -n "$NSINIT" ] && kill -KILL "$NSINIT"
+		wait "$BG"
+		RC=124
+	else
+		wait "$BG"
+		RC=$?
+	fi
+}
+
+# A signal to PID 1 reaches the command, though PID 1 is never out of
+# zombies; and the command's end still ends it.
+if churn_start pid1 "" "exec \"$SIGTOOL\" record"; then
+	kill -s USR1 "$IPID"
+	for i in $(seq 1 100); do grep -qx 10 "$T/churn.out" && break; sleep 0.05; done
+	check "churn (pid1): a signal to PID 1 reaches the command within 5 s" grep -qx 10 "$T/churn.out"
+	kill -s USR2 "$IPID"
+	churn_end 11
+	expect_eq "churn (pid1): the command's end ends the init within the grace period and 10 s" "$RC" 0
+else
+	for c in "a signal to PID 1 reaches the command within 5 s" \
+		"the command's end ends the init within the grace period and 10 s"; do
+		fail "churn (pid1): $c" "the churner never got ready: $(cat "$T/churn.err")"
+	done
+	churn_end 1
+fi
+
+# docker stop: SIGTERM to the init ends the command; a leftover ignoring
+# TERM keeps making children all through the grace period; the init still
+# kills it when the period is over.
+for mode in pid1 subreaper; do
+	if churn_start $mode -i "exec sleep 600"; then
+		kill -s TERM "$IPID"
+		churn_end 11
+		expect_eq "churn ($mode): SIGTERM ends the init within the grace period and 10 s, the command's status kept" "$RC" 143
+	else
+		fail "churn ($mode): SIGTERM ends the init within the grace period and 10 s, the command's status kept" \
+			"the churner never got ready: $(cat "$T/churn.err")"
+		churn_end 1
+	fi
+done
 
 # SIGTERM to the init: forwarded, then the same sequence.
 "$INIT" --grace 5 -- sh -c "trap 'exit 0' TERM; sh -c 'trap \"echo yes >$T/trapped2; exit 0\" TERM; while :; do sleep 0.05; done' & while :; do sleep 0.05; done" &
@@ -248,3 +327,17 @@ out=$("$HELPERS/ptyctl" "$INIT" -- sh -c 'echo ready; exec sleep 10')
 expect_eq "Ctrl-C under a pty gives 130" "$(printf '%s' "$out" | tail -n 1)" 130
 out=$("$HELPERS/ptyctl" "$INIT" -- sh -c 'set -- $(ps -o pgid=,tpgid= -p $$); [ "$1" = "$2" ] && echo fg=yes || echo fg=no; echo ready; exec sleep 10')
 expect_match "the command owns the terminal's foreground" "$out" "fg=yes"
+
+# The terminal's output stopped (Ctrl-S, or tcflow(TCOOFF) by the agent)
+# when the command exits with a leftover ignoring TERM: the init's log
+# lines cannot go out, and it must neither wait for them nor leave the
+# leftover alive.
+for mode in pid1 subreaper; do
+	runner=""
+	[ $mode = pid1 ] && runner="unshare --pid --fork --mount-proc"
+	rm -f "$T/stopped.pid"
+	out=$(timeout 20 "$HELPERS/ptyctl" -s $runner "$INIT" -v --grace 1 -- sh -c "sh -c 'trap \"\" TERM HUP; echo \$\$ >$T/stopped.pid; exec sleep 60' & sleep 0.3; echo ready; sleep 0.5; exit 7")
+	expect_eq "output stopped ($mode): the init ends with the command's status" "$(printf '%s' "$out" | tail -n 1)" 7
+done
+p=$(cat "$T/stopped.pid" 2>/dev/null)
+check "output stopped (subreaper): the leftover was killed" test -n "$p" -a ! -e "/proc/$p"

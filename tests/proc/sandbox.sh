@@ -161,6 +161,32 @@ expect_eq "stop: PID 1 exits 0" "$SBX_RC" 0
 expect_eq "stop: a joined process got SIGTERM first" "$(cat "$D/out/termed" 2>/dev/null)" termed
 expect_eq "stop: the mark is withdrawn" "$(test -e "$MARK" && echo there)" ""
 
+# --- under churn ------------------------------------------------------------------
+# A joined process that parks thousands of children on PID 1 and keeps
+# making ones that exit at once (tests/helpers/churn.c, under a pids cgroup
+# limit of its own): PID 1 is never out of zombies, and docker stop's
+# SIGTERM must still stop the sandbox within the grace period and 10 s.
+if sandbox_start "$D/cfg.ini"; then
+	rm -f "$D/out/churn.ready"
+	in_pids_cgroup 9000 nsenter -t "$SBX_PID" -p -m "$HELPERS/churn" -i 8000 "$D/out/churn.ready" &
+	churner=$!
+	if churn_ready "$D/out/churn.ready" "$churner"; then
+		kill -TERM "$SBX_PID"
+		for _ in $(seq 1 240); do kill -0 "$SBX_UNSHARE" 2>/dev/null || break; sleep 0.05; done
+		stopped=yes
+		kill -0 "$SBX_UNSHARE" 2>/dev/null && { stopped=no; kill -KILL "$SBX_PID"; }
+		wait "$SBX_UNSHARE"
+		expect_eq "churn: SIGTERM stops the sandbox within the grace period and 10 s" "$stopped:$?" "yes:0"
+	else
+		fail "churn: SIGTERM stops the sandbox within the grace period and 10 s" "the churner never got ready"
+		kill -KILL "$SBX_PID"
+		wait "$SBX_UNSHARE"
+	fi
+	wait "$churner"
+else
+	fail "churn: SIGTERM stops the sandbox within the grace period and 10 s" "$(cat "$D/sandbox.log")"
+fi
+
 # --- never half-entered -------------------------------------------------------------
 # A mark left by an earlier start: PID 1's start time differs.
 if sandbox_start "$D/cfg.ini"; then

@@ -97,6 +97,9 @@ TEST(every_error_names_file_and_line)
 		{ "[init\n", "t.ini:1: section header without ']'" },
 		{ "[init]\n[init]\n", "t.ini:2: section [init] appears twice" },
 		{ "[init]\ngrace = 3\n  4\n", "t.ini:3: [init] grace is set twice" },
+		{ "[volume]\n[env]\nallow_hooks = NODE_OPTIONS, NODE_OPTION\n",
+		  "t.ini:3: [env] allow_hooks: 'NODE_OPTION' is not a loader or interpreter hook variable" },
+		{ "[volume]\n[env]\nallow_hooks = HOME\n", "t.ini:3: [env] allow_hooks: 'HOME' is not" },
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct cai_config c;
@@ -104,6 +107,16 @@ TEST(every_error_names_file_and_line)
 		CHECK_INT(parse(&c, cases[i].text, &e), -1);
 		CHECK_CONTAINS(e.msg, cases[i].want);
 	}
+}
+
+TEST(env_allow_hooks)
+{
+	struct cai_config c;
+	struct cai_err e = { 0 };
+	CHECK_INT(parse(&c, "[volume]\n[env]\n", &e), 0);
+	CHECK_STR(c.env_allow_hooks, "");
+	CHECK_INT(parse(&c, "[volume]\n[env]\nallow_hooks = NODE_OPTIONS,PYTHONPATH LD_PRELOAD\n", &e), 0);
+	CHECK_STR(c.env_allow_hooks, "NODE_OPTIONS,PYTHONPATH LD_PRELOAD");
 }
 
 TEST(user_name_and_ids_exclusive)

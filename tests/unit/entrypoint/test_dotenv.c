@@ -18,6 +18,7 @@
 
 static const char *const problem_names[] = {
 	"BOM", "NUL", "NO_EQUALS", "BAD_KEY", "DUPLICATE", "QUOTED", "INLINE_COMMENT", "INTERPOLATION",
+	"HOOK",
 };
 
 struct record {
@@ -76,7 +77,7 @@ static void run_parse(const char *buf, size_t len, struct record *out)
 	struct cai_err err = { 0 };
 
 	memset(out, 0, sizeof(*out));
-	if (dotenv_parse(buf, len, &d, record_report, out, &err) < 0) {
+	if (dotenv_parse(buf, len, NULL, &d, record_report, out, &err) < 0) {
 		record_append(out, "error\n", 6);
 		return;
 	}
@@ -157,6 +158,12 @@ static const struct dotenv_case cases[] = {
 	{ "BOM warned, first name then invalid", "\xef\xbb\xbf" "A=1\nB=2\n", 0,
 	  "warn 1 BOM\nwarn 1 BAD_KEY\nset B=2\n" },
 	{ "only LF ends a line", "A=1\rB=2\n", 0, "set A=1\\rB=2\n" },
+	{ "hook variables refused", "LD_PRELOAD=/v/x.so\nexport NODE_OPTIONS=-r /v/x\nOK=1\nPATH=/v/bin\n", 0,
+	  "warn 1 HOOK LD_PRELOAD\nwarn 2 HOOK NODE_OPTIONS\nwarn 4 HOOK PATH\nset OK=1\n" },
+	{ "hook prefixes refused", "LD_AUDIT=a\nGIT_CONFIG_KEY_0=core.fsmonitor\nNPM_CONFIG_SCRIPT_SHELL=x\n", 0,
+	  "warn 1 HOOK LD_AUDIT\nwarn 2 HOOK GIT_CONFIG_KEY_0\nwarn 3 HOOK NPM_CONFIG_SCRIPT_SHELL\n" },
+	{ "names that only look like hooks", "PATHS=1\nLD=2\nMY_LD_PRELOAD=3\nNODE_ENV=4\n", 0,
+	  "set PATHS=1\nset LD=2\nset MY_LD_PRELOAD=3\nset NODE_ENV=4\n" },
 };
 
 TEST(dotenv_grammar_table)
@@ -178,6 +185,7 @@ TEST(dotenv_reports_never_show_values)
 	static const char *const lines[] = {
 		"BAD-KEY=SECRETVALUE\n", "SECRETVALUE\n", "export SECRETVALUE\n", "A=SECRETVALUE\0x\n",
 		"A=\"SECRETVALUE\"\n", "A=${SECRETVALUE} #\n", "A=1\nA=SECRETVALUE\n", " A=SECRETVALUE\n",
+		"LD_PRELOAD=SECRETVALUE\n",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(lines); i++) {
 		struct record r;
@@ -187,17 +195,33 @@ TEST(dotenv_reports_never_show_values)
 		struct dotenv d = { 0 };
 		struct cai_err err = { 0 };
 		memset(&r, 0, sizeof(r));
-		CHECK_INT(dotenv_parse(lines[i], len, &d, record_report, &r, &err), 0);
+		CHECK_INT(dotenv_parse(lines[i], len, NULL, &d, record_report, &r, &err), 0);
 		dotenv_free(&d);
 		CHECK(r.len > 0);
 		CHECK(!strstr(r.text, "SECRET"));
 		/* And the formatted message built from each report. */
-		for (enum dotenv_problem p = DOTENV_BOM; p <= DOTENV_INTERPOLATION; p++) {
+		for (enum dotenv_problem p = DOTENV_BOM; p <= DOTENV_HOOK; p++) {
 			char msg[512];
 			dotenv_problem_format(p, "KEY", msg, sizeof(msg));
 			CHECK(!strstr(msg, "SECRET"));
 		}
 	}
+}
+
+/* [env] allow_hooks keeps the hooks it names, and only those. */
+TEST(dotenv_allowed_hooks_kept)
+{
+	const char *src = "NODE_OPTIONS=--max-old-space-size=4096\nPYTHONPATH=/v/lib\nLD_PRELOAD=/v/x.so\n";
+	struct dotenv d = { 0 };
+	struct cai_err err = { 0 };
+	struct record r = { 0 };
+
+	CHECK_INT(dotenv_parse(src, strlen(src), "PYTHONPATH, NODE_OPTIONS", &d, record_report, &r, &err), 0);
+	CHECK_STR(r.text, "warn 3 HOOK LD_PRELOAD\n");
+	CHECK_INT(d.n, 2);
+	CHECK_STR(d.vars[0], "NODE_OPTIONS=--max-old-space-size=4096");
+	CHECK_STR(d.vars[1], "PYTHONPATH=/v/lib");
+	dotenv_free(&d);
 }
 
 TEST(dotenv_many_duplicates_linear)
@@ -211,7 +235,7 @@ TEST(dotenv_many_duplicates_linear)
 		len += (size_t)sprintf(buf + len, "K%zu=%zu\nDUP=%zu\n", i, i, i);
 	struct dotenv d = { 0 };
 	struct cai_err err = { 0 };
-	CHECK_INT(dotenv_parse(buf, len, &d, NULL, NULL, &err), 0);
+	CHECK_INT(dotenv_parse(buf, len, NULL, &d, NULL, NULL, &err), 0);
 	CHECK_INT(d.n, n + 1);
 	CHECK_STR(d.vars[1], "DUP=0");
 	dotenv_free(&d);
@@ -272,7 +296,7 @@ TEST(dotenv_read_fd_refuses_fifo_without_blocking)
 	CHECK(fd >= 0);
 	struct dotenv d = { 0 };
 	struct cai_err err = { 0 };
-	CHECK_INT(dotenv_read_fd(fd, ".env", &d, &err), -1);
+	CHECK_INT(dotenv_read_fd(fd, ".env", NULL, &d, &err), -1);
 	CHECK_CONTAINS(err.msg, "not a regular file");
 	close(fd);
 	unlink(path);
@@ -288,7 +312,7 @@ TEST(dotenv_read_fd_refuses_oversize)
 	CHECK_INT(ftruncate(fd, DOTENV_MAX_SIZE + 1), 0);
 	struct dotenv d = { 0 };
 	struct cai_err err = { 0 };
-	CHECK_INT(dotenv_read_fd(fd, ".env", &d, &err), -1);
+	CHECK_INT(dotenv_read_fd(fd, ".env", NULL, &d, &err), -1);
 	CHECK_CONTAINS(err.msg, "larger than");
 	CHECK_INT(d.n, 0);
 	close(fd);

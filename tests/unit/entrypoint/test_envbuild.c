@@ -15,7 +15,7 @@ TEST(envbuild_init_environment_wins)
 	struct dotenv file = { 0 };
 	struct cai_err err = { 0 };
 	const char *src = "KEY=from-file\nEMPTY=filled\nNEW=1\nPATH=/evil\n";
-	CHECK_INT(dotenv_parse(src, strlen(src), &file, NULL, NULL, &err), 0);
+	CHECK_INT(dotenv_parse(src, strlen(src), NULL, &file, NULL, NULL, &err), 0);
 	char **env = envbuild_merge(base, &file, &err);
 	CHECK(env != NULL);
 	CHECK_STR(env[0], "PATH=/bin");
@@ -23,6 +23,25 @@ TEST(envbuild_init_environment_wins)
 	CHECK_STR(env[2], "EMPTY=");
 	CHECK_STR(env[3], "NEW=1");
 	CHECK(env[4] == NULL);
+	free(env);
+	dotenv_free(&file);
+}
+
+/* A hook the file may not set never reaches the command; the same
+ * variable set with `docker run -e` (the init's own environment) does. */
+TEST(envbuild_hooks_only_from_the_init_environment)
+{
+	char *base[] = { "PATH=/bin", "NODE_OPTIONS=--from-docker", NULL };
+	struct dotenv file = { 0 };
+	struct cai_err err = { 0 };
+	const char *src = "LD_PRELOAD=/v/x.so\nBASH_ENV=/v/rc\nNODE_OPTIONS=-r /v/x\nKEPT=1\n";
+	CHECK_INT(dotenv_parse(src, strlen(src), NULL, &file, NULL, NULL, &err), 0);
+	char **env = envbuild_merge(base, &file, &err);
+	CHECK(env != NULL);
+	CHECK_STR(env[0], "PATH=/bin");
+	CHECK_STR(env[1], "NODE_OPTIONS=--from-docker");
+	CHECK_STR(env[2], "KEPT=1");
+	CHECK(env[3] == NULL);
 	free(env);
 	dotenv_free(&file);
 }
