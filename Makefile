@@ -18,9 +18,10 @@ LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := account beneath caps cli config dotenv envbuild envhook harden hygiene identity \
                     keyset import landlock links manifest mountinfo prepared seccomp_policy supervise \
                     treewalk volume workspace
-LAUNCHER_MODULES := argv batch cli completion credential detect docker doctor egress egress_proxy \
-                    gates guest_kernel import pathtrust plan plan_exec proc_run publish reentry \
-                    registries resources sandbox_ls sandbox_rm sandbox_run session settings wsname
+LAUNCHER_MODULES := argv batch cli completion credential daemon_json detect docker doctor egress \
+                    egress_proxy file_replace gates guest_kernel import pathtrust plan plan_exec \
+                    probe_cache proc_run publish reentry registries resources sandbox_ls sandbox_rm \
+                    sandbox_run session settings setup_gvisor wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \

@@ -32,6 +32,15 @@ struct proc_job *batch_add(struct batch *b, struct argv *a, struct cai_err *err)
 	return j;
 }
 
+struct proc_job *batch_add_words(struct batch *b, const char *const *words, struct cai_err *err)
+{
+	_cleanup_argv_ struct argv a = { 0 };
+
+	for (; *words; words++)
+		argv_push(&a, *words);
+	return batch_add(b, &a, err);
+}
+
 struct proc_job *batch_add_with_previous(struct batch *b, struct argv *a, struct cai_err *err)
 {
 	struct proc_job *j = batch_add(b, a, err);

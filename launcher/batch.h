@@ -36,6 +36,9 @@ struct batch {
  * or the batch is full. */
 struct proc_job *batch_add(struct batch *b, struct argv *a, struct cai_err *err);
 
+/* batch_add of a NULL-terminated list of words. */
+struct proc_job *batch_add_words(struct batch *b, const char *const *words, struct cai_err *err);
+
 /* batch_add, the job to run together with the one added before it. */
 struct proc_job *batch_add_with_previous(struct batch *b, struct argv *a, struct cai_err *err);
 

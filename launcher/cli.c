@@ -11,8 +11,8 @@
 #include "reentry.h"
 
 const char cli_usage[] =
-	"Usage: containai doctor [--json] [--context CTX]\n"
-	"       containai run [--force] [--dry-run] [--workspace DIR] [--image IMG] [--name NAME]\n"
+	"Usage: containai doctor [--json] [--context CTX] [--prefer MODE]\n"
+	"       containai run [--force] [--dry-run] [--prefer MODE] [--workspace DIR] [--image IMG] [--name NAME]\n"
 	"                     [--data-volume VOL] [--context CTX] [--detach] [--restart] [--env KEY=VAL]...\n"
 	"                     [--publish [ADDR:]PORT[:SANDBOX_PORT]]... [--memory BYTES] [--cpus N]\n"
 	"                     [--pids-limit N] [--egress balanced|locked|open|off] [--egress-allow DOMAIN]...\n"
@@ -30,6 +30,8 @@ const char cli_usage[] =
 	"       containai import [--dry-run] [--with-credentials] [--workspace DIR] [--image IMG]\n"
 	"                        [--data-volume VOL] [--context CTX]\n"
 	"       containai completion bash|zsh|fish\n"
+	"       containai setup gvisor [--dry-run] [--daemon-json PATH] [--runsc PATH]\n"
+	"                              [--runtime-arg ARG]...\n"
 	"       containai version\n"
 	"See containai(1).\n";
 
@@ -37,6 +39,7 @@ static const char *const cmd_names[] = {
 	[CMD_HELP] = "help", [CMD_DOCTOR] = "doctor", [CMD_RUN] = "run", [CMD_STOP] = "stop",
 	[CMD_VERSION] = "version", [CMD_LS] = "ls", [CMD_SHELL] = "shell", [CMD_EXEC] = "exec",
 	[CMD_LOGS] = "logs", [CMD_RM] = "rm", [CMD_IMPORT] = "import", [CMD_COMPLETION] = "completion",
+	[CMD_SETUP] = "setup",
 };
 
 const char *cli_cmd_name(enum cli_cmd c)
@@ -53,6 +56,19 @@ static int env_word_ok(const char *w)
 	 * ids are run's own to give. */
 	return eq && envname_valid(w, (size_t)(eq - w)) && !strpbrk(eq, "\r\n") &&
 	       strncmp(w, SANDBOX_HOST_USER_ENV "=", sizeof(SANDBOX_HOST_USER_ENV));
+}
+
+/* One option of the runtime's own, as daemon.json's runtimeArgs holds it. */
+static int runtime_arg_ok(const char *w)
+{
+	size_t n = strlen(w);
+
+	if (n < 3 || n > 200 || strncmp(w, "--", 2))
+		return 0;
+	for (const char *c = w; *c; c++)
+		if (*c <= ' ' || *c > '~')
+			return 0;
+	return 1;
 }
 
 #define C(x) (1u << (x))
@@ -72,6 +88,9 @@ static const struct valopt valopts[] = {
 	{ "--workspace", ONE_SANDBOX | C(CMD_IMPORT), offsetof(struct cli, workspace) },
 	{ "--name", ONE_SANDBOX, offsetof(struct cli, name) },
 	{ "--context", ENGINE, offsetof(struct cli, context) },
+	{ "--prefer", ENGINE, offsetof(struct cli, prefer) },
+	{ "--daemon-json", C(CMD_SETUP), offsetof(struct cli, daemon_json) },
+	{ "--runsc", C(CMD_SETUP), offsetof(struct cli, runsc) },
 	{ "--image", C(CMD_RUN) | C(CMD_IMPORT), offsetof(struct cli, image) },
 	{ "--data-volume", C(CMD_RUN) | C(CMD_IMPORT), offsetof(struct cli, data_volume) },
 	{ "--memory", C(CMD_RUN), offsetof(struct cli, memory) },
@@ -95,6 +114,9 @@ static const struct listopt listopts[] = {
 	  "--env needs KEY=VALUE with KEY made of letters, digits and '_' (not " SANDBOX_HOST_USER_ENV ", which run sets itself) and a VALUE on one line" },
 	{ "--publish", C(CMD_RUN), offsetof(struct cli, publish), NULL, NULL },
 	{ "--egress-allow", C(CMD_RUN), offsetof(struct cli, egress_allow), NULL, NULL },
+	{ "--runtime-arg", C(CMD_SETUP), offsetof(struct cli, runtime_args), runtime_arg_ok,
+	  "--runtime-arg needs one option of runsc, as --NAME or --NAME=VALUE, printable and "
+	  "without spaces" },
 };
 
 struct flagopt {
@@ -106,7 +128,7 @@ struct flagopt {
 static const struct flagopt flagopts[] = {
 	{ "--json", C(CMD_DOCTOR) | C(CMD_LS), offsetof(struct cli, json) },
 	{ "--force", JOINING, offsetof(struct cli, force) },
-	{ "--dry-run", C(CMD_RUN) | C(CMD_IMPORT), offsetof(struct cli, dry_run) },
+	{ "--dry-run", C(CMD_RUN) | C(CMD_IMPORT) | C(CMD_SETUP), offsetof(struct cli, dry_run) },
 	{ "--detach", C(CMD_RUN), offsetof(struct cli, detach) },
 	{ "--restart", C(CMD_RUN), offsetof(struct cli, restart) },
 	{ "--follow", C(CMD_LOGS), offsetof(struct cli, follow) },
@@ -239,6 +261,12 @@ static int cli_word(struct cli *o, int argc, char **argv, int i, int *stop, stru
 		o->shell = argv[i];
 		return 0;
 	}
+	if (o->cmd == CMD_SETUP && !o->setup_target) {
+		if (strcmp(argv[i], "gvisor"))
+			return err_set(err, 0, "setup: '%s' is not something it sets up (gvisor)", argv[i]);
+		o->setup_target = argv[i];
+		return 0;
+	}
 	return err_set(err, 0, "unexpected argument '%s'%s", argv[i],
 		       o->cmd == CMD_RUN ? " (the command goes after --)" : "");
 }
@@ -274,6 +302,8 @@ int cli_parse(int argc, char **argv, struct cli *o, struct cai_err *err)
 		return err_set(err, 0, "exec needs a command");
 	if (o->cmd == CMD_COMPLETION && !o->shell)
 		return err_set(err, 0, "completion needs a shell: bash, zsh or fish");
+	if (o->cmd == CMD_SETUP && !o->setup_target)
+		return err_set(err, 0, "setup needs what to set up: gvisor");
 	return 0;
 }
 
@@ -282,5 +312,6 @@ void cli_free(struct cli *o)
 	free(o->env.v);
 	free(o->publish.v);
 	free(o->egress_allow.v);
-	o->env.v = o->publish.v = o->egress_allow.v = NULL;
+	free(o->runtime_args.v);
+	o->env.v = o->publish.v = o->egress_allow.v = o->runtime_args.v = NULL;
 }

@@ -8,8 +8,14 @@
 /* The commands offered (help and version need no options). */
 static const enum cli_cmd offered[] = {
 	CMD_DOCTOR, CMD_RUN, CMD_SHELL, CMD_EXEC, CMD_LS, CMD_LOGS, CMD_STOP, CMD_RM, CMD_IMPORT,
-	CMD_COMPLETION, CMD_VERSION,
+	CMD_COMPLETION, CMD_SETUP, CMD_VERSION,
 };
+
+/* The words a command takes besides its options. */
+static const char *words_of(enum cli_cmd c)
+{
+	return c == CMD_COMPLETION ? "bash zsh fish" : c == CMD_SETUP ? "gvisor" : NULL;
+}
 #define NOFFERED (sizeof(offered) / sizeof(offered[0]))
 
 /* The offered commands, separated by spaces. */
@@ -22,13 +28,15 @@ static void print_commands(FILE *out)
 /* One case per command: NAME) PRE WORDS POST, with the words it takes. */
 static void print_each(FILE *out, const char *pre, const char *post)
 {
-	char opts[1024];
+	char opts[1100];
 
 	for (size_t i = 0; i < NOFFERED; i++) {
-		if (offered[i] == CMD_COMPLETION)
-			snprintf(opts, sizeof(opts), "bash zsh fish");
-		else
-			cli_cmd_options(offered[i], opts, sizeof(opts));
+		const char *words = words_of(offered[i]);
+		char own[1024] = "";
+
+		if (offered[i] != CMD_COMPLETION)
+			cli_cmd_options(offered[i], own, sizeof(own));
+		snprintf(opts, sizeof(opts), "%s%s%s", words ? words : "", words && own[0] ? " " : "", own);
 		fprintf(out, "\t%s) %s%s%s\n", cli_cmd_name(offered[i]), pre, opts, post);
 	}
 }
@@ -92,11 +100,11 @@ static void print_fish(FILE *out)
 			fprintf(out, "complete -c %s -n __fish_use_subcommand -a %s\n", *prog, cli_cmd_name(offered[i]));
 		for (size_t i = 0; i < NOFFERED; i++) {
 			const char *name = cli_cmd_name(offered[i]);
-			if (offered[i] == CMD_COMPLETION) {
-				fprintf(out, "complete -c %s -n '__fish_seen_subcommand_from %s' -a 'bash zsh fish'\n",
-					*prog, name);
+			if (words_of(offered[i]))
+				fprintf(out, "complete -c %s -n '__fish_seen_subcommand_from %s' -a '%s'\n",
+					*prog, name, words_of(offered[i]));
+			if (offered[i] == CMD_COMPLETION)
 				continue;
-			}
 			cli_cmd_options(offered[i], opts, sizeof(opts));
 			for (char *w = strtok(opts, " "); w; w = strtok(NULL, " ")) {
 				if (!strncmp(w, "--", 2))

@@ -5,17 +5,25 @@
 #include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <pwd.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <sys/utsname.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "batch.h"
 #include "clock.h"
 #include "decimal.h"
 #include "fd.h"
+#include "guest_kernel.h"
+#include "macro.h"
+#include "pathtrust.h"
+#include "probe_cache.h"
 
 /* ---- pure decisions ---------------------------------------------------- */
 
@@ -231,22 +239,111 @@ int detect_help_has_flag(const char *help, const char *flag)
 	return 0;
 }
 
+/* A runtime name as it goes into --runtime=NAME and the report. */
+static int runtime_name_ok(const char *name)
+{
+	size_t n = strlen(name);
+
+	return n > 0 && n < DETECT_RUNTIME_NAME_MAX && isalnum((unsigned char)name[0]) &&
+	       strspn(name, "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") == n;
+}
+
+static int binary_is_runsc(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return !strcmp(slash ? slash + 1 : path, DETECT_GVISOR_BINARY);
+}
+
+int detect_gvisor_runtime(const json_t *runtimes, char *name, size_t namesz, char *path,
+			  size_t pathsz, char *entry, size_t entrysz, char *why, size_t whysz)
+{
+	const char *best = NULL, *key;
+	json_t *v;
+
+	name[0] = path[0] = entry[0] = '\0';
+	snprintf(why, whysz, "the engine lists no runtime whose binary is %s", DETECT_GVISOR_BINARY);
+	json_object_foreach((json_t *)runtimes, key, v) {
+		const char *p = json_string_value(json_object_get(v, "path"));
+
+		if (!p || !binary_is_runsc(p) || strlen(p) >= pathsz || !runtime_name_ok(key) ||
+		    strlen(key) >= namesz)
+			continue;
+		/* The one named after its binary, else a stable choice. */
+		if (!best || !strcmp(key, DETECT_GVISOR_BINARY) ||
+		    (strcmp(best, DETECT_GVISOR_BINARY) && strcmp(key, best) < 0))
+			best = key;
+	}
+	if (!best) {
+		const char *p = json_string_value(json_object_get(json_object_get(runtimes,
+									 DETECT_GVISOR_BINARY), "path"));
+		if (p)
+			snprintf(why, whysz, "the engine lists no runtime whose binary is %s (the one "
+				 "named %s calls '%.100s')", DETECT_GVISOR_BINARY, DETECT_GVISOR_BINARY, p);
+		return 0;
+	}
+	v = json_object_get(runtimes, best);
+	snprintf(name, namesz, "%s", best);
+	snprintf(path, pathsz, "%s", json_string_value(json_object_get(v, "path")));
+	/* Too long to remember exactly: left empty, and never cached. */
+	_cleanup_free_ char *text = json_dumps(v, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text && strlen(text) < entrysz)
+		snprintf(entry, entrysz, "%s", text);
+	why[0] = '\0';
+	return 1;
+}
+
+int detect_docker_mode(enum iso_mode m)
+{
+	return m == MODE_SYSBOX || m == MODE_GVISOR || m == MODE_NONE;
+}
+
+int detect_usable(const struct detect_result *r, enum iso_mode m)
+{
+	switch (m) {
+	case MODE_SBX:
+		return r->sbx == TRI_YES;
+	case MODE_ECI:
+		return r->eci_status == ECI_ENABLED && r->desktop_new_enough == TRI_YES &&
+		       r->sandbox_plugin == TRI_YES;
+	case MODE_SYSBOX:
+		return r->docker_daemon == TRI_YES && r->sysbox_runtime && r->sysbox_remap == TRI_YES;
+	case MODE_GVISOR:
+		return r->docker_daemon == TRI_YES && r->gvisor_runtime[0] && r->gvisor == TRI_YES;
+	case MODE_NONE:
+		break;
+	}
+	return 0;
+}
+
 enum iso_mode detect_choose(const struct detect_result *r)
 {
-	if (r->sbx == TRI_YES)
-		return MODE_SBX;
-	if (r->eci_status == ECI_ENABLED && r->desktop_new_enough == TRI_YES &&
-	    r->sandbox_plugin == TRI_YES)
-		return MODE_ECI;
-	if (r->docker_daemon == TRI_YES && r->sysbox_runtime && r->sysbox_remap == TRI_YES)
-		return MODE_SYSBOX;
+	static const enum iso_mode order[] = { MODE_SBX, MODE_ECI, MODE_SYSBOX, MODE_GVISOR };
+
+	if (r->prefer != MODE_NONE && detect_usable(r, r->prefer))
+		return r->prefer;
+	for (size_t i = 0; i < ARRAY_SIZE(order); i++)
+		if (detect_usable(r, order[i]))
+			return order[i];
 	return MODE_NONE;
 }
 
+static const char *const mode_names[] = { "none", "sysbox", "eci", "sbx", "gvisor" };
+_Static_assert(ARRAY_SIZE(mode_names) == MODE_GVISOR + 1, "a name for every mode");
+
 const char *detect_mode_name(enum iso_mode m)
 {
-	static const char *const n[] = { "none", "sysbox", "eci", "sbx" };
-	return n[m];
+	return mode_names[m];
+}
+
+int detect_mode_parse(const char *name, enum iso_mode *m)
+{
+	for (size_t i = MODE_NONE + 1; i < ARRAY_SIZE(mode_names); i++)
+		if (!strcmp(name, mode_names[i])) {
+			*m = (enum iso_mode)i;
+			return 0;
+		}
+	return -1;
 }
 
 const char *detect_platform_name(enum platform p)
@@ -338,6 +435,14 @@ static void classify_docker_version(struct detect_result *r, const struct proc_j
 	}
 }
 
+/* A string field of docker info, "" when absent or not a string. */
+static void info_string(const json_t *root, const char *key, char *out, size_t outsz)
+{
+	const char *v = json_string_value(json_object_get(root, key));
+
+	snprintf(out, outsz, "%s", v ? v : "");
+}
+
 static void classify_docker_info(struct detect_result *r, const struct proc_job *j)
 {
 	struct cai_err err;
@@ -351,8 +456,16 @@ static void classify_docker_info(struct detect_result *r, const struct proc_job 
 		else
 			refused_reason(r->sysbox_reason, &err);
 		r->sysbox_remap = TRI_UNKNOWN;
+		r->gvisor = TRI_UNKNOWN;
+		snprintf(r->gvisor_reason, DETECT_REASON_MAX, "%s", r->sysbox_reason);
 		return;
 	}
+	info_string(root, "ID", r->engine_id, sizeof(r->engine_id));
+	info_string(root, "KernelVersion", r->engine_kernel, sizeof(r->engine_kernel));
+	if (!detect_gvisor_runtime(runtimes, r->gvisor_runtime, sizeof(r->gvisor_runtime),
+				   r->gvisor_path, sizeof(r->gvisor_path), r->gvisor_entry,
+				   sizeof(r->gvisor_entry), r->gvisor_reason, DETECT_REASON_MAX))
+		r->gvisor = TRI_NO;
 	r->sysbox_runtime = json_object_get(runtimes, DETECT_SYSBOX_RUNTIME) != NULL;
 	/* For the sandboxes' default limits; absent or odd: unknown. */
 	r->mem_total = json_integer_value(json_object_get(root, "MemTotal"));
@@ -381,20 +494,27 @@ static void classify_sbx(struct detect_result *r, const struct proc_job *ver, co
 	}
 }
 
+/* A probe container that did not run to the end: why, and -1. */
+static int probe_failed(const struct proc_job *j, const char *image, char *why, int *image_missing)
+{
+	if (proc_ok(j) && !j->out_truncated)
+		return 0;
+	if (j->started && !j->timed_out &&
+	    (strstr(j->errout, "No such image") || strstr(j->errout, "Unable to find image"))) {
+		snprintf(why, DETECT_REASON_MAX, "probe image %s is not present (it is never pulled)",
+			 image);
+		*image_missing = 1;
+	} else
+		proc_describe_failure(j, why, DETECT_REASON_MAX);
+	return -1;
+}
+
 /* A probe's stdout is /proc/self/uid_map of a container. */
 static enum tri classify_probe(const struct proc_job *j, const char *image,
 			      const struct detect_host_ids *ids, char *why, int *image_missing)
 {
-	if (!proc_ok(j) || j->out_truncated) {
-		if (j->started && !j->timed_out &&
-		    (strstr(j->errout, "No such image") || strstr(j->errout, "Unable to find image"))) {
-			snprintf(why, DETECT_REASON_MAX,
-				 "probe image %s is not present (it is never pulled)", image);
-			*image_missing = 1;
-		} else
-			proc_describe_failure(j, why, DETECT_REASON_MAX);
+	if (probe_failed(j, image, why, image_missing) < 0)
 		return TRI_UNKNOWN;
-	}
 	char rule[160];
 	enum tri t = detect_uid_map_remapped(j->out, ids, rule, sizeof(rule));
 	if (t == TRI_UNKNOWN)
@@ -403,6 +523,55 @@ static enum tri classify_probe(const struct proc_job *j, const char *image,
 		snprintf(why, DETECT_REASON_MAX, "root in a probe container is not confined to "
 			 "subordinate ids: %s (uid_map: %.60s)", rule, j->out);
 	return t;
+}
+
+/* A probe's stdout is /proc/version and the kernel log's first line. */
+static void classify_gvisor(struct detect_result *r, const struct proc_job *j, const char *image)
+{
+	if (probe_failed(j, image, r->gvisor_reason, &r->probe_image_missing) < 0) {
+		r->gvisor = TRI_UNKNOWN;
+		return;
+	}
+	switch (guest_kernel_classify(r->engine_kernel, j->out, r->gvisor_reason, DETECT_REASON_MAX)) {
+	case GUEST_KERNEL_GVISOR:
+		r->gvisor = TRI_YES;
+		r->gvisor_verified_at = (long long)time(NULL);
+		break;
+	case GUEST_KERNEL_UNKNOWN:
+		r->gvisor = TRI_UNKNOWN;
+		break;
+	default:
+		r->gvisor = TRI_NO;
+	}
+}
+
+/* What a remembered gVisor verdict must match: the pinned engine, its id
+ * and kernel, the runtime's whole entry, and the binary when its path is
+ * on this machine (a runsc replaced in place has a new inode or change
+ * time).  -1 when any part is missing or would break the line format. */
+static int gvisor_cache_key(const struct docker *d, const struct detect_result *r, char *key,
+			    size_t keysz)
+{
+	char binary[128] = "-";
+	struct stat st;
+
+	if (!r->engine_id[0] || !r->engine_kernel[0] || !r->gvisor_entry[0])
+		return -1;
+	if (r->gvisor_path[0] == '/' && stat(r->gvisor_path, &st) == 0)
+		snprintf(binary, sizeof(binary), "%ju:%ju:%jd:%lld.%09ld:%lld.%09ld",
+			 (uintmax_t)st.st_dev, (uintmax_t)st.st_ino, (intmax_t)st.st_size,
+			 (long long)st.st_mtim.tv_sec, st.st_mtim.tv_nsec,
+			 (long long)st.st_ctim.tv_sec, st.st_ctim.tv_nsec);
+	int n = snprintf(key, keysz, "engine %s %s\nid %s\nkernel %s\nruntime %s\nentry %s\nbinary %s\n",
+			 d->flag, d->target, r->engine_id, r->engine_kernel, r->gvisor_runtime,
+			 r->gvisor_entry, binary);
+	if (n < 0 || (size_t)n >= keysz)
+		return -1;
+	/* Six lines exactly: no field may add one. */
+	size_t lines = 0;
+	for (const char *c = key; *c; c++)
+		lines += *c == '\n';
+	return lines == 6 ? 0 : -1;
 }
 
 static void classify_sandbox(struct detect_result *r, const struct proc_job *ver,
@@ -460,8 +629,10 @@ static int detect_round1(const struct docker *d, struct detect_result *r, struct
 	} else {
 		snprintf(r->docker_reason, DETECT_REASON_MAX, "docker: not found on PATH");
 	}
-	if (r->docker_daemon != TRI_YES)
+	if (r->docker_daemon != TRI_YES) {
 		snprintf(r->sysbox_reason, DETECT_REASON_MAX, "no docker engine answered");
+		snprintf(r->gvisor_reason, DETECT_REASON_MAX, "no docker engine answered");
+	}
 	classify_sbx(r, j_sver, j_sls);
 	return 0;
 }
@@ -472,7 +643,8 @@ static int detect_round2(const struct docker *d, const struct detect_opts *o, co
 {
 	_cleanup_batch_ struct batch b = { 0 };
 	_cleanup_host_ids_ struct detect_host_ids ids = { 0 };
-	struct proc_job *j_sbv = NULL, *j_sbh = NULL, *j_eci = NULL, *j_sys = NULL;
+	char runtime[DETECT_RUNTIME_NAME_MAX + 16];
+	struct proc_job *j_sbv = NULL, *j_sbh = NULL, *j_eci = NULL, *j_sys = NULL, *j_gv = NULL;
 
 	if (r->desktop) {
 		j_sbv = probe_add(&b, d, NULL, (const char *[]){ "sandbox", "version", NULL }, err);
@@ -496,12 +668,24 @@ static int detect_round2(const struct docker *d, const struct detect_opts *o, co
 		if (!j_sys)
 			return -1;
 	}
+	if (r->gvisor_runtime[0] && !r->gvisor_cached) {
+		/* --runtime=NAME is one word: no name is read as an option. */
+		snprintf(runtime, sizeof(runtime), "--runtime=%s", r->gvisor_runtime);
+		j_gv = probe_add(&b, d, NULL, (const char *[]){
+			"run", "--rm", "--pull=never", "--network=none", runtime,
+			"--label", DETECT_PROBE_LABEL, "--entrypoint", "sh", o->probe_image,
+			"-c", GUEST_KERNEL_PROBE_CMD, NULL }, err);
+		if (!j_gv)
+			return -1;
+	}
 	/* The host's accounts are read only when a uid map is to be judged. */
 	if (batch_run(&b, err) < 0 || ((j_sys || j_eci) && detect_host_ids_load(&ids, err) < 0))
 		return -1;
 	if (j_sys)
 		r->sysbox_remap = classify_probe(j_sys, o->probe_image, &ids, r->sysbox_reason,
 						  &r->probe_image_missing);
+	if (j_gv)
+		classify_gvisor(r, j_gv, o->probe_image);
 	if (j_eci) {
 		classify_sandbox(r, j_sbv, j_sbh);
 		r->eci_probe = classify_probe(j_eci, o->probe_image, &ids, r->eci_reason,
@@ -549,9 +733,10 @@ static int detect_remove_probe(const struct docker *d, const char *probe_name, s
 int detect_run(const struct docker *d, const struct detect_opts *o, struct detect_result *r,
 	       struct cai_err *err)
 {
-	char probe_name[64];
+	char probe_name[64], path[PATH_MAX], key[2048], why[PATHTRUST_WHY_MAX];
 
 	memset(r, 0, sizeof(*r));
+	r->prefer = o->prefer;
 	r->platform = detect_platform();
 	r->docker_daemon = TRI_NO;
 	r->sandbox_plugin = TRI_NO;
@@ -564,9 +749,25 @@ int detect_run(const struct docker *d, const struct detect_opts *o, struct detec
 
 	if (detect_round1(d, r, err) < 0)
 		return -1;
+	/* Found as the launcher would run it: a runsc only in the workspace
+	 * or a writable directory is not installed. */
+	r->runsc_installed = pathtrust_find(DETECT_GVISOR_BINARY, path, sizeof(path), why, sizeof(why)) == 0;
+	int keyed = o->cache_path && r->gvisor_runtime[0] && gvisor_cache_key(d, r, key, sizeof(key)) == 0;
+	if (keyed && probe_cache_lookup(o->cache_path, key, (long long)time(NULL), DETECT_GVISOR_CACHE_S,
+					&r->gvisor_verified_at, r->gvisor_reason, DETECT_REASON_MAX) == 1) {
+		r->gvisor = TRI_YES;
+		r->gvisor_cached = 1;
+	}
 	if (r->docker_daemon == TRI_YES) {
 		if (detect_round2(d, o, probe_name, r, err) < 0)
 			return -1;
+		/* Only a proof is remembered; a failed store means the next
+		 * run probes again, nothing more. */
+		if (keyed && r->gvisor == TRI_YES && !r->gvisor_cached) {
+			struct cai_err ignored;
+			(void)probe_cache_store(o->cache_path, key, r->gvisor_verified_at,
+						r->gvisor_reason, &ignored);
+		}
 		if (r->desktop) {
 			if ((r->eci_probe == TRI_YES && detect_eci_runtime(d, probe_name, r, err) < 0) ||
 			    detect_remove_probe(d, probe_name, err) < 0)

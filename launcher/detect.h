@@ -2,7 +2,8 @@
 /* detect: which isolation the host offers, decided from evidence.
  *
  * Owns: the platform (linux, wsl, macos), the probes of the docker and sbx
- * CLIs, and the choice of one mode in the order sbx > eci > sysbox > none.
+ * CLIs, and the choice of one mode in the order sbx > eci > sysbox >
+ * gvisor > none - or the preferred mode first, when it is usable.
  * Probes that do not depend on each other run concurrently.
  *   sbx:    the standalone sbx CLI answers both `sbx version` and `sbx ls`;
  *   eci:    Docker Desktop (the server's platform name) >= 4.50, the
@@ -13,6 +14,14 @@
  *           container started with it maps root (and every id it maps)
  *           into subordinate ids: at or above DETECT_SUBID_MIN and clear of
  *           every host account.  The runtime's name alone proves nothing.
+ *   gvisor: the engine lists a runtime whose binary is runsc (the last
+ *           component of its path) AND a probe container started with it
+ *           runs on gVisor's kernel, not the host's (guest_kernel).
+ *           Neither the name nor the path proves anything alone: a runtime
+ *           can call runc by any name.  A proven verdict is remembered for
+ *           DETECT_GVISOR_CACHE_S (probe_cache), for exactly that engine,
+ *           kernel, runtime entry and - when it is on this machine -
+ *           binary; anything else probes again.
  * Refuses: to guess.  A timeout, a daemon that does not answer, a missing
  * probe image or output that does not parse makes that probe "unknown",
  * which is reported with its reason and counts as no isolation.
@@ -29,13 +38,16 @@
 #define DETECT_DESKTOP_MIN "4.50"
 #define DETECT_SYSBOX_RUNTIME "sysbox-runc"
 #define DETECT_PROBE_LABEL "containai.probe=true"
+#define DETECT_GVISOR_BINARY "runsc"
+#define DETECT_RUNTIME_NAME_MAX 64
+#define DETECT_GVISOR_CACHE_S 600
 /* Host uids below this are the host's own (root, system and human
  * accounts, nobody at 65534): a sandbox's ids must lie above. */
 #define DETECT_SUBID_MIN 65536u
 
 enum tri { TRI_UNKNOWN = -1, TRI_NO = 0, TRI_YES = 1 };
 enum platform { PLATFORM_LINUX = 0, PLATFORM_WSL, PLATFORM_MACOS };
-enum iso_mode { MODE_NONE = 0, MODE_SYSBOX, MODE_ECI, MODE_SBX };
+enum iso_mode { MODE_NONE = 0, MODE_SYSBOX, MODE_ECI, MODE_SBX, MODE_GVISOR };
 enum eci_status { ECI_NOT_AVAILABLE = 0, ECI_AVAILABLE_NOT_ENABLED, ECI_ENABLED };
 
 /* What the installed `docker sandbox run` accepts (from its --help). */
@@ -76,14 +88,28 @@ struct detect_result {
 	enum tri sysbox_remap;            /* its probe container was remapped */
 	char sysbox_reason[DETECT_REASON_MAX];
 
-	int probe_image_missing;          /* a probe could not start: no such image */
+	/* gvisor */
+	char engine_id[128];              /* docker info ID */
+	char engine_kernel[128];          /* docker info KernelVersion: the host's release */
+	char gvisor_runtime[DETECT_RUNTIME_NAME_MAX]; /* a runtime whose binary is runsc, "" none */
+	char gvisor_path[256];            /* its path as the engine lists it */
+	char gvisor_entry[512];           /* its whole entry, as compact JSON */
+	enum tri gvisor;                  /* a probe under it ran on gVisor's kernel */
+	int gvisor_cached;                /* ... as remembered from an earlier probe */
+	long long gvisor_verified_at;     /* when that probe ran (Unix time) */
+	int runsc_installed;              /* runsc is on this machine's trusted PATH */
+	char gvisor_reason[DETECT_REASON_MAX];
 
+	enum iso_mode prefer;             /* chosen first when usable; MODE_NONE: none */
+	int probe_image_missing;          /* a probe could not start: no such image */
 	enum iso_mode mode;
 };
 
 struct detect_opts {
 	const char *probe_image;
 	unsigned timeout_ms;              /* per CLI call */
+	enum iso_mode prefer;             /* MODE_NONE: the built-in order */
+	const char *cache_path;           /* the gVisor verdict's cache; NULL: none */
 };
 
 /* Run every probe and choose the mode.  Fails only when the launcher
@@ -116,9 +142,26 @@ int detect_version_cmp(const char *a, const char *b, int *cmp);
 /* "Docker Desktop 4.50.0 (209931)" -> "4.50.0"; -1 when not Desktop. */
 int detect_desktop_version(const char *platform_name, char *out, size_t outsz);
 int detect_help_has_flag(const char *help, const char *flag);
+/* docker info's Runtimes object: the runtime whose path's last component
+ * is runsc - the one named runsc when there are several, else the first
+ * by name.  A name that is not [A-Za-z0-9][A-Za-z0-9._-]* (shorter than
+ * DETECT_RUNTIME_NAME_MAX) is passed over.  1 with name, path and its
+ * entry as compact JSON set; 0 with why set when there is none. */
+int detect_gvisor_runtime(const json_t *runtimes, char *name, size_t namesz, char *path,
+			  size_t pathsz, char *entry, size_t entrysz, char *why, size_t whysz);
+/* The mode a usable result gives: r->prefer when usable, else the first
+ * usable in the built-in order. */
 enum iso_mode detect_choose(const struct detect_result *r);
+/* Whether mode m is usable in r. */
+int detect_usable(const struct detect_result *r, enum iso_mode m);
+
+/* Whether the sandbox of mode m is a container the launcher creates on the
+ * engine itself (Sysbox, gVisor, none), not one a sandbox tool owns. */
+int detect_docker_mode(enum iso_mode m);
 
 const char *detect_mode_name(enum iso_mode m);
+/* "sbx", "eci", "sysbox", "gvisor" (never "none"); -1 for anything else. */
+int detect_mode_parse(const char *name, enum iso_mode *m);
 const char *detect_platform_name(enum platform p);
 const char *detect_eci_status_name(enum eci_status s);
 

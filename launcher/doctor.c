@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "batch.h"
 #include "credential.h"
@@ -15,11 +16,6 @@
 #include "fd.h"
 #include "log.h"
 #include "settings.h"
-
-static int docker_mode(const struct detect_result *r)
-{
-	return r->mode == MODE_SYSBOX || r->mode == MODE_NONE;
-}
 
 int doctor_egress_probe(const struct session *s, struct doctor_egress *e, struct cai_err *err)
 {
@@ -30,7 +26,7 @@ int doctor_egress_probe(const struct session *s, struct doctor_egress *e, struct
 	memset(e, 0, sizeof(*e));
 	e->image = TRI_UNKNOWN;
 	credential_names(s->cfg.cred, s->cfg.ncred, &e->credentials);
-	if (!docker_mode(&s->det) || s->cfg.egress == EGRESS_OFF)
+	if (!detect_docker_mode(s->det.mode) || s->cfg.egress == EGRESS_OFF)
 		return e->credentials.oom ? argv_ok(&e->credentials, err) : 0;
 	if (s->det.docker_daemon == TRI_YES) {
 		_cleanup_argv_ struct argv a = { 0 };
@@ -77,6 +73,8 @@ const char *doctor_recommended_action(const struct detect_result *r)
 		return "ready: containai run uses Docker Desktop sandboxes with Enhanced Container Isolation";
 	case MODE_SYSBOX:
 		return "ready: containai run uses the sysbox-runc runtime";
+	case MODE_GVISOR:
+		return "ready: containai run uses gVisor (the runsc runtime)";
 	case MODE_NONE:
 		break;
 	}
@@ -100,7 +98,16 @@ const char *doctor_recommended_action(const struct detect_result *r)
 		return "fix the sysbox probe (see its reason above), then run doctor again";
 	if (r->sysbox_runtime)
 		return "the runtime named sysbox-runc does not remap uids: install the real Sysbox runtime";
-	return "install Sysbox (sysbox-runc) on this engine, or use sbx or Docker Desktop with ECI";
+	if (r->gvisor_runtime[0] && r->gvisor == TRI_UNKNOWN)
+		return "fix the gVisor probe (see its reason above), then run doctor again";
+	if (r->gvisor_runtime[0])
+		return "the runtime whose binary is runsc does not run gVisor's kernel: register the real "
+		       "runsc with `sudo containai setup gvisor`";
+	if (r->runsc_installed)
+		return "gVisor's runsc is installed but not registered with the engine: run `sudo containai "
+		       "setup gvisor`, reload the engine, then run doctor again";
+	return "set up gVisor on this engine with `sudo containai setup gvisor` (installs runsc and "
+	       "registers it), or install Sysbox, or use sbx or Docker Desktop with ECI";
 }
 
 static const char *tri_word(enum tri t)
@@ -130,6 +137,30 @@ static void doctor_line(FILE *out, const char *tag, const char *fmt, ...)
 #define LINE(tag, ...) doctor_line(out, tag, __VA_ARGS__)
 
 static void egress_lines(const struct session *s, const struct doctor_egress *e, FILE *out);
+
+static void doctor_gvisor(const struct detect_result *r, FILE *out)
+{
+	if (!r->gvisor_runtime[0] && r->gvisor == TRI_NO)
+		LINE("INFO", "gvisor: %s; runsc is %s - remedy: `sudo containai setup gvisor` %s", r->gvisor_reason,
+		     r->runsc_installed ? "installed on this machine" : "not installed on this machine",
+		     r->runsc_installed ? "registers it" : "installs and registers it");
+	else if (r->gvisor == TRI_YES && r->gvisor_cached)
+		LINE("OK", "gvisor: runtime %s (%s): %s - proven by a probe container %llds ago",
+		     r->gvisor_runtime, r->gvisor_path, r->gvisor_reason,
+		     (long long)time(NULL) - r->gvisor_verified_at);
+	else if (r->gvisor == TRI_YES)
+		LINE("OK", "gvisor: runtime %s (%s): %s", r->gvisor_runtime, r->gvisor_path,
+		     r->gvisor_reason);
+	else if (r->gvisor == TRI_NO)
+		LINE("ERROR", "gvisor: runtime %s (%s) is not gVisor: %s - remedy: register the real "
+		     "runsc (`sudo containai setup gvisor`)", r->gvisor_runtime, r->gvisor_path,
+		     r->gvisor_reason);
+	else if (r->probe_image_missing)
+		LINE("ERROR", "gvisor: cannot tell: %s - remedy: " PROBE_IMAGE_REMEDY, r->gvisor_reason);
+	else
+		LINE("ERROR", "gvisor: cannot tell: %s - remedy: fix this and run doctor again",
+		     r->gvisor_reason);
+}
 
 int doctor_print_text(const struct session *s, const struct doctor_egress *e, FILE *out,
 		      struct cai_err *err)
@@ -202,8 +233,12 @@ int doctor_print_text(const struct session *s, const struct doctor_egress *e, FI
 		else
 			LINE("ERROR", "sysbox: cannot tell: %s - remedy: fix this and run doctor again",
 			     r->sysbox_reason);
+		doctor_gvisor(r, out);
 	}
 
+	if (r->prefer != MODE_NONE && r->mode != r->prefer)
+		LINE("WARN", "preferred mode %s is not usable here (prefer); the built-in order applies",
+		     detect_mode_name(r->prefer));
 	if (r->mode != MODE_NONE)
 		LINE("OK", "isolation: mode %s - %s", detect_mode_name(r->mode), doctor_recommended_action(r));
 	else
@@ -257,7 +292,7 @@ static void egress_lines(const struct session *s, const struct doctor_egress *e,
 {
 	const struct settings *c = &s->cfg;
 
-	if (!docker_mode(&s->det)) {
+	if (!detect_docker_mode(s->det.mode)) {
 		LINE("INFO", "egress: in %s mode the sandbox tool's own proxy filters egress",
 		     detect_mode_name(s->det.mode));
 		return;
@@ -303,7 +338,7 @@ static json_t *egress_json(const struct session *s, const struct doctor_egress *
 	for (size_t i = 0; e && creds && i < e->credentials.n; i++)
 		json_array_append_new(creds, jtext(e->credentials.v[i]));
 	return json_pack("{s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
-			 "mode", egress_mode_name(s->cfg.egress), "applies", docker_mode(&s->det),
+			 "mode", egress_mode_name(s->cfg.egress), "applies", detect_docker_mode(s->det.mode),
 			 "image", jtext(s->cfg.egress_image), "image_present", jtri(e ? e->image : TRI_UNKNOWN),
 			 "network", jtext(s->cfg.egress_network), "allow", jtext(s->cfg.egress_allow),
 			 "allow_cidr", jtext(s->cfg.egress_allow_cidr), "registries", reg, "registry_notes", notes,
@@ -316,7 +351,8 @@ int doctor_print_json(const struct session *s, const struct doctor_egress *e, FI
 	const struct detect_result *r = &s->det;
 	json_auto_t *root = json_pack(
 		"{s:s, s:s, s:{s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:o}, s:{s:s, s:o, s:o, s:o}, "
-		"s:{s:b, s:b, s:o, s:o}, s:{s:b, s:o, s:o}, s:{s:s, s:b}, s:s, s:b, s:o, s:o}",
+		"s:{s:b, s:b, s:o, s:o}, s:{s:b, s:o, s:o}, "
+		"s:{s:b, s:o, s:o, s:o, s:o, s:b, s:o, s:b}, s:{s:s, s:b, s:o}, s:s, s:b, s:o, s:o}",
 		"version", CAI_VERSION,
 		"platform", detect_platform_name(r->platform),
 		"docker",
@@ -343,9 +379,19 @@ int doctor_print_json(const struct session *s, const struct doctor_egress *e, FI
 		"available", r->sbx == TRI_YES,
 		"state", jtri(r->sbx),
 		"reason", jtext(r->sbx_reason),
+		"gvisor",
+		"available", detect_usable(r, MODE_GVISOR),
+		"runtime", jtext(r->gvisor_runtime),
+		"path", jtext(r->gvisor_path),
+		"state", jtri(r->gvisor),
+		"reason", jtext(r->gvisor_reason),
+		"cached", r->gvisor_cached,
+		"verified_at", r->gvisor == TRI_YES ? json_integer(r->gvisor_verified_at) : json_null(),
+		"runsc_installed", r->runsc_installed,
 		"isolation",
 		"mode", detect_mode_name(r->mode),
 		"available", r->mode != MODE_NONE,
+		"prefer", r->prefer != MODE_NONE ? json_string(detect_mode_name(r->prefer)) : json_null(),
 		"recommended_action", doctor_recommended_action(r),
 		"require_isolation", s->cfg.require_isolation,
 		"egress", egress_json(s, e),

@@ -42,12 +42,14 @@ int gates_check(const struct gate_input *in, int *unisolated, struct cai_err *er
 
 /* Host paths that hold credentials or grant root; relative ones are under
  * $HOME.  .config/containai: an agent that could rewrite the launcher's
- * own config would choose the next sandbox's image and engine. */
+ * own config would choose the next sandbox's image and engine;
+ * .cache/containai: one that could rewrite the probe cache would keep a
+ * gVisor verdict alive past its time. */
 static const char *const secret_paths[] = {
 	".ssh", ".gnupg", ".gitconfig", ".git-credentials", ".config/gh", ".aws", ".azure",
-	".config/gcloud", ".kube", ".docker", ".netrc", ".config/containai", ".local/share/keyrings",
-	".password-store", ".npmrc", ".pypirc", ".cargo/credentials", ".cargo/credentials.toml",
-	".vault-token", ".config/op", "/var/run/docker.sock", "/run/docker.sock", NULL,
+	".config/gcloud", ".kube", ".docker", ".netrc", ".config/containai", ".cache/containai",
+	".local/share/keyrings", ".password-store", ".npmrc", ".pypirc", ".cargo/credentials",
+	".cargo/credentials.toml", ".vault-token", ".config/op", "/var/run/docker.sock", "/run/docker.sock", NULL,
 };
 
 /* ws (resolved) against p as written and as resolved: the workspace is

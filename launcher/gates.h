@@ -8,8 +8,8 @@
  *      without its flag is a mistake too;
  *   2. with no isolation mode, run is refused; --force proceeds without
  *      isolation, except in strict mode where --force has no effect;
- *   3. the unsafe opt-ins exist only in ECI mode (in sbx and Sysbox modes,
- *      and unisolated, they are errors).
+ *   3. the unsafe opt-ins exist only in ECI mode (in sbx, Sysbox and gVisor
+ *      modes, and unisolated, they are errors).
  * Also owns which workspace may be mounted at all: never "/", never a
  * directory that contains (or lies inside) a host credential path, the
  * Docker socket, the pinned engine's socket, the launcher's config in use,

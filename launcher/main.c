@@ -4,7 +4,8 @@
  * (workspace, the PATH programs may come from, config, pinned engine,
  * isolation detection), then hand over to the command's module: doctor,
  * sandbox_run (run, shell, exec, stop, logs), sandbox_ls, sandbox_rm,
- * import; completion needs no session. */
+ * import; completion and setup gvisor (setup_gvisor, which filters PATH
+ * itself) need no session. */
 #include <stdio.h>
 
 #include "cli.h"
@@ -17,6 +18,7 @@
 #include "sandbox_rm.h"
 #include "sandbox_run.h"
 #include "session.h"
+#include "setup_gvisor.h"
 
 /* A command on an opened session: -1 with err set and *code the exit
  * status when it fails. */
@@ -97,6 +99,14 @@ int main(int argc, char **argv)
 		code = completion_print(o.shell, stdout, &err) < 0 ? EXIT_USAGE : 0;
 		if (code)
 			log_error_err(&err);
+		cli_free(&o);
+		return code;
+	}
+	if (o.cmd == CMD_SETUP) {
+		if (setup_gvisor(&o, &code, &err) < 0)
+			log_error_err(&err);
+		else
+			code = 0;
 		cli_free(&o);
 		return code;
 	}

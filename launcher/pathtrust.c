@@ -103,6 +103,23 @@ int pathtrust_dir_ok(const char *dir, const char *ws, char *why, size_t whysz)
 	return pathtrust_resolve(dir, ws, real, why, whysz);
 }
 
+/* The program real (absolute, resolved): its directory keeps the rule,
+ * and the file itself is owned by root or the user and writable by
+ * neither group nor others. */
+static int pathtrust_file_ok(const char *real, const char *ws, char *why, size_t whysz)
+{
+	char dir[PATH_MAX];
+
+	snprintf(dir, sizeof(dir), "%s", real);
+	char *slash = strrchr(dir, '/');
+	if (real[0] != '/' || !slash) {
+		snprintf(why, whysz, "not an absolute path");
+		return 0;
+	}
+	*slash = '\0';
+	return pathtrust_dir_ok(dir[0] ? dir : "/", ws, why, whysz) && pathtrust_node(real, 1, why, whysz);
+}
+
 static void pathtrust_note(struct pathtrust_report *rep, const char *entry, size_t len, const char *why)
 {
 	if (rep->n < PATHTRUST_REPORT_MAX) {
@@ -156,42 +173,78 @@ int pathtrust_filter_path(const char *ws, struct pathtrust_report *rep, struct c
 	return setenv("PATH", kept, 1) < 0 ? err_set(err, errno, "PATH") : 0;
 }
 
+/* cand, an executable regular file in a directory that keeps the rule:
+ * 1 with the file it resolves to in out, 0 when it is not such a file,
+ * -1 (errno EACCES, why says why) when it resolves where the rule breaks. */
+static int pathtrust_candidate(const char *cand, const char *ws, char *out, size_t outsz, char *why,
+			       size_t whysz)
+{
+	char real[PATH_MAX];
+	struct stat st;
+
+	if (access(cand, X_OK) < 0 || stat(cand, &st) < 0 || !S_ISREG(st.st_mode) || !realpath(cand, real))
+		return 0;
+	/* What runs is the file the name resolves to: it and its directory
+	 * keep the rule as well. */
+	if (!pathtrust_file_ok(real, ws, why, whysz)) {
+		char rule[PATHTRUST_WHY_MAX];
+		snprintf(rule, sizeof(rule), "%s", why);
+		snprintf(why, whysz, "%.60s resolves to %.60s: %s", cand, real, rule);
+		errno = EACCES;
+		return -1;
+	}
+	if (strlen(real) >= outsz)
+		return 0;
+	snprintf(out, outsz, "%s", real);
+	return 1;
+}
+
+/* An absolute path: its directory, as written, is held to the rule of a
+ * PATH entry, and the file it resolves to as on PATH. */
+static int pathtrust_absolute(const char *name, const char *ws, char *out, size_t outsz, char *why,
+			      size_t whysz)
+{
+	char dir[PATH_MAX];
+	const char *slash = strrchr(name, '/');
+
+	snprintf(dir, sizeof(dir), "%.*s", (int)(slash - name), name);
+	if (!pathtrust_dir_ok(dir[0] ? dir : "/", ws, why, whysz)) {
+		char rule[PATHTRUST_WHY_MAX];
+		snprintf(rule, sizeof(rule), "%s", why);
+		snprintf(why, whysz, "%.60s: %s", name, rule);
+		errno = EACCES;
+		return -1;
+	}
+	int r = pathtrust_candidate(name, ws, out, outsz, why, whysz);
+	if (r)
+		return r < 0 ? -1 : 0;
+	snprintf(why, whysz, "not an executable file");
+	errno = ENOENT;
+	return -1;
+}
+
 int pathtrust_find(const char *name, char *out, size_t outsz, char *why, size_t whysz)
 {
 	const char *path = getenv("PATH");
 	const char *ws = pathtrust_workspace;
 
+	if (name[0] == '/')
+		return pathtrust_absolute(name, ws, out, outsz, why, whysz);
 	if (!path)
 		path = PATHTRUST_DEFAULT_PATH;
-	/* A bare name only: a path would bypass every entry's check. */
+	/* A bare name only: a relative path would bypass every entry's check. */
 	for (const char *p = path; !strchr(name, '/'); p++) {
 		size_t n = strcspn(p, ":");
-		char entry[PATH_MAX], cand[PATH_MAX], real[PATH_MAX], dir[PATH_MAX];
-		struct stat st;
+		char entry[PATH_MAX], cand[PATH_MAX];
 
 		if (n < sizeof(entry)) {
 			memcpy(entry, p, n);
 			entry[n] = '\0';
 			if (pathtrust_dir_ok(entry, ws, why, whysz) &&
-			    (size_t)snprintf(cand, sizeof(cand), "%s/%s", entry, name) < sizeof(cand) &&
-			    access(cand, X_OK) == 0 && stat(cand, &st) == 0 && S_ISREG(st.st_mode) &&
-			    realpath(cand, real)) {
-				/* What runs is the file the name resolves to: it and
-				 * its directory keep the rule as well. */
-				snprintf(dir, sizeof(dir), "%s", real);
-				*strrchr(dir, '/') = '\0';
-				if (!pathtrust_dir_ok(dir[0] ? dir : "/", ws, why, whysz) ||
-				    !pathtrust_node(real, 1, why, whysz)) {
-					char rule[PATHTRUST_WHY_MAX];
-					snprintf(rule, sizeof(rule), "%s", why);
-					snprintf(why, whysz, "%.60s resolves to %.60s: %s", cand, real, rule);
-					errno = EACCES;
-					return -1;
-				}
-				if (strlen(real) >= outsz)
-					break;
-				snprintf(out, outsz, "%s", real);
-				return 0;
+			    (size_t)snprintf(cand, sizeof(cand), "%s/%s", entry, name) < sizeof(cand)) {
+				int r = pathtrust_candidate(cand, ws, out, outsz, why, whysz);
+				if (r)
+					return r < 0 ? -1 : 0;
 			}
 		}
 		p += n;

@@ -53,9 +53,11 @@ int pathtrust_dir_ok(const char *dir, const char *workspace, char *why, size_t w
 int pathtrust_filter_path(const char *workspace, struct pathtrust_report *rep, struct cai_err *err);
 
 /* The file to execute for `name`: the first executable one on PATH (in an
- * entry that keeps the rule), resolved, into out.  -1 with errno ENOENT
- * when there is none, EACCES (why says why) when it resolves into a
- * directory that breaks the rule. */
+ * entry that keeps the rule), resolved, into out; for an absolute path
+ * (a program the user named, as setup gvisor's --runsc) that file when its
+ * directory keeps the rule as an entry would.  -1 with errno ENOENT when
+ * there is none (a relative path with a '/' never is), EACCES (why says
+ * why) when it lies or resolves into a directory that breaks the rule. */
 int pathtrust_find(const char *name, char *out, size_t outsz, char *why, size_t whysz);
 
 #endif

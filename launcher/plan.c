@@ -7,12 +7,33 @@
 #include "argv.h"
 #include "decimal.h"
 
+const char *plan_runtime(const struct session *s)
+{
+	switch (s->det.mode) {
+	case MODE_SYSBOX:
+		return DETECT_SYSBOX_RUNTIME;
+	case MODE_GVISOR:
+		return s->det.gvisor_runtime;
+	default:
+		return NULL;
+	}
+}
+
+/* The workspace's identity containai-init can compare: "" in gVisor mode,
+ * whose kernel numbers devices and inodes its own way (a bind mount's root
+ * reads device 0:9, inode 1): there SANDBOX_WORKSPACE_ENV is the path
+ * alone, as for a sandbox on another kernel in sbx and ECI modes. */
+static const char *plan_workspace_id(const struct session *s)
+{
+	return s->det.mode == MODE_GVISOR ? "" : s->workspace_id;
+}
+
 void plan_want(const struct session *s, const char *name, int for_run, struct reentry_want *w)
 {
 	memset(w, 0, sizeof(*w));
 	w->name = name;
 	w->workspace = s->workspace;
-	w->runtime = s->det.mode == MODE_SYSBOX ? DETECT_SYSBOX_RUNTIME : NULL;
+	w->runtime = plan_runtime(s);
 	if (!for_run)
 		return;
 	w->image = s->cfg.image;
@@ -24,7 +45,7 @@ void plan_want(const struct session *s, const char *name, int for_run, struct re
 	 * published from the sandbox's internal network. */
 	w->publish = s->cfg.egress == EGRESS_OFF ? &s->cfg.publish : &none;
 	w->egress = egress_mode_name(s->cfg.egress);
-	w->workspace_id = s->workspace_id;
+	w->workspace_id = plan_workspace_id(s);
 	w->host_user = s->host_user;
 }
 
@@ -59,8 +80,8 @@ static int plan_docker_create(const struct plan_input *in, struct batch *b, int 
 	argv_push(&a, "-d");
 	argv_push(&a, "--name");
 	argv_push(&a, in->name);
-	if (s->det.mode == MODE_SYSBOX)
-		argv_push(&a, "--runtime=" DETECT_SYSBOX_RUNTIME);
+	if (plan_runtime(s))
+		argv_pushf(&a, "--runtime=%s", plan_runtime(s));
 	argv_push(&a, "--pull=never");
 	argv_push(&a, "--label");
 	argv_push(&a, SANDBOX_LABEL_MANAGED "=true");
@@ -93,7 +114,8 @@ static int plan_docker_create(const struct plan_input *in, struct batch *b, int 
 	/* The directory checked here is the one containai-init must find
 	 * bound at SANDBOX_WORKSPACE_DIR, also at every later start. */
 	argv_push(&a, "-e");
-	argv_pushf(&a, SANDBOX_WORKSPACE_ENV "=%s:%s", s->workspace_id, s->workspace);
+	const char *id = plan_workspace_id(s);
+	argv_pushf(&a, SANDBOX_WORKSPACE_ENV "=%s%s%s", id, id[0] ? ":" : "", s->workspace);
 	/* To PID 1, which moves the agent's account to the host user before
 	 * it prepares the volume: never to a join's environment. */
 	if (s->host_user[0]) {
@@ -406,6 +428,7 @@ int plan_run(const struct plan_input *in, struct batch *b, struct cai_err *err)
 	case MODE_ECI:
 		return plan_eci(in, b, err);
 	case MODE_SYSBOX:
+	case MODE_GVISOR:
 	case MODE_NONE:
 		break;
 	}
@@ -427,6 +450,7 @@ static int plan_tool(const struct plan_input *in, const char *verb, struct batch
 		argv_push(&a, "sandbox");
 		break;
 	case MODE_SYSBOX:
+	case MODE_GVISOR:
 	case MODE_NONE:
 		return 0;
 	}

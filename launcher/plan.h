@@ -6,13 +6,15 @@
  * the verdict on the container holding that name into the commands, in
  * order, as a batch that plan_exec runs or prints:
  *   up (docker modes): a sandbox that is missing is created - docker run
- *           -d, --runtime=sysbox-runc in Sysbox mode (none: the gates let
- *           it through only with --force), our labels (its egress policy
- *           among them), no-new-privileges, a private cgroup namespace,
- *           the resource limits, the published ports, the data volume at
- *           SANDBOX_DATA_DIR and the workspace at SANDBOX_WORKSPACE_DIR
- *           (the working directory), in SANDBOX_WORKSPACE_ENV the device,
- *           inode and path of the directory checked, with egress its
+ *           -d, --runtime=sysbox-runc in Sysbox mode, --runtime= the
+ *           runtime detect proved to run gVisor's kernel in gVisor mode
+ *           (none: the gates let it through only with --force), our labels
+ *           (its egress policy among them), no-new-privileges, a private
+ *           cgroup namespace, the resource limits, the published ports, the
+ *           data volume at SANDBOX_DATA_DIR and the workspace at
+ *           SANDBOX_WORKSPACE_DIR (the working directory), in
+ *           SANDBOX_WORKSPACE_ENV the device, inode and path of the directory
+ *           checked (the path alone in gVisor mode), with egress its
  *           internal network and the resolver that cannot answer,
  *           SANDBOX_INIT --sandbox as PID 1; a stopped one is started;
  *           --restart removes and creates it.  With egress the network
@@ -71,9 +73,13 @@ struct plan_input {
 	const char *proxy_addr;
 };
 
+/* The runtime the sandbox runs under in the detected mode, NULL for the
+ * engine's default. */
+const char *plan_runtime(const struct session *s);
+
 /* What is expected of the name's container: by `run` (for_run: all that
  * run would create) or by the commands that enter or act on it (the
- * shape, and the runtime in Sysbox mode). */
+ * shape, and the runtime in Sysbox and gVisor modes). */
 void plan_want(const struct session *s, const char *name, int for_run, struct reentry_want *w);
 
 /* Whether the mode can do what the command line asks: in sbx and ECI

@@ -262,7 +262,7 @@ static int same_directory(const json_t *config, const struct reentry_want *w, st
 	const char *checked = config_env(config, SANDBOX_WORKSPACE_ENV);
 	char now[PATH_MAX + 80];
 
-	snprintf(now, sizeof(now), "%s:%s", w->workspace_id, w->workspace);
+	snprintf(now, sizeof(now), "%s%s%s", w->workspace_id, w->workspace_id[0] ? ":" : "", w->workspace);
 	if (!checked)
 		return !refuse(r, "it was made without the identity of its workspace directory ("
 				  SANDBOX_WORKSPACE_ENV ")");

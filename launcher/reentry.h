@@ -75,7 +75,8 @@ struct reentry_want {
 	const struct publish *publish;
 	const char *egress;             /* the policy's name (egress_mode_name) */
 	const char *egress_network_id;  /* its egress network's id, as judged ours */
-	const char *workspace_id;       /* "MAJOR:MINOR:INODE" of the workspace checked now */
+	const char *workspace_id;       /* "MAJOR:MINOR:INODE" of the workspace checked now; "":
+					 * the path alone (gVisor mode) */
 	/* SANDBOX_HOST_USER_ENV's value run gives ("": none); NULL: not compared. */
 	const char *host_user;
 };

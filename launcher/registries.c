@@ -552,12 +552,9 @@ static void cargo(struct registries *r)
 static struct proc_job *tool(struct batch *b, unsigned timeout_ms, const char *const *words,
 			     struct cai_err *err)
 {
-	_cleanup_argv_ struct argv a = { 0 };
-	struct proc_job *j;
+	struct proc_job *j = batch_add_words(b, words, err);
 
-	for (; *words; words++)
-		argv_push(&a, *words);
-	if (!(j = batch_add(b, &a, err)))
+	if (!j)
 		return NULL;
 	/* Not in the workspace: its .npmrc or go.mod would have a say. */
 	j->cwd = "/";

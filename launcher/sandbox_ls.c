@@ -9,6 +9,7 @@
 #include "fd.h"
 #include "log.h"
 #include "macro.h"
+#include "plan.h"
 #include "plan_exec.h"
 #include "reentry.h"
 
@@ -145,7 +146,7 @@ static int list_docker(const struct session *s, const struct cli *o, struct cai_
 		if (!(inspect = docker_json(j, JSON_ARRAY, err)))
 			return err_prefix(err, "ls");
 	}
-	rows = sandbox_ls_rows(inspect, s->det.mode == MODE_SYSBOX ? DETECT_SYSBOX_RUNTIME : NULL);
+	rows = sandbox_ls_rows(inspect, plan_runtime(s));
 	if (!rows)
 		return err_set(err, 0, "ls: out of memory");
 	if (o->json) {

@@ -25,8 +25,8 @@
 int sandbox_ls(const struct session *s, const struct cli *o, int *exit_code, struct cai_err *err);
 
 /* The rows for an inspect answer (an array of containers): a new array of
- * objects, NULL when out of memory.  runtime: what Sysbox mode requires,
- * NULL for any. */
+ * objects, NULL when out of memory.  runtime: what the mode requires
+ * (plan_runtime: Sysbox's, the proven gVisor one), NULL for any. */
 json_t *sandbox_ls_rows(const json_t *inspect, const char *runtime);
 
 /* The rows as the table `ls` prints. */

@@ -64,11 +64,6 @@ static int run_gates(const struct session *s, const struct cli *o, struct cai_er
 	return 0;
 }
 
-static int docker_mode(const struct session *s)
-{
-	return s->det.mode == MODE_SYSBOX || s->det.mode == MODE_NONE;
-}
-
 /* git and docker ran since the workspace was checked: its path must
  * still lead to the directory held, which stays held until the command
  * the launcher becomes exits.  What happens after docker resolved the
@@ -249,7 +244,7 @@ static int look_up(const struct session *s, const char *name, int for_run, struc
 	memset(&f->ex, 0, sizeof(f->ex));
 	memset(&f->eg, 0, sizeof(f->eg));
 	found_names(s, name, for_run, f);
-	if (!docker_mode(s))
+	if (!detect_docker_mode(s->det.mode))
 		return 0;
 	/* Every call pinned to one engine, or none at all. */
 	if (docker_pinned(&s->docker, err) < 0 || look_up_add(s, name, f, &b, &j, err) < 0 ||
@@ -458,7 +453,7 @@ int sandbox_run(const struct session *s, const struct cli *o, int *exit_code, st
 	if (sandbox_name(s, o, name, err) < 0 || plan_check_options(s, o, err) < 0)
 		return -1;
 	*exit_code = EXIT_FAILED;
-	if (!docker_mode(s)) {
+	if (!detect_docker_mode(s->det.mode)) {
 		if (o->cmd != CMD_RUN)
 			return err_set(err, 0, "%s is not available in %s mode: use %s", cli_cmd_name(o->cmd),
 				       detect_mode_name(s->det.mode),

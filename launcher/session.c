@@ -14,7 +14,9 @@
 
 #include "fd.h"
 #include "macro.h"
+#include "path.h"
 #include "pathtrust.h"
+#include "probe_cache.h"
 
 /* fd names path now (the kernel's own account of where it is). */
 static int session_fd_is(int fd, const char *path)
@@ -78,6 +80,7 @@ static int session_flags(struct settings *c, const struct cli *o, struct cai_err
 		{ "image", o->image, "--image" },
 		{ "data_volume", o->data_volume, "--data-volume" },
 		{ "context", o->context, "--context" },
+		{ "prefer", o->prefer, "--prefer" },
 		{ "memory", o->memory, "--memory" },
 		{ "cpus", o->cpus, "--cpus" },
 		{ "pids_limit", o->pids_limit, "--pids-limit" },
@@ -96,9 +99,28 @@ static int session_flags(struct settings *c, const struct cli *o, struct cai_err
 	return 0;
 }
 
+/* The gVisor verdict's cache, unless it lies in the workspace, where the
+ * sandbox could write it; NULL: no cache. */
+static const char *session_cache_path(const struct session *s, char *buf, size_t bufsz)
+{
+	struct cai_err ignored;
+	char dir[PATH_MAX], real[PATH_MAX];
+
+	if (probe_cache_default_path(buf, bufsz, &ignored) < 0)
+		return NULL;
+	snprintf(dir, sizeof(dir), "%s", buf);
+	*strrchr(dir, '/') = '\0';
+	if (s->workspace[0] && (path_within(dir, s->workspace) ||
+				(realpath(dir, real) && path_within(real, s->workspace))))
+		return NULL;
+	return buf;
+}
+
 int session_open(struct session *s, const struct cli *o, int need_workspace, int *code,
 		 struct cai_err *err)
 {
+	char cache[PATH_MAX];
+
 	*code = EXIT_USAGE;
 	memset(s, 0, sizeof(*s));
 	s->workspace_fd = -1;
@@ -129,13 +151,15 @@ int session_open(struct session *s, const struct cli *o, int need_workspace, int
 	struct detect_opts dopts = {
 		.probe_image = settings_probe_image(&s->cfg),
 		.timeout_ms = s->cfg.timeout_s * 1000,
+		.prefer = (enum iso_mode)s->cfg.prefer,
+		.cache_path = session_cache_path(s, cache, sizeof(cache)),
 	};
 	if (detect_run(&s->docker, &dopts, &s->det, err) < 0)
 		return -1;
 	/* Sized by what the engine has, now that it said. */
 	resources_resolve(&s->cfg.resources, s->det.mem_total, s->det.ncpu);
 	s->host_user[0] = '\0';
-	if (s->det.mode == MODE_NONE)
+	if (s->det.mode == MODE_NONE || s->det.mode == MODE_GVISOR)
 		snprintf(s->host_user, sizeof(s->host_user), "%u:%u", (unsigned)getuid(), (unsigned)getgid());
 	return 0;
 }

@@ -33,8 +33,9 @@ struct session {
 	struct docker docker;
 	struct detect_result det;
 	/* "UID:GID" of whoever runs containai where the engine maps no ids
-	 * (mode none): the agent's account is moved to it (SANDBOX_HOST_USER_ENV),
-	 * so its files in the workspace are that user's on the host; "" in the
+	 * (modes none and gvisor: gVisor's files are the host's ids as they
+	 * are): the agent's account is moved to it (SANDBOX_HOST_USER_ENV), so
+	 * its files in the workspace are that user's on the host; "" in the
 	 * modes that map ids themselves (Sysbox, ECI, sbx). */
 	char host_user[32];
 };

@@ -9,6 +9,7 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include "detect.h"
 #include "fd.h"
 #include "macro.h"
 #include "inifile.h"
@@ -150,6 +151,13 @@ int settings_set(struct settings *c, const char *key, const char *v, struct cai_
 		c->require_isolation |= on;
 		return 0;
 	}
+	if (!strcmp(key, "prefer")) {
+		enum iso_mode m;
+		if (detect_mode_parse(v, &m) < 0)
+			return err_set(err, 0, "prefer: '%s' is not sbx, eci, sysbox or gvisor", v);
+		c->prefer = (int)m;
+		return 0;
+	}
 	return err_set(err, 0, "unknown key '%s'", key);
 }
 
@@ -279,6 +287,7 @@ int settings_apply_env(struct settings *c, struct cai_err *err)
 		{ "CONTAINAI_AGENT", "agent" },
 		{ "CONTAINAI_TIMEOUT", "timeout" },
 		{ "CONTAINAI_REQUIRE_ISOLATION", "require_isolation" },
+		{ "CONTAINAI_PREFER", "prefer" },
 		{ "CONTAINAI_MEMORY", "memory" },
 		{ "CONTAINAI_CPUS", "cpus" },
 		{ "CONTAINAI_PIDS_LIMIT", "pids_limit" },

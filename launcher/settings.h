@@ -44,6 +44,7 @@ struct settings {
 	char agent[SETTINGS_VALUE_MAX];       /* agent name for sbx and docker sandbox */
 	unsigned timeout_s;                  /* per docker/sbx call */
 	int require_isolation;
+	int prefer;                          /* enum iso_mode chosen first when usable; 0: none */
 	struct resources resources;          /* 0 fields: the engine-sized defaults */
 	struct publish publish;              /* run's published ports */
 	enum egress_mode egress;              /* balanced unless set */
@@ -75,16 +76,18 @@ int settings_load_buf(struct settings *c, const char *buf, size_t len, const cha
 
 /* Layer CONTAINAI_IMAGE, CONTAINAI_PROBE_IMAGE, CONTAINAI_DATA_VOLUME,
  * CONTAINAI_AGENT, CONTAINAI_TIMEOUT, CONTAINAI_REQUIRE_ISOLATION,
- * CONTAINAI_MEMORY, CONTAINAI_CPUS, CONTAINAI_PIDS_LIMIT,
- * CONTAINAI_PUBLISH and CONTAINAI_EGRESS. */
+ * CONTAINAI_MEMORY, CONTAINAI_CPUS, CONTAINAI_PIDS_LIMIT, CONTAINAI_PUBLISH,
+ * CONTAINAI_EGRESS and CONTAINAI_PREFER. */
 int settings_apply_env(struct settings *c, struct cai_err *err);
 
 /* One setting by its config-file name (image, probe_image, data_volume,
  * context, agent, timeout, require_isolation, memory, cpus, pids_limit,
  * publish - a list of port specs separated by spaces or commas, which
  * replaces the one before - egress, egress_allow, egress_allow_cidr,
- * egress_dns, egress_network, egress_image, egress_ca_file), from any
- * source: command line flags are layered last through this. */
+ * egress_dns, egress_network, egress_image, egress_ca_file and prefer), from
+ * any source: command line flags are layered last through this.  prefer
+ * names an isolation mode (sbx, eci, sysbox, gvisor) to choose first when it
+ * is usable; it never makes an unusable mode usable. */
 int settings_set(struct settings *c, const char *key, const char *value, struct cai_err *err);
 
 /* The probe image in effect. */

@@ -45,6 +45,20 @@ expect_no_match() {
 	if printf '%s' "$2" | grep -Eq -- "$3"; then fail "$1" "'$2' matches /$3/"; else pass "$1"; fi
 }
 
+# json_field A.B.C: that field of the JSON object in OUT, as JSON text
+# ("true", "\"gvisor\"", "null").
+json_field() {
+	python3 -c 'import json, sys
+d = json.load(sys.stdin)
+for k in sys.argv[1].split("."):
+    d = d[k]
+print(json.dumps(d))' "$1" <<<"$OUT"
+}
+
+# line KEY: the rest of OUT's first line whose first word is KEY
+# (seccomp_probe's "uid 1000 1000 1000", /proc's "CapEff: 0000...").
+line() { printf '%s\n' "$OUT" | awk -v k="$1" '$1 == k { $1 = ""; sub(/^[ \t]+/, ""); print; exit }'; }
+
 # The calls `seccomp_probe deny` makes that the shipped policy answers with
 # EPERM (clone3 gets ENOSYS; personality(0) and TIOCGWINSZ are allowed).
 SECCOMP_EPERM_CALLS="unshare setns clone_newuser mount umount2 pivot_root open_tree move_mount

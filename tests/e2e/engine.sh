@@ -87,6 +87,12 @@ side_engine_docker() {
 	docker -H "$(side_engine_host "$dir")" "$@"
 }
 
+# side_engine_sandbox DIR NAME: the id of the sandbox `--name NAME` made on
+# that engine (NAME-HASH, HASH from the workspace's path).
+side_engine_sandbox() {
+	side_engine_docker "$1" ps -aq --filter "name=^$2-[0-9a-f]{8}\$"
+}
+
 side_engine_start() {
 	local dir=$1 netns=$2 config=$3
 	mkdir -p "$dir"

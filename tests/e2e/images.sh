@@ -8,6 +8,7 @@
 # ensure_debian_base: debian:bookworm and debian:bookworm-slim made with
 #   mmdebstrap + docker import when not present; nothing is pulled.
 # build_sandbox_image: the repository's Dockerfile with the agents staged.
+# gvisor_suite_image: that image without agents, for engines with runsc.
 # shellcheck shell=bash
 
 SCRATCH_IMAGE=${CAI_TEST_IMAGE:-containai-test:scratch}
@@ -105,6 +106,21 @@ build_sandbox_image() {
 	docker build --pull=false --force-rm -t "$tag" --build-arg AGENTS="$label" "$@" "$CAI_ROOT"
 }
 
+# gvisor_suite_image TAG TAR: the sandbox image without agents as TAG,
+# saved to TAR for the suites' engines with runsc; reports the failure and
+# fails when runsc is missing or the image cannot be built.
+gvisor_suite_image() {
+	if ! command -v runsc >/dev/null 2>&1; then
+		fail "runsc installed" "runsc is missing (tests/deps.sh installs Debian's package)"
+		return 1
+	fi
+	if ! build_sandbox_image "$1" none >"$2.log" 2>&1; then
+		fail "sandbox image" "could not be built: $(tail -n 5 "$2.log")"
+		return 1
+	fi
+	docker save "$1" -o "$2"
+}
+
 # remove_prefixed PREFIX: every container and volume named PREFIX-..., as a
 # suite that owns that prefix cleans up.
 remove_prefixed() {
@@ -128,6 +144,18 @@ launcher_suite_cleanup() {
 	remove_prefixed "$P"
 	docker rmi -f "$TAG" >/dev/null 2>&1
 	cleanup_scratch
+}
+
+# host_user_dirs: HWS and HHOME under T, the workspace and home of uid
+# 1234:1235 that runs the launcher in a suite's host-user cases; HWS holds
+# notes ("mine", mode 0600), that user's own file.
+host_user_dirs() {
+	HWS=$T/host-ws
+	HHOME=$T/host-home
+	mkdir -p "$HWS" "$HHOME"
+	printf 'mine\n' >"$HWS/notes"
+	chmod 0600 "$HWS/notes"
+	chown -R 1234:1235 "$HWS" "$HHOME"
 }
 
 # launcher_is_stub: the build's `containai` is still the skeleton that

@@ -44,17 +44,8 @@ trap cleanup EXIT
 # A suite timeout must still stop the engines and remove their netns.
 trap 'exit 143' TERM INT
 
-if ! command -v runsc >/dev/null 2>&1; then
-	fail "runsc installed" "runsc is missing (tests/deps.sh installs Debian's package)"
-	exit 1
-fi
-
 # The sandbox image from this checkout (no agent CLI needed here).
-if ! build_sandbox_image "$IMG" none >"$T/build.log" 2>&1; then
-	fail "sandbox image" "could not be built: $(tail -n 5 "$T/build.log")"
-	exit 1
-fi
-docker save "$IMG" -o "$T/image.tar"
+gvisor_suite_image "$IMG" "$T/image.tar" || exit 1
 
 # under_runsc [DOCKER-RUN-ARGS...] IMAGE [CMD...]: a container under runsc;
 # OUT, ERR, RC.
@@ -72,9 +63,6 @@ gv() {
 		-v "$P-vol:/mnt/agent-data" -v "$WS:/home/agent/workspace" "$@"
 }
 PROBE=/usr/lib/containai-test/seccomp_probe
-
-# line KEY: the value after "KEY " in OUT (seccomp_probe state, status).
-line() { printf '%s\n' "$OUT" | awk -v k="$1" '$1 == k { $1 = ""; sub(/^[ \t]+/, ""); print; exit }'; }
 
 # ---- the engine with runsc -------------------------------------------------
 

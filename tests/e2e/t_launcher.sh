@@ -65,10 +65,6 @@ cai() {
 	ERR=$(cat "$T/err")
 }
 
-json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
-for k in sys.argv[1].split("."): d=d[k]
-print(json.dumps(d))' "$1" <<<"$OUT"; }
-
 # ---- the second engine ------------------------------------------------------
 
 # engine2_start REMAP: a second dockerd (tests/e2e/engine.sh), with or

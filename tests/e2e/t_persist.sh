@@ -115,12 +115,7 @@ expect_eq "hostile entries: the logins are still there" "$OUT" "$WANT"
 # containai: the agent writes the host user's files, and makes files the
 # host user owns.  (The launcher is run as uid 1234 with the engine's
 # socket group, as a member of the docker group would run it.)
-HWS=$T/host-ws
-HHOME=$T/host-home
-mkdir -p "$HWS" "$HHOME"
-printf 'mine\n' >"$HWS/notes"
-chmod 0600 "$HWS/notes"
-chown -R 1234:1235 "$HWS" "$HHOME"
+host_user_dirs
 sock=${DOCKER_HOST:-unix:///var/run/docker.sock}
 sock_gid=$(stat -c %g "${sock#unix://}" 2>/dev/null)
 as_host_user() {

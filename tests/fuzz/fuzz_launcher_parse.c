@@ -1,18 +1,21 @@
 /* SPDX-License-Identifier: MIT */
 /* The launcher's parsers of untrusted text: what a docker CLI (or a fake
- * of one) prints, the config file, and the words --dry-run quotes.  The
- * first byte picks the parser; the rest is its input. */
+ * of one) prints, the config file, the words --dry-run quotes, the
+ * engine's daemon.json and the probe cache.  The first byte picks the
+ * parser; the rest is its input. */
 #define _GNU_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "argv.h"
+#include "daemon_json.h"
 #include "detect.h"
 #include "docker.h"
 #include "egress.h"
 #include "guest_kernel.h"
 #include "import.h"
+#include "probe_cache.h"
 #include "publish.h"
 #include "reentry.h"
 #include "registries.h"
@@ -31,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 13) {
+	switch (data[0] % 16) {
 	case 0: {
 		uid_t accounts[] = { 65536, 100000, 4294967294u };
 		struct detect_host_ids ids = { .uid = accounts, .n = 3, .cap = 3 };
@@ -169,6 +172,39 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				abort();
 		}
 		registries_release(&r);
+		break;
+	}
+	case 13: {
+		/* daemon.json: merged, or refused with its reason. */
+		static const char *const args[] = { "--network=host" };
+		static const struct daemon_runtime rt = {
+			.name = "runsc", .path = "/usr/bin/runsc", .args = args, .nargs = 1,
+		};
+		struct cai_err err;
+		char *out = NULL;
+		if (daemon_json_merge("daemon.json", s, size - 1, &rt, &out, &err) == 1 && !out)
+			abort();
+		free(out);
+		break;
+	}
+	case 14: {
+		/* A probe cache file, against a key it may or may not hold. */
+		static const char key[] = "engine -H x\nid A\nkernel 6\nruntime runsc\nentry {}\nbinary -\n";
+		long long at;
+		char why[128];
+		probe_cache_parse(s, size - 1, key, 2000000000, 600, &at, why, sizeof(why));
+		break;
+	}
+	case 15: {
+		/* docker info's Runtimes, searched for a runsc. */
+		char name[DETECT_RUNTIME_NAME_MAX], path[256], entry[512], why[DETECT_REASON_MAX];
+		json_error_t jerr;
+		json_t *rt = json_loadb(s, size - 1, JSON_REJECT_DUPLICATES, &jerr);
+		if (json_is_object(rt) &&
+		    detect_gvisor_runtime(rt, name, sizeof(name), path, sizeof(path), entry,
+					  sizeof(entry), why, sizeof(why)) == 1 && !name[0])
+			abort();
+		json_decref(rt);
 		break;
 	}
 	}

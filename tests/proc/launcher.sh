@@ -51,10 +51,6 @@ cai() {
 # The calls in the log that are not probes.
 sandbox_calls() { grep -v -e 'containai.probe=true' -e 'containai-probe-' -e ' --help' "$LOG"; }
 
-json_field() { python3 -c 'import json,sys; d=json.load(sys.stdin)
-for k in sys.argv[1].split("."): d=d[k]
-print(json.dumps(d))' "$1" <<<"$OUT"; }
-
 # classify NAME SCENARIO MODE ECI_STATUS DOCTOR_RC [VAR=VALUE...]
 classify() {
 	local name=$1 sc=$2 mode=$3 eci=$4 want_rc=$5

@@ -186,3 +186,58 @@ TEST(cli_options_belong_to_their_command)
 		cli_free(&o);
 	}
 }
+
+TEST(cli_setup_gvisor)
+{
+	char *argv[] = { "containai", "setup", "gvisor", "--dry-run", "--daemon-json", "/tmp/d.json",
+			 "--runsc=/opt/runsc", "--runtime-arg", "--network=host",
+			 "--runtime-arg=--platform=ptrace", NULL };
+	struct cli o;
+	struct cai_err err;
+
+	CHECK_INT(cli_parse(ARGC(argv), argv, &o, &err), 0);
+	CHECK_INT(o.cmd, CMD_SETUP);
+	CHECK_STR(o.setup_target, "gvisor");
+	CHECK(o.dry_run);
+	CHECK_STR(o.daemon_json, "/tmp/d.json");
+	CHECK_STR(o.runsc, "/opt/runsc");
+	CHECK_INT(o.runtime_args.n, 2);
+	CHECK_STR(o.runtime_args.v[0], "--network=host");
+	CHECK_STR(o.runtime_args.v[1], "--platform=ptrace");
+	cli_free(&o);
+
+	char *b1[] = { "containai", "setup", NULL };
+	char *b2[] = { "containai", "setup", "sysbox", NULL };
+	char *b3[] = { "containai", "setup", "gvisor", "--runtime-arg", "network=host", NULL };
+	char *b4[] = { "containai", "setup", "gvisor", "--runtime-arg", "--a b", NULL };
+	char *b5[] = { "containai", "setup", "gvisor", "--runtime-arg", NULL };
+	char *b6[] = { "containai", "setup", "gvisor", "--force", NULL };
+	char *b7[] = { "containai", "setup", "gvisor", "--", "x", NULL };
+	char *b8[] = { "containai", "run", "--daemon-json", "/x", NULL };
+	char *b9[] = { "containai", "setup", "gvisor", "extra", NULL };
+	char *b10[] = { "containai", "setup", "gvisor", "--prefer", "gvisor", NULL };
+	char **bad[] = { b1, b2, b3, b4, b5, b6, b7, b8, b9, b10 };
+	int badc[] = { ARGC(b1), ARGC(b2), ARGC(b3), ARGC(b4), ARGC(b5), ARGC(b6), ARGC(b7), ARGC(b8),
+		       ARGC(b9), ARGC(b10) };
+	for (size_t i = 0; i < ARRAY_SIZE(bad); i++) {
+		if (cli_parse(badc[i], bad[i], &o, &err) != -1)
+			unit_fail(__FILE__, __LINE__, "case %zu accepted", i + 1);
+		cli_free(&o);
+	}
+}
+
+TEST(cli_prefer_is_for_every_command_that_detects)
+{
+	char *a1[] = { "containai", "doctor", "--prefer", "gvisor", NULL };
+	char *a2[] = { "containai", "run", "--prefer=gvisor", "--", "true", NULL };
+	char *a3[] = { "containai", "ls", "--prefer", "sysbox", NULL };
+	struct cli o;
+	struct cai_err err;
+
+	CHECK_INT(cli_parse(ARGC(a1), a1, &o, &err), 0);
+	CHECK_STR(o.prefer, "gvisor");
+	CHECK_INT(cli_parse(ARGC(a2), a2, &o, &err), 0);
+	CHECK_STR(o.prefer, "gvisor");
+	CHECK_INT(cli_parse(ARGC(a3), a3, &o, &err), 0);
+	CHECK_STR(o.prefer, "sysbox");
+}

@@ -1,4 +1,6 @@
 /* SPDX-License-Identifier: MIT */
+#include <stdio.h>
+
 #include "detect.h"
 #include "unit.h"
 
@@ -183,4 +185,103 @@ TEST(mode_preference_and_fail_closed)
 	CHECK_INT(detect_choose(&r), MODE_ECI);
 	r.sbx = TRI_YES;
 	CHECK_INT(detect_choose(&r), MODE_SBX);
+}
+
+/* What detect_gvisor_runtime picks from a Runtimes object (JSON text). */
+static int pick(const char *json, char *name, char *entry, char *why)
+{
+	char path[256];
+	json_error_t jerr;
+	json_auto_t *rt = json_loads(json, JSON_REJECT_DUPLICATES, &jerr);
+
+	if (!rt)
+		unit_fail(__FILE__, __LINE__, "bad test JSON: %s", jerr.text);
+	return detect_gvisor_runtime(rt, name, DETECT_RUNTIME_NAME_MAX, path, sizeof(path), entry, 512,
+				     why, DETECT_REASON_MAX);
+}
+
+/* A runtime is a gVisor candidate by its binary's name, whatever it is
+ * called itself; the probe decides whether it is gVisor. */
+TEST(gvisor_runtime_from_docker_info)
+{
+	char name[DETECT_RUNTIME_NAME_MAX], entry[512], why[DETECT_REASON_MAX];
+
+	/* As docker 20.10 lists the test engines' runsc. */
+	CHECK_INT(pick("{\"runc\": {\"path\": \"runc\"}, \"runsc\": {\"path\": \"/usr/bin/runsc\", "
+		       "\"runtimeArgs\": [\"--network=host\"]}}", name, entry, why), 1);
+	CHECK_STR(name, "runsc");
+	CHECK_STR(entry, "{\"path\":\"/usr/bin/runsc\",\"runtimeArgs\":[\"--network=host\"]}");
+	/* Named runsc, calling runc: no candidate, and the report says why. */
+	CHECK_INT(pick("{\"runsc\": {\"path\": \"runc\"}}", name, entry, why), 0);
+	CHECK_STR(name, "");
+	CHECK_CONTAINS(why, "the one named runsc calls 'runc'");
+	CHECK_INT(pick("{\"runc\": {\"path\": \"runc\"}}", name, entry, why), 0);
+	CHECK_CONTAINS(why, "no runtime whose binary is runsc");
+	/* Any name, by the binary; the one named runsc first, else by name. */
+	CHECK_INT(pick("{\"gvisor\": {\"path\": \"/opt/gvisor/runsc\"}}", name, entry, why), 1);
+	CHECK_STR(name, "gvisor");
+	CHECK_INT(pick("{\"zz\": {\"path\": \"runsc\"}, \"runsc\": {\"path\": \"/x/runsc\"}, "
+		       "\"aa\": {\"path\": \"/y/runsc\"}}", name, entry, why), 1);
+	CHECK_STR(name, "runsc");
+	CHECK_INT(pick("{\"zz\": {\"path\": \"runsc\"}, \"bb\": {\"path\": \"/y/runsc\"}}", name, entry, why), 1);
+	CHECK_STR(name, "bb");
+	/* A binary merely containing the name is not it. */
+	CHECK_INT(pick("{\"a\": {\"path\": \"/usr/bin/runsc-wrapper\"}, \"b\": {\"path\": \"/runsc/runc\"}, "
+		       "\"c\": {\"path\": \"/x/runsc/\"}, \"d\": {\"path\": 7}, \"e\": \"runsc\"}",
+		       name, entry, why), 0);
+	/* Names that --runtime= or the report could take for something else. */
+	CHECK_INT(pick("{\"-x\": {\"path\": \"runsc\"}, \"a b\": {\"path\": \"runsc\"}, "
+		       "\"a\\nb\": {\"path\": \"runsc\"}, \"\": {\"path\": \"runsc\"}}", name, entry, why), 0);
+	CHECK_INT(pick("{\"-x\": {\"path\": \"runsc\"}, \"ok.1_-\": {\"path\": \"runsc\"}}", name, entry, why), 1);
+	CHECK_STR(name, "ok.1_-");
+}
+
+TEST(gvisor_after_sysbox_unless_preferred)
+{
+	struct detect_result r = { 0 };
+
+	r.docker_daemon = TRI_YES;
+	snprintf(r.gvisor_runtime, sizeof(r.gvisor_runtime), "runsc");
+	r.gvisor = TRI_UNKNOWN;
+	CHECK_INT(detect_choose(&r), MODE_NONE);
+	r.gvisor = TRI_NO;
+	CHECK_INT(detect_choose(&r), MODE_NONE);
+	r.gvisor = TRI_YES;
+	CHECK_INT(detect_choose(&r), MODE_GVISOR);
+	r.sysbox_runtime = 1;
+	r.sysbox_remap = TRI_YES;
+	CHECK_INT(detect_choose(&r), MODE_SYSBOX);
+	r.prefer = MODE_GVISOR;
+	CHECK_INT(detect_choose(&r), MODE_GVISOR);
+	/* A preference never makes a mode usable. */
+	r.gvisor = TRI_UNKNOWN;
+	CHECK_INT(detect_choose(&r), MODE_SYSBOX);
+	r.sysbox_remap = TRI_NO;
+	CHECK_INT(detect_choose(&r), MODE_NONE);
+	r.prefer = MODE_SBX;
+	r.gvisor = TRI_YES;
+	CHECK_INT(detect_choose(&r), MODE_GVISOR);
+	/* A yes without a runtime, or from an engine that did not answer. */
+	r.gvisor_runtime[0] = '\0';
+	CHECK_INT(detect_choose(&r), MODE_NONE);
+	snprintf(r.gvisor_runtime, sizeof(r.gvisor_runtime), "runsc");
+	r.docker_daemon = TRI_UNKNOWN;
+	CHECK_INT(detect_choose(&r), MODE_NONE);
+}
+
+TEST(mode_names_parse_back)
+{
+	enum iso_mode m;
+
+	CHECK_INT(detect_mode_parse("gvisor", &m), 0);
+	CHECK_INT(m, MODE_GVISOR);
+	CHECK_STR(detect_mode_name(m), "gvisor");
+	CHECK_INT(detect_mode_parse("sbx", &m), 0);
+	CHECK_INT(m, MODE_SBX);
+	CHECK_INT(detect_mode_parse("sysbox", &m), 0);
+	CHECK_INT(detect_mode_parse("eci", &m), 0);
+	/* No preference for no isolation. */
+	CHECK_INT(detect_mode_parse("none", &m), -1);
+	CHECK_INT(detect_mode_parse("GVISOR", &m), -1);
+	CHECK_INT(detect_mode_parse("", &m), -1);
 }

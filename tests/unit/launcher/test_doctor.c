@@ -102,10 +102,82 @@ TEST(doctor_reports_the_egress_setup)
 	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(e, "registries"), 0), "host")),
 		  "mirror.example.org");
 	CHECK_INT(json_array_size(json_object_get(e, "registry_notes")), 1);
+	/* gVisor mode's sandbox is a container on the engine: egress applies. */
+	s.det.mode = MODE_GVISOR;
+	buf = report(doctor_print_json);
+	json_decref(root);
+	root = json_loads(buf, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	CHECK(json_is_true(json_object_get(json_object_get(root, "egress"), "applies")));
 	doctor_egress_release(&eg);
 	s.det.mode = MODE_SBX;
 	buf = report(doctor_print_text);
 	CHECK_CONTAINS(buf, "[INFO] egress: in sbx mode the sandbox tool's own proxy filters egress");
+	free(buf);
+}
+
+/* gVisor's part of the report: its object in --json, the preference, and
+ * a remedy that names `containai setup gvisor`. */
+TEST(doctor_reports_gvisor)
+{
+	settings_defaults(&s.cfg);
+	memset(&s.det, 0, sizeof(s.det));
+	s.det.docker_cli = 1;
+	s.det.docker_daemon = TRI_YES;
+	snprintf(s.det.gvisor_runtime, sizeof(s.det.gvisor_runtime), "runsc");
+	snprintf(s.det.gvisor_path, sizeof(s.det.gvisor_path), "/usr/bin/runsc");
+	snprintf(s.det.gvisor_reason, sizeof(s.det.gvisor_reason), "gVisor's kernel");
+	s.det.gvisor = TRI_YES;
+	s.det.gvisor_verified_at = 1234;
+	s.det.prefer = MODE_GVISOR;
+	s.det.mode = MODE_GVISOR;
+	char *buf = report(doctor_print_json);
+	json_error_t jerr;
+	json_auto_t *root = json_loads(buf, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	CHECK(root);
+	json_t *g = json_object_get(root, "gvisor");
+	CHECK(json_is_true(json_object_get(g, "available")));
+	CHECK_STR(json_string_value(json_object_get(g, "runtime")), "runsc");
+	CHECK_STR(json_string_value(json_object_get(g, "path")), "/usr/bin/runsc");
+	CHECK_STR(json_string_value(json_object_get(g, "state")), "yes");
+	CHECK_INT(json_integer_value(json_object_get(g, "verified_at")), 1234);
+	CHECK(json_is_false(json_object_get(g, "cached")));
+	CHECK_STR(json_string_value(json_object_get(json_object_get(root, "isolation"), "mode")), "gvisor");
+	CHECK_STR(json_string_value(json_object_get(json_object_get(root, "isolation"), "prefer")), "gvisor");
+	buf = report(doctor_print_text);
+	CHECK_CONTAINS(buf, "[OK] gvisor: runtime runsc (/usr/bin/runsc): gVisor's kernel");
+	CHECK_CONTAINS(buf, "[OK] isolation: mode gvisor");
+	free(buf);
+
+	/* A runtime named runsc that is runc: not available, and said so. */
+	s.det.gvisor = TRI_NO;
+	s.det.prefer = MODE_NONE;
+	s.det.mode = MODE_NONE;
+	buf = report(doctor_print_json);
+	json_decref(root);
+	root = json_loads(buf, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	g = json_object_get(root, "gvisor");
+	CHECK(json_is_false(json_object_get(g, "available")));
+	CHECK(json_is_null(json_object_get(g, "verified_at")));
+	CHECK(json_is_null(json_object_get(json_object_get(root, "isolation"), "prefer")));
+	CHECK_CONTAINS(doctor_recommended_action(&s.det), "register the real runsc");
+	buf = report(doctor_print_text);
+	CHECK_CONTAINS(buf, "[ERROR] gvisor: runtime runsc (/usr/bin/runsc) is not gVisor");
+	free(buf);
+
+	/* Nothing registered: installed or not, setup gvisor is the remedy. */
+	s.det.gvisor_runtime[0] = '\0';
+	s.det.runsc_installed = 1;
+	CHECK_CONTAINS(doctor_recommended_action(&s.det), "installed but not registered");
+	CHECK_CONTAINS(doctor_recommended_action(&s.det), "sudo containai setup gvisor");
+	s.det.runsc_installed = 0;
+	CHECK_CONTAINS(doctor_recommended_action(&s.det), "sudo containai setup gvisor");
+	/* A preference that cannot be had is said, not hidden. */
+	s.det.prefer = MODE_GVISOR;
+	buf = report(doctor_print_text);
+	CHECK_CONTAINS(buf, "[WARN] preferred mode gvisor is not usable here");
 	free(buf);
 }
 

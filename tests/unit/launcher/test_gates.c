@@ -29,6 +29,17 @@ TEST(gates_table)
 	in.allow_sock = in.ack_sock = 1;
 	CHECK_INT(gates_check(&in, &un, &err), -1);
 	CHECK_CONTAINS(err.msg, "only available in ECI mode");
+	in.mode = MODE_GVISOR;
+	CHECK_INT(gates_check(&in, &un, &err), -1);
+	CHECK_CONTAINS(err.msg, "only available in ECI mode (the mode here is gvisor)");
+	in.allow_sock = in.ack_sock = 0;
+	in.allow_creds = in.ack_creds = 1;
+	CHECK_INT(gates_check(&in, &un, &err), -1);
+	CHECK_CONTAINS(err.msg, "--allow-host-credentials is only available in ECI mode");
+	in.allow_creds = in.ack_creds = 0;
+	CHECK_INT(gates_check(&in, &un, &err), 0);
+	CHECK_INT(un, 0);
+	in.allow_sock = in.ack_sock = 1;
 	in.mode = MODE_ECI;
 	CHECK_INT(gates_check(&in, &un, &err), 0);
 	in.ack_sock = 0;
@@ -51,6 +62,10 @@ TEST(workspace_gate)
 	CHECK_INT(gates_workspace_check("/home/u/.sshx", u, NULL, &err), 0);
 	/* The launcher's own config, keyrings and package-registry tokens. */
 	CHECK_INT(gates_workspace_check("/home/u/.config/containai", u, NULL, &err), -1);
+	/* The probe cache: a gVisor verdict the sandbox could keep alive. */
+	CHECK_INT(gates_workspace_check("/home/u/.cache", u, NULL, &err), -1);
+	CHECK_CONTAINS(err.msg, ".cache/containai");
+	CHECK_INT(gates_workspace_check("/home/u/.cache/pip", u, NULL, &err), 0);
 	CHECK_INT(gates_workspace_check("/home/u/.local", u, NULL, &err), -1);
 	CHECK_CONTAINS(err.msg, ".local/share/keyrings");
 	CHECK_INT(gates_workspace_check("/home/u/.cargo", u, NULL, &err), -1);

@@ -174,3 +174,33 @@ TEST(pathtrust_find_checks_where_a_program_resolves)
 	CHECK_INT(errno, ENOENT);
 	cleanup();
 }
+
+/* A program named by its path (setup gvisor's --runsc, which the engine
+ * runs as root): its directory as written keeps the rule of an entry, and
+ * the file it resolves to the rule of a program on PATH. */
+TEST(pathtrust_find_checks_an_absolute_path)
+{
+	char out[PATH_MAX], why[PATHTRUST_WHY_MAX], real[PATH_MAX];
+
+	CHECK_INT(tree(), 0);
+	CHECK_INT(prog("bin/runsc", 0755), 0);
+	CHECK_INT(prog("bin/open-runsc", 0757), 0);
+	CHECK_INT(prog("ww/runsc", 0755), 0);
+	CHECK_INT(symlink(at("ww/runsc"), at("bin/linked-runsc")), 0);
+	unsetenv("PATH");
+	CHECK(realpath(at("bin/runsc"), real) != NULL);
+	CHECK_INT(pathtrust_find(at("bin/runsc"), out, sizeof(out), why, sizeof(why)), 0);
+	CHECK_STR(out, real);
+	CHECK_INT(pathtrust_find(at("bin/open-runsc"), out, sizeof(out), why, sizeof(why)), -1);
+	CHECK_INT(errno, EACCES);
+	CHECK_CONTAINS(why, "writable by others");
+	CHECK_INT(pathtrust_find(at("ww/runsc"), out, sizeof(out), why, sizeof(why)), -1);
+	CHECK_INT(errno, EACCES);
+	CHECK_CONTAINS(why, "writable by others");
+	CHECK_INT(pathtrust_find(at("bin/linked-runsc"), out, sizeof(out), why, sizeof(why)), -1);
+	CHECK_INT(errno, EACCES);
+	CHECK_CONTAINS(why, "resolves to");
+	CHECK_INT(pathtrust_find(at("bin/missing"), out, sizeof(out), why, sizeof(why)), -1);
+	CHECK_INT(errno, ENOENT);
+	cleanup();
+}

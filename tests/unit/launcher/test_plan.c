@@ -616,3 +616,52 @@ TEST(plan_stop_rm_and_logs_take_the_proxy_along)
 	CHECK_REFUSED(plan_logs, &in, "sandbox n1 has no egress proxy");
 	CHECK_REFUSED(plan_rm, &in, "no sandbox named n1");
 }
+
+/* gVisor mode: the runtime detection proved, whatever its name, and
+ * whoever enters or acts on the sandbox expects exactly that one. */
+TEST(plan_gvisor_creates_under_the_proven_runtime)
+{
+	struct plan_input in = setup(MODE_GVISOR);
+	struct reentry_want w;
+	char want[2048];
+
+	snprintf(s.det.gvisor_runtime, sizeof(s.det.gvisor_runtime), "gvisor-1");
+	snprintf(want, sizeof(want), CREATE, "--runtime=gvisor-1 ", "gvisor", "");
+	/* gVisor's kernel has its own device and inode numbers: the path alone. */
+	char *id = strstr(want, "8:1:1234567:");
+	memmove(id, id + strlen("8:1:1234567:"), strlen(id + strlen("8:1:1234567:")) + 1);
+	CHECK_PLAN(&in, want);
+	plan_want(&s, "n1", 1, &w);
+	CHECK_STR(w.runtime, "gvisor-1");
+	CHECK_STR(w.workspace_id, "");
+	plan_want(&s, "n1", 0, &w);
+	CHECK_STR(w.runtime, "gvisor-1");
+}
+
+/* gVisor mode with egress: the network and the proxy as in the other
+ * docker modes, the sandbox under the proven runtime on that network, and
+ * re-entry expects the policy as well as the runtime. */
+TEST(plan_gvisor_sandbox_gets_its_egress_network_and_proxy)
+{
+	struct plan_input in = setup(MODE_GVISOR);
+	struct reentry_want w;
+
+	snprintf(s.det.gvisor_runtime, sizeof(s.det.gvisor_runtime), "gvisor-1");
+	with_egress(&in, EGRESS_NONE, 0, EGRESS_NONE);
+	CHECK_STEPS(plan_run, &in,
+		    NET_CREATE PROXY_CREATE("")
+		    "docker --context default run -d --name n1 --runtime=gvisor-1 --pull=never "
+		    "--label containai.managed=true --label containai.workspace=" WS " "
+		    "--label containai.mode=gvisor --label containai.egress=balanced "
+		    "--security-opt no-new-privileges --cgroupns=private --memory 4294967296 "
+		    "--memory-swap 4294967296 --cpus 1.50 --pids-limit 4096 "
+		    "--mount type=volume,source=containai-data,target=/mnt/agent-data "
+		    "--mount type=bind,source=" WS ",target=/home/agent/workspace -w /home/agent/workspace "
+		    "--network n1-egress --dns 192.0.2.1 -e CONTAINAI_WORKSPACE=" WS " "
+		    "--entrypoint /usr/sbin/containai-init containai:latest --sandbox\n" PROXY_JOINS);
+	s.cfg.egress = EGRESS_BALANCED;
+	plan_want(&s, "n1", 1, &w);
+	CHECK_STR(w.runtime, "gvisor-1");
+	CHECK_STR(w.egress, "balanced");
+	CHECK_STR(w.workspace_id, "");
+}

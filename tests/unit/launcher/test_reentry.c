@@ -95,6 +95,40 @@ TEST(reentry_sysbox_mode_requires_its_runtime)
 	CHECK_CONTAINS(r.why, "runtime 'runc', not sysbox-runc");
 }
 
+/* The same in gVisor mode: a sandbox under runc, or under a runtime
+ * other than the one proven to be gVisor, is not entered; and not by
+ * the commands that only enter it either. */
+TEST(reentry_gvisor_mode_requires_its_runtime)
+{
+	struct reentry_want gvisor = want;
+	struct reentry r = { 0 };
+
+	gvisor.runtime = "runsc";
+	/* Made with the workspace's path alone: its identity is not asked. */
+	gvisor.workspace_id = "";
+	CHECK_INT(judge("inspect-gvisor.json", &gvisor, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+	/* ... but the path is, and a runc sandbox's full identity is not it. */
+	gvisor.workspace = "/home/dev/src/other";
+	CHECK_INT(judge("inspect-gvisor.json", &gvisor, &r), 0);
+	CHECK_INT(r.kind, REENTRY_FOREIGN);
+	gvisor.workspace = WS;
+	CHECK_INT(judge("inspect-running.json", &gvisor, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	CHECK_INT(judge("inspect-sysbox.json", &gvisor, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	gvisor.runtime = "gvisor-2";
+	CHECK_INT(judge("inspect-gvisor.json", &gvisor, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	struct reentry_want enter = shape_only;
+	enter.runtime = "runsc";
+	CHECK_INT(judge("inspect-running.json", &enter, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	CHECK_CONTAINS(r.why, "runtime 'runc', not runsc");
+	CHECK_INT(judge("inspect-gvisor.json", &enter, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+}
+
 /* A sandbox made for one host user is entered only as made for that one:
  * the same value run gives now, none where it gives none. */
 TEST(reentry_host_user_exactly_as_run_gives_it)

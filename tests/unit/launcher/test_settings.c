@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "detect.h"
 #include "settings.h"
 #include "unit.h"
 
@@ -240,4 +241,26 @@ TEST(settings_egress_keys_and_credential_sections)
 	CHECK_INT(settings_apply_env(&c, &err), 0);
 	CHECK_INT(c.egress, EGRESS_OPEN);
 	unsetenv("CONTAINAI_EGRESS");
+}
+
+/* A preferred mode: named, layered like any setting, never "none". */
+TEST(settings_prefer_names_an_isolation_mode)
+{
+	struct settings c;
+	struct cai_err err;
+
+	settings_defaults(&c);
+	CHECK_INT(c.prefer, MODE_NONE);
+	CHECK_INT(load(&c, "[default]\nprefer = sysbox\n[workspace /w]\nprefer = gvisor\n", "/w", &err), 0);
+	CHECK_INT(c.prefer, MODE_GVISOR);
+	CHECK_INT(load(&c, "[default]\nprefer = none\n", NULL, &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:2: prefer: 'none' is not sbx, eci, sysbox or gvisor");
+	CHECK_INT(load(&c, "[default]\nprefer = sysbox\n", NULL, &err), 0);
+	setenv("CONTAINAI_PREFER", "gvisor", 1);
+	CHECK_INT(settings_apply_env(&c, &err), 0);
+	CHECK_INT(c.prefer, MODE_GVISOR);
+	setenv("CONTAINAI_PREFER", "kvm", 1);
+	CHECK_INT(settings_apply_env(&c, &err), -1);
+	CHECK_CONTAINS(err.msg, "CONTAINAI_PREFER");
+	unsetenv("CONTAINAI_PREFER");
 }
