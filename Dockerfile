@@ -30,6 +30,29 @@ COPY lib/ lib/
 COPY entrypoint/ entrypoint/
 RUN make build/containai-init
 
+# --- egress: the per-sandbox egress proxy (containai-egress:latest) --------
+# Debian's squid under containai-init, run by the launcher as the proxy user
+# with no capability and a read-only root.  Its configuration, credentials
+# included, arrives later through `docker exec -i` into a tmpfs
+# (egress/load.sh); nothing of it is in the image.  `squid-openssl`, not
+# `squid`: Debian's GnuTLS build fails TLS 1.3 upstreams after the handshake,
+# and a credential's upstream (cache_peer ... tls) must be verified and
+# reached over TLS.  No SSL bumping.  See docs/egress.md.
+FROM debian:bookworm-slim AS egress
+RUN apt-get update \
+ && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
+	ca-certificates socat squid-openssl \
+ && rm -rf /var/lib/apt/lists/* \
+ && mkdir -p /usr/share/containai-egress/errors \
+ && cp /usr/share/squid/errors/templates/* /usr/share/containai-egress/errors/ \
+ && find / -xdev -type f -perm /6000 -exec chmod ug-s {} +
+COPY egress/errors/ /usr/share/containai-egress/errors/
+COPY egress/entry.sh /usr/lib/containai/egress-entry
+COPY egress/load.sh /usr/lib/containai/egress-load
+COPY --from=builder /src/build/containai-init /usr/sbin/containai-init
+USER proxy
+ENTRYPOINT ["/usr/sbin/containai-init", "--", "/usr/lib/containai/egress-entry"]
+
 # --- minimal: how an image author adds the init to an image of their own --
 # No config file: containai-init runs as a plain init (reaping, signal
 # forwarding, graceful shutdown).  See docs/image-authors.md.

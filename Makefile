@@ -18,9 +18,10 @@ LIB_MODULES      := clock decimal envname err fd inifile log path
 INIT_MODULES     := account beneath caps cli config dotenv envbuild envhook harden hygiene identity \
                     keyset import landlock links manifest mountinfo prepared seccomp_policy supervise \
                     treewalk volume workspace
-LAUNCHER_MODULES := argv batch cli completion daemon_json detect docker doctor file_replace gates \
-                    guest_kernel import pathtrust plan plan_exec probe_cache proc_run publish reentry \
-                    resources sandbox_ls sandbox_rm sandbox_run session settings setup_gvisor wsname
+LAUNCHER_MODULES := argv batch cli completion credential daemon_json detect docker doctor egress \
+                    egress_proxy file_replace gates guest_kernel import pathtrust plan plan_exec \
+                    probe_cache proc_run publish reentry registries resources sandbox_ls sandbox_rm \
+                    sandbox_run session settings setup_gvisor wsname
 
 WARN     := -Wall -Wextra -Werror -Wformat=2 -Wformat-security -Wno-unused-parameter
 HARDEN   := -D_FORTIFY_SOURCE=3 -fstack-protector-strong -fstack-clash-protection \
@@ -104,8 +105,10 @@ $(B)/containai-init: $(B)/obj/entrypoint/main.o $(INIT_OBJS) $(LIB_OBJS)
 $(B)/containai: $(B)/obj/launcher/main.o $(LAUNCHER_OBJS) $(LIB_OBJS)
 	$(CC) $(ALL_CFLAGS) -pie $(RELRO) $(STRIP) -o $@ $^ $(LAUNCHER_LIBS)
 
-# The import allow-list is built into the launcher (.incbin).
+# The import allow-list and the balanced egress list are built into the
+# launcher (.incbin): what they allow is reviewed with the code.
 $(B)/obj/launcher/import.o $(B)/san/launcher/import.o $(B)/fz/launcher/import.o: policy/import.ini
+$(B)/obj/launcher/egress.o $(B)/san/launcher/egress.o $(B)/fz/launcher/egress.o: policy/egress-balanced.list
 
 $(B)/cai: $(B)/containai
 	ln -sf containai $@

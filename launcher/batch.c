@@ -27,13 +27,42 @@ struct proc_job *batch_add(struct batch *b, struct argv *a, struct cai_err *err)
 	j->fd_out = j->fd_err = j->fd_exec = -1;
 	j->pid = -1;
 	j->argv = b->argv[b->n].v;
+	b->with_previous[b->n] = 0;
 	b->n++;
+	return j;
+}
+
+struct proc_job *batch_add_words(struct batch *b, const char *const *words, struct cai_err *err)
+{
+	_cleanup_argv_ struct argv a = { 0 };
+
+	for (; *words; words++)
+		argv_push(&a, *words);
+	return batch_add(b, &a, err);
+}
+
+struct proc_job *batch_add_with_previous(struct batch *b, struct argv *a, struct cai_err *err)
+{
+	struct proc_job *j = batch_add(b, a, err);
+
+	if (j && b->n > 1)
+		b->with_previous[b->n - 1] = 1;
 	return j;
 }
 
 int batch_run(struct batch *b, struct cai_err *err)
 {
 	return b->n ? proc_run_all(b->job, b->n, err) : 0;
+}
+
+int batch_start(struct batch *b, struct cai_err *err)
+{
+	return b->n ? proc_run_start(b->job, b->n, err) : 0;
+}
+
+int batch_wait(struct batch *b, struct cai_err *err)
+{
+	return b->n ? proc_run_wait(b->job, b->n, err) : 0;
 }
 
 void batch_release(struct batch *b)

@@ -19,11 +19,14 @@
 #include "err.h"
 #include "proc_run.h"
 
-#define BATCH_MAX 8
+#define BATCH_MAX 16
 
 struct batch {
 	struct proc_job job[BATCH_MAX];  /* one array: proc_run_all waits for them together */
 	struct argv argv[BATCH_MAX];     /* job[i].argv is argv[i].v, owned here */
+	/* A plan's steps run one after the other (plan_exec_run), except a
+	 * step marked here, which runs together with the one before it. */
+	unsigned char with_previous[BATCH_MAX];
 	size_t n;
 };
 
@@ -33,8 +36,17 @@ struct batch {
  * or the batch is full. */
 struct proc_job *batch_add(struct batch *b, struct argv *a, struct cai_err *err);
 
+/* batch_add of a NULL-terminated list of words. */
+struct proc_job *batch_add_words(struct batch *b, const char *const *words, struct cai_err *err);
+
+/* batch_add, the job to run together with the one added before it. */
+struct proc_job *batch_add_with_previous(struct batch *b, struct argv *a, struct cai_err *err);
+
 /* Run every job concurrently and wait for all of them (proc_run_all). */
 int batch_run(struct batch *b, struct cai_err *err);
+/* The same in two halves, with other work in between. */
+int batch_start(struct batch *b, struct cai_err *err);
+int batch_wait(struct batch *b, struct cai_err *err);
 
 /* Every job's words and output; the batch is empty again afterwards. */
 void batch_release(struct batch *b);

@@ -15,7 +15,7 @@ const char cli_usage[] =
 	"       containai run [--force] [--dry-run] [--prefer MODE] [--workspace DIR] [--image IMG] [--name NAME]\n"
 	"                     [--data-volume VOL] [--context CTX] [--detach] [--restart] [--env KEY=VAL]...\n"
 	"                     [--publish [ADDR:]PORT[:SANDBOX_PORT]]... [--memory BYTES] [--cpus N]\n"
-	"                     [--pids-limit N]\n"
+	"                     [--pids-limit N] [--egress balanced|locked|open|off] [--egress-allow DOMAIN]...\n"
 	"                     [--allow-host-credentials --i-understand-this-exposes-host-credentials]\n"
 	"                     [--allow-host-docker-socket --i-understand-this-grants-root-access]\n"
 	"                     [-- COMMAND [ARG...]]\n"
@@ -24,6 +24,7 @@ const char cli_usage[] =
 	"                      [--] COMMAND [ARG...]\n"
 	"       containai ls [--json] [--context CTX]\n"
 	"       containai logs [--workspace DIR] [--name NAME] [--context CTX] [--follow|-f] [--tail N]\n"
+	"                      [--egress]\n"
 	"       containai stop [--workspace DIR] [--name NAME] [--context CTX]\n"
 	"       containai rm [--workspace DIR] [--name NAME] [--context CTX] [--volume] [--yes]\n"
 	"       containai import [--dry-run] [--with-credentials] [--workspace DIR] [--image IMG]\n"
@@ -96,6 +97,7 @@ static const struct valopt valopts[] = {
 	{ "--cpus", C(CMD_RUN), offsetof(struct cli, cpus) },
 	{ "--pids-limit", C(CMD_RUN), offsetof(struct cli, pids_limit) },
 	{ "--tail", C(CMD_LOGS), offsetof(struct cli, tail) },
+	{ "--egress", C(CMD_RUN), offsetof(struct cli, egress) },
 };
 
 /* Repeatable options that take a value. */
@@ -111,6 +113,7 @@ static const struct listopt listopts[] = {
 	{ "--env", JOINING, offsetof(struct cli, env), env_word_ok,
 	  "--env needs KEY=VALUE with KEY made of letters, digits and '_' (not " SANDBOX_HOST_USER_ENV ", which run sets itself) and a VALUE on one line" },
 	{ "--publish", C(CMD_RUN), offsetof(struct cli, publish), NULL, NULL },
+	{ "--egress-allow", C(CMD_RUN), offsetof(struct cli, egress_allow), NULL, NULL },
 	{ "--runtime-arg", C(CMD_SETUP), offsetof(struct cli, runtime_args), runtime_arg_ok,
 	  "--runtime-arg needs one option of runsc, as --NAME or --NAME=VALUE, printable and "
 	  "without spaces" },
@@ -130,6 +133,7 @@ static const struct flagopt flagopts[] = {
 	{ "--restart", C(CMD_RUN), offsetof(struct cli, restart) },
 	{ "--follow", C(CMD_LOGS), offsetof(struct cli, follow) },
 	{ "-f", C(CMD_LOGS), offsetof(struct cli, follow) },
+	{ "--egress", C(CMD_LOGS), offsetof(struct cli, egress_log) },
 	{ "--volume", C(CMD_RM), offsetof(struct cli, volume) },
 	{ "--yes", C(CMD_RM), offsetof(struct cli, yes) },
 	{ "--with-credentials", C(CMD_IMPORT), offsetof(struct cli, with_credentials) },
@@ -307,6 +311,7 @@ void cli_free(struct cli *o)
 {
 	free(o->env.v);
 	free(o->publish.v);
+	free(o->egress_allow.v);
 	free(o->runtime_args.v);
-	o->env.v = o->publish.v = o->runtime_args.v = NULL;
+	o->env.v = o->publish.v = o->egress_allow.v = o->runtime_args.v = NULL;
 }

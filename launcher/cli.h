@@ -45,7 +45,10 @@ struct cli {
 	const char *memory, *cpus, *pids_limit;   /* run: resource limits as given */
 	struct cli_list env;                      /* KEY=VAL words */
 	struct cli_list publish;                  /* run: port specs as given */
+	const char *egress;                       /* run: --egress MODE */
+	struct cli_list egress_allow;             /* run: --egress-allow domain rules as given */
 	int follow;                               /* logs -f */
+	int egress_log;                           /* logs --egress: the proxy's decisions */
 	const char *tail;                         /* logs --tail N */
 	int volume, yes;                          /* rm */
 	int with_credentials;                     /* import */

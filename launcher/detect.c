@@ -293,6 +293,11 @@ int detect_gvisor_runtime(const json_t *runtimes, char *name, size_t namesz, cha
 	return 1;
 }
 
+int detect_docker_mode(enum iso_mode m)
+{
+	return m == MODE_SYSBOX || m == MODE_GVISOR || m == MODE_NONE;
+}
+
 int detect_usable(const struct detect_result *r, enum iso_mode m)
 {
 	switch (m) {

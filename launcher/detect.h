@@ -155,6 +155,10 @@ enum iso_mode detect_choose(const struct detect_result *r);
 /* Whether mode m is usable in r. */
 int detect_usable(const struct detect_result *r, enum iso_mode m);
 
+/* Whether the sandbox of mode m is a container the launcher creates on the
+ * engine itself (Sysbox, gVisor, none), not one a sandbox tool owns. */
+int detect_docker_mode(enum iso_mode m);
+
 const char *detect_mode_name(enum iso_mode m);
 /* "sbx", "eci", "sysbox", "gvisor" (never "none"); -1 for anything else. */
 int detect_mode_parse(const char *name, enum iso_mode *m);

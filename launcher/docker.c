@@ -3,6 +3,7 @@
 #include "docker.h"
 
 #include <errno.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -178,25 +179,34 @@ int docker_ps(const struct docker *d, const char *filter, const char *format, ch
 	return 0;
 }
 
-int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err)
+struct proc_job *docker_inspect_add(const struct docker *d, const char *kind, const char *name,
+				   struct batch *b, struct cai_err *err)
 {
-	_cleanup_batch_ struct batch b = { 0 };
 	_cleanup_argv_ struct argv a = { 0 };
 	struct proc_job *j;
 
-	*out = NULL;
 	docker_argv(d, &a);
-	argv_push(&a, "container");
+	argv_push(&a, kind);
 	argv_push(&a, "inspect");
 	argv_push(&a, "--format");
 	argv_push(&a, "{{json .}}");
 	argv_push(&a, name);
-	if (!(j = batch_add(&b, &a, err)))
-		return -1;
+	if (!(j = batch_add(b, &a, err)))
+		return NULL;
 	j->timeout_ms = d->timeout_ms;
-	if (batch_run(&b, err) < 0)
-		return -1;
-	if (!proc_ok(j) && j->started && j->exited && strcasestr(j->errout, "no such"))
+	return j;
+}
+
+int docker_inspect_read(const struct proc_job *j, const char *name, json_t **out, struct cai_err *err)
+{
+	char missing[128];
+
+	*out = NULL;
+	/* Containers answer "No such container", networks "network NAME not
+	 * found": nothing else (a context not found, ...) means "none". */
+	snprintf(missing, sizeof(missing), "network %.100s not found", name);
+	if (!proc_ok(j) && j->started && j->exited &&
+	    (strcasestr(j->errout, "no such") || strstr(j->errout, missing)))
 		return 0;
 	if (!proc_ok(j)) {
 		char why[512];
@@ -204,5 +214,19 @@ int docker_inspect(const struct docker *d, const char *name, json_t **out, struc
 		return err_set(err, 0, "cannot tell whether the name %s is taken: %s", name, why);
 	}
 	*out = docker_json(j, JSON_OBJECT, err);
-	return *out ? 0 : err_prefix(err, "sandbox %s", name);
+	return *out ? 0 : err_prefix(err, "%s", name);
+}
+
+int docker_step(const struct docker *d, struct batch *b, int together, struct cai_err *err, ...)
+{
+	_cleanup_argv_ struct argv a = { 0 };
+	const char *w;
+	va_list ap;
+
+	docker_argv(d, &a);
+	va_start(ap, err);
+	while ((w = va_arg(ap, const char *)))
+		argv_push(&a, w);
+	va_end(ap);
+	return (together ? batch_add_with_previous : batch_add)(b, &a, err) ? 0 : -1;
 }

@@ -69,8 +69,19 @@ int docker_pinned(const struct docker *d, struct cai_err *err);
 int docker_ps(const struct docker *d, const char *filter, const char *format, char **out,
 	      struct cai_err *err);
 
-/* `docker container inspect NAME` as its JSON object in *out; *out is
- * NULL when no container answers to NAME. */
-int docker_inspect(const struct docker *d, const char *name, json_t **out, struct cai_err *err);
+struct batch;
+
+/* `docker KIND inspect NAME` (KIND container or network) as a job of b,
+ * and its answer as a JSON object in *out - NULL when nothing answers to
+ * NAME. */
+struct proc_job *docker_inspect_add(const struct docker *d, const char *kind, const char *name,
+				   struct batch *b, struct cai_err *err);
+int docker_inspect_read(const struct proc_job *job, const char *name, json_t **out,
+			struct cai_err *err);
+
+/* `docker WORD...` (NULL-terminated) on the pinned engine as a step of b;
+ * together: run with the step before it (plan_exec_run). */
+int docker_step(const struct docker *d, struct batch *b, int together, struct cai_err *err, ...)
+	__attribute__((sentinel));
 
 #endif

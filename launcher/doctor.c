@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#define _GNU_SOURCE
 #include "doctor.h"
 
 #include <errno.h>
@@ -9,9 +10,53 @@
 #include <string.h>
 #include <time.h>
 
+#include "batch.h"
+#include "credential.h"
+#include "egress.h"
 #include "fd.h"
 #include "log.h"
 #include "settings.h"
+
+int doctor_egress_probe(const struct session *s, struct doctor_egress *e, struct cai_err *err)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	struct registries_tools t = { 0 };
+	struct proc_job *img = NULL;
+
+	memset(e, 0, sizeof(*e));
+	e->image = TRI_UNKNOWN;
+	credential_names(s->cfg.cred, s->cfg.ncred, &e->credentials);
+	if (!detect_docker_mode(s->det.mode) || s->cfg.egress == EGRESS_OFF)
+		return e->credentials.oom ? argv_ok(&e->credentials, err) : 0;
+	if (s->det.docker_daemon == TRI_YES) {
+		_cleanup_argv_ struct argv a = { 0 };
+		docker_argv(&s->docker, &a);
+		argv_push(&a, "image");
+		argv_push(&a, "inspect");
+		argv_push(&a, "--format");
+		argv_push(&a, "{{.Id}}");
+		argv_push(&a, s->cfg.egress_image);
+		if (!(img = batch_add(&b, &a, err)))
+			return -1;
+		img->timeout_ms = s->cfg.timeout_s * 1000;
+	}
+	if (s->cfg.egress == EGRESS_BALANCED && registries_tools_add(&b, s->cfg.timeout_s * 1000, &t, err) < 0)
+		return -1;
+	if (batch_run(&b, err) < 0)
+		return -1;
+	if (img)
+		e->image = proc_ok(img) ? TRI_YES : img->exited && strcasestr(img->errout, "no such") ? TRI_NO
+											      : TRI_UNKNOWN;
+	if (s->cfg.egress == EGRESS_BALANCED)
+		registries_collect(&t, &e->reg);
+	return e->credentials.oom ? argv_ok(&e->credentials, err) : 0;
+}
+
+void doctor_egress_release(struct doctor_egress *e)
+{
+	registries_release(&e->reg);
+	argv_free(&e->credentials);
+}
 
 /* The probe image is never pulled: say where one comes from. */
 #define PROBE_IMAGE_REMEDY                                                                   \
@@ -91,6 +136,8 @@ static void doctor_line(FILE *out, const char *tag, const char *fmt, ...)
 
 #define LINE(tag, ...) doctor_line(out, tag, __VA_ARGS__)
 
+static void egress_lines(const struct session *s, const struct doctor_egress *e, FILE *out);
+
 static void doctor_gvisor(const struct detect_result *r, FILE *out)
 {
 	if (!r->gvisor_runtime[0] && r->gvisor == TRI_NO)
@@ -115,7 +162,8 @@ static void doctor_gvisor(const struct detect_result *r, FILE *out)
 		     r->gvisor_reason);
 }
 
-int doctor_print_text(const struct session *s, FILE *out, struct cai_err *err)
+int doctor_print_text(const struct session *s, const struct doctor_egress *e, FILE *out,
+		      struct cai_err *err)
 {
 	const struct detect_result *r = &s->det;
 
@@ -198,6 +246,8 @@ int doctor_print_text(const struct session *s, FILE *out, struct cai_err *err)
 		     "unless CONTAINAI_REQUIRE_ISOLATION=1) - remedy: %s", doctor_recommended_action(r));
 	if (s->cfg.require_isolation)
 		LINE("INFO", "strict mode: CONTAINAI_REQUIRE_ISOLATION is on; --force has no effect");
+	if (e)
+		egress_lines(s, e, out);
 	if (fflush(out) != 0)
 		return err_set(err, errno, "writing the report");
 	return 0;
@@ -238,13 +288,71 @@ static json_t *jpath(const struct pathtrust_report *rep)
 	return json_pack("{s:o, s:I}", "skipped", skipped, "skipped_count", (json_int_t)rep->n);
 }
 
-int doctor_print_json(const struct session *s, FILE *out, struct cai_err *err)
+static void egress_lines(const struct session *s, const struct doctor_egress *e, FILE *out)
+{
+	const struct settings *c = &s->cfg;
+
+	if (!detect_docker_mode(s->det.mode)) {
+		LINE("INFO", "egress: in %s mode the sandbox tool's own proxy filters egress",
+		     detect_mode_name(s->det.mode));
+		return;
+	}
+	if (c->egress == EGRESS_OFF) {
+		LINE("WARN", "egress: off - sandboxes reach every address the engine's network does - "
+		     "remedy: --egress balanced (the default) or egress = balanced");
+		return;
+	}
+	LINE("INFO", "egress: policy %s, proxy image %s, way out through network %s",
+	     egress_mode_name(c->egress), c->egress_image, c->egress_network);
+	if (e->image == TRI_YES)
+		LINE("OK", "egress proxy image: %s is on the engine", c->egress_image);
+	else
+		LINE(e->image == TRI_NO ? "ERROR" : "WARN", "egress proxy image: %s %s - remedy: make image "
+		     "(it builds the proxy image offline)", c->egress_image,
+		     e->image == TRI_NO ? "is missing" : "could not be looked up");
+	if (c->egress_allow[0])
+		LINE("INFO", "egress additions: %s", c->egress_allow);
+	if (c->egress_allow_cidr[0])
+		LINE("INFO", "egress exempt ranges: %s", c->egress_allow_cidr);
+	for (size_t i = 0; i < e->reg.n; i++)
+		LINE("INFO", "egress registry of this host: %s (%s)", e->reg.r[i].host, e->reg.r[i].from);
+	for (size_t i = 0; i < e->reg.notes.n; i++)
+		LINE("WARN", "egress registry not added: %s", e->reg.notes.v[i]);
+	if (c->egress == EGRESS_BALANCED && !e->reg.n)
+		LINE("INFO", "egress: no package registry found on this host; add yours with egress_allow");
+	for (size_t i = 0; i < e->credentials.n; i++)
+		LINE("INFO", "egress credential the proxy adds: %s", e->credentials.v[i]);
+}
+
+/* What the JSON report says of egress: the registries and notes come
+ * from the host's tools and files, the rest from the config - text all. */
+static json_t *egress_json(const struct session *s, const struct doctor_egress *e)
+{
+	json_t *reg = json_array(), *notes = json_array(), *creds = json_array();
+
+	for (size_t i = 0; e && reg && i < e->reg.n; i++)
+		json_array_append_new(reg, json_pack("{s:o, s:o}", "host", jtext(e->reg.r[i].host), "from",
+						     jtext(e->reg.r[i].from)));
+	for (size_t i = 0; e && notes && i < e->reg.notes.n; i++)
+		json_array_append_new(notes, jtext(e->reg.notes.v[i]));
+	for (size_t i = 0; e && creds && i < e->credentials.n; i++)
+		json_array_append_new(creds, jtext(e->credentials.v[i]));
+	return json_pack("{s:s, s:b, s:o, s:o, s:o, s:o, s:o, s:o, s:o, s:o}",
+			 "mode", egress_mode_name(s->cfg.egress), "applies", detect_docker_mode(s->det.mode),
+			 "image", jtext(s->cfg.egress_image), "image_present", jtri(e ? e->image : TRI_UNKNOWN),
+			 "network", jtext(s->cfg.egress_network), "allow", jtext(s->cfg.egress_allow),
+			 "allow_cidr", jtext(s->cfg.egress_allow_cidr), "registries", reg, "registry_notes", notes,
+			 "credentials", creds);
+}
+
+int doctor_print_json(const struct session *s, const struct doctor_egress *e, FILE *out,
+		      struct cai_err *err)
 {
 	const struct detect_result *r = &s->det;
 	json_auto_t *root = json_pack(
 		"{s:s, s:s, s:{s:b, s:b, s:o, s:o, s:o, s:o, s:o, s:b, s:o}, s:{s:s, s:o, s:o, s:o}, "
 		"s:{s:b, s:b, s:o, s:o}, s:{s:b, s:o, s:o}, "
-		"s:{s:b, s:o, s:o, s:o, s:o, s:b, s:o, s:b}, s:{s:s, s:b, s:o}, s:s, s:b, s:o}",
+		"s:{s:b, s:o, s:o, s:o, s:o, s:b, s:o, s:b}, s:{s:s, s:b, s:o}, s:s, s:b, s:o, s:o}",
 		"version", CAI_VERSION,
 		"platform", detect_platform_name(r->platform),
 		"docker",
@@ -286,6 +394,7 @@ int doctor_print_json(const struct session *s, FILE *out, struct cai_err *err)
 		"prefer", r->prefer != MODE_NONE ? json_string(detect_mode_name(r->prefer)) : json_null(),
 		"recommended_action", doctor_recommended_action(r),
 		"require_isolation", s->cfg.require_isolation,
+		"egress", egress_json(s, e),
 		"path", jpath(&s->path_skipped));
 	if (!root)
 		return err_set(err, ENOMEM, "building the JSON report");

@@ -13,6 +13,7 @@
 
 #include "batch.h"
 #include "docker.h"
+#include "embed.h"
 #include "fd.h"
 #include "gates.h"
 #include "inifile.h"
@@ -23,14 +24,7 @@
 
 /* policy/import.ini, built in: the list is part of the launcher, not a
  * file anyone can edit next to it. */
-__asm__(".section .rodata\n"
-	".global import_policy_text\n"
-	"import_policy_text:\n"
-	".incbin \"policy/import.ini\"\n"
-	".global import_policy_end\n"
-	"import_policy_end:\n"
-	".previous\n");
-extern const char import_policy_text[], import_policy_end[];
+EMBED_FILE(import_policy, "policy/import.ini");
 
 /* Where the throwaway container sees the list and the files. */
 #define IMPORT_MOUNTS "/run/containai-import"

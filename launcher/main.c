@@ -31,11 +31,16 @@ static int command(const struct cli *o, int *code, struct cai_err *err)
 			 err) < 0)
 		return -1;
 	switch (o->cmd) {
-	case CMD_DOCTOR:
-		if ((o->json ? doctor_print_json : doctor_print_text)(&s, stdout, err) < 0)
+	case CMD_DOCTOR: {
+		struct doctor_egress eg;
+		int rc = doctor_egress_probe(&s, &eg, err) < 0 ? -1
+			 : (o->json ? doctor_print_json : doctor_print_text)(&s, &eg, stdout, err);
+		doctor_egress_release(&eg);
+		if (rc < 0)
 			return -1;
 		*code = s.det.mode != MODE_NONE ? 0 : EXIT_REFUSED;
 		return 0;
+	}
 	case CMD_RUN:
 	case CMD_SHELL:
 	case CMD_EXEC:

@@ -38,8 +38,13 @@ void plan_want(const struct session *s, const char *name, int for_run, struct re
 		return;
 	w->image = s->cfg.image;
 	w->data_volume = s->cfg.data_volume;
+	static const struct publish none;
+
 	w->resources = &s->cfg.resources;
-	w->publish = &s->cfg.publish;
+	/* With egress the proxy publishes them (egress_proxy): nothing is
+	 * published from the sandbox's internal network. */
+	w->publish = s->cfg.egress == EGRESS_OFF ? &s->cfg.publish : &none;
+	w->egress = egress_mode_name(s->cfg.egress);
 	w->workspace_id = plan_workspace_id(s);
 	w->host_user = s->host_user;
 }
@@ -64,7 +69,8 @@ static void push_env(struct argv *a, const struct plan_input *in)
 	}
 }
 
-static int plan_docker_create(const struct plan_input *in, struct batch *b, struct cai_err *err)
+static int plan_docker_create(const struct plan_input *in, struct batch *b, int together,
+			      struct cai_err *err)
 {
 	const struct session *s = in->s;
 	_cleanup_argv_ struct argv a = { 0 };
@@ -83,6 +89,8 @@ static int plan_docker_create(const struct plan_input *in, struct batch *b, stru
 	argv_pushf(&a, SANDBOX_LABEL_WORKSPACE "=%s", s->workspace);
 	argv_push(&a, "--label");
 	argv_pushf(&a, SANDBOX_LABEL_MODE "=%s", detect_mode_name(s->det.mode));
+	argv_push(&a, "--label");
+	argv_pushf(&a, SANDBOX_LABEL_EGRESS "=%s", egress_mode_name(in->egress ? in->egress->mode : EGRESS_OFF));
 	/* Beneath containai-init's own no_new_privs, the engine's: a process
 	 * of the sandbox can never gain privileges through a set-id or
 	 * file-capability program, however it was started. */
@@ -93,13 +101,16 @@ static int plan_docker_create(const struct plan_input *in, struct batch *b, stru
 	 * then requires. */
 	argv_push(&a, "--cgroupns=private");
 	resources_push(&s->cfg.resources, &a);
-	publish_push(&s->cfg.publish, &a);
+	if (!in->egress)
+		publish_push(&s->cfg.publish, &a);
 	argv_push(&a, "--mount");
 	argv_pushf(&a, "type=volume,source=%s,target=" SANDBOX_DATA_DIR, s->cfg.data_volume);
 	argv_push(&a, "--mount");
 	argv_pushf(&a, "type=bind,source=%s,target=" SANDBOX_WORKSPACE_DIR, s->workspace);
 	argv_push(&a, "-w");
 	argv_push(&a, SANDBOX_WORKSPACE_DIR);
+	if (in->egress)
+		egress_sandbox_args(in->proxy->name, &a);
 	/* The directory checked here is the one containai-init must find
 	 * bound at SANDBOX_WORKSPACE_DIR, also at every later start. */
 	argv_push(&a, "-e");
@@ -117,21 +128,82 @@ static int plan_docker_create(const struct plan_input *in, struct batch *b, stru
 	argv_push(&a, SANDBOX_INIT);
 	argv_push(&a, s->cfg.image);
 	argv_push(&a, SANDBOX_MODE_ARG);
-	return plan_add(b, &a, err);
+	return (together ? batch_add_with_previous : batch_add)(b, &a, err) ? 0 : -1;
 }
 
 /* docker VERB [FLAG] ID: a step on the container by its id. */
 static int plan_docker_on(const struct plan_input *in, const char *verb, const char *flag,
 			  struct batch *b, struct cai_err *err)
 {
-	_cleanup_argv_ struct argv a = { 0 };
-
-	docker_argv(&in->s->docker, &a);
-	argv_push(&a, verb);
 	if (flag)
-		argv_push(&a, flag);
-	argv_push(&a, in->existing->id);
-	return plan_add(b, &a, err);
+		return docker_step(&in->s->docker, b, 0, err, verb, flag, in->existing->id, NULL);
+	return docker_step(&in->s->docker, b, 0, err, verb, in->existing->id, NULL);
+}
+
+/* Ours by their labels, whatever their shape: stopping or removing them
+ * hands nothing over. */
+static int proxy_ours(const struct plan_input *in)
+{
+	return in->found && (in->found->proxy == EGRESS_OURS || in->found->proxy == EGRESS_REFUSED);
+}
+
+static int network_ours(const struct plan_input *in)
+{
+	return in->found && (in->found->network == EGRESS_OURS || in->found->network == EGRESS_REFUSED);
+}
+
+/* The sandbox (when there is one), its proxy and its network: removed -
+ * the containers together, then the network once nothing is on it -
+ * except, with keep, a network a new sandbox can use as it is (*kept). */
+static int plan_clear(const struct plan_input *in, struct batch *b, int keep, int *kept,
+		      struct cai_err *err)
+{
+	const struct docker *d = &in->s->docker;
+	const struct egress_found *f = in->found;
+	int together = 0;
+
+	if (in->existing->kind != REENTRY_NONE) {
+		if (plan_docker_on(in, "rm", "-f", b, err) < 0)
+			return -1;
+		together = 1;
+	}
+	if (proxy_ours(in) && docker_step(d, b, together, err, "rm", "-f", f->proxy_id, NULL) < 0)
+		return -1;
+	*kept = keep && f->network == EGRESS_OURS;
+	if (network_ours(in) && !*kept &&
+	    docker_step(d, b, 0, err, "network", "rm", f->network_id, NULL) < 0)
+		return -1;
+	return 0;
+}
+
+/* With egress, before the sandbox: its network and, beside it on its way
+ * out, the proxy (*created says so; it joins the internal network beside
+ * the sandbox's own step). */
+static int plan_egress_up(const struct plan_input *in, int fresh, int keep_network, int *created,
+			  struct batch *b, struct cai_err *err)
+{
+	const struct egress_found *f = in->found;
+
+	*created = 1;
+
+	if (!fresh) {
+		/* The sandbox is kept: so must its network be, and its proxy
+		 * be ours and shaped. */
+		if (f->network != EGRESS_OURS || f->proxy == EGRESS_FOREIGN || f->proxy == EGRESS_REFUSED)
+			return err_set(err, 0, "sandbox %s: %s; use --restart to recreate it", in->name,
+				       f->network == EGRESS_NONE ? "its egress network is gone"
+				       : f->proxy == EGRESS_FOREIGN || f->network == EGRESS_FOREIGN
+					       ? "its egress proxy's name is held by something containai did not create"
+					       : f->why);
+		if (f->proxy == EGRESS_OURS) {
+			*created = 0;
+			return f->proxy_running ? 0 : docker_step(&in->s->docker, b, 0, err, "start", f->proxy_id, NULL);
+		}
+		return egress_step_proxy_create(&in->s->docker, in->proxy, b, 0, err);
+	}
+	if (!keep_network && egress_step_network_create(&in->s->docker, in->proxy, b, 0, err) < 0)
+		return -1;
+	return egress_step_proxy_create(&in->s->docker, in->proxy, b, !keep_network, err);
 }
 
 /* The verdict allows acting on the container at all. */
@@ -149,31 +221,45 @@ static int plan_ours(const struct plan_input *in, struct cai_err *err)
 	}
 }
 
-/* Bring the sandbox up: create, start or (--restart) replace it. */
+/* Bring the sandbox up: create, start or (--restart) replace it, and
+ * with egress its network and proxy first.  Every refusal comes before
+ * the first step. */
 static int plan_docker_up(const struct plan_input *in, struct batch *b, struct cai_err *err)
 {
 	const struct cli *o = in->o;
 	const struct reentry *ex = in->existing;
 	enum reentry_kind kind = ex->kind;
+	int fresh = kind == REENTRY_NONE || o->restart, keep_network = 0, created = 0;
+	size_t before;
 
 	if (kind == REENTRY_FOREIGN)
 		return err_set(err, 0, "the name %s is held by a container that containai did not "
 				       "create for this workspace; choose another with --name", in->name);
-	if (kind != REENTRY_NONE && o->restart) {
-		if (plan_docker_on(in, "rm", "-f", b, err) < 0)
-			return -1;
-		kind = REENTRY_NONE;
-	}
-	if (kind == REENTRY_NONE) {
-		if (o->cmd != CMD_RUN)
-			return plan_ours(in, err);
-		return plan_docker_create(in, b, err);
-	}
-	if (kind == REENTRY_REFUSED)
+	if (kind == REENTRY_NONE && o->cmd != CMD_RUN)
+		return plan_ours(in, err);
+	if (kind == REENTRY_REFUSED && !o->restart)
 		return err_set(err, 0, "sandbox %s exists but %s; %s", in->name, ex->why,
 			       o->cmd == CMD_RUN ? "use --restart to recreate it" : "it is not entered");
-	/* Started, PID 1 prepares again; the join waits for it. */
-	return ex->running ? 0 : plan_docker_on(in, "start", NULL, b, err);
+	if (fresh && in->egress && (in->found->proxy == EGRESS_FOREIGN || in->found->network == EGRESS_FOREIGN))
+		return err_set(err, 0, "the name %s is held by a %s that containai did not create for "
+				       "this sandbox; remove it or choose another --name", in->proxy->name,
+			       in->found->proxy == EGRESS_FOREIGN ? "container" : "network");
+	if (fresh && plan_clear(in, b, in->egress != NULL, &keep_network, err) < 0)
+		return -1;
+	before = b->n;
+	if (in->egress && plan_egress_up(in, fresh, keep_network, &created, b, err) < 0)
+		return -1;
+	/* The sandbox's own step: beside its proxy's start, after a network
+	 * or proxy created - and a proxy created now joins the network beside
+	 * it (by name: its id is not known yet). */
+	int together = !created && b->n > before;
+	before = b->n;
+	if (fresh ? plan_docker_create(in, b, together, err) < 0
+		  : !ex->running && docker_step(&in->s->docker, b, together, err, "start", ex->id, NULL) < 0)
+		return -1;
+	if (in->egress && created)
+		return egress_step_connect(&in->s->docker, in->proxy->name, in->proxy->name, b, b->n > before, err);
+	return 0;
 }
 
 int plan_join(const struct plan_input *in, struct batch *b, struct cai_err *err)
@@ -192,6 +278,16 @@ int plan_join(const struct plan_input *in, struct batch *b, struct cai_err *err)
 	argv_push(&a, "0:0");
 	argv_push(&a, "-w");
 	argv_push(&a, SANDBOX_WORKSPACE_DIR);
+	if (in->egress) {
+		_cleanup_argv_ struct argv env = { 0 };
+		egress_join_env(in->egress, in->proxy_addr, &env);
+		for (size_t i = 0; i < env.n; i++) {
+			argv_push(&a, "-e");
+			argv_push(&a, env.v[i]);
+		}
+		if (env.oom)
+			a.oom = 1;
+	}
 	push_env(&a, in);
 	/* Just created (a dry run knows no id yet): by name. */
 	argv_push(&a, ex->id[0] ? ex->id : in->name);
@@ -370,9 +466,10 @@ int plan_stop(const struct plan_input *in, struct batch *b, struct cai_err *err)
 	if (r)
 		return r < 0 ? -1 : 0;
 	/* Ours, even shaped otherwise: stopping it hands nothing over. */
-	if (plan_ours(in, err) < 0)
+	if (plan_ours(in, err) < 0 || plan_docker_on(in, "stop", NULL, b, err) < 0)
 		return -1;
-	return plan_docker_on(in, "stop", NULL, b, err);
+	/* Its proxy after it, whatever the egress setting is now. */
+	return proxy_ours(in) ? docker_step(&in->s->docker, b, 0, err, "stop", in->found->proxy_id, NULL) : 0;
 }
 
 int plan_logs(const struct plan_input *in, struct batch *b, struct cai_err *err)
@@ -382,10 +479,10 @@ int plan_logs(const struct plan_input *in, struct batch *b, struct cai_err *err)
 
 	if (in->s->det.mode == MODE_SBX || in->s->det.mode == MODE_ECI)
 		return err_set(err, 0, "logs is not available in %s mode", detect_mode_name(in->s->det.mode));
-	/* Reading what PID 1 wrote hands nothing over: shaped otherwise is
-	 * fine, not ours is not. */
-	if (plan_ours(in, err) < 0)
-		return -1;
+	/* Reading what PID 1 (or the proxy) wrote hands nothing over: shaped
+	 * otherwise is fine, not ours is not. */
+	if (o->egress_log ? !proxy_ours(in) : plan_ours(in, err) < 0)
+		return o->egress_log ? err_set(err, 0, "sandbox %s has no egress proxy", in->name) : -1;
 	docker_argv(&in->s->docker, &a);
 	argv_push(&a, "logs");
 	if (o->follow)
@@ -398,7 +495,7 @@ int plan_logs(const struct plan_input *in, struct batch *b, struct cai_err *err)
 		argv_push(&a, "--tail");
 		argv_push(&a, o->tail);
 	}
-	argv_push(&a, in->existing->id);
+	argv_push(&a, o->egress_log ? in->found->proxy_id : in->existing->id);
 	return plan_add(b, &a, err);
 }
 
@@ -411,6 +508,11 @@ int plan_rm(const struct plan_input *in, struct batch *b, struct cai_err *err)
 		return err_set(err, 0, "--volume is not available in %s mode", detect_mode_name(in->s->det.mode));
 	if ((r = plan_tool(in, "rm", b, err)))
 		return r < 0 ? -1 : 0;
+	/* A proxy and network left behind without their sandbox go too. */
+	if (ex->kind == REENTRY_NONE && !in->o->volume && (proxy_ours(in) || network_ours(in))) {
+		int kept;
+		return plan_clear(in, b, 0, &kept, err);
+	}
 	if (plan_ours(in, err) < 0)
 		return -1;
 	/* Removing a container shaped otherwise is how to get rid of it; its
@@ -421,7 +523,8 @@ int plan_rm(const struct plan_input *in, struct batch *b, struct cai_err *err)
 				       "rm without --volume removes the container alone", in->name, ex->why);
 	if (in->o->volume && !ex->data_volume[0])
 		return err_set(err, 0, "sandbox %s has no data volume to remove", in->name);
-	if (plan_docker_on(in, "rm", "-f", b, err) < 0)
+	int kept;
+	if (plan_clear(in, b, 0, &kept, err) < 0)
 		return -1;
 	if (!in->o->volume)
 		return 0;

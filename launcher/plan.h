@@ -8,24 +8,33 @@
  *   up (docker modes): a sandbox that is missing is created - docker run
  *           -d, --runtime=sysbox-runc in Sysbox mode, --runtime= the
  *           runtime detect proved to run gVisor's kernel in gVisor mode
- *           (none: the gates let it through only with --force), our labels,
- *           no-new-privileges, a private cgroup namespace, the resource
- *           limits, the published ports, the data volume at
- *           SANDBOX_DATA_DIR and the workspace at SANDBOX_WORKSPACE_DIR
- *           (the working directory), in SANDBOX_WORKSPACE_ENV the device,
- *           inode and path of the directory checked, SANDBOX_INIT --sandbox
- *           as PID 1; a stopped one is started; --restart removes and
- *           creates it;
+ *           (none: the gates let it through only with --force), our labels
+ *           (its egress policy among them), no-new-privileges, a private
+ *           cgroup namespace, the resource limits, the published ports, the
+ *           data volume at SANDBOX_DATA_DIR and the workspace at
+ *           SANDBOX_WORKSPACE_DIR (the working directory), in
+ *           SANDBOX_WORKSPACE_ENV the device, inode and path of the directory
+ *           checked (the path alone in gVisor mode), with egress its
+ *           internal network and the resolver that cannot answer,
+ *           SANDBOX_INIT --sandbox as PID 1; a stopped one is started;
+ *           --restart removes and creates it.  With egress the network
+ *           and the proxy (on its way out) are created side by side, then
+ *           the sandbox and the proxy joining the network; a proxy is
+ *           created, started or kept with its sandbox; a sandbox created
+ *           anew gets no proxy or network left behind by an earlier one;
  *   join (docker modes): docker exec, as root, of SANDBOX_INIT --join
  *           --wait PLAN_JOIN_WAIT_S -- COMMAND: the command, the agent
  *           (run without one) or a login shell, hardened by the sandbox's
- *           own init before it runs; by id, or by name right after it was
+ *           own init before it runs, with the proxy's variables when the
+ *           sandbox has egress; by id, or by name right after it was
  *           created (--dry-run);
  *   eci:    docker sandbox run with the flags its --help lists (the
  *           workspace's path in SANDBOX_WORKSPACE_ENV when it has --env);
  *   sbx:    sbx run --name NAME --template IMAGE AGENT WORKSPACE [-- ARGS];
  *   stop, logs, rm: on the container by id (sbx and docker sandbox by
- *           name).
+ *           name); stop and rm also on its proxy (and rm on its network),
+ *           found by their labels whatever the egress setting is now;
+ *           logs --egress reads the proxy's.
  * Runs nothing: whoever calls it looked the container up and chose the name.
  * Refuses: a name held by a container that is not ours, a container the
  * verdict refuses (unless --restart), an option the mode or the installed
@@ -38,6 +47,8 @@
 
 #include "batch.h"
 #include "cli.h"
+#include "egress.h"
+#include "egress_proxy.h"
 #include "err.h"
 #include "reentry.h"
 #include "session.h"
@@ -53,6 +64,13 @@ struct plan_input {
 	const struct reentry *existing;  /* docker modes: the name's container */
 	int env_fd;                      /* the --env values' pipe; -1: as -e words (dry run) */
 	int tty;                         /* stdin and stdout are a terminal */
+	/* Docker modes: the sandbox's proxy and network as found (never
+	 * NULL there), and - when the sandbox has an egress policy - that
+	 * policy, their names and the proxy's address for a join. */
+	const struct egress_found *found;
+	const struct egress_policy *egress; /* NULL: egress off */
+	const struct egress_want *proxy;
+	const char *proxy_addr;
 };
 
 /* The runtime the sandbox runs under in the detected mode, NULL for the

@@ -44,20 +44,28 @@ int plan_exec_print(const struct batch *b, FILE *out, struct cai_err *err)
 
 int plan_exec_run(struct batch *b, unsigned timeout_ms, int replace_last, struct cai_err *err)
 {
-	for (size_t i = 0; i < b->n; i++) {
+	for (size_t i = 0; i < b->n;) {
 		struct proc_job *j = &b->job[i];
+		size_t k = 1;
 		if (i + 1 == b->n && replace_last) {
 			fflush(NULL);
 			return proc_exec(j->argv, err);
 		}
-		j->timeout_ms = timeout_ms;
-		if (proc_run_all(j, 1, err) < 0)
+		/* The steps marked to run with this one, never the one that
+		 * replaces the launcher. */
+		while (i + k < b->n && b->with_previous[i + k] && !(replace_last && i + k + 1 == b->n))
+			k++;
+		for (size_t m = 0; m < k; m++)
+			j[m].timeout_ms = timeout_ms;
+		if (proc_run_all(j, k, err) < 0)
 			return -1;
-		if (!proc_ok(j)) {
-			char why[512];
-			proc_describe_failure(j, why, sizeof(why));
-			return err_set(err, 0, "%s", why);
-		}
+		for (size_t m = 0; m < k; m++)
+			if (!proc_ok(&j[m])) {
+				char why[512];
+				proc_describe_failure(&j[m], why, sizeof(why));
+				return err_set(err, 0, "%s", why);
+			}
+		i += k;
 	}
 	return 0;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* plan_exec: carrying out a plan.
  *
- * Owns: running a plan's steps in order - each but the last waited for,
+ * Owns: running a plan's steps in order - those the batch marks to run
+ * with the one before them together with it - each but the last waited for,
  * its output kept (docker prints the id of what it created or started:
  * not the user's to read, and shown with the reason when a step fails);
  * the last replacing the launcher, so the agent owns the terminal - or, for --dry-run, printing every step shell-quoted,

@@ -9,6 +9,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -25,15 +26,20 @@
 /* In the child: never returns.  Reports an exec failure's errno through
  * the close-on-exec pipe, so the parent can tell "not found" from "ran
  * and failed". */
-static void proc_child(struct proc_job *j, int out_w, int err_w, int exec_w)
+static void proc_child(struct proc_job *j, pid_t parent, int out_w, int err_w, int exec_w)
 {
-	int devnull = open("/dev/null", O_RDONLY | O_CLOEXEC);
+	int in = j->stdin_fd > 0 ? j->stdin_fd : open("/dev/null", O_RDONLY | O_CLOEXEC);
 
 	/* Own process group: the deadline kills the program and everything
 	 * it started, and a terminal's Ctrl-C does not reach probes. */
 	setpgid(0, 0);
+	/* A job started now and waited for later must not outlive a
+	 * launcher that died in between. */
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+		_exit(127);
 	signal(SIGPIPE, SIG_DFL);
-	if (devnull < 0 || dup2(devnull, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0) {
+	if (in < 0 || dup2(in, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0 ||
+	    (j->cwd && chdir(j->cwd) < 0)) {
 		int e = errno;
 		(void)!write(exec_w, &e, sizeof(e));
 		_exit(127);
@@ -89,14 +95,14 @@ static int proc_start(struct proc_job *j, struct cai_err *err)
 		proc_close_pipes(po, pe, px);
 		return err_set(err, e, "pipe");
 	}
-	pid_t pid = fork();
+	pid_t parent = getpid(), pid = fork();
 	if (pid < 0) {
 		int e = errno;
 		proc_close_pipes(po, pe, px);
 		return err_set(err, e, "fork");
 	}
 	if (pid == 0)
-		proc_child(j, po[1], pe[1], px[1]);
+		proc_child(j, parent, po[1], pe[1], px[1]);
 	/* Also from the parent, so a kill at the deadline cannot race the
 	 * child's own setpgid. */
 	setpgid(pid, pid);
@@ -219,9 +225,8 @@ static void proc_kill_all(struct proc_job *jobs, size_t n)
 	}
 }
 
-int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err)
+int proc_run_start(struct proc_job *jobs, size_t n, struct cai_err *err)
 {
-	struct sigaction old[PROC_NSIG];
 	size_t i;
 
 	if (n > PROC_MAX_JOBS)
@@ -251,6 +256,13 @@ int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err)
 			return -1;
 		}
 	}
+	return 0;
+}
+
+int proc_run_wait(struct proc_job *jobs, size_t n, struct cai_err *err)
+{
+	struct sigaction old[PROC_NSIG];
+
 	proc_catch(old);
 	int rc = proc_wait_all(jobs, n, err);
 	proc_uncatch(old);
@@ -260,6 +272,11 @@ int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err)
 		return err_set(err, EINTR, "interrupted");
 	}
 	return rc;
+}
+
+int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err)
+{
+	return proc_run_start(jobs, n, err) < 0 ? -1 : proc_run_wait(jobs, n, err);
 }
 
 static int proc_wait_all(struct proc_job *jobs, size_t n, struct cai_err *err)

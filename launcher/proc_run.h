@@ -2,10 +2,13 @@
 /* proc_run: run external programs (docker, sbx, git) for the launcher.
  *
  * Owns: spawning a program by argv with a PATH lookup and no shell, its
- * stdin on /dev/null, its stdout and stderr captured up to a bound, and a
- * hard deadline after which its whole process group gets SIGKILL.  Several
- * jobs run concurrently and are waited for together, so independent probes
- * cost the time of the slowest one, not the sum.
+ * stdin on /dev/null (or a descriptor the caller gives), its working
+ * directory when the caller names one, its stdout and stderr captured up
+ * to a bound, and a hard deadline after which its whole process group
+ * gets SIGKILL.  Several jobs run concurrently and are waited for
+ * together, so independent probes cost the time of the slowest one, not
+ * the sum; jobs may also be started now and waited for later, behind
+ * other rounds (a job dies with the launcher: PR_SET_PDEATHSIG).
  * Refuses: to wait forever (every job has a deadline) and to keep more
  * output than asked (the rest is read and dropped, and the job says it was
  * truncated, so a caller never parses half a document as if it were whole).
@@ -32,6 +35,8 @@ struct proc_job {
 	char *const *argv;      /* argv[0] is looked up on PATH (pathtrust_find) */
 	unsigned timeout_ms;    /* 0 means the default of 10 s */
 	size_t out_max;         /* 0 means PROC_OUT_MAX; applies to stdout and stderr each */
+	int stdin_fd;           /* > 0: the program's stdin (the caller's to close); else /dev/null */
+	const char *cwd;        /* NULL: the launcher's */
 
 	/* out */
 	int started;            /* the program was executed */
@@ -56,6 +61,11 @@ struct proc_job {
  * the launcher itself cannot spawn (no pipes, no memory); a job that could
  * not be executed, failed or timed out is reported in its own fields. */
 int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err);
+
+/* proc_run_all in two halves: start the jobs, and wait for them later
+ * (every job started must be waited for, before the launcher execs). */
+int proc_run_start(struct proc_job *jobs, size_t n, struct cai_err *err);
+int proc_run_wait(struct proc_job *jobs, size_t n, struct cai_err *err);
 
 /* True when the job ran and exited 0. */
 int proc_ok(const struct proc_job *job);

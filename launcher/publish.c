@@ -127,6 +127,13 @@ void publish_push(const struct publish *p, struct argv *a)
 	}
 }
 
+void publish_forwarded(const struct publish *p, unsigned base, struct publish *out)
+{
+	*out = *p;
+	for (size_t i = 0; i < out->n; i++)
+		out->b[i].sandbox = base + (unsigned)i;
+}
+
 int publish_matches(const struct publish *p, const json_t *bindings)
 {
 	size_t seen = 0;

@@ -5,8 +5,9 @@
  * IPv4 address or a bracketed IPv6 one; TCP), the host address each
  * binding gets - 127.0.0.1 unless the spec names one - whether a binding
  * is reachable from other machines (any address outside 127.0.0.0/8 and
- * ::1: `run` warns), the docker flags, and comparing the bindings a
- * container has with the ones asked for.
+ * ::1: `run` warns), the docker flags, the same bindings moved onto the
+ * egress proxy's forwarding ports, and comparing the bindings a container
+ * has with the ones asked for.
  * Refuses: ports outside 1-65535 or written with anything but digits, an
  * address that does not parse, a host port and address given twice, more
  * than PUBLISH_MAX bindings.
@@ -44,6 +45,11 @@ int publish_is_loopback(const struct port_binding *b);
 
 /* --publish ADDR:PORT:SANDBOX_PORT for each binding ([ADDR] for IPv6). */
 void publish_push(const struct publish *p, struct argv *a);
+
+/* p's host bindings onto other container ports: base, base + 1, ... in
+ * order (the egress proxy publishes a sandbox's ports and forwards them:
+ * nothing is published from an internal network). */
+void publish_forwarded(const struct publish *p, unsigned base, struct publish *out);
 
 /* Does HostConfig.PortBindings hold exactly p's bindings (TCP)?  1 yes,
  * 0 no. */

@@ -6,6 +6,8 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "egress.h"
+#include "egress_proxy.h"
 #include "macro.h"
 
 static const char *jstr(const json_t *obj, const char *key)
@@ -176,6 +178,49 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 	return 0;
 }
 
+/* The policy its egress label names into r->egress: -1 when it names
+ * none. */
+static int egress_label(const json_t *root, struct reentry *r)
+{
+	const char *label = jstr(json_object_get(json_object_get(root, "Config"), "Labels"),
+				 SANDBOX_LABEL_EGRESS);
+	enum egress_mode m = EGRESS_OFF;
+	struct cai_err err;
+
+	if (label[0] && egress_mode_parse(label, &m, &err) < 0) {
+		snprintf(r->egress, sizeof(r->egress), "?");
+		return -1;
+	}
+	snprintf(r->egress, sizeof(r->egress), "%s", egress_mode_name(m));
+	return (int)m;
+}
+
+/* The network `run` gives for its egress label: 1 with r->why when not. */
+static int network_shape(const json_t *root, const char *name, const char *network_id,
+			 struct reentry *r)
+{
+	const json_t *hc = json_object_get(root, "HostConfig");
+	const json_t *nets = json_object_get(json_object_get(root, "NetworkSettings"), "Networks");
+	const char *mode = jstr(hc, "NetworkMode");
+	char network[EGRESS_NAME_MAX];
+	int m = egress_label(root, r);
+
+	if (m < 0)
+		return refuse(r, "its egress label is not a policy");
+	if (m == EGRESS_OFF)
+		return mode[0] && strcmp(mode, "default") && strcmp(mode, "bridge")
+			? refuse(r, "its network is '%.100s', not the default one (egress off)", mode) : 0;
+	egress_name(name, network);
+	const json_t *net = json_object_get(nets, network);
+	if (strcmp(mode, network) || json_object_size(nets) != 1 || !net)
+		return refuse(r, "it is not on its egress network %.100s alone", network);
+	if (network_id && strcmp(jstr(net, "NetworkID"), network_id))
+		return refuse(r, "its network %.100s is not the one made for it", network);
+	if (!just(json_object_get(hc, "Dns"), EGRESS_NO_DNS))
+		return refuse(r, "its resolver is not the egress one (" EGRESS_NO_DNS ")");
+	return 0;
+}
+
 /* The name of the volume at SANDBOX_DATA_DIR, "" when none. */
 static const char *data_volume(const json_t *root)
 {
@@ -259,6 +304,8 @@ static void other_contents(const json_t *root, const struct reentry_want *w, str
 		refuse(r, "it runs image %.200s, not %.200s", image, w->image);
 	else if (w->data_volume && strcmp(r->data_volume, w->data_volume))
 		refuse(r, "its data volume is '%.200s', not %.200s", r->data_volume, w->data_volume);
+	else if (w->egress && strcmp(r->egress, w->egress))
+		refuse(r, "its egress policy is %s, not %s", r->egress, w->egress);
 	else if (w->resources && other_resources(hc, w->resources))
 		refuse(r, "its memory, CPU or process limits are not the ones asked for");
 	else if (w->publish && !publish_matches(w->publish, json_object_get(hc, "PortBindings")))
@@ -292,7 +339,8 @@ int reentry_judge(const json_t *root, const struct reentry_want *w, struct reent
 	r->kind = REENTRY_OURS;
 	r->running = json_is_true(json_object_get(json_object_get(root, "State"), "Running"));
 	snprintf(r->data_volume, sizeof(r->data_volume), "%s", data_volume(root));
-	if (!unsafe_shape(root, ws, r))
+	egress_label(root, r);
+	if (!unsafe_shape(root, ws, r) && !network_shape(root, w->name, w->egress_network_id, r))
 		other_contents(root, w, r);
 	return 0;
 }

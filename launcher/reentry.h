@@ -29,8 +29,12 @@
  * host, no PID, network or IPC namespace of another container, a private
  * cgroup namespace; no security option but no-new-privileges; memory,
  * CPU and process limits; no mount besides the data volume and this
- * workspace bound at SANDBOX_WORKSPACE_DIR; and in Sysbox mode its
- * runtime.
+ * workspace bound at SANDBOX_WORKSPACE_DIR; in Sysbox mode its runtime;
+ * and the network its egress label (SANDBOX_LABEL_EGRESS, "off" when
+ * absent) says `run` gave it: for a policy, the sandbox's internal
+ * network alone (egress_proxy's name, and the id judged ours when one is
+ * given) with the resolver that cannot answer; for off, the default
+ * network.
  * Refuses: an answer without a valid 64-hex container id.
  */
 #ifndef CAI_REENTRY_H
@@ -49,6 +53,7 @@
 #define SANDBOX_LABEL_MANAGED "containai.managed"
 #define SANDBOX_LABEL_WORKSPACE "containai.workspace"
 #define SANDBOX_LABEL_MODE "containai.mode"
+#define SANDBOX_LABEL_EGRESS "containai.egress"
 /* What containai-init moves the agent's account to (its account.h): set
  * by run alone, in the modes where the engine maps no ids. */
 #define SANDBOX_HOST_USER_ENV "CONTAINAI_HOST_USER"
@@ -68,6 +73,8 @@ struct reentry_want {
 	const char *image, *data_volume;
 	const struct resources *resources; /* resolved */
 	const struct publish *publish;
+	const char *egress;             /* the policy's name (egress_mode_name) */
+	const char *egress_network_id;  /* its egress network's id, as judged ours */
 	const char *workspace_id;       /* "MAJOR:MINOR:INODE" of the workspace checked now; "":
 					 * the path alone (gVisor mode) */
 	/* SANDBOX_HOST_USER_ENV's value run gives ("": none); NULL: not compared. */
@@ -80,6 +87,7 @@ struct reentry {
 	char id[65];                    /* later commands name it by id, never by name */
 	char why[320];                  /* refused: what is wrong with it */
 	char data_volume[256];          /* the volume at SANDBOX_DATA_DIR, "" when none */
+	char egress[16];                /* its egress label's policy ("off" without one) */
 };
 
 /* inspect: the container's JSON object, NULL when none answered to the

@@ -5,6 +5,7 @@
 
 #include "batch.h"
 #include "docker.h"
+#include "egress_proxy.h"
 #include "fd.h"
 #include "log.h"
 #include "macro.h"
@@ -37,9 +38,10 @@ static json_t *row(const json_t *c, const char *runtime)
 		shape = "refused";
 		why = r.why;
 	}
-	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
+	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
 			 "name", want.name, "workspace", jstr(labels, SANDBOX_LABEL_WORKSPACE),
 			 "mode", jstr(labels, SANDBOX_LABEL_MODE),
+			 "egress", r.kind == REENTRY_OURS || r.kind == REENTRY_REFUSED ? r.egress : "",
 			 "state", jstr(json_object_get(c, "State"), "Status"),
 			 "image", jstr(json_object_get(c, "Config"), "Image"), "created", jstr(c, "Created"),
 			 "shape", shape, "why", why);
@@ -52,6 +54,9 @@ json_t *sandbox_ls_rows(const json_t *inspect, const char *runtime)
 	json_t *c;
 
 	json_array_foreach(inspect, i, c) {
+		/* An egress proxy carries our labels too; it is its sandbox's. */
+		if (jstr(json_object_get(json_object_get(c, "Config"), "Labels"), EGRESS_LABEL_FOR)[0])
+			continue;
 		json_t *r = row(c, runtime);
 		if (!rows || !r || json_array_append_new(rows, r) < 0) {
 			json_decref(rows);
@@ -70,8 +75,10 @@ static void printable(const char *s, char *out, size_t outsz)
 
 void sandbox_ls_print(const json_t *rows, FILE *out)
 {
-	static const char *const cols[] = { "name", "workspace", "mode", "state", "image", "created", "shape" };
-	static const char *const heads[] = { "NAME", "WORKSPACE", "MODE", "STATE", "IMAGE", "CREATED", "SHAPE" };
+	static const char *const cols[] = { "name", "workspace", "mode", "egress", "state", "image", "created",
+					    "shape" };
+	static const char *const heads[] = { "NAME", "WORKSPACE", "MODE", "EGRESS", "STATE", "IMAGE", "CREATED",
+					     "SHAPE" };
 	size_t width[ARRAY_SIZE(cols)];
 #define last(k) ((k) + 1 == ARRAY_SIZE(cols))
 	char cell[1024];

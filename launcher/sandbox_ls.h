@@ -2,10 +2,11 @@
 /* sandbox_ls: `containai ls`.
  *
  * Owns: listing this engine's sandboxes - every container labelled
- * containai.managed=true, inspected in one call, each with the verdict
- * reentry gives it against the workspace its own label names: "ok", or
- * "refused" and why (shaped otherwise: never entered from here) - as a
- * table (NAME, WORKSPACE, MODE, STATE, IMAGE, CREATED, SHAPE) or, with
+ * containai.managed=true but the egress proxies, inspected in one call,
+ * each with the verdict reentry gives it against the workspace its own
+ * label names: "ok", or "refused" and why (shaped otherwise: never
+ * entered from here), and its egress policy - as a table (NAME,
+ * WORKSPACE, MODE, EGRESS, STATE, IMAGE, CREATED, SHAPE) or, with
  * --json, one array of objects with those fields in lower case and
  * "why"; in sbx and ECI modes, their tool's own list.
  * Refuses: answers docker_json refuses; what the engine says reaches the

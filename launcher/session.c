@@ -84,6 +84,7 @@ static int session_flags(struct settings *c, const struct cli *o, struct cai_err
 		{ "memory", o->memory, "--memory" },
 		{ "cpus", o->cpus, "--cpus" },
 		{ "pids_limit", o->pids_limit, "--pids-limit" },
+		{ "egress", o->egress, "--egress" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(flags); i++)

@@ -30,6 +30,8 @@ void settings_defaults(struct settings *c)
 	snprintf(c->image, sizeof(c->image), "%s", CAI_DEFAULT_IMAGE);
 	snprintf(c->data_volume, sizeof(c->data_volume), "%s", CAI_DEFAULT_DATA_VOLUME);
 	snprintf(c->agent, sizeof(c->agent), "%s", CAI_DEFAULT_AGENT);
+	snprintf(c->egress_network, sizeof(c->egress_network), "%s", CAI_DEFAULT_EGRESS_NETWORK);
+	snprintf(c->egress_image, sizeof(c->egress_image), "%s", CAI_DEFAULT_EGRESS_IMAGE);
 	c->timeout_s = CAI_DEFAULT_TIMEOUT_S;
 }
 
@@ -80,6 +82,17 @@ static int set_str(char *dst, size_t dstsz, const char *key, const char *v, stru
 	return 0;
 }
 
+static int set_list(char *dst, size_t dstsz, const char *key, char kind, const char *v,
+		    struct cai_err *err)
+{
+	if (strlen(v) >= dstsz)
+		return err_set(err, 0, "%s: longer than %zu characters", key, dstsz - 1);
+	if (egress_words(v, kind, NULL, err) < 0)
+		return err_prefix(err, "%s", key);
+	snprintf(dst, dstsz, "%s", v);
+	return 0;
+}
+
 int settings_set(struct settings *c, const char *key, const char *v, struct cai_err *err)
 {
 	if (!strcmp(key, "image"))
@@ -92,6 +105,26 @@ int settings_set(struct settings *c, const char *key, const char *v, struct cai_
 		return set_str(c->context, sizeof(c->context), key, v, err);
 	if (!strcmp(key, "agent"))
 		return set_str(c->agent, sizeof(c->agent), key, v, err);
+	if (!strcmp(key, "egress_network"))
+		return set_str(c->egress_network, sizeof(c->egress_network), key, v, err);
+	if (!strcmp(key, "egress_image"))
+		return set_str(c->egress_image, sizeof(c->egress_image), key, v, err);
+	if (!strcmp(key, "egress"))
+		return egress_mode_parse(v, &c->egress, err) < 0 ? err_prefix(err, "%s", key) : 0;
+	/* Lists are checked word by word now, so a bad one is reported at
+	 * its line, not when a sandbox starts. */
+	if (!strcmp(key, "egress_allow"))
+		return set_list(c->egress_allow, sizeof(c->egress_allow), key, 'd', v, err);
+	if (!strcmp(key, "egress_allow_cidr"))
+		return set_list(c->egress_allow_cidr, sizeof(c->egress_allow_cidr), key, 'c', v, err);
+	if (!strcmp(key, "egress_dns"))
+		return set_list(c->egress_dns, sizeof(c->egress_dns), key, 'a', v, err);
+	if (!strcmp(key, "egress_ca_file")) {
+		if (v[0] != '/' || strlen(v) >= sizeof(c->egress_ca_file))
+			return err_set(err, 0, "%s: '%.64s' is not an absolute path", key, v);
+		snprintf(c->egress_ca_file, sizeof(c->egress_ca_file), "%s", v);
+		return 0;
+	}
 	if (!strcmp(key, "timeout")) {
 		unsigned long n;
 		if (inifile_uint(v, 600, &n, err) < 0 || (!n && err_set(err, 0, "0 is not a timeout") < 0))
@@ -134,9 +167,11 @@ struct load_ctx {
 	int pass;               /* 0: [default], 1: the workspace's section */
 };
 
+/* 0 [default], 1 this workspace's section, 2 another workspace's,
+ * 3 [credential NAME]. */
 static int section_kind(const char *section, const char *workspace, struct cai_err *err)
 {
-	static const char ws[] = "workspace ";
+	static const char ws[] = "workspace ", cred[] = "credential ";
 
 	if (!strcmp(section, "default"))
 		return 0;
@@ -146,14 +181,42 @@ static int section_kind(const char *section, const char *workspace, struct cai_e
 			return err_set(err, 0, "[%s]: the workspace must be an absolute path", section);
 		return workspace && !strcmp(path, workspace) ? 1 : 2;
 	}
-	return err_set(err, 0, "unknown section [%s] (expected [default] or [workspace /path])", section);
+	if (!strncmp(section, cred, sizeof(cred) - 1))
+		return credential_name_check(section + sizeof(cred) - 1, err) < 0 ? -1 : 3;
+	return err_set(err, 0, "unknown section [%s] (expected [default], [workspace /path] or "
+			       "[credential NAME])", section);
 }
 
+/* Credential sections are read on the first pass only. */
 static int on_section(void *vctx, const char *section, unsigned line, struct cai_err *err)
 {
 	struct load_ctx *ctx = vctx;
+	struct settings *c = ctx->c;
+	int kind = section_kind(section, ctx->workspace, err);
 
-	return section_kind(section, ctx->workspace, err) < 0 ? -1 : 0;
+	if (kind != 3 || ctx->pass)
+		return kind < 0 ? -1 : 0;
+	const char *name = section + strlen("credential ");
+	for (size_t i = 0; i < c->ncred; i++)
+		if (!strcmp(c->cred[i].name, name))
+			return err_set(err, 0, "[%s] appears twice", section);
+	if (c->ncred >= CREDENTIAL_MAX)
+		return err_set(err, 0, "more than %d credential sections", CREDENTIAL_MAX);
+	struct credential_conf *cr = &c->cred[c->ncred++];
+	memset(cr, 0, sizeof(*cr));
+	snprintf(cr->name, sizeof(cr->name), "%s", name);
+	cr->line = line;
+	return 0;
+}
+
+static struct credential_conf *credential_of(struct settings *c, const char *section)
+{
+	const char *name = section + strlen("credential ");
+
+	for (size_t i = 0; i < c->ncred; i++)
+		if (!strcmp(c->cred[i].name, name))
+			return &c->cred[i];
+	return NULL;
 }
 
 static int on_key(void *vctx, const char *section, const char *key, const char *value,
@@ -170,6 +233,8 @@ static int on_key(void *vctx, const char *section, const char *key, const char *
 	int kind = section_kind(section, ctx->workspace, err);
 	if (kind < 0)
 		return -1;
+	if (kind == 3)
+		return ctx->pass ? 0 : credential_set(credential_of(ctx->c, section), key, value, err);
 	/* Every section is validated on both passes, applied only on its own. */
 	settings_defaults(&scratch);
 	struct settings *target = kind == ctx->pass ? ctx->c : &scratch;
@@ -186,6 +251,9 @@ int settings_load_buf(struct settings *c, const char *buf, size_t len, const cha
 		if (inifile_parse_buf(buf, len, name, &settings_ops, &ctx, err) < 0)
 			return -1;
 	}
+	for (size_t i = 0; i < c->ncred; i++)
+		if (credential_complete(&c->cred[i], err) < 0)
+			return err_prefix(err, "%s:%u", name, c->cred[i].line);
 	return 0;
 }
 
@@ -224,6 +292,7 @@ int settings_apply_env(struct settings *c, struct cai_err *err)
 		{ "CONTAINAI_CPUS", "cpus" },
 		{ "CONTAINAI_PIDS_LIMIT", "pids_limit" },
 		{ "CONTAINAI_PUBLISH", "publish" },
+		{ "CONTAINAI_EGRESS", "egress" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(map); i++) {

@@ -40,12 +40,9 @@ static void say(const char *fmt, ...)
 static struct proc_job *run1(struct batch *b, const char *const *words, unsigned timeout_ms,
 			     struct cai_err *err)
 {
-	_cleanup_argv_ struct argv a = { 0 };
-	struct proc_job *j;
+	struct proc_job *j = batch_add_words(b, words, err);
 
-	for (; *words; words++)
-		argv_push(&a, *words);
-	if (!(j = batch_add(b, &a, err)))
+	if (!j)
 		return NULL;
 	j->timeout_ms = timeout_ms;
 	return batch_run(b, err) < 0 ? NULL : j;

@@ -39,6 +39,9 @@ DEMO_ENGINE=$STATE/engine
 WORKSPACE=$STATE/workspace
 # The launcher's config and probe cache are the demo's own.
 export XDG_CONFIG_HOME=$STATE/config XDG_CACHE_HOME=$STATE/cache
+# The sandbox on the engine's network: the demo engine has no egress proxy
+# image (docs/egress.md; tests/e2e/t_egress.sh walks egress).
+export CONTAINAI_EGRESS=off
 
 say() { printf '\n== %s\n' "$*"; }
 note() { printf 'demo: %s\n' "$*"; }

@@ -2,6 +2,7 @@
 # SPDX-License-Identifier: MIT
 # `make image`: builds the sandbox image offline.
 #   IMAGE   tag to build (default containai:latest)
+#   EGRESS_IMAGE  the egress proxy's tag (default containai-egress:latest)
 #   AGENTS  the agents to put in (agents/agents.list): unset means all of
 #           them; "none" or empty, none and no Node; else names, e.g.
 #           AGENTS="claude codex"
@@ -20,5 +21,7 @@ AGENTS=${AGENTS-all}
 
 engine_up
 build_sandbox_image "$IMAGE" "${AGENTS:-none}"
+build_egress_image "${EGRESS_IMAGE:-containai-egress:latest}"
+echo "image: built ${EGRESS_IMAGE:-containai-egress:latest} (the egress proxy)"
 label=$(docker image inspect -f '{{index .Config.Labels "org.containai.agents"}}' "$IMAGE")
 echo "image: built $IMAGE with ${label:-no agent}"

@@ -166,3 +166,10 @@ launcher_is_stub() {
 	rc=$?
 	[ "$rc" -eq 2 ] && printf '%s' "$out" | grep -q 'usage: containai '
 }
+
+# build_egress_image TAG: the egress proxy's image (the Dockerfile's
+# egress stage), offline like the sandbox image.
+build_egress_image() {
+	ensure_debian_base || return 1
+	docker build --pull=false --force-rm -q --target egress -t "$1" "$CAI_ROOT" >/dev/null
+}

@@ -40,6 +40,10 @@ mkdir -p "$WS"
 chown 1000:1000 "$WS"
 # The launcher's own config and probe cache are the suite's.
 export XDG_CONFIG_HOME=$T/config XDG_CACHE_HOME=$T/cache
+# The sandbox alone on the engine's network: the engines here have no egress
+# proxy image.  The proxy is tests/e2e/t_egress.sh's; gVisor mode's egress
+# commands are tests/proc/gvisor.sh's.
+export CONTAINAI_EGRESS=off
 
 cleanup() {
 	side_engine_stop "$E"

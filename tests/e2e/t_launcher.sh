@@ -18,6 +18,9 @@
 
 # Overridable so that two checkouts can run the suite on one engine.
 P=${CAI_LAUNCHER_E2E_PREFIX:-launcher-e2e}
+# The launcher on each engine with the sandbox alone on its network: the
+# egress proxy and network, with it, are e2e/t_egress's.
+export CONTAINAI_EGRESS=off
 : "${CAI_TEST_IMAGE:=launcher-test:scratch}"
 SCRATCH_IMAGE=$CAI_TEST_IMAGE
 # The test image with the shipped policy: joined processes are the agent.

@@ -29,7 +29,8 @@ cai() {
 		shift
 	done
 	shift
-	(cd "$WS" && env "${vars[@]}" CONTAINAI_IMAGE="$TAG" CONTAINAI_PROBE_IMAGE="$TAG" \
+	# The sandbox alone, on the engine's network: egress is e2e/t_egress's.
+	(cd "$WS" && env CONTAINAI_EGRESS=off "${vars[@]}" CONTAINAI_IMAGE="$TAG" CONTAINAI_PROBE_IMAGE="$TAG" \
 		CONTAINAI_DATA_VOLUME="$VOL" timeout 180 "$LAUNCHER" "$@" </dev/null >"$T/out" 2>"$T/err")
 	RC=$?
 	OUT=$(cat "$T/out")

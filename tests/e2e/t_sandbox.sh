@@ -12,6 +12,9 @@
 . "$(dirname "$0")/images.sh"
 
 P=${CAI_SANDBOX_E2E_PREFIX:-sandbox-e2e}
+# The sandbox model alone, on the engine's network: its egress proxy and
+# network, with it, are e2e/t_egress's.
+export CONTAINAI_EGRESS=off
 : "${CAI_TEST_IMAGE:=$P-test:scratch}"
 SCRATCH_IMAGE=$CAI_TEST_IMAGE
 IMAGE=$P-test:hardened
@@ -142,7 +145,7 @@ expect_eq "re-entered: prepared again (a second mark of preparation)" \
 
 # ---- the commands ----------------------------------------------------------------
 cai ls
-expect_match "ls: the sandbox, ours and shaped" "$OUT" "^$CNAME +$WS +none +running +$IMAGE +[0-9T:.Z-]+ +ok\$"
+expect_match "ls: the sandbox, ours and shaped" "$OUT" "^$CNAME +$WS +none +off +running +$IMAGE +[0-9T:.Z-]+ +ok\$"
 cai ls --json
 expect_eq "ls --json" "$(python3 -c 'import json,sys; d=[r for r in json.load(sys.stdin) if r["name"] == sys.argv[1]]; print(d[0]["state"], d[0]["shape"])' "$CNAME" <<<"$OUT")" "running ok"
 cai logs --name "$NAME" --tail 5

@@ -12,11 +12,13 @@
 #include "daemon_json.h"
 #include "detect.h"
 #include "docker.h"
+#include "egress.h"
 #include "guest_kernel.h"
 #include "import.h"
 #include "probe_cache.h"
 #include "publish.h"
 #include "reentry.h"
+#include "registries.h"
 #include "resources.h"
 #include "sandbox_ls.h"
 #include "settings.h"
@@ -32,7 +34,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	memcpy(s, data + 1, size - 1);
 	s[size - 1] = '\0';
 
-	switch (data[0] % 14) {
+	switch (data[0] % 16) {
 	case 0: {
 		uid_t accounts[] = { 65536, 100000, 4294967294u };
 		struct detect_host_ids ids = { .uid = accounts, .n = 3, .cap = 3 };
@@ -137,6 +139,42 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		break;
 	}
 	case 11: {
+		/* An egress list, then its rules written as squid.conf: every
+		 * accepted rule must be one squid reads as a single word. */
+		struct egress_policy p = { 0 };
+		struct cai_err err;
+		if (egress_list_parse(s, size - 1, "fuzz.list", &p.allow, &err) == 0) {
+			char *conf = egress_squid_conf(&p, &err);
+			for (size_t i = 0; i < p.allow.n; i++)
+				if (strpbrk(p.allow.v[i], " \t\n\"\\%$"))
+					abort();
+			egress_conf_free(conf);
+		}
+		egress_policy_release(&p);
+		break;
+	}
+	case 12: {
+		/* The host's registry configurations: whatever they say, a host
+		 * added is one egress_domain_check accepts. */
+		static struct registries r;
+		registries_apt_list(&r, s, size - 1, "fuzz");
+		registries_apt_sources(&r, s, size - 1, "fuzz");
+		registries_npmrc(&r, s, size - 1, "fuzz");
+		registries_pip_conf(&r, s, size - 1, "fuzz");
+		registries_cargo_config(&r, s, size - 1, "fuzz");
+		registries_goproxy(&r, s, "fuzz");
+		registries_gosumdb(&r, s, "fuzz");
+		for (size_t i = 0; i < r.n; i++) {
+			char folded[EGRESS_DOMAIN_MAX + 1];
+			struct cai_err err;
+			if (egress_domain_check(r.r[i].host, folded, sizeof(folded), &err) < 0 ||
+			    strcmp(folded, r.r[i].host))
+				abort();
+		}
+		registries_release(&r);
+		break;
+	}
+	case 13: {
 		/* daemon.json: merged, or refused with its reason. */
 		static const char *const args[] = { "--network=host" };
 		static const struct daemon_runtime rt = {
@@ -149,7 +187,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		free(out);
 		break;
 	}
-	case 12: {
+	case 14: {
 		/* A probe cache file, against a key it may or may not hold. */
 		static const char key[] = "engine -H x\nid A\nkernel 6\nruntime runsc\nentry {}\nbinary -\n";
 		long long at;
@@ -157,7 +195,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		probe_cache_parse(s, size - 1, key, 2000000000, 600, &at, why, sizeof(why));
 		break;
 	}
-	case 13: {
+	case 15: {
 		/* docker info's Runtimes, searched for a runsc. */
 		char name[DETECT_RUNTIME_NAME_MAX], path[256], entry[512], why[DETECT_REASON_MAX];
 		json_error_t jerr;

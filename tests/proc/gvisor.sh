@@ -40,6 +40,9 @@ bin_with() {
 
 # cai SCENARIO [VAR=VALUE...] -- ARGS...: the launcher against the fakes in
 # a clean environment (the probe cache in $CACHE); OUT, ERR, RC.
+# CONTAINAI_EGRESS=off unless a test says otherwise: the fake CLI answers the
+# sandbox's own calls; "run: with egress" below has the proxy's, and the
+# proxy itself is tested on a real engine (tests/e2e/t_egress.sh).
 cai() {
 	local sc=$1 vars=()
 	shift
@@ -48,7 +51,7 @@ cai() {
 	: >"$LOG"
 	(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$(bin_with)" XDG_CONFIG_HOME="$T/xdg" \
 		XDG_CACHE_HOME="$CACHE" CAI_FAKE_FIXTURES="$FX" CAI_FAKE_SCENARIO="$sc" \
-		CAI_FAKE_LOG="$LOG" CAI_FAKE_WS="$WS" CAI_FAKE_APT_BIN="$APTBIN" "${vars[@]}" \
+		CAI_FAKE_LOG="$LOG" CAI_FAKE_WS="$WS" CAI_FAKE_APT_BIN="$APTBIN" CONTAINAI_EGRESS=off "${vars[@]}" \
 		"$LAUNCHER" "$@" >"$T/out" 2>"$T/err")
 	RC=$?
 	OUT=$(cat "$T/out")
@@ -146,7 +149,7 @@ expect_match "failing probe: cannot tell, with docker's reason" "$OUT" '\[ERROR\
 rm -rf "$CACHE"
 cai gvisor -- run --dry-run -- true
 expect_match "run: creates the sandbox under the proven runtime, labelled gvisor, the workspace bound, named by its path alone" "$OUT" \
-	"^docker --context default run -d --name containai-project-[0-9a-f]+ --runtime=runsc --pull=never .*--label containai\\.mode=gvisor --security-opt no-new-privileges .*type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e CONTAINAI_WORKSPACE=$WS -e CONTAINAI_HOST_USER=$(id -u):$(id -g) --entrypoint .*--sandbox\$"
+	"^docker --context default run -d --name containai-project-[0-9a-f]+ --runtime=runsc --pull=never .*--label containai\\.mode=gvisor --label containai\\.egress=off --security-opt no-new-privileges .*type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e CONTAINAI_WORKSPACE=$WS -e CONTAINAI_HOST_USER=$(id -u):$(id -g) --entrypoint .*--sandbox\$"
 expect_no_match "run: the join is not told the host user's ids" "$(sed -n 2p <<<"$OUT")" 'CONTAINAI_HOST_USER'
 cai gvisor CAI_FAKE_EXISTING=ours-running CAI_FAKE_HOST_USER=4321:4321 -- run --dry-run
 expect_match "run: a sandbox made for another host user is not re-entered" "$ERR" \
@@ -161,6 +164,27 @@ expect_match "run: joins a running sandbox under runsc" "$(sandbox_calls)" ' exe
 cai gvisor CAI_FAKE_EXISTING=ours-runc -- run -- id -u
 expect_eq "run: a sandbox under runc is not re-entered" "$RC" 3
 expect_match "run: says which runtime it has" "$ERR" "runtime 'runc', not runsc"
+# With egress, as in the other docker modes: the internal network and the
+# proxy, the sandbox under runsc on that network alone, the proxy joining it;
+# a kept sandbox is entered through the proxy's address.
+cai gvisor CONTAINAI_EGRESS=balanced -- run --dry-run -- true
+expect_eq "run: with egress, status" "$RC" 0
+expect_match "run: with egress, the internal network first" "$(sed -n 1p <<<"$OUT")" \
+	'^docker --context default network create --internal .* (containai-project-[0-9a-f]+)-egress$'
+expect_match "run: with egress, the proxy on its way out" "$(sed -n 2p <<<"$OUT")" \
+	'^docker --context default run -d --name containai-project-[0-9a-f]+-egress .*--network bridge --user proxy --cap-drop ALL '
+expect_match "run: with egress, the sandbox under runsc on the egress network with the dead resolver" "$(sed -n 3p <<<"$OUT")" \
+	"^docker --context default run -d --name (containai-project-[0-9a-f]+) --runtime=runsc .*--label containai\\.mode=gvisor --label containai\\.egress=balanced .*--network \\1-egress --dns 192\\.0\\.2\\.1 -e CONTAINAI_WORKSPACE=$WS "
+expect_match "run: with egress, the proxy joins the network" "$(sed -n 4p <<<"$OUT")" \
+	'^docker --context default network connect (containai-project-[0-9a-f]+-egress) \1$'
+cai gvisor CAI_FAKE_EXISTING=ours-running CAI_FAKE_SANDBOX_EGRESS=balanced CAI_FAKE_EGRESS=ours-running \
+	CAI_FAKE_NETWORK=ours CONTAINAI_EGRESS=balanced -- run -- id -u
+expect_eq "run: with egress, a kept gVisor sandbox is re-entered" "$RC" 0
+expect_match "run: with egress, joined through the proxy's address" "$(sandbox_calls)" \
+	' exec -i -u 0:0 -w /home/agent/workspace -e HTTP_PROXY=http://172\.30\.0\.2:3128 .* [0-9a-f]{64} /usr/sbin/containai-init --join '
+cai gvisor CAI_FAKE_EXISTING=ours-running CAI_FAKE_SANDBOX_EGRESS=off CONTAINAI_EGRESS=balanced -- run -- id -u
+expect_eq "run: a gVisor sandbox made without egress is not re-entered with it" "$RC" 3
+expect_match "run: says its policy" "$ERR" 'egress policy is off, not balanced; use --restart'
 cai gvisor -- run --allow-host-docker-socket --i-understand-this-grants-root-access -- true
 expect_eq "run: host socket refused in gvisor mode" "$RC" 1
 expect_match "run: says it is ECI only" "$ERR" 'only available in ECI mode \(the mode here is gvisor\)'

@@ -32,6 +32,8 @@ bin_for() {
 
 # cai SCENARIO [VAR=VALUE...] -- ARGS...: run the launcher in a clean
 # environment; sets OUT, ERR, RC.
+# CONTAINAI_EGRESS=off: the fake CLI answers the sandbox's own calls; the
+# egress proxy and its network are tested on a real engine (tests/e2e/t_egress.sh).
 cai() {
 	local sc=$1 vars=()
 	shift
@@ -40,7 +42,7 @@ cai() {
 	: >"$LOG"
 	(cd "$WS" && env -i HOME="$HOMEDIR" PATH="$(bin_for "$sc")" XDG_CONFIG_HOME="$T/xdg" \
 		CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" CAI_FAKE_SCENARIO="$sc" CAI_FAKE_LOG="$LOG" \
-		CAI_FAKE_WS="$WS" "${vars[@]}" "$LAUNCHER" "$@" >"$T/out" 2>"$T/err")
+		CAI_FAKE_WS="$WS" CONTAINAI_EGRESS=off "${vars[@]}" "$LAUNCHER" "$@" >"$T/out" 2>"$T/err")
 	RC=$?
 	OUT=$(cat "$T/out")
 	ERR=$(cat "$T/err")
@@ -303,7 +305,7 @@ expect_eq "sysbox dry run: status" "$RC" 0
 CREATE=$(sed -n 1p <<<"$OUT")
 JOIN=$(sed -n 2p <<<"$OUT")
 expect_match "sysbox dry run: runtime, labels, limits, volume, workspace, sandbox mode" "$CREATE" \
-	"^docker --context default run -d --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --security-opt no-new-privileges --cgroupns=private --memory 6252658688 --memory-swap 6252658688 --cpus 3.00 --pids-limit 4096 --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e CONTAINAI_WORKSPACE=$(stat -c '%Hd:%Ld:%i' "$WS"):$WS --entrypoint /usr/sbin/containai-init containai:latest --sandbox\$"
+	"^docker --context default run -d --name containai-my-project-[0-9a-f]{8} --runtime=sysbox-runc --pull=never --label containai.managed=true --label containai.workspace=$WS --label containai.mode=sysbox --label containai.egress=off --security-opt no-new-privileges --cgroupns=private --memory 6252658688 --memory-swap 6252658688 --cpus 3.00 --pids-limit 4096 --mount type=volume,source=containai-data,target=/mnt/agent-data --mount type=bind,source=$WS,target=/home/agent/workspace -w /home/agent/workspace -e CONTAINAI_WORKSPACE=$(stat -c '%Hd:%Ld:%i' "$WS"):$WS --entrypoint /usr/sbin/containai-init containai:latest --sandbox\$"
 expect_match "sysbox dry run: the command joins through containai-init" "$JOIN" \
 	"^docker --context default exec -i -u 0:0 -w /home/agent/workspace -e 'GREETING=it'\\\\''s here' containai-my-project-[0-9a-f]{8} /usr/sbin/containai-init --join --wait 120 -- sh -c 'echo \"\\\$HOME\"'\$"
 expect_eq "sysbox dry run: two commands" "$(printf '%s\n' "$OUT" | wc -l)" 2
@@ -378,7 +380,7 @@ expect_eq "--env cannot set the host user's ids" "$RC" 2
 chmod 0755 "$T" "$T/bin-linux" 2>/dev/null
 OUT=$(cd "$WS" && setpriv --reuid 1234 --regid 1235 --clear-groups env -i HOME="$T/home-1234" \
 	PATH="$(bin_for linux)" XDG_CONFIG_HOME="$T/xdg-1234" CAI_FAKE_FIXTURES="$CAI_FAKE_FIXTURES" \
-	CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" "$LAUNCHER" run --dry-run --force 2>"$T/err-1234")
+	CAI_FAKE_SCENARIO=linux CAI_FAKE_WS="$WS" CONTAINAI_EGRESS=off "$LAUNCHER" run --dry-run --force 2>"$T/err-1234")
 expect_match "run by uid 1234: PID 1 is told 1234:1235" "$(sed -n 1p <<<"$OUT")" \
 	' -e CONTAINAI_HOST_USER=1234:1235 --entrypoint ' 
 # Labels can be set by anyone who can create containers: a container that
@@ -622,7 +624,7 @@ check "cai alias exists" test -L "$CAI_BUILD/cai"
 # ---- day-to-day commands (the fake's container as the engine lists it) ----
 cai sysbox CAI_FAKE_EXISTING=ours-running -- ls
 expect_eq "ls: status" "$RC" 0
-expect_match "ls: a table of sandboxes" "$OUT" $'^NAME +WORKSPACE +MODE +STATE +IMAGE +CREATED +SHAPE\ncontainai-listed +'"$WS"' +sysbox +running +containai:latest +2026-12-01T20:29:15Z +ok$'
+expect_match "ls: a table of sandboxes" "$OUT" $'^NAME +WORKSPACE +MODE +EGRESS +STATE +IMAGE +CREATED +SHAPE\ncontainai-listed +'"$WS"' +sysbox +off +running +containai:latest +2026-12-01T20:29:15Z +ok$'
 cai sysbox CAI_FAKE_EXISTING=ours-running -- ls --json
 expect_eq "ls --json: one array" "$(python3 -c 'import json,sys; d=json.load(sys.stdin); print(len(d), d[0]["shape"], d[0]["workspace"])' <<<"$OUT")" "1 ok $WS"
 cai sysbox -- ls --json
@@ -698,6 +700,74 @@ for cmd in shell "exec true" logs stop rm; do
 	expect_eq "foreign: $cmd refused" "$RC" 3
 	expect_no_match "foreign: $cmd touched nothing" "$(sandbox_calls)" ' (exec|logs|stop|rm) '
 done
+
+# With egress (the default; off above): run brings up the internal
+# network, then the proxy beside it, then the sandbox on that network
+# alone with a resolver that cannot answer; the policy and the key reach
+# the proxy on its stdin, never in a word of any command.  The proxy and
+# the network then live with the sandbox: shell and exec join it through
+# the proxy, stop stops both, logs --egress reads the proxy's, rm removes
+# all three.
+ES=$T/egress-state
+rm -rf "$ES" && mkdir -p "$ES"
+KEY=sk-ant-proc0123456789abcdef
+cai sysbox CONTAINAI_EGRESS=balanced CAI_FAKE_STATE="$ES" ANTHROPIC_API_KEY=$KEY -- run --detach
+expect_eq "egress run: status" "$RC" 0
+calls=$(sandbox_calls)
+order=$(grep -n -e ' network create --internal ' -e ' run -d --name [^ ]*-egress ' \
+	-e ' run -d --name containai-my-project-[0-9a-f]\{8\} ' -e ' exec -i --user proxy ' <<<"$calls" |
+	sed -E 's/^([0-9]+):.* (network create|run -d --name [^ ]*-egress|run -d --name [^ ]*|exec -i --user proxy) .*/\2/;s/--name [^ ]*-egress/proxy/;s/--name [^ ]*/sandbox/')
+# The network and the proxy are created side by side: in either order.
+order=$(sed -n 1,2p <<<"$order" | sort; sed -n '3,$p' <<<"$order")
+expect_eq "egress run: network and proxy, the sandbox, then the policy loaded" "$order" \
+	$'network create\nrun -d proxy\nrun -d sandbox\nexec -i --user proxy'
+expect_match "egress run: the proxy created on its way out" "$calls" \
+	' run -d --name (containai-my-project-[0-9a-f]{8})-egress .*--network bridge '
+expect_match "egress run: the proxy joins the internal network" "$calls" \
+	' network connect (containai-my-project-[0-9a-f]{8}-egress) \1$'
+expect_match "egress run: the proxy labelled for its sandbox" "$calls" \
+	' run -d --name (containai-my-project-[0-9a-f]{8})-egress .*--label containai.egress-for=\1 '
+expect_match "egress run: the sandbox on its network alone, with the dead resolver" "$calls" \
+	' run -d --name containai-my-project-[0-9a-f]{8} .*--label containai.egress=balanced .*--network containai-my-project-[0-9a-f]{8}-egress --dns 192.0.2.1 '
+expect_no_match "egress run: the sandbox publishes nothing itself" "$(grep ' run -d --name containai-my-project-[0-9a-f]\{8\} ' <<<"$calls")" ' --publish '
+expect_no_match "egress run: the key is in no command" "$(cat "$LOG")" "$KEY"
+expect_match "egress run: the proxy was given the key on its stdin" "$(cat "$ES/egress.conf")" "x-api-key \"$KEY\""
+cai sysbox CAI_FAKE_STATE="$ES" -- exec -- true
+expect_eq "egress exec: status" "$RC" 0
+expect_match "egress exec: joined through the proxy's address" "$(sandbox_calls)" \
+	' exec -i -u 0:0 .*-e HTTPS_PROXY=http://172\.30\.0\.2:3128 .*-e https_proxy=http://172\.30\.0\.2:3128 '
+expect_no_match "egress exec: a running proxy is not reloaded" "$(sandbox_calls)" ' exec -i --user proxy '
+cai sysbox CAI_FAKE_STATE="$ES" -- logs --egress
+expect_match "egress logs --egress: the proxy's log" "$(sandbox_calls)" ' logs abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789$'
+cai sysbox CAI_FAKE_STATE="$ES" -- stop
+expect_match "egress stop: the sandbox" "$(sandbox_calls)" ' stop 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef'
+expect_match "egress stop: and its proxy" "$(sandbox_calls)" ' stop abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789'
+cai sysbox CAI_FAKE_STATE="$ES" -- rm
+expect_eq "egress rm: status" "$RC" 0
+expect_match "egress rm: the proxy, the sandbox and the network" "$(sandbox_calls)" \
+	$' rm -f abcdef0123456789abcdef0123456789abcdef0123456789abcdef0123456789\n.* rm -f 0123456789abcdef0123456789abcdef0123456789abcdef0123456789abcdef\n.* network rm 00112233445566778899aabbccddeeff00112233445566778899aabbccddeeff$'
+# A sandbox with egress whose proxy was stopped: exec starts it and loads
+# the policy again before anything joins.
+rm -rf "$ES" && mkdir -p "$ES"
+cai sysbox CAI_FAKE_EXISTING=ours-running CAI_FAKE_SANDBOX_EGRESS=balanced CAI_FAKE_EGRESS=ours-stopped \
+	CAI_FAKE_NETWORK=ours CAI_FAKE_STATE="$ES" -- exec -- true
+expect_eq "egress proxy stopped: exec status" "$RC" 0
+order=$(grep -o -e ' start abcdef[0-9a-f]*' -e ' exec -i --user proxy' -e ' exec -i -u 0:0' <<<"$(sandbox_calls)" | tr -d ' ' | cut -c1-10)
+expect_eq "egress proxy stopped: started, loaded, then joined" "$order" $'startabcde\nexec-i--us\nexec-i-u0:'
+# What holds the proxy's or the network's name must be ours: never used,
+# stopped or removed otherwise, and run creates nothing beside it.
+for what in "CAI_FAKE_EGRESS=foreign" "CAI_FAKE_NETWORK=foreign"; do
+	rm -rf "$ES" && mkdir -p "$ES"
+	cai sysbox CONTAINAI_EGRESS=balanced "$what" -- run --detach
+	expect_eq "egress $what: run refused" "$RC" 3
+	expect_no_match "egress $what: run created nothing" "$(sandbox_calls)" ' (run -d|network create|rm|network rm) '
+done
+cai sysbox CAI_FAKE_EXISTING=ours-running CAI_FAKE_SANDBOX_EGRESS=balanced CAI_FAKE_EGRESS=foreign CAI_FAKE_NETWORK=ours -- rm
+expect_no_match "egress: rm never removes a proxy not ours" "$(sandbox_calls)" ' rm -f abcdef'
+cai sysbox CAI_FAKE_EXISTING=ours-running CAI_FAKE_SANDBOX_EGRESS=balanced CAI_FAKE_EGRESS=foreign CAI_FAKE_NETWORK=ours -- logs --egress
+expect_no_match "egress: logs --egress never reads a proxy not ours" "$(sandbox_calls)" ' logs '
+cai sysbox CAI_FAKE_EXISTING=ours-running CAI_FAKE_SANDBOX_EGRESS=balanced CAI_FAKE_EGRESS=none CAI_FAKE_NETWORK=ours -- exec -- true
+expect_no_match "egress: a proxy that never comes up: the sandbox is not entered" "$(sandbox_calls)" ' exec -i -u 0:0 '
 
 cai linux -- completion bash
 expect_match "completion: bash" "$OUT" 'complete -F _containai containai cai'

@@ -35,6 +35,21 @@ TEST(batch_takes_the_words)
 	CHECK_INT(b.n, 0);
 }
 
+/* A list of words, as the tools' fixed commands are written. */
+TEST(batch_add_words_takes_a_list)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	static const char *const w[] = { "sh", "-c", "echo two", NULL };
+	struct cai_err err;
+
+	struct proc_job *j = batch_add_words(&b, w, &err);
+	CHECK(j);
+	CHECK_STR(j->argv[2], "echo two");
+	CHECK(j->argv[3] == NULL);
+	CHECK_INT(batch_run(&b, &err), 0);
+	CHECK_STR(j->out, "two\n");
+}
+
 /* One past the capacity is an error and writes nothing; the refused
  * words are freed, not left to the caller. */
 TEST(batch_refuses_a_job_past_its_capacity)
@@ -50,7 +65,7 @@ TEST(batch_refuses_a_job_past_its_capacity)
 	_cleanup_argv_ struct argv a = { 0 };
 	words(&a, "true", "x", "y");
 	CHECK(batch_add(&b, &a, &err) == NULL);
-	CHECK_CONTAINS(err.msg, "more than 8 commands at once");
+	CHECK_CONTAINS(err.msg, "more than 16 commands at once");
 	CHECK(a.v == NULL);
 	CHECK_INT(b.n, BATCH_MAX);
 	CHECK_INT(batch_run(&b, &err), 0);

@@ -27,7 +27,7 @@ TEST(completion_offers_commands_and_their_options)
 	CHECK_CONTAINS(bash, "complete -F _containai containai cai");
 	CHECK_CONTAINS(bash, "doctor run shell exec ls logs stop rm");
 	CHECK_CONTAINS(bash, "--publish");
-	CHECK_CONTAINS(bash, "logs) COMPREPLY=($(compgen -W '--follow -f --workspace --name --context --prefer --tail'");
+	CHECK_CONTAINS(bash, "logs) COMPREPLY=($(compgen -W '--follow -f --egress --workspace --name --context --prefer --tail'");
 	CHECK_CONTAINS(bash, "completion) COMPREPLY=($(compgen -W 'bash zsh fish'");
 	CHECK_CONTAINS(bash, "setup) COMPREPLY=($(compgen -W 'gvisor --dry-run --daemon-json --runsc --runtime-arg'");
 	free(bash);

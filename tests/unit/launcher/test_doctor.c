@@ -9,16 +9,18 @@
 #include "unit.h"
 
 static struct session s;
+static struct doctor_egress eg;
 
-/* The report on s, as a fresh string. */
-static char *report(int (*print)(const struct session *, FILE *, struct cai_err *))
+/* The report on s (and eg), as a fresh string. */
+static char *report(int (*print)(const struct session *, const struct doctor_egress *, FILE *,
+				 struct cai_err *))
 {
 	char *buf = NULL;
 	size_t len = 0;
 	struct cai_err err;
 	FILE *f = open_memstream(&buf, &len);
 
-	if (print(&s, f, &err) < 0)
+	if (print(&s, &eg, f, &err) < 0)
 		unit_fail(__FILE__, __LINE__, "%s", err.msg);
 	fclose(f);
 	return buf;
@@ -66,6 +68,51 @@ TEST(doctor_text_keeps_engine_strings_on_their_line)
 	CHECK(!strchr(buf, '\033'));
 	CHECK(!strstr(buf, "\n[OK] isolation"));
 	CHECK_CONTAINS(buf, "[ERROR] isolation: none usable");
+	free(buf);
+}
+
+/* The egress setup run would use: the policy, the proxy image, the host's
+ * registries and what was skipped, the credentials by name. */
+TEST(doctor_reports_the_egress_setup)
+{
+	settings_defaults(&s.cfg);
+	s.det.docker_cli = 1;
+	s.det.docker_daemon = TRI_YES;
+	s.det.mode = MODE_SYSBOX;
+	memset(&eg, 0, sizeof(eg));
+	eg.image = TRI_NO;
+	registries_add_url(&eg.reg, "https://mirror.example.org/debian", 33, "apt /etc/apt/sources.list:1");
+	registries_add_url(&eg.reg, "http://10.1.2.3/x", 17, "pip PIP_INDEX_URL");
+	argv_push(&eg.credentials, "anthropic (api.anthropic.com, from ANTHROPIC_API_KEY)");
+	char *buf = report(doctor_print_text);
+	CHECK_CONTAINS(buf, "[INFO] egress: policy balanced, proxy image containai-egress:latest");
+	CHECK_CONTAINS(buf, "[ERROR] egress proxy image: containai-egress:latest is missing - remedy: make image");
+	CHECK_CONTAINS(buf, "[INFO] egress registry of this host: mirror.example.org (apt /etc/apt/sources.list:1)");
+	CHECK_CONTAINS(buf, "[WARN] egress registry not added: pip PIP_INDEX_URL: '10.1.2.3' is an address");
+	CHECK_CONTAINS(buf, "[INFO] egress credential the proxy adds: anthropic (api.anthropic.com");
+	free(buf);
+	buf = report(doctor_print_json);
+	json_error_t jerr;
+	json_auto_t *root = json_loads(buf, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	json_t *e = json_object_get(root, "egress");
+	CHECK_STR(json_string_value(json_object_get(e, "mode")), "balanced");
+	CHECK(json_is_true(json_object_get(e, "applies")));
+	CHECK_STR(json_string_value(json_object_get(e, "image_present")), "no");
+	CHECK_STR(json_string_value(json_object_get(json_array_get(json_object_get(e, "registries"), 0), "host")),
+		  "mirror.example.org");
+	CHECK_INT(json_array_size(json_object_get(e, "registry_notes")), 1);
+	/* gVisor mode's sandbox is a container on the engine: egress applies. */
+	s.det.mode = MODE_GVISOR;
+	buf = report(doctor_print_json);
+	json_decref(root);
+	root = json_loads(buf, JSON_REJECT_DUPLICATES, &jerr);
+	free(buf);
+	CHECK(json_is_true(json_object_get(json_object_get(root, "egress"), "applies")));
+	doctor_egress_release(&eg);
+	s.det.mode = MODE_SBX;
+	buf = report(doctor_print_text);
+	CHECK_CONTAINS(buf, "[INFO] egress: in sbx mode the sandbox tool's own proxy filters egress");
 	free(buf);
 }
 
@@ -174,16 +221,22 @@ TEST(doctor_json_is_valid_whatever_the_engine_says)
 	snprintf(s.det.sysbox_reason, sizeof(s.det.sysbox_reason), "\x1b]52;c;x\x07\xed\xa0\x80\xc0\xaf");
 	snprintf(s.docker.target, sizeof(s.docker.target), "tcp://\xff\x9b[2J:2375");
 	s.det.mode = MODE_NONE;
+	/* The host's registry files are read too. */
+	memset(&eg, 0, sizeof(eg));
+	argv_push(&eg.reg.notes, "apt /etc/apt/sources.list:1: \x1b[2J\xc2\x9b\xff");
 	char *buf = report(doctor_print_json);
 	json_error_t jerr;
 	json_auto_t *root = json_loads(buf, JSON_REJECT_DUPLICATES, &jerr);
 	CHECK(root);
 	CHECK(json_text_clean(root));
+	CHECK_INT(json_array_size(json_object_get(json_object_get(root, "egress"), "registry_notes")), 1);
 	CHECK(!strstr(buf, "\\u009b") && !strchr(buf, '\x9b') && !strchr(buf, '\x1b'));
 	free(buf);
 	buf = report(doctor_print_text);
 	CHECK(!strchr(buf, '\x9b') && !strchr(buf, '\x1b') && !strstr(buf, "\xc2\x9b"));
 	free(buf);
+	doctor_egress_release(&eg);
+	memset(&eg, 0, sizeof(eg));
 }
 
 /* A missing probe image is not fixed by "fix this": the remedy says how. */

@@ -11,9 +11,19 @@
 #define ID "1fa8b4bead47926b1acfad08048316e44d1c753924a0f4a3f44526388a22a923"
 #define WS "/home/dev/src/project"
 
+#define PROXY_ID "0466547f0c12fab895ea9af5003175c64d33dfeb402fd8391c1267faf9b0c1d1"
+#define NET_ID "84ebebf66a47b75c9439d87b60a3319784d7cd4900b10419406c986db31de6d7"
+
 static struct session s;
 static struct cli o;
 static struct reentry ex;
+static struct egress_found found;
+static struct publish forwarded;
+static struct egress_want proxy = {
+	.sandbox = "n1", .workspace = WS, .name = "n1-egress", .image = "containai-egress:latest",
+	.outside = "bridge", .publish = &forwarded,
+};
+static struct egress_policy policy;
 static char *words[] = { "sh", "-c", "echo hi", NULL };
 
 /* A session in `mode`, a plain `run`, no container of the name yet. */
@@ -22,6 +32,9 @@ static struct plan_input setup(enum iso_mode mode)
 	memset(&s, 0, sizeof(s));
 	memset(&o, 0, sizeof(o));
 	memset(&ex, 0, sizeof(ex));
+	memset(&found, 0, sizeof(found));
+	memset(&forwarded, 0, sizeof(forwarded));
+	memset(&policy, 0, sizeof(policy));
 	settings_defaults(&s.cfg);
 	s.cfg.resources = (struct resources){ .memory = 4ULL << 30, .nano_cpus = 1500000000, .pids = 4096 };
 	snprintf(s.workspace, sizeof(s.workspace), WS);
@@ -31,7 +44,23 @@ static struct plan_input setup(enum iso_mode mode)
 	snprintf(s.docker.target, sizeof(s.docker.target), "default");
 	s.det.mode = mode;
 	o.cmd = CMD_RUN;
-	return (struct plan_input){ .s = &s, .o = &o, .name = "n1", .existing = &ex, .env_fd = -1 };
+	return (struct plan_input){ .s = &s, .o = &o, .name = "n1", .existing = &ex, .env_fd = -1,
+				    .found = &found, .proxy = &proxy };
+}
+
+/* With egress (balanced, its policy), the proxy and network as found. */
+static void with_egress(struct plan_input *in, enum egress_kind proxy_kind, int proxy_running,
+			enum egress_kind network_kind)
+{
+	policy.mode = EGRESS_BALANCED;
+	in->egress = &policy;
+	in->proxy_addr = "192.168.160.2";
+	found.proxy = proxy_kind;
+	found.proxy_running = proxy_running;
+	found.network = network_kind;
+	snprintf(found.proxy_id, sizeof(found.proxy_id), PROXY_ID);
+	snprintf(found.network_id, sizeof(found.network_id), NET_ID);
+	snprintf(found.why, sizeof(found.why), "its proxy is privileged");
 }
 
 /* An existing container of ours. */
@@ -58,6 +87,15 @@ static char *plan_text(struct batch *b)
 	return buf;
 }
 
+/* Which steps run together with the one before them: "+" for those,
+ * "." for the others, one a step. */
+static void together(const struct batch *b, char *out)
+{
+	for (size_t i = 0; i < b->n; i++)
+		out[i] = b->with_previous[i] ? '+' : '.';
+	out[b->n] = '\0';
+}
+
 #define CHECK_STEPS(fn, in, want)                                         \
 	do {                                                              \
 		_cleanup_batch_ struct batch _b = { 0 };                  \
@@ -80,8 +118,8 @@ static char *plan_text(struct batch *b)
 #define CREATE                                                                                  \
 	"docker --context default run -d --name n1 %s--pull=never --label containai.managed=true " \
 	"--label containai.workspace=" WS " --label containai.mode=%s "                          \
-	"--security-opt no-new-privileges --cgroupns=private --memory 4294967296 "              \
-	"--memory-swap 4294967296 --cpus 1.50 --pids-limit 4096 %s"                             \
+	"--label containai.egress=off --security-opt no-new-privileges --cgroupns=private "     \
+	"--memory 4294967296 --memory-swap 4294967296 --cpus 1.50 --pids-limit 4096 %s"          \
 	"--mount type=volume,source=containai-data,target=/mnt/agent-data "                      \
 	"--mount type=bind,source=" WS ",target=/home/agent/workspace -w /home/agent/workspace " \
 	"-e CONTAINAI_WORKSPACE=8:1:1234567:" WS " "                                              \
@@ -107,12 +145,19 @@ TEST(plan_sysbox_creates_a_sandbox_and_what_reentry_expects_of_it)
 	CHECK_STR(w.image, "containai:latest");
 	CHECK_STR(w.data_volume, "containai-data");
 	CHECK_STR(w.workspace, WS);
+	/* With egress (the default) its proxy publishes the ports. */
 	CHECK_STR(w.workspace_id, "8:1:1234567");
-	CHECK(w.resources == &s.cfg.resources && w.publish == &s.cfg.publish);
+	CHECK(w.resources == &s.cfg.resources && w.publish && !w.publish->n);
+	CHECK_STR(w.egress, "balanced");
+	s.cfg.egress = EGRESS_OFF;
+	plan_want(&s, "n1", 1, &w);
+	CHECK(w.publish == &s.cfg.publish);
+	CHECK_STR(w.egress, "off");
 	/* Entering or acting on it: the shape and the runtime only. */
 	plan_want(&s, "n1", 0, &w);
 	CHECK_STR(w.runtime, "sysbox-runc");
-	CHECK(!w.image && !w.data_volume && !w.resources && !w.publish && !w.workspace_id);
+	CHECK(!w.image && !w.data_volume && !w.resources && !w.publish && !w.egress &&
+	      !w.workspace_id);
 }
 
 TEST(plan_unisolated_create_has_no_runtime_and_publishes_on_loopback)
@@ -396,6 +441,182 @@ TEST(plan_rm)
 	CHECK_REFUSED(plan_rm, &in, "--volume is not available in sbx mode");
 }
 
+#define NET_CREATE                                                                              \
+	"docker --context default network create --internal --label containai.managed=true "    \
+	"--label containai.workspace=" WS " --label containai.egress-for=n1 n1-egress\n"
+#define PROXY_CREATE(ports)                                                                     \
+	"docker --context default run -d --name n1-egress --pull=never --label containai.managed=true " \
+	"--label containai.workspace=" WS " --label containai.egress-for=n1 --network bridge "        \
+	"--user proxy --cap-drop ALL --security-opt no-new-privileges --read-only --tmpfs "           \
+	"/run/containai-egress:rw,nosuid,nodev,noexec,size=4m,mode=0700,uid=13,gid=13 " ports          \
+	"containai-egress:latest\n"
+#define EGRESS_CREATE                                                                           \
+	"docker --context default run -d --name n1 --pull=never --label containai.managed=true "  \
+	"--label containai.workspace=" WS " --label containai.mode=none --label containai.egress=balanced " \
+	"--security-opt no-new-privileges --cgroupns=private --memory 4294967296 "              \
+	"--memory-swap 4294967296 "                                                              \
+	"--cpus 1.50 --pids-limit 4096 --mount type=volume,source=containai-data,target=/mnt/agent-data " \
+	"--mount type=bind,source=" WS ",target=/home/agent/workspace -w /home/agent/workspace "   \
+	"--network n1-egress --dns 192.0.2.1 -e CONTAINAI_WORKSPACE=8:1:1234567:" WS " "       \
+	"--entrypoint /usr/sbin/containai-init containai:latest --sandbox\n"
+#define PROXY_JOINS "docker --context default network connect n1-egress n1-egress\n"
+
+/* A new sandbox with egress: its network and, beside it, its proxy on its
+ * way out; then the sandbox and, beside it, the proxy joining the
+ * network; the ports are the proxy's to publish. */
+TEST(plan_egress_creates_network_then_proxy_beside_the_sandbox)
+{
+	struct plan_input in = setup(MODE_NONE);
+	_cleanup_batch_ struct batch b = { 0 };
+	struct cai_err err;
+	char groups[BATCH_MAX + 1];
+
+	CHECK_INT(publish_add(&s.cfg.publish, "8080:3000", &err), 0);
+	publish_forwarded(&s.cfg.publish, EGRESS_FORWARD_BASE, &forwarded);
+	with_egress(&in, EGRESS_NONE, 0, EGRESS_NONE);
+	CHECK_INT(plan_run(&in, &b, &err), 0);
+	_cleanup_free_ char *t = plan_text(&b);
+	CHECK_STR(t, NET_CREATE PROXY_CREATE("--publish 127.0.0.1:8080:20000 ") EGRESS_CREATE PROXY_JOINS);
+	together(&b, groups);
+	CHECK_STR(groups, ".+.+");
+}
+
+/* A proxy and network left behind by an earlier sandbox of the name: the
+ * proxy goes, a network shaped as run makes it is kept; one that is not
+ * goes once nothing is on it; a name held by someone else refuses. */
+TEST(plan_egress_clears_what_an_earlier_sandbox_left)
+{
+	struct plan_input in = setup(MODE_NONE);
+	_cleanup_batch_ struct batch b = { 0 };
+	struct cai_err err;
+	char groups[BATCH_MAX + 1];
+
+	with_egress(&in, EGRESS_OURS, 1, EGRESS_OURS);
+	CHECK_STEPS(plan_run, &in, "docker --context default rm -f " PROXY_ID "\n" PROXY_CREATE("") EGRESS_CREATE
+					   PROXY_JOINS);
+	found.network = EGRESS_REFUSED;
+	CHECK_STEPS(plan_run, &in, "docker --context default rm -f " PROXY_ID "\n"
+				   "docker --context default network rm " NET_ID "\n" NET_CREATE PROXY_CREATE("")
+					   EGRESS_CREATE PROXY_JOINS);
+	/* --restart: the sandbox and its proxy together, then the rest. */
+	existing(REENTRY_OURS, 1);
+	o.restart = 1;
+	CHECK_INT(plan_run(&in, &b, &err), 0);
+	_cleanup_free_ char *t = plan_text(&b);
+	CHECK_STR(t, "docker --context default rm -f " ID "\ndocker --context default rm -f " PROXY_ID "\n"
+		     "docker --context default network rm " NET_ID "\n" NET_CREATE PROXY_CREATE("") EGRESS_CREATE
+		     PROXY_JOINS);
+	together(&b, groups);
+	CHECK_STR(groups, ".+..+.+");
+	found.proxy = EGRESS_FOREIGN;
+	CHECK_REFUSED(plan_run, &in, "the name n1-egress is held by a container that containai did not create");
+	found.proxy = EGRESS_OURS;
+	found.network = EGRESS_FOREIGN;
+	CHECK_REFUSED(plan_run, &in, "the name n1-egress is held by a network");
+}
+
+/* --restart with egress off: nothing of the egress is left behind. */
+TEST(plan_restart_without_egress_removes_proxy_and_network)
+{
+	struct plan_input in = setup(MODE_NONE);
+	char want[2048];
+
+	existing(REENTRY_REFUSED, 1);
+	found.proxy = EGRESS_OURS;
+	found.network = EGRESS_OURS;
+	snprintf(found.proxy_id, sizeof(found.proxy_id), PROXY_ID);
+	snprintf(found.network_id, sizeof(found.network_id), NET_ID);
+	o.restart = 1;
+	snprintf(want, sizeof(want),
+		 "docker --context default rm -f " ID "\ndocker --context default rm -f " PROXY_ID "\n"
+		 "docker --context default network rm " NET_ID "\n" CREATE, "", "none", "");
+	CHECK_PLAN(&in, want);
+}
+
+/* A sandbox kept: its proxy started with it, or created again on its
+ * network; never a sandbox whose network is gone or whose proxy is not
+ * shaped as run makes it. */
+TEST(plan_egress_kept_sandbox_and_its_proxy)
+{
+	struct plan_input in = setup(MODE_NONE);
+	_cleanup_batch_ struct batch b = { 0 };
+	struct cai_err err;
+	char groups[BATCH_MAX + 1];
+
+	existing(REENTRY_OURS, 1);
+	with_egress(&in, EGRESS_OURS, 1, EGRESS_OURS);
+	CHECK_PLAN(&in, "");
+	ex.running = 0;
+	found.proxy_running = 0;
+	CHECK_INT(plan_run(&in, &b, &err), 0);
+	_cleanup_free_ char *t = plan_text(&b);
+	CHECK_STR(t, "docker --context default start " PROXY_ID "\ndocker --context default start " ID "\n");
+	together(&b, groups);
+	CHECK_STR(groups, ".+");
+	ex.running = 1;
+	found.proxy = EGRESS_NONE;
+	CHECK_PLAN(&in, PROXY_CREATE("") PROXY_JOINS);
+	found.proxy = EGRESS_REFUSED;
+	CHECK_REFUSED(plan_run, &in, "sandbox n1: its proxy is privileged; use --restart");
+	found.proxy = EGRESS_OURS;
+	found.network = EGRESS_NONE;
+	CHECK_REFUSED(plan_run, &in, "its egress network is gone; use --restart");
+	found.network = EGRESS_OURS;
+	o.cmd = CMD_SHELL;
+	found.proxy_running = 0;
+	CHECK_PLAN(&in, "docker --context default start " PROXY_ID "\n");
+}
+
+/* Each join is told where the proxy is now, and the credentials'
+ * endpoints. */
+TEST(plan_egress_join_gets_the_proxy_variables)
+{
+	struct plan_input in = setup(MODE_NONE);
+
+	existing(REENTRY_OURS, 1);
+	with_egress(&in, EGRESS_OURS, 1, EGRESS_OURS);
+	CHECK_STEPS(plan_join, &in, JOIN("-i", "-e HTTP_PROXY=http://192.168.160.2:3128 -e "
+					 "HTTPS_PROXY=http://192.168.160.2:3128 -e http_proxy=http://192.168.160.2:3128 "
+					 "-e https_proxy=http://192.168.160.2:3128 -e "
+					 "NO_PROXY=localhost,127.0.0.1,::1,192.168.160.2 -e "
+					 "no_proxy=localhost,127.0.0.1,::1,192.168.160.2 " ID) "claude\n");
+}
+
+/* stop, rm and logs --egress find the proxy by its labels, whatever the
+ * egress setting is now (no policy here). */
+TEST(plan_stop_rm_and_logs_take_the_proxy_along)
+{
+	struct plan_input in = setup(MODE_NONE);
+	_cleanup_batch_ struct batch b = { 0 };
+	struct cai_err err;
+	char groups[BATCH_MAX + 1];
+
+	existing(REENTRY_OURS, 1);
+	found.proxy = EGRESS_REFUSED;
+	found.network = EGRESS_OURS;
+	snprintf(found.proxy_id, sizeof(found.proxy_id), PROXY_ID);
+	snprintf(found.network_id, sizeof(found.network_id), NET_ID);
+	CHECK_STEPS(plan_stop, &in, "docker --context default stop " ID "\ndocker --context default stop " PROXY_ID "\n");
+	o.volume = 1;
+	CHECK_INT(plan_rm(&in, &b, &err), 0);
+	_cleanup_free_ char *t = plan_text(&b);
+	CHECK_STR(t, "docker --context default rm -f " ID "\ndocker --context default rm -f " PROXY_ID "\n"
+		     "docker --context default network rm " NET_ID "\ndocker --context default volume rm containai-data\n");
+	together(&b, groups);
+	CHECK_STR(groups, ".+..");
+	o.volume = 0;
+	o.egress_log = 1;
+	CHECK_STEPS(plan_logs, &in, "docker --context default logs " PROXY_ID "\n");
+	/* What an earlier sandbox left: rm takes it; logs --egress has none. */
+	ex.kind = REENTRY_NONE;
+	CHECK_STEPS(plan_rm, &in, "docker --context default rm -f " PROXY_ID "\n"
+				  "docker --context default network rm " NET_ID "\n");
+	found.proxy = EGRESS_FOREIGN;
+	found.network = EGRESS_FOREIGN;
+	CHECK_REFUSED(plan_logs, &in, "sandbox n1 has no egress proxy");
+	CHECK_REFUSED(plan_rm, &in, "no sandbox named n1");
+}
+
 /* gVisor mode: the runtime detection proved, whatever its name, and
  * whoever enters or acts on the sandbox expects exactly that one. */
 TEST(plan_gvisor_creates_under_the_proven_runtime)
@@ -415,4 +636,32 @@ TEST(plan_gvisor_creates_under_the_proven_runtime)
 	CHECK_STR(w.workspace_id, "");
 	plan_want(&s, "n1", 0, &w);
 	CHECK_STR(w.runtime, "gvisor-1");
+}
+
+/* gVisor mode with egress: the network and the proxy as in the other
+ * docker modes, the sandbox under the proven runtime on that network, and
+ * re-entry expects the policy as well as the runtime. */
+TEST(plan_gvisor_sandbox_gets_its_egress_network_and_proxy)
+{
+	struct plan_input in = setup(MODE_GVISOR);
+	struct reentry_want w;
+
+	snprintf(s.det.gvisor_runtime, sizeof(s.det.gvisor_runtime), "gvisor-1");
+	with_egress(&in, EGRESS_NONE, 0, EGRESS_NONE);
+	CHECK_STEPS(plan_run, &in,
+		    NET_CREATE PROXY_CREATE("")
+		    "docker --context default run -d --name n1 --runtime=gvisor-1 --pull=never "
+		    "--label containai.managed=true --label containai.workspace=" WS " "
+		    "--label containai.mode=gvisor --label containai.egress=balanced "
+		    "--security-opt no-new-privileges --cgroupns=private --memory 4294967296 "
+		    "--memory-swap 4294967296 --cpus 1.50 --pids-limit 4096 "
+		    "--mount type=volume,source=containai-data,target=/mnt/agent-data "
+		    "--mount type=bind,source=" WS ",target=/home/agent/workspace -w /home/agent/workspace "
+		    "--network n1-egress --dns 192.0.2.1 -e CONTAINAI_WORKSPACE=" WS " "
+		    "--entrypoint /usr/sbin/containai-init containai:latest --sandbox\n" PROXY_JOINS);
+	s.cfg.egress = EGRESS_BALANCED;
+	plan_want(&s, "n1", 1, &w);
+	CHECK_STR(w.runtime, "gvisor-1");
+	CHECK_STR(w.egress, "balanced");
+	CHECK_STR(w.workspace_id, "");
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "clock.h"
 #include "fd.h"
 #include "plan_exec.h"
 #include "unit.h"
@@ -116,4 +117,30 @@ TEST(plan_exec_run_each_step_in_order)
 	CHECK_STR(log, "1\n2\n");
 	snprintf(script, sizeof(script), "rm -rf '%s'", dir);
 	CHECK_INT(system(script), 0);
+}
+
+/* Steps marked to run with the one before them run at the same time;
+ * the others one after the other, and the first failure stops the rest. */
+TEST(plan_exec_runs_marked_steps_together)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	_cleanup_argv_ struct argv a = { 0 };
+	struct cai_err err;
+
+	step(&b, "sleep 0.3");
+	argv_push(&a, "sh");
+	argv_push(&a, "-c");
+	argv_push(&a, "sleep 0.3");
+	CHECK(batch_add_with_previous(&b, &a, &err) != NULL);
+	step(&b, "true");
+	long long t0 = clock_now_ms();
+	CHECK_INT(plan_exec_run(&b, 5000, 0, &err), 0);
+	long long took = clock_now_ms() - t0;
+	CHECK(took >= 300 && took < 550);
+	batch_release(&b);
+	step(&b, "exit 4");
+	step(&b, "echo never");
+	CHECK_INT(plan_exec_run(&b, 5000, 0, &err), -1);
+	CHECK_CONTAINS(err.msg, "exit status 4");
+	CHECK(b.job[1].out == NULL);
 }

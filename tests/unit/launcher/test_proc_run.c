@@ -3,7 +3,10 @@
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "clock.h"
 #include "proc_run.h"
@@ -119,4 +122,72 @@ TEST(proc_run_refused_program_says_why)
 	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
 	setenv("PATH", "/usr/bin:/bin", 1);
 	CHECK_INT(system(path), 0);
+}
+
+/* Started now, waited for later: the job ran meanwhile, in the directory
+ * it was given, reading the descriptor it was given. */
+TEST(proc_run_start_now_wait_later_with_cwd_and_stdin)
+{
+	char *const argv[] = { "sh", "-c", "pwd; cat", NULL };
+	struct proc_job j = { .argv = argv, .timeout_ms = 5000, .cwd = "/" };
+	struct cai_err err;
+	int p[2];
+
+	CHECK_INT(pipe(p), 0);
+	CHECK_INT((int)write(p[1], "fed\n", 4), 4);
+	close(p[1]);
+	j.stdin_fd = p[0];
+	long long t0 = clock_now_ms();
+	CHECK_INT(proc_run_start(&j, 1, &err), 0);
+	/* Work of the launcher's own meanwhile. */
+	usleep(200 * 1000);
+	CHECK_INT(proc_run_wait(&j, 1, &err), 0);
+	CHECK(clock_now_ms() - t0 < 2000);
+	close(p[0]);
+	CHECK(proc_ok(&j));
+	CHECK_STR(j.out, "/\nfed\n");
+	proc_job_release(&j);
+	/* A directory that cannot be entered: the job never runs. */
+	struct proc_job k = { .argv = argv, .timeout_ms = 5000, .cwd = "/nonexistent-containai" };
+	CHECK_INT(proc_run_all(&k, 1, &err), 0);
+	CHECK(!k.started);
+	CHECK_INT(k.spawn_errno, ENOENT);
+	proc_job_release(&k);
+}
+
+/* A job left running when its launcher dies goes with it. */
+TEST(proc_run_job_dies_with_the_launcher)
+{
+	char *const argv[] = { "sh", "-c", "echo $$; exec sleep 30", NULL };
+	int p[2];
+
+	CHECK_INT(pipe(p), 0);
+	pid_t launcher = fork();
+	if (launcher == 0) {
+		struct proc_job j = { .argv = argv, .timeout_ms = 60000 };
+		struct cai_err err;
+		close(p[0]);
+		if (proc_run_start(&j, 1, &err) < 0)
+			_exit(1);
+		/* Its output pipe: read the pid the job printed, hand it on. */
+		char buf[32] = "";
+		ssize_t n = read(j.fd_out, buf, sizeof(buf) - 1);
+		if (n > 0)
+			(void)!write(p[1], buf, (size_t)n);
+		_exit(0);
+	}
+	close(p[1]);
+	char buf[32] = "";
+	CHECK(read(p[0], buf, sizeof(buf) - 1) > 0);
+	close(p[0]);
+	waitpid(launcher, NULL, 0);
+	pid_t job = (pid_t)atoi(buf);
+	CHECK(job > 0);
+	int gone = 0;
+	for (int i = 0; i < 200 && !gone; i++) {
+		gone = kill(job, 0) < 0 && errno == ESRCH;
+		if (!gone)
+			usleep(10 * 1000);
+	}
+	CHECK(gone);
 }

@@ -4,10 +4,12 @@
  * inspect-running.json and inspect-stopped.json were recorded from a
  * sandbox `containai run --force --detach --memory 4g --cpus 1.5
  * --publish 8080:3000` created on a docker 20.10 engine (workspace
- * /home/dev/src/project), then given what run has asked for since:
- * "CgroupnsMode": "private" (the engine's default there was the host's)
- * and CONTAINAI_WORKSPACE (the workspace's device, inode and path) in its
- * Env; every other inspect-*.json is inspect-running.json with the one
+ * /home/dev/src/project; egress balanced, the default: on its network
+ * NAME-egress, its ports published by its proxy), inspect-egress-off.json
+ * from the same with --egress off, then given what run has asked for
+ * since: "CgroupnsMode": "private" (the engine's default there was the
+ * host's) and CONTAINAI_WORKSPACE (the workspace's device, inode and path)
+ * in its Env; every other inspect-*.json is one of them with the one
  * change its name says (inspect-variants.py makes them) - so each refusal
  * below is caused by that change alone. */
 #include <stdio.h>
@@ -19,15 +21,24 @@
 
 #define WS "/home/dev/src/project"
 #define NAME "containai-project-87388a2e"
-#define ID "1fa8b4bead47926b1acfad08048316e44d1c753924a0f4a3f44526388a22a923"
+#define ID "c84e228e9ab19006defae4901d476cc8bd01260464e54fc147c779ea712bea5e"
+#define NETWORK_ID "84ebebf66a47b75c9439d87b60a3319784d7cd4900b10419406c986db31de6d7"
 
 static const struct resources limits_asked = { .memory = 4ULL << 30, .nano_cpus = 1500000000, .pids = 4096 };
 static struct publish ports = { .b = { { "127.0.0.1", 8080, 3000 } }, .n = 1 };
+/* With egress the proxy publishes them: the sandbox, nothing. */
+static struct publish no_ports;
 
 /* What `run` with the recorded flags, on the recorded workspace, expects. */
 static const struct reentry_want want = {
 	.name = NAME, .workspace = WS, .image = "containai:latest", .data_volume = "containai-data",
-	.resources = &limits_asked, .publish = &ports, .workspace_id = "8:1:1234567",
+	.resources = &limits_asked, .publish = &no_ports, .egress = "balanced",
+	.egress_network_id = NETWORK_ID, .workspace_id = "8:1:1234567",
+};
+static const struct reentry_want want_off = {
+	.name = NAME, .workspace = WS, .image = "containai:latest", .data_volume = "containai-data",
+	.resources = &limits_asked, .publish = &ports, .egress = "off",
+	.workspace_id = "8:1:1234567",
 };
 
 /* What shell, exec, logs, stop and rm expect: the shape alone. */
@@ -53,6 +64,10 @@ TEST(reentry_ours_running_is_entered_by_id)
 	CHECK(r.running);
 	CHECK_STR(r.id, ID);
 	CHECK_STR(r.data_volume, "containai-data");
+	CHECK_STR(r.egress, "balanced");
+	CHECK_INT(judge("inspect-egress-off.json", &want_off, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
+	CHECK_STR(r.egress, "off");
 }
 
 TEST(reentry_ours_stopped_is_started)
@@ -217,6 +232,13 @@ TEST(reentry_refuses_hostile_shapes)
 		{ "inspect-volumes-from.json", "it has VolumesFrom" },
 		{ "inspect-links.json", "it has Links" },
 		{ "inspect-tmpfs.json", "it has Tmpfs" },
+		/* The network its egress label says run gave it. */
+		{ "inspect-egress-second-network.json", "not on its egress network " NAME "-egress alone" },
+		{ "inspect-egress-resolver.json", "resolver is not the egress one" },
+		{ "inspect-egress-bad-label.json", "egress label is not a policy" },
+		{ "inspect-egress-off-label.json", "not the default one (egress off)" },
+		{ "inspect-egress-no-label.json", "not the default one (egress off)" },
+		{ "inspect-egress-off-other-network.json", "network is 'somenet'" },
 	};
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
@@ -242,6 +264,8 @@ TEST(reentry_run_compares_what_it_would_create)
 		{ "inspect-other-volume.json", "data volume is 'other-data', not containai-data" },
 		{ "inspect-other-limits.json", "limits are not the ones asked for" },
 		{ "inspect-all-interfaces.json", "published ports are not the ones asked for" },
+		{ "inspect-egress-open-label.json", "egress policy is open, not balanced" },
+		{ "inspect-egress-off.json", "egress policy is off, not balanced" },
 		/* containai-init would refuse to start it on the directory now at
 		 * the workspace's path. */
 		{ "inspect-workspace-replaced.json",
@@ -252,7 +276,8 @@ TEST(reentry_run_compares_what_it_would_create)
 
 	for (size_t i = 0; i < ARRAY_SIZE(cases); i++) {
 		struct reentry r = { 0 };
-		if (judge(cases[i].file, &want, &r) < 0 || r.kind != REENTRY_REFUSED ||
+		const struct reentry_want *w = !strcmp(cases[i].file, "inspect-all-interfaces.json") ? &want_off : &want;
+		if (judge(cases[i].file, w, &r) < 0 || r.kind != REENTRY_REFUSED ||
 		    !strstr(r.why, cases[i].why))
 			unit_fail(__FILE__, __LINE__, "%s: verdict %d, \"%s\"", cases[i].file, r.kind, r.why);
 		if (judge(cases[i].file, &shape_only, &r) < 0 || r.kind != REENTRY_OURS)
@@ -260,11 +285,10 @@ TEST(reentry_run_compares_what_it_would_create)
 				  r.kind, r.why);
 	}
 	/* No port asked for, one published: not what run creates. */
-	struct reentry_want none = want;
-	struct publish no_ports = { .n = 0 };
+	struct reentry_want none = want_off;
 	struct reentry r;
 	none.publish = &no_ports;
-	CHECK_INT(judge("inspect-running.json", &none, &r), 0);
+	CHECK_INT(judge("inspect-egress-off.json", &none, &r), 0);
 	CHECK_INT(r.kind, REENTRY_REFUSED);
 }
 
@@ -301,6 +325,20 @@ TEST(reentry_never_judges_an_answer_with_a_repeated_key)
 
 	CHECK(answer_inspect("inspect-duplicate-key.json", &err) == NULL);
 	CHECK_CONTAINS(err.msg, "docker container inspect: answer is not the expected JSON");
+}
+
+/* The egress network must be the one judged ours (the other network
+ * shapes are among the hostile ones above). */
+TEST(reentry_refuses_every_other_network_shape)
+{
+	/* On a network of that name other than the one judged ours; without
+	 * a network id to compare (ls) the shape alone decides. */
+	struct reentry r = { 0 };
+	CHECK_INT(judge("inspect-egress-other-network-id.json", &want, &r), 0);
+	CHECK_INT(r.kind, REENTRY_REFUSED);
+	CHECK_CONTAINS(r.why, "is not the one made for it");
+	CHECK_INT(judge("inspect-egress-other-network-id.json", &shape_only, &r), 0);
+	CHECK_INT(r.kind, REENTRY_OURS);
 }
 
 /* An engine that reports no MaskedPaths (before 19.03) has nothing to

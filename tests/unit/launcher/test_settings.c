@@ -207,6 +207,42 @@ TEST(settings_missing_default_file_is_fine_explicit_is_not)
 	CHECK_INT(settings_load_file(&c, "/nonexistent/containai/config.ini", 1, NULL, &err), -1);
 }
 
+TEST(settings_egress_keys_and_credential_sections)
+{
+	struct settings c;
+	struct cai_err err;
+	const char ok[] = "[default]\negress = locked\negress_allow = a.example.com *.b.example\n"
+			  "egress_allow_cidr = 172.19.0.0/16\negress_dns = 172.19.0.5\n"
+			  "[credential test]\nupstream = tls.test\nheader = Authorization: Bearer\n"
+			  "value_file = /k\nendpoint_env = TEST_BASE_URL\n";
+
+	CHECK_INT(load(&c, ok, "/w", &err), 0);
+	CHECK_INT(c.egress, EGRESS_LOCKED);
+	CHECK_STR(c.egress_allow, "a.example.com *.b.example");
+	CHECK_INT(c.ncred, 1);
+	CHECK_STR(c.cred[0].name, "test");
+	CHECK_STR(c.cred[0].prefix, "Bearer");
+	CHECK_INT(c.cred[0].line, 6);
+
+	CHECK_INT(load(&c, "[default]\negress_allow = good.example bad..example\n", "/w", &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:2: egress_allow: ");
+	CHECK_INT(load(&c, "[default]\n\negress_allow_cidr = 10.0.0.1/8\n", "/w", &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:3: egress_allow_cidr");
+	CHECK_INT(load(&c, "[default]\negress = wide-open\n", "/w", &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:2: egress");
+	CHECK_INT(load(&c, "[credential x]\nupstream = a.example\n", "/w", &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:1: [credential x] needs");
+	CHECK_INT(load(&c, "[credential x]\nsecret = 1\n", "/w", &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:2: unknown key 'secret'");
+	CHECK_INT(load(&c, "[credential bad name]\n", "/w", &err), -1);
+	CHECK_CONTAINS(err.msg, "config.ini:1: ");
+	setenv("CONTAINAI_EGRESS", "open", 1);
+	settings_defaults(&c);
+	CHECK_INT(settings_apply_env(&c, &err), 0);
+	CHECK_INT(c.egress, EGRESS_OPEN);
+	unsetenv("CONTAINAI_EGRESS");
+}
+
 /* A preferred mode: named, layered like any setting, never "none". */
 TEST(settings_prefer_names_an_isolation_mode)
 {
