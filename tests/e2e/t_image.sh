@@ -30,7 +30,7 @@ copy_context() {
 	local dst=$1
 	mkdir -p "$dst/build/agents"
 	cp -r "$CAI_ROOT/Dockerfile" "$CAI_ROOT/.dockerignore" "$CAI_ROOT/Makefile" "$CAI_ROOT/VERSION" \
-		"$CAI_ROOT/lib" "$CAI_ROOT/entrypoint" "$CAI_ROOT/policy" "$dst/"
+		"$CAI_ROOT/lib" "$CAI_ROOT/entrypoint" "$CAI_ROOT/policy" "$CAI_ROOT/egress" "$dst/"
 }
 
 # --- the image builds, with the --check step in it -------------------------

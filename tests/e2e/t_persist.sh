@@ -120,7 +120,7 @@ sock=${DOCKER_HOST:-unix:///var/run/docker.sock}
 sock_gid=$(stat -c %g "${sock#unix://}" 2>/dev/null)
 as_host_user() {
 	(cd "$HWS" && setpriv --reuid 1234 --regid 1235 --groups "$sock_gid" env HOME="$HHOME" \
-		XDG_CONFIG_HOME="$HHOME/.config" CONTAINAI_IMAGE="$TAG" CONTAINAI_PROBE_IMAGE="$TAG" \
+		XDG_CONFIG_HOME="$HHOME/.config" CONTAINAI_EGRESS=off CONTAINAI_IMAGE="$TAG" CONTAINAI_PROBE_IMAGE="$TAG" \
 		CONTAINAI_DATA_VOLUME="$VOL" timeout 180 "$LAUNCHER" "$@" </dev/null >"$T/out" 2>"$T/err")
 	RC=$?
 	OUT=$(cat "$T/out")
@@ -141,11 +141,11 @@ expect_eq "host user: the sandbox was made for 1234:1235" \
 	"$(docker inspect -f '{{range .Config.Env}}{{println .}}{{end}}' "$HOST_BOX" | grep '^CONTAINAI_HOST_USER=')" \
 	CONTAINAI_HOST_USER=1234:1235
 # The same sandbox, run by root: not entered as made for someone else.
-(cd "$HWS" && CONTAINAI_IMAGE="$TAG" CONTAINAI_PROBE_IMAGE="$TAG" CONTAINAI_DATA_VOLUME="$VOL" \
+(cd "$HWS" && CONTAINAI_EGRESS=off CONTAINAI_IMAGE="$TAG" CONTAINAI_PROBE_IMAGE="$TAG" CONTAINAI_DATA_VOLUME="$VOL" \
 	timeout 180 "$LAUNCHER" run --force --name "$P-host" -- true </dev/null >/dev/null 2>"$T/err")
 expect_eq "host user: root's run does not enter it" "$?" 3
 expect_match "host user: says for whom it was made" "$(cat "$T/err")" "made for host user '1234:1235', not '0:0'.*--restart"
 # A root host user: the agent keeps the image's uid.
-(cd "$HWS" && CONTAINAI_IMAGE="$TAG" CONTAINAI_PROBE_IMAGE="$TAG" CONTAINAI_DATA_VOLUME="$P-rootvol" \
+(cd "$HWS" && CONTAINAI_EGRESS=off CONTAINAI_IMAGE="$TAG" CONTAINAI_PROBE_IMAGE="$TAG" CONTAINAI_DATA_VOLUME="$P-rootvol" \
 	timeout 180 "$LAUNCHER" run --force --name "$P-root" -- id -u </dev/null >"$T/out" 2>"$T/err")
 expect_eq "root host user: the agent keeps uid 1000" "$(cat "$T/out")" 1000
