@@ -61,13 +61,19 @@ static const struct hook hooks[] = {
 	{ "PERL5DB", HOOK_NAME },
 	{ "RUBYOPT", HOOK_NAME },
 	{ "RUBYLIB", HOOK_NAME },
+	/* Lua: code run at start-up, module paths (each also per version,
+	 * LUA_INIT_5_4...). */
+	{ "LUA_INIT", HOOK_PREFIX },
+	{ "LUA_PATH", HOOK_PREFIX },
+	{ "LUA_CPATH", HOOK_PREFIX },
 	/* Java: -javaagent and the class path. */
 	{ "JAVA_TOOL_OPTIONS", HOOK_NAME },
 	{ "_JAVA_OPTIONS", HOOK_NAME },
 	{ "JDK_JAVA_OPTIONS", HOOK_NAME },
 	{ "CLASSPATH", HOOK_NAME },
 	/* git: configuration from the environment (core.fsmonitor and
-	 * core.hooksPath run commands on `git status`), its programs and
+	 * core.hooksPath run commands on `git status`) or from a repository
+	 * it names (whose config and hooks are those), its programs and
 	 * templates, the commands it runs to connect, ask and diff. */
 	{ "GIT_CONFIG", HOOK_NAME },
 	{ "GIT_CONFIG_GLOBAL", HOOK_NAME },
@@ -76,6 +82,8 @@ static const struct hook hooks[] = {
 	{ "GIT_CONFIG_COUNT", HOOK_NAME },
 	{ "GIT_CONFIG_KEY_", HOOK_PREFIX },
 	{ "GIT_CONFIG_VALUE_", HOOK_PREFIX },
+	{ "GIT_DIR", HOOK_NAME },
+	{ "GIT_COMMON_DIR", HOOK_NAME },
 	{ "GIT_EXEC_PATH", HOOK_NAME },
 	{ "GIT_TEMPLATE_DIR", HOOK_NAME },
 	{ "GIT_SSH", HOOK_NAME },

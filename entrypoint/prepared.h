@@ -4,7 +4,8 @@
  * Owns: the mark's place, PREPARED_DIR/PREPARED_NAME - a directory only
  * root may enter (uid 0, mode 0700), made by the preparation child as its
  * last step; the mark itself, published by PID 1 once that child exited 0
- * and withdrawn when the sandbox is asked to stop; its text "STARTTIME
+ * and withdrawn when the sandbox is asked to stop and before it prepares
+ * (one left by a start that was killed never counts); its text "STARTTIME
  * CONFIG\n", PID 1's start time (clock ticks after boot, field 22 of
  * /proc/1/stat) and the config file PID 1 read ("" for the built-in
  * defaults); and judging it for --join, waiting for it when asked to.
@@ -32,7 +33,7 @@ int prepared_make_dir(struct cai_err *err);
  * (cfg.source) under a temporary name and rename it into place. */
 int prepared_publish(const char *config, struct cai_err *err);
 
-/* PID 1, asked to stop: joins from now on are refused. */
+/* PID 1, starting or asked to stop: joins from now on are refused. */
 void prepared_withdraw(void);
 
 /* --join: 0 once the mark says this start's preparation completed with

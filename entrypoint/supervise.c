@@ -568,6 +568,13 @@ int supervise_run(const struct supervise_spec *spec)
 		log_error("--sandbox: containai-init must be PID 1 (the container's init)");
 		return EXIT_INIT_FAILED;
 	}
+	/* A mark left by an earlier start that was killed (never asked to
+	 * stop) must not let a join in while this start prepares: PID 1's
+	 * start time alone does not tell the starts apart where every start
+	 * boots a kernel of its own (gVisor: PID 1 starts a few ticks after
+	 * its boot each time). */
+	if (!spec->argv && spec->stopping)
+		spec->stopping(spec->ctx);
 	if (!s.is_pid1 && prctl(PR_SET_CHILD_SUBREAPER, 1) < 0) {
 		log_error("cannot become a child subreaper: %s", strerror(errno));
 		return EXIT_INIT_FAILED;

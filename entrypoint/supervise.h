@@ -43,7 +43,7 @@ struct supervise_spec {
 	/* In PID 1 once the command is spawned: shed what supervision does not need. */
 	int (*harden_self)(void *ctx, struct cai_err *err);
 	/* Sandbox mode, in PID 1: the preparation child exited 0 / the
-	 * sandbox is stopping. */
+	 * sandbox is stopping - and, before anything is prepared, starting. */
 	int (*prepared)(void *ctx, struct cai_err *err);
 	void (*stopping)(void *ctx);
 	void *ctx;

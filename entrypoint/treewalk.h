@@ -11,7 +11,8 @@
  * cannot block or act).  The path of each entry from the walk's root, for
  * messages, and the depth.
  * Refuses: names that are not one component ("", ".", "..", a '/') when
- * asked to look at one.  What to do about an entry - change it, refuse it,
+ * asked to look at one.  An entry whose path from the walk's root would
+ * not fit in PATH_MAX is not visited (a warning says so).  What to do about an entry - change it, refuse it,
  * descend into it - is the visitor's to decide.
  */
 #ifndef CAI_TREEWALK_H

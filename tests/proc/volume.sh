@@ -359,6 +359,26 @@ case_owner_fix() {
 	expect_eq owner_fix_symlink_target_untouched "$(snapshot "$OUT")" "$OUT_BEFORE"
 }
 
+# A tree deeper than PATH_MAX can name (twenty names of 250 bytes, far
+# above the depth limit): what is below the limit is left alone with a
+# warning, the rest still gets its owner, and the start goes on - not
+# refused at every start for a tree the agent grew.
+case_owner_fix_long_path() {
+	new_volume
+	mkdir -p "$V/claude/projects/long"
+	printf 'x' >"$V/claude/projects/short"
+	local name i
+	name=$(printf 'd%.0s' $(seq 1 250))
+	(cd "$V/claude/projects/long" && for i in $(seq 1 20); do mkdir "$name" && cd "$name" || exit 1; done &&
+		printf 'z' >deepest)
+	plant_done
+	run_init
+	expect_ok owner_fix_long_path_runs
+	expect_match owner_fix_long_path_warned "$ERR" 'left alone'
+	expect_eq owner_fix_long_path_rest_owned "$(stat -c '%u:%g' "$V/claude/projects/short" "$V/claude/projects/long" | sort -u)" "$OWNER"
+	expect_eq owner_fix_long_path_deepest_left "$(cd "$V/claude/projects/long" && for i in $(seq 1 20); do cd "$name" || exit 1; done && stat -c '%u:%g' deepest)" 0:0
+}
+
 # The init's own probe decides, and says why: the volume is prepared on
 # descriptors it holds, one name at a time, whatever openat2 does; the
 # .env after it is looked up beneath the root, through openat2 or the walk.
@@ -568,6 +588,7 @@ run_all() {
 	case_bad_manifest
 	case_mount_required
 	case_owner_fix
+	case_owner_fix_long_path
 	case_no_manifest
 	case_lookup_mode
 	case_links

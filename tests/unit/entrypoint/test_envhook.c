@@ -18,12 +18,13 @@ TEST(envhook_names_and_prefixes)
 		"PROMPT_COMMAND", "PATH", "NODE_OPTIONS", "npm_config_script_shell",
 		"NPM_CONFIG_NODE_OPTIONS", "PYTHONPATH", "PYTHONSTARTUP", "PERL5OPT", "RUBYOPT",
 		"JAVA_TOOL_OPTIONS", "GIT_CONFIG_COUNT", "GIT_CONFIG_KEY_0", "GIT_CONFIG_VALUE_12",
-		"GIT_SSH_COMMAND", "OPENSSL_CONF", "LESSOPEN",
+		"GIT_SSH_COMMAND", "OPENSSL_CONF", "LESSOPEN", "GIT_DIR", "GIT_COMMON_DIR", "LUA_INIT",
+		"LUA_INIT_5_4", "LUA_PATH", "LUA_CPATH_5_4",
 	};
 	static const char *const no[] = {
 		"LD", "PATHS", "MYPATH", "path", "ld_preload", "NODE_ENV", "PYTHONUNBUFFERED",
 		"GIT_AUTHOR_NAME", "GIT_CONFIG_NOSYSTEM", "EDITOR", "PAGER", "HOME", "ANTHROPIC_API_KEY",
-		"ENVIRONMENT",
+		"ENVIRONMENT", "GIT_DIRS", "LUA",
 	};
 	for (size_t i = 0; i < ARRAY_SIZE(yes); i++)
 		if (!hook(yes[i]))
