@@ -92,7 +92,8 @@ if ! sandbox_start "$D/cfg.ini"; then
 fi
 pass "sandbox starts"
 expect_eq "the mark is root's alone" "$(stat -c '%u %a' /run/containai "$MARK" | tr '\n' ' ')" "0 700 0 600 "
-expect_eq "the mark names PID 1's start and the config" "$(cut -d' ' -f2- "$MARK")" "$D/cfg.ini"
+expect_eq "the mark names the kernel's boot, PID 1's start and the config" \
+	"$(cut -d' ' -f1,3- "$MARK")" "$(cat /proc/sys/kernel/random/boot_id) $D/cfg.ini"
 # Nothing but PID 1 holds the sandbox up: no keeper for the agent to kill.
 # (ps itself is in the namespace too: it is left out.)
 expect_eq "a sandbox with nothing joined is PID 1 alone" \
@@ -190,13 +191,27 @@ fi
 # --- never half-entered -------------------------------------------------------------
 # A mark left by an earlier start: PID 1's start time differs.
 if sandbox_start "$D/cfg.ini"; then
-	start=$(cut -d' ' -f1 "$MARK")
-	printf '%s %s\n' "$((start - 1))" "$D/cfg.ini" >"$MARK"
+	boot=$(cut -d' ' -f1 "$MARK")
+	start=$(cut -d' ' -f2 "$MARK")
+	printf '%s %s %s\n' "$boot" "$((start - 1))" "$D/cfg.ini" >"$MARK"
 	join -- true
 	expect_eq "join: a mark of an earlier start is refused" "$RC" 125
 	expect_match "join: says the preparation has not completed" "$ERR" 'has not completed'
-	chmod 0755 /run/containai
+	# An earlier start of another boot at this start's ticks - gVisor boots
+	# a kernel per start and starts PID 1 a few ticks into it every time -
+	# is not this start's either, nor a mark that names no boot: a join
+	# waiting for the preparation keeps waiting, then gives up.
+	printf '%s %s %s\n' 00000000-0000-0000-0000-000000000000 "$start" "$D/cfg.ini" >"$MARK"
+	join --wait 1 -- true
+	expect_match "join --wait: a mark of another boot at this start's ticks is refused" "$RC $ERR" '^125 .*has not completed'
+	printf '%s %s %s\n' btime-1 "$start" "$D/cfg.ini" >"$MARK"
+	join -- true
+	expect_eq "join: a mark of another boot time at this start's ticks is refused" "$RC" 125
 	printf '%s %s\n' "$start" "$D/cfg.ini" >"$MARK"
+	join -- true
+	expect_eq "join: a mark that names no boot is refused" "$RC" 125
+	chmod 0755 /run/containai
+	printf '%s %s %s\n' "$boot" "$start" "$D/cfg.ini" >"$MARK"
 	join -- true
 	expect_match "join: a mark directory open to others is refused" "$RC $ERR" '^125 .*open to others'
 	chmod 0700 /run/containai
@@ -220,7 +235,7 @@ fi
 # even the mark of an earlier start that was killed, which a PID 1 started
 # at the same tick (gVisor boots a kernel per start) would take as its own.
 mkdir -p -m 0700 /run/containai
-printf '%s %s\n' "$(cut -d' ' -f22 /proc/1/stat)" "$D/broken.ini" >"$MARK"
+printf '%s %s %s\n' "$(cat /proc/sys/kernel/random/boot_id)" "$(cut -d' ' -f22 /proc/1/stat)" "$D/broken.ini" >"$MARK"
 unshare --pid --fork --mount-proc "$INIT" -c "$D/broken.ini" --sandbox 2>"$D/broken.log"
 expect_eq "sandbox: a failed preparation exits 125" "$?" 125
 expect_eq "sandbox: a failed preparation leaves no mark, not even an earlier start's" "$(test -e "$MARK" && echo there)" ""
