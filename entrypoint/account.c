@@ -89,6 +89,18 @@ static int etc_commit(int etc, struct etc_file *f, struct cai_err *err)
 	return 0;
 }
 
+/* The renames made durable: a start that goes on to chown the volume
+ * and run the agent must not come back, after a crash, to an /etc that
+ * names the old ids. */
+static int etc_sync(int etc, struct cai_err *err)
+{
+	_cleanup_close_ int fd = openat(etc, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+
+	if (fd < 0 || fsync(fd) < 0)
+		return err_set(err, errno, "/etc: sync");
+	return 0;
+}
+
 static void etc_unstage(int etc, struct etc_file *f)
 {
 	if (f->staged)
@@ -260,17 +272,25 @@ static int move_files(int etc, const struct pw_scan *ps, const struct gr_scan *g
 		return -1;
 	if (gr->staged && etc_commit(etc, gr, err) < 0)
 		return -1;
-	return etc_commit(etc, pw, err);
+	if (etc_commit(etc, pw, err) < 0)
+		return -1;
+	return etc_sync(etc, err);
 }
 
 /* The gid the account gets: the host's, unless it is 0 or another
- * group's. */
-static gid_t pick_gid(const struct gr_scan *gr, gid_t old, gid_t host)
+ * group's.  With no line for the account's primary gid, a group at the
+ * host's gid named as the account is its own: the line a move renamed into
+ * place before a stop cut it short of /etc/passwd (the image names the
+ * account's group after it; the move changes only the gid).  The move goes
+ * on to that gid rather than leave the account's gid without a group. */
+static gid_t pick_gid(const struct gr_scan *gr, const char *name, gid_t old, gid_t host)
 {
 	if (host == 0) {
 		log_warn("account: the host user's group is 0 (root's): the agent keeps gid %u", (unsigned)old);
 		return old;
 	}
+	if (!gr->line && !strcmp(gr->taken_by, name))
+		return host;
 	if (gr->taken_by[0] && host != old) {
 		log_warn("account: gid %u is the group '%s' in /etc/group: the agent keeps gid %u",
 			 (unsigned)host, gr->taken_by, (unsigned)old);
@@ -321,7 +341,7 @@ static int account_move(int etc, const struct cai_config *cfg, int have_host, ui
 	gs.primary = ps.gid;
 	if (identity_scan(gr.buf, gr.len, "/etc/group", 1, gr_entry, &gs, err) < 0)
 		return -1;
-	gid_t new_gid = pick_gid(&gs, ps.gid, host_gid);
+	gid_t new_gid = pick_gid(&gs, cfg->user_name, ps.gid, host_gid);
 	if (host_uid == ps.uid && new_gid == ps.gid)
 		return 0;
 	if (geteuid() != 0)

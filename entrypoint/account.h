@@ -15,11 +15,14 @@
  * line in /etc/group, last its own line in /etc/passwd.  Each file is
  * written whole - every other byte kept - under a temporary name in /etc
  * (reached without symlinks; O_CREAT | O_EXCL | O_NOFOLLOW; synced; the
- * old file's owner and mode) and renamed over the old one in one step.
+ * old file's owner and mode) and renamed over the old one in one step,
+ * /etc synced after the renames.
  * Decides: a host uid 0 keeps the account's ids (the agent is never root,
  * and root's files are not the agent's to edit); a host gid 0, or one
  * another group of /etc/group has, keeps the account's group, with a
- * warning.
+ * warning - unless no group has the account's gid and the group at the
+ * host's gid bears the account's name: that is the account's own group,
+ * moved by a start stopped between the two renames, and the move goes on.
  * Refuses: a malformed value; a uid another account of /etc/passwd has
  * (the agent would own that account's files); an account /etc/passwd does
  * not hold exactly once, or whose primary gid more than one group has;

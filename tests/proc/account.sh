@@ -132,6 +132,27 @@ expect_no_match move_again_says_nothing "$ERR" "moved from"
 run_root -- id -u
 expect_eq move_without_variable "$RC:$OUT" 0:1234
 
+# A start stopped between the two renames: /etc/group already gives the
+# account's group the host's gid, /etc/passwd still has the old ids.  The
+# next start takes that group for the account's own and moves the rest.
+new_root
+sed -i 's/^agent:x:1000:$/agent:x:1235:/' "$R/etc/group"
+run_root CONTAINAI_HOST_USER=1234:1235 -- sh -c 'id -u; id -g'
+expect_eq half_moved_runs "$RC:$(echo "$OUT" | tr '\n' ' ')" "0:1234 1235 "
+expect_eq half_moved_passwd_line "$(grep '^agent:' "$R/etc/passwd")" "agent:x:1234:1235:agent:/home/agent:/bin/sh"
+expect_eq half_moved_group_line "$(grep '^agent:' "$R/etc/group")" "agent:x:1235:"
+expect_no_match half_moved_no_warning "$ERR" "the agent keeps gid"
+expect_eq half_moved_home_reowned "$(stat -c '%u:%g' "$R/home/agent" "$R/home/agent/.profile" "$R/home/agent/sub" \
+	"$R/home/agent/sub/file" | sort -u)" 1234:1235
+expect_eq half_moved_volume_owned "$(find "$R/mnt/agent-data" \( ! -user 1234 -o ! -group 1235 \) -print)" ""
+
+# A group at the host's gid under another name stays another's, even with
+# no line for the account's gid.
+new_root
+sed -i '/^agent:x:1000:$/d' "$R/etc/group"
+run_root CONTAINAI_HOST_USER=2000:100 -- sh -c 'id -u; id -g'
+expect_eq half_moved_other_name_keeps_group "$RC:$(echo "$OUT" | tr '\n' ' ')" "0:2000 1000 "
+
 # --- what is never taken ----------------------------------------------
 new_root
 run_root CONTAINAI_HOST_USER=0:0 -- sh -c 'id -u; id -g'
