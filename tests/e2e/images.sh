@@ -121,6 +121,19 @@ gvisor_suite_image() {
 	docker save "$1" -o "$2"
 }
 
+# gvisor_suite_dirs ENGINE: the scratch directory T of a suite with a
+# runsc engine at $T/ENGINE (E) and a fake one (FAKE), and WS, a workspace
+# the image's agent (1000:1000) owns.
+gvisor_suite_dirs() {
+	T=$(scratch_dir)
+	chmod 0711 "$T"
+	E=$T/$1
+	FAKE=$T/fake-engine
+	WS=$T/workspace
+	mkdir -p "$WS"
+	chown 1000:1000 "$WS"
+}
+
 # remove_prefixed PREFIX: every container and volume named PREFIX-..., as a
 # suite that owns that prefix cleans up.
 remove_prefixed() {

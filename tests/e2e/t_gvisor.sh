@@ -25,13 +25,7 @@
 
 P=gvisor-e2e
 IMG=$P-containai:$$
-T=$(scratch_dir)
-chmod 0711 "$T"
-E=$T/runsc-engine
-FAKE=$T/fake-engine
-WS=$T/workspace
-mkdir -p "$WS"
-chown 1000:1000 "$WS"
+gvisor_suite_dirs runsc-engine
 CLASSIFY=$HELPERS/guest_kernel_classify
 
 cleanup() {

@@ -31,13 +31,7 @@
 
 P=gvlaunch-e2e
 IMG=$P-containai:$$
-T=$(scratch_dir)
-chmod 0711 "$T"
-E=$T/gvisor-engine
-FAKE=$T/fake-engine
-WS=$T/workspace
-mkdir -p "$WS"
-chown 1000:1000 "$WS"
+gvisor_suite_dirs gvisor-engine
 # The launcher's own config and probe cache are the suite's.
 export XDG_CONFIG_HOME=$T/config XDG_CACHE_HOME=$T/cache
 # The sandbox alone on the engine's network: the engines here have no egress
