@@ -2,11 +2,13 @@
 #include "batch.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 
 #include "macro.h"
 
 _Static_assert(BATCH_MAX <= PROC_MAX_JOBS, "a batch must fit one proc_run_all");
+_Static_assert(BATCH_MAX < CHAR_BIT * sizeof(unsigned), "a step's bit must fit batch.after");
 
 struct proc_job *batch_add(struct batch *b, struct argv *a, struct cai_err *err)
 {
@@ -27,7 +29,7 @@ struct proc_job *batch_add(struct batch *b, struct argv *a, struct cai_err *err)
 	j->fd_out = j->fd_err = j->fd_exec = -1;
 	j->pid = -1;
 	j->argv = b->argv[b->n].v;
-	b->with_previous[b->n] = 0;
+	b->after[b->n] = (1u << b->n) - 1;
 	b->n++;
 	return j;
 }
@@ -46,7 +48,16 @@ struct proc_job *batch_add_with_previous(struct batch *b, struct argv *a, struct
 	struct proc_job *j = batch_add(b, a, err);
 
 	if (j && b->n > 1)
-		b->with_previous[b->n - 1] = 1;
+		b->after[b->n - 1] = b->after[b->n - 2];
+	return j;
+}
+
+struct proc_job *batch_add_after(struct batch *b, struct argv *a, unsigned after, struct cai_err *err)
+{
+	struct proc_job *j = batch_add(b, a, err);
+
+	if (j)
+		b->after[b->n - 1] = after & ((1u << (b->n - 1)) - 1);
 	return j;
 }
 

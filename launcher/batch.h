@@ -24,9 +24,10 @@
 struct batch {
 	struct proc_job job[BATCH_MAX];  /* one array: proc_run_all waits for them together */
 	struct argv argv[BATCH_MAX];     /* job[i].argv is argv[i].v, owned here */
-	/* A plan's steps run one after the other (plan_exec_run), except a
-	 * step marked here, which runs together with the one before it. */
-	unsigned char with_previous[BATCH_MAX];
+	/* A plan's steps (plan_exec_run): bit k of after[i] says step i starts
+	 * only once step k has ended.  By default a step comes after every
+	 * step before it. */
+	unsigned after[BATCH_MAX];
 	size_t n;
 };
 
@@ -39,8 +40,13 @@ struct proc_job *batch_add(struct batch *b, struct argv *a, struct cai_err *err)
 /* batch_add of a NULL-terminated list of words. */
 struct proc_job *batch_add_words(struct batch *b, const char *const *words, struct cai_err *err);
 
-/* batch_add, the job to run together with the one added before it. */
+/* batch_add, the job to run together with the one added before it (after
+ * what that one comes after). */
 struct proc_job *batch_add_with_previous(struct batch *b, struct argv *a, struct cai_err *err);
+
+/* batch_add, the job to start once the steps in `after` (bit k: step k,
+ * all added already) have ended. */
+struct proc_job *batch_add_after(struct batch *b, struct argv *a, unsigned after, struct cai_err *err);
 
 /* Run every job concurrently and wait for all of them (proc_run_all). */
 int batch_run(struct batch *b, struct cai_err *err);

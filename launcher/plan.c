@@ -178,13 +178,15 @@ static int plan_clear(const struct plan_input *in, struct batch *b, int keep, in
 
 /* With egress, before the sandbox: its network and, beside it on its way
  * out, the proxy (*created says so; it joins the internal network beside
- * the sandbox's own step). */
+ * the sandbox's own step, once the network and it exist).  *proxy_step is
+ * the proxy's step when there is one. */
 static int plan_egress_up(const struct plan_input *in, int fresh, int keep_network, int *created,
-			  struct batch *b, struct cai_err *err)
+			  size_t *proxy_step, struct batch *b, struct cai_err *err)
 {
 	const struct egress_found *f = in->found;
 
 	*created = 1;
+	*proxy_step = b->n;
 
 	if (!fresh) {
 		/* The sandbox is kept: so must its network be, and its proxy
@@ -203,7 +205,26 @@ static int plan_egress_up(const struct plan_input *in, int fresh, int keep_netwo
 	}
 	if (!keep_network && egress_step_network_create(&in->s->docker, in->proxy, b, 0, err) < 0)
 		return -1;
+	*proxy_step = b->n;
 	return egress_step_proxy_create(&in->s->docker, in->proxy, b, !keep_network, err);
+}
+
+/* A proxy created now: its configuration loaded as soon as it runs, while
+ * the sandbox starts beside it (by name - its id is not known yet; only
+ * whoever holds the engine's socket could put another container under
+ * that name meanwhile, and egress_round checks the id afterwards). */
+static int plan_egress_load(const struct plan_input *in, size_t proxy_step, struct batch *b,
+			    struct cai_err *err)
+{
+	struct proc_job *lj;
+
+	if (!in->egress_load)
+		return 0;
+	if (!(lj = egress_step_load(&in->s->docker, in->proxy->name, b, 0, err)))
+		return -1;
+	b->after[b->n - 1] = b->after[proxy_step] | 1u << proxy_step;
+	lj->stdin_fd = in->egress_conf_fd;
+	return 0;
 }
 
 /* The verdict allows acting on the container at all. */
@@ -230,7 +251,7 @@ static int plan_docker_up(const struct plan_input *in, struct batch *b, struct c
 	const struct reentry *ex = in->existing;
 	enum reentry_kind kind = ex->kind;
 	int fresh = kind == REENTRY_NONE || o->restart, keep_network = 0, created = 0;
-	size_t before;
+	size_t before, proxy_step = 0;
 
 	if (kind == REENTRY_FOREIGN)
 		return err_set(err, 0, "the name %s is held by a container that containai did not "
@@ -247,19 +268,25 @@ static int plan_docker_up(const struct plan_input *in, struct batch *b, struct c
 	if (fresh && plan_clear(in, b, in->egress != NULL, &keep_network, err) < 0)
 		return -1;
 	before = b->n;
-	if (in->egress && plan_egress_up(in, fresh, keep_network, &created, b, err) < 0)
+	if (in->egress && plan_egress_up(in, fresh, keep_network, &created, &proxy_step, b, err) < 0)
 		return -1;
-	/* The sandbox's own step: beside its proxy's start, after a network
-	 * or proxy created - and a proxy created now joins the network beside
-	 * it (by name: its id is not known yet). */
+	/* The sandbox's own step: beside its proxy's start - after its
+	 * network, not after a proxy created now, which joins that network
+	 * beside it (by name: its id is not known yet) and gets its
+	 * configuration meanwhile. */
+	size_t sandbox_step = b->n;
 	int together = !created && b->n > before;
-	before = b->n;
 	if (fresh ? plan_docker_create(in, b, together, err) < 0
 		  : !ex->running && docker_step(&in->s->docker, b, together, err, "start", ex->id, NULL) < 0)
 		return -1;
-	if (in->egress && created)
-		return egress_step_connect(&in->s->docker, in->proxy->name, in->proxy->name, b, b->n > before, err);
-	return 0;
+	if (!in->egress || !created)
+		return 0;
+	if (b->n > sandbox_step)
+		b->after[sandbox_step] &= ~(1u << proxy_step);
+	if (egress_step_connect(&in->s->docker, in->proxy->name, in->proxy->name, b, 0, err) < 0)
+		return -1;
+	b->after[b->n - 1] = (1u << sandbox_step) - 1;
+	return plan_egress_load(in, proxy_step, b, err);
 }
 
 int plan_join(const struct plan_input *in, struct batch *b, struct cai_err *err)

@@ -71,6 +71,11 @@ struct plan_input {
 	const struct egress_policy *egress; /* NULL: egress off */
 	const struct egress_want *proxy;
 	const char *proxy_addr;
+	/* Set: the proxy's configuration, on egress_conf_fd (-1 in a dry
+	 * run, where the step is only printed), is loaded (egress_step_load)
+	 * as soon as a proxy this plan creates has started. */
+	int egress_load;
+	int egress_conf_fd;
 };
 
 /* The runtime the sandbox runs under in the detected mode, NULL for the

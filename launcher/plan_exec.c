@@ -6,6 +6,8 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "proc_run.h"
+
 #include "fd.h"
 
 int plan_exec_env_pipe(const char *const *env, size_t n, int *fd, struct cai_err *err)
@@ -44,28 +46,45 @@ int plan_exec_print(const struct batch *b, FILE *out, struct cai_err *err)
 
 int plan_exec_run(struct batch *b, unsigned timeout_ms, int replace_last, struct cai_err *err)
 {
-	for (size_t i = 0; i < b->n;) {
-		struct proc_job *j = &b->job[i];
-		size_t k = 1;
-		if (i + 1 == b->n && replace_last) {
-			fflush(NULL);
-			return proc_exec(j->argv, err);
-		}
-		/* The steps marked to run with this one, never the one that
-		 * replaces the launcher. */
-		while (i + k < b->n && b->with_previous[i + k] && !(replace_last && i + k + 1 == b->n))
-			k++;
-		for (size_t m = 0; m < k; m++)
-			j[m].timeout_ms = timeout_ms;
-		if (proc_run_all(j, k, err) < 0)
-			return -1;
-		for (size_t m = 0; m < k; m++)
-			if (!proc_ok(&j[m])) {
-				char why[512];
-				proc_describe_failure(&j[m], why, sizeof(why));
-				return err_set(err, 0, "%s", why);
+	/* The step that replaces the launcher comes after all the others. */
+	size_t last = replace_last && b->n ? b->n - 1 : b->n;
+	unsigned done = 0, started = 0, running = 0;
+	int failed = 0;
+
+	for (;;) {
+		/* Every step whose steps before it have ended starts now; none
+		 * once one has failed, and what runs is waited for. */
+		for (size_t i = 0; i < last && !failed; i++) {
+			unsigned bit = 1u << i;
+			if ((started & bit) || (b->after[i] & ~done))
+				continue;
+			b->job[i].timeout_ms = timeout_ms;
+			if (proc_run_start(&b->job[i], 1, err) < 0) {
+				failed = 1;
+				break;
 			}
-		i += k;
+			started |= bit;
+			running |= bit;
+		}
+		if (!running)
+			break;
+		unsigned was = running;
+		if (proc_run_wait_any(b->job, last, &running, err) < 0)
+			return -1;
+		done |= was & ~running;
+		for (size_t i = 0; i < last && !failed; i++)
+			if ((was & ~running & (1u << i)) && !proc_ok(&b->job[i])) {
+				char why[512];
+				proc_describe_failure(&b->job[i], why, sizeof(why));
+				err_set(err, 0, "%s", why);
+				failed = 1;
+			}
+	}
+	if (failed)
+		return -1;
+	if (last < b->n) {
+		fflush(NULL);
+		return proc_exec(b->job[last].argv, err);
 	}
 	return 0;
 }

@@ -1,15 +1,18 @@
 /* SPDX-License-Identifier: MIT */
 /* plan_exec: carrying out a plan.
  *
- * Owns: running a plan's steps in order - those the batch marks to run
- * with the one before them together with it - each but the last waited for,
+ * Owns: running a plan's steps - each as soon as the steps the batch says
+ * it comes after have ended, so independent steps (a proxy's start beside
+ * the sandbox's network and start) overlap - each but the last waited for,
  * its output kept (docker prints the id of what it created or started:
  * not the user's to read, and shown with the reason when a step fails);
- * the last replacing the launcher, so the agent owns the terminal - or, for --dry-run, printing every step shell-quoted,
- * one per line, and running none.  Also the pipe through which docker
+ * the last, after all the others, replacing the launcher, so the agent
+ * owns the terminal - or, for --dry-run, printing every step shell-quoted,
+ * one per line, in order, and running none.  Also the pipe through which docker
  * reads the --env values as --env-file /dev/fd/N: on its command line
  * they would be in the process list, readable by every user of the host.
- * Refuses: to go on after a step that failed, and --env values larger
+ * Refuses: to start anything after a step failed (what runs already is
+ * waited for, never left behind), and --env values larger
  * than a pipe holds (the reader is docker, which starts only after the
  * launcher has written them all).
  */

@@ -210,7 +210,7 @@ static void proc_read_exec_status(struct proc_job *j)
 	}
 }
 
-static int proc_wait_all(struct proc_job *jobs, size_t n, struct cai_err *err);
+static int proc_wait(struct proc_job *jobs, size_t n, unsigned *set, int any, struct cai_err *err);
 
 /* Kill and reap every job still running.  The group is killed before the
  * leader is reaped: while it is unreaped its pid cannot be reused. */
@@ -259,12 +259,14 @@ int proc_run_start(struct proc_job *jobs, size_t n, struct cai_err *err)
 	return 0;
 }
 
-int proc_run_wait(struct proc_job *jobs, size_t n, struct cai_err *err)
+/* Waits for the jobs in *set (bit i: jobs[i]) - all of them, or with any
+ * until at least one has ended - and takes those that ended out of *set. */
+static int proc_wait_set(struct proc_job *jobs, size_t n, unsigned *set, int any, struct cai_err *err)
 {
 	struct sigaction old[PROC_NSIG];
 
 	proc_catch(old);
-	int rc = proc_wait_all(jobs, n, err);
+	int rc = proc_wait(jobs, n, set, any, err);
 	proc_uncatch(old);
 	if (proc_signal) {
 		/* The jobs are gone; now let the signal do what it would have. */
@@ -274,35 +276,59 @@ int proc_run_wait(struct proc_job *jobs, size_t n, struct cai_err *err)
 	return rc;
 }
 
+int proc_run_wait(struct proc_job *jobs, size_t n, struct cai_err *err)
+{
+	unsigned set = n >= CHAR_BIT * sizeof(set) ? ~0u : (1u << n) - 1;
+
+	return proc_wait_set(jobs, n, &set, 0, err);
+}
+
+int proc_run_wait_any(struct proc_job *jobs, size_t n, unsigned *running, struct cai_err *err)
+{
+	return proc_wait_set(jobs, n, running, 1, err);
+}
+
 int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err)
 {
 	return proc_run_start(jobs, n, err) < 0 ? -1 : proc_run_wait(jobs, n, err);
 }
 
-static int proc_wait_all(struct proc_job *jobs, size_t n, struct cai_err *err)
+/* Ends a job's part in a wait: its pipes closed, and out of the set. */
+static void proc_finish(struct proc_job *j, unsigned bit, unsigned *set)
 {
-	size_t i;
+	if (j->fd_exec >= 0)
+		proc_read_exec_status(j);
+	fd_closep(&j->fd_out);
+	fd_closep(&j->fd_err);
+	*set &= ~bit;
+}
 
-	for (;;) {
+static int proc_wait(struct proc_job *jobs, size_t n, unsigned *set, int any, struct cai_err *err)
+{
+	int ended = 0;
+
+	/* On a signal every job in the set goes, any or not. */
+	while (*set && !(any && ended && !proc_signal)) {
 		struct pollfd pfd[3 * PROC_MAX_JOBS];
 		struct proc_job *owner[3 * PROC_MAX_JOBS];
 		int *which[3 * PROC_MAX_JOBS];
 		size_t np = 0;
 		long long now = clock_now_ms(), wait = -1;
-		int pending = 0;
 
-		for (i = 0; i < n; i++) {
+		for (size_t i = 0; i < n; i++) {
 			struct proc_job *j = &jobs[i];
-			if (j->reaped)
+			unsigned bit = 1u << i;
+			if (!(*set & bit))
 				continue;
-			if (now >= j->deadline_ms || proc_signal) {
+			if (!j->reaped && (now >= j->deadline_ms || proc_signal)) {
 				j->timed_out = !proc_signal;
 				proc_kill_all(j, 1);
-				fd_closep(&j->fd_out);
-				fd_closep(&j->fd_err);
+			}
+			if (j->reaped) {
+				proc_finish(j, bit, set);
+				ended = 1;
 				continue;
 			}
-			pending = 1;
 			long long left = j->deadline_ms - now;
 			int *fds[3] = { &j->fd_out, &j->fd_err, &j->fd_exec };
 			int open_pipes = 0;
@@ -318,21 +344,24 @@ static int proc_wait_all(struct proc_job *jobs, size_t n, struct cai_err *err)
 			}
 			if (!open_pipes) {
 				proc_reap(j, 0);
-				if (j->reaped)
+				if (j->reaped) {
+					proc_finish(j, bit, set);
+					ended = 1;
 					continue;
+				}
 				if (left > PROC_REAP_TICK_MS)
 					left = PROC_REAP_TICK_MS;
 			}
 			if (wait < 0 || left < wait)
 				wait = left;
 		}
-		if (!pending)
-			break;
-		if (proc_signal)
-			continue;
+		if (!*set || (any && ended) || proc_signal)
+			continue; /* the loop's test decides */
 		if (poll(pfd, np, (int)(wait < 0 ? 0 : wait)) < 0 && errno != EINTR) {
 			int e = errno;
-			proc_kill_all(jobs, n);
+			for (size_t i = 0; i < n; i++)
+				if (*set & (1u << i))
+					proc_kill_all(&jobs[i], 1);
 			return err_set(err, e, "poll");
 		}
 		for (size_t k = 0; k < np; k++) {
@@ -346,12 +375,6 @@ static int proc_wait_all(struct proc_job *jobs, size_t n, struct cai_err *err)
 			else
 				proc_drain(&j->fd_err, j->errout, &j->err_len, j->out_max, &j->err_truncated);
 		}
-	}
-	for (i = 0; i < n; i++) {
-		if (jobs[i].fd_exec >= 0)
-			proc_read_exec_status(&jobs[i]);
-		fd_closep(&jobs[i].fd_out);
-		fd_closep(&jobs[i].fd_err);
 	}
 	return 0;
 }

@@ -66,6 +66,10 @@ int proc_run_all(struct proc_job *jobs, size_t n, struct cai_err *err);
  * (every job started must be waited for, before the launcher execs). */
 int proc_run_start(struct proc_job *jobs, size_t n, struct cai_err *err);
 int proc_run_wait(struct proc_job *jobs, size_t n, struct cai_err *err);
+/* Of the started jobs in *running (bit i: jobs[i]; n at most the bits of
+ * an unsigned), waits until at least one has ended and takes those that
+ * have out of *running. */
+int proc_run_wait_any(struct proc_job *jobs, size_t n, unsigned *running, struct cai_err *err);
 
 /* True when the job ran and exited 0. */
 int proc_ok(const struct proc_job *job);

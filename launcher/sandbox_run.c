@@ -289,19 +289,36 @@ static int join_egress(const struct session *s, const struct cli *o, const struc
 	return egress_prepare(s, o, mode, e, err);
 }
 
-/* After the steps that bring the sandbox up, one round: the proxy
- * connected to its way out when it is not, its configuration loaded (run
- * always; shell and exec when the proxy had to be started), and
- * everything looked up again when anything changed.  For a dry run, the
- * commands of the first two. */
+/* The proxy's configuration on a descriptor (-1 in a dry run, which
+ * reads none). */
+static int egress_conf_open(const struct session *s, const struct cli *o, struct egress_run *e, int *fd,
+			    struct cai_err *err)
+{
+	_cleanup_free_ char *conf = NULL;
+
+	*fd = -1;
+	if (egress_tools_start(s, e, err) < 0 || egress_registries(e, o->dry_run, err) < 0 ||
+	    !(conf = egress_squid_conf(&e->policy, err)))
+		return -1;
+	int rc = o->dry_run ? 0 : egress_conf_fd(conf, fd, err);
+	explicit_bzero(conf, strlen(conf));
+	return rc;
+}
+
+/* After the steps that bring the sandbox up (which load a proxy they
+ * create), one round: a proxy kept connected to its way out when it is
+ * not, its configuration loaded when `load` says so (run always; shell
+ * and exec when the proxy had to be started), and everything looked up
+ * again when anything changed - a proxy created now must still be the
+ * container its creation printed.  For a dry run, the commands of the
+ * first two. */
 static int egress_round(const struct session *s, const struct cli *o, const char *name,
-			const struct batch *up, struct egress_run *e, struct found *f, struct cai_err *err)
+			const struct batch *up, int load, int conf_fd, struct egress_run *e, struct found *f,
+			struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };
-	_cleanup_close_ int conf_fd = -1;
 	struct look_up_jobs j;
 	int created = f->eg.proxy != EGRESS_OURS || o->restart || f->ex.kind == REENTRY_NONE;
-	int load = e->on && (o->cmd == CMD_RUN || created || !f->eg.proxy_running);
 	int changed = up->n > 0;
 	char proxy[65];
 
@@ -316,14 +333,8 @@ static int egress_round(const struct session *s, const struct cli *o, const char
 	    egress_step_connect(&s->docker, f->proxy.outside, proxy, &b, 0, err) < 0)
 		return -1;
 	if (load) {
-		_cleanup_free_ char *conf = NULL;
-		struct proc_job *lj;
-		if (egress_tools_start(s, e, err) < 0 || egress_registries(e, o->dry_run, err) < 0 ||
-		    !(conf = egress_squid_conf(&e->policy, err)))
-			return -1;
-		int rc = o->dry_run ? 0 : egress_conf_fd(conf, &conf_fd, err);
-		explicit_bzero(conf, strlen(conf));
-		if (rc < 0 || !(lj = egress_step_load(&s->docker, proxy, &b, 0, err)))
+		struct proc_job *lj = egress_step_load(&s->docker, proxy, &b, 0, err);
+		if (!lj)
 			return -1;
 		lj->stdin_fd = conf_fd;
 	}
@@ -342,7 +353,13 @@ static int egress_round(const struct session *s, const struct cli *o, const char
 			proc_describe_failure(&b.job[i], why, sizeof(why));
 			return err_set(err, 0, "egress proxy: %s", why);
 		}
-	return changed ? look_up_read(s, name, o->cmd == CMD_RUN, &j, f, err) : 0;
+	if (!changed)
+		return 0;
+	if (look_up_read(s, name, o->cmd == CMD_RUN, &j, f, err) < 0)
+		return -1;
+	if (e->on && created && f->eg.proxy == EGRESS_OURS && strcmp(f->eg.proxy_id, proxy))
+		return err_set(err, 0, "egress proxy %s is not the container containai just created", f->proxy.name);
+	return 0;
 }
 
 /* Brought up as expected: the sandbox ours, shaped and running (or its
@@ -395,13 +412,20 @@ static int up_and_join(const struct session *s, const struct cli *o, const char 
 	e.policy.published = &s->cfg.publish;
 	e.policy.forward = &f.forward;
 	e.policy.forward_to = name;
+	/* What the plan is about to replace is not what the join will see;
+	 * a proxy it creates, it loads. */
+	int fresh_proxy = e.on && (f.eg.proxy != EGRESS_OURS || o->restart || f.ex.kind == REENTRY_NONE);
+	int load = e.on && (for_run || fresh_proxy || !f.eg.proxy_running);
+	_cleanup_close_ int conf_fd = -1;
+	if (load && egress_conf_open(s, o, &e, &conf_fd, err) < 0)
+		return -1;
+	in.egress_load = fresh_proxy;
+	in.egress_conf_fd = conf_fd;
 	if (plan_run(&in, &up, err) < 0)
 		return -1;
-	/* What the plan is about to replace is not what the join will see. */
-	int fresh_proxy = e.on && (f.eg.proxy != EGRESS_OURS || o->restart || f.ex.kind == REENTRY_NONE);
 	if (o->dry_run) {
 		in.proxy_addr = fresh_proxy || !f.eg.addr[0] ? EGRESS_ADDR_UNKNOWN : f.eg.addr;
-		if (plan_exec_print(&up, stdout, err) < 0 || egress_round(s, o, name, &up, &e, &f, err) < 0)
+		if (plan_exec_print(&up, stdout, err) < 0 || egress_round(s, o, name, &up, load && !fresh_proxy, conf_fd, &e, &f, err) < 0)
 			return -1;
 		return joins && plan_join(&in, &join, err) < 0 ? -1 : plan_exec_print(&join, stdout, err);
 	}
@@ -412,7 +436,7 @@ static int up_and_join(const struct session *s, const struct cli *o, const char 
 		    plan_exec_run(&up, s->cfg.timeout_s * 1000, 0, err) < 0)
 			return -1;
 	}
-	if (egress_round(s, o, name, &up, &e, &f, err) < 0 || check_up(name, &e, &f, err) < 0)
+	if (egress_round(s, o, name, &up, load && !fresh_proxy, conf_fd, &e, &f, err) < 0 || check_up(name, &e, &f, err) < 0)
 		return -1;
 	if (!joins)
 		return 0;

@@ -92,8 +92,25 @@ static char *plan_text(struct batch *b)
 static void together(const struct batch *b, char *out)
 {
 	for (size_t i = 0; i < b->n; i++)
-		out[i] = b->with_previous[i] ? '+' : '.';
+		out[i] = i && b->after[i] == b->after[i - 1] ? '+' : '.';
 	out[b->n] = '\0';
+}
+
+/* The steps each step waits for: "-" for none, else their indexes, one
+ * word a step. */
+static void deps(const struct batch *b, char *out, size_t outsz)
+{
+	size_t len = 0;
+
+	out[0] = '\0';
+	for (size_t i = 0; i < b->n; i++) {
+		len += (size_t)snprintf(out + len, outsz - len, "%s", i ? " " : "");
+		if (!b->after[i])
+			len += (size_t)snprintf(out + len, outsz - len, "-");
+		for (size_t k = 0; k < i; k++)
+			if (b->after[i] & 1u << k)
+				len += (size_t)snprintf(out + len, outsz - len, "%zu", k);
+	}
 }
 
 #define CHECK_STEPS(fn, in, want)                                         \
@@ -460,16 +477,19 @@ TEST(plan_rm)
 	"--network n1-egress --dns 192.0.2.1 -e CONTAINAI_WORKSPACE=8:1:1234567:" WS " "       \
 	"--entrypoint /usr/sbin/containai-init containai:latest --sandbox\n"
 #define PROXY_JOINS "docker --context default network connect n1-egress n1-egress\n"
+#define PROXY_LOADS "docker --context default exec -i --user proxy n1-egress /usr/lib/containai/egress-load\n"
 
 /* A new sandbox with egress: its network and, beside it, its proxy on its
- * way out; then the sandbox and, beside it, the proxy joining the
- * network; the ports are the proxy's to publish. */
+ * way out; the sandbox once its network exists, beside the proxy's start;
+ * the proxy joining the network once both exist, and loading its
+ * configuration as soon as it runs; the ports are the proxy's to
+ * publish. */
 TEST(plan_egress_creates_network_then_proxy_beside_the_sandbox)
 {
 	struct plan_input in = setup(MODE_NONE);
 	_cleanup_batch_ struct batch b = { 0 };
 	struct cai_err err;
-	char groups[BATCH_MAX + 1];
+	char groups[128];
 
 	CHECK_INT(publish_add(&s.cfg.publish, "8080:3000", &err), 0);
 	publish_forwarded(&s.cfg.publish, EGRESS_FORWARD_BASE, &forwarded);
@@ -477,8 +497,18 @@ TEST(plan_egress_creates_network_then_proxy_beside_the_sandbox)
 	CHECK_INT(plan_run(&in, &b, &err), 0);
 	_cleanup_free_ char *t = plan_text(&b);
 	CHECK_STR(t, NET_CREATE PROXY_CREATE("--publish 127.0.0.1:8080:20000 ") EGRESS_CREATE PROXY_JOINS);
-	together(&b, groups);
-	CHECK_STR(groups, ".+.+");
+	deps(&b, groups, sizeof(groups));
+	CHECK_STR(groups, "- - 0 01");
+	batch_release(&b);
+	in.egress_load = 1;
+	in.egress_conf_fd = 7;
+	CHECK_INT(plan_run(&in, &b, &err), 0);
+	_cleanup_free_ char *l = plan_text(&b);
+	CHECK_STR(l, NET_CREATE PROXY_CREATE("--publish 127.0.0.1:8080:20000 ") EGRESS_CREATE PROXY_JOINS
+		     PROXY_LOADS);
+	deps(&b, groups, sizeof(groups));
+	CHECK_STR(groups, "- - 0 01 1");
+	CHECK_INT(b.job[4].stdin_fd, 7);
 }
 
 /* A proxy and network left behind by an earlier sandbox of the name: the
@@ -489,7 +519,7 @@ TEST(plan_egress_clears_what_an_earlier_sandbox_left)
 	struct plan_input in = setup(MODE_NONE);
 	_cleanup_batch_ struct batch b = { 0 };
 	struct cai_err err;
-	char groups[BATCH_MAX + 1];
+	char groups[128];
 
 	with_egress(&in, EGRESS_OURS, 1, EGRESS_OURS);
 	CHECK_STEPS(plan_run, &in, "docker --context default rm -f " PROXY_ID "\n" PROXY_CREATE("") EGRESS_CREATE
@@ -506,8 +536,8 @@ TEST(plan_egress_clears_what_an_earlier_sandbox_left)
 	CHECK_STR(t, "docker --context default rm -f " ID "\ndocker --context default rm -f " PROXY_ID "\n"
 		     "docker --context default network rm " NET_ID "\n" NET_CREATE PROXY_CREATE("") EGRESS_CREATE
 		     PROXY_JOINS);
-	together(&b, groups);
-	CHECK_STR(groups, ".+..+.+");
+	deps(&b, groups, sizeof(groups));
+	CHECK_STR(groups, "- - 01 012 012 0123 01234");
 	found.proxy = EGRESS_FOREIGN;
 	CHECK_REFUSED(plan_run, &in, "the name n1-egress is held by a container that containai did not create");
 	found.proxy = EGRESS_OURS;

@@ -144,3 +144,61 @@ TEST(plan_exec_runs_marked_steps_together)
 	CHECK_CONTAINS(err.msg, "exit status 4");
 	CHECK(b.job[1].out == NULL);
 }
+
+/* A step starts as soon as the steps it comes after have ended, not
+ * after every step before it: the second branch's later step ends before
+ * the first branch's one slow step. */
+TEST(plan_exec_starts_a_step_once_what_it_waits_for_ended)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	struct cai_err err;
+	char dir[] = "/tmp/cai-plan-XXXXXX", script[512], log[64];
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	snprintf(script, sizeof(script), "sleep 0.5; echo 0 >> %s", log);
+	step(&b, script);
+	snprintf(script, sizeof(script), "sleep 0.1; echo 1 >> %s", log);
+	step(&b, script);
+	b.after[1] = 0;
+	snprintf(script, sizeof(script), "sleep 0.1; echo 2 >> %s", log);
+	step(&b, script);
+	b.after[2] = 1u << 1;
+	snprintf(script, sizeof(script), "echo 3 >> %s", log);
+	step(&b, script);
+	CHECK_INT(plan_exec_run(&b, 5000, 0, &err), 0);
+	_cleanup_free_ char *got = NULL;
+	size_t len;
+	CHECK_INT(fd_read_file(log, 64, &got, &len, &err), 0);
+	CHECK_STR(got, "1\n2\n0\n3\n");
+	snprintf(script, sizeof(script), "rm -rf '%s'", dir);
+	CHECK_INT(system(script), 0);
+}
+
+/* A failure starts nothing more, and what runs beside it is waited for,
+ * never left running or killed half-way. */
+TEST(plan_exec_waits_for_what_runs_beside_a_failure)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	struct cai_err err;
+	char dir[] = "/tmp/cai-plan-XXXXXX", script[512], log[64];
+
+	CHECK(mkdtemp(dir) != NULL);
+	snprintf(log, sizeof(log), "%s/log", dir);
+	snprintf(script, sizeof(script), "sleep 0.3; echo 0 >> %s", log);
+	step(&b, script);
+	step(&b, "exit 3");
+	b.after[1] = 0;
+	snprintf(script, sizeof(script), "echo never >> %s", log);
+	step(&b, script);
+	b.after[2] = 1u << 1;
+	CHECK_INT(plan_exec_run(&b, 5000, 0, &err), -1);
+	CHECK_CONTAINS(err.msg, "exit status 3");
+	_cleanup_free_ char *got = NULL;
+	size_t len;
+	CHECK_INT(fd_read_file(log, 64, &got, &len, &err), 0);
+	CHECK_STR(got, "0\n");
+	CHECK(b.job[2].out == NULL);
+	snprintf(script, sizeof(script), "rm -rf '%s'", dir);
+	CHECK_INT(system(script), 0);
+}
