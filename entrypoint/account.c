@@ -20,6 +20,19 @@
 /* (uid_t)-1 means "unchanged" to the kernel: never a real id. */
 #define ACCOUNT_ID_MAX 0xfffffffeUL
 
+/* Ids that stand for no one in particular: the kernel's overflow id
+ * (65534, "nobody": what an id it cannot map reads as), the 16-bit
+ * calls' "unchanged" (65535) and NFS's nobody ((uid_t)-2).  An agent
+ * moved to one would share it with every file and process shown so. */
+static const char *overflow_id(uint64_t id)
+{
+	if (id == 65534)
+		return "the kernel's overflow id (nobody)";
+	if (id == 65535)
+		return "(uint16_t)-1, 'unchanged' to the 16-bit calls";
+	return id == ACCOUNT_ID_MAX ? "(uid_t)-2, NFS's nobody" : NULL;
+}
+
 int account_parse_host(const char *value, uid_t *uid, gid_t *gid, struct cai_err *err)
 {
 	const char *colon = strchr(value, ':');
@@ -30,6 +43,12 @@ int account_parse_host(const char *value, uid_t *uid, gid_t *gid, struct cai_err
 	if (decimal_parse(value, (size_t)(colon - value), ACCOUNT_ID_MAX, &u, err) < 0 ||
 	    decimal_parse(colon + 1, strlen(colon + 1), ACCOUNT_ID_MAX, &g, err) < 0)
 		return err_prefix(err, "'%.40s' is not UID:GID", value);
+	if (overflow_id(u))
+		return err_set(err, 0, "uid %llu is %s, no one's own: refused", (unsigned long long)u,
+			       overflow_id(u));
+	if (overflow_id(g))
+		return err_set(err, 0, "gid %llu is %s, no one's own: refused", (unsigned long long)g,
+			       overflow_id(g));
 	*uid = (uid_t)u;
 	*gid = (gid_t)g;
 	return 0;
@@ -111,6 +130,7 @@ static void etc_unstage(int etc, struct etc_file *f)
 struct pw_scan {
 	const char *name;       /* the account */
 	uid_t want;             /* the uid it is to get */
+	gid_t want_gid;         /* the gid it is to get */
 	const char *buf;
 	unsigned line;          /* the account's line, 0: not found */
 	size_t ids_off, ids_len;/* "UID:GID" of that line */
@@ -118,6 +138,7 @@ struct pw_scan {
 	gid_t gid;
 	char home[PATH_MAX];
 	char taken_by[IDENTITY_NAME_MAX]; /* another account with uid `want` */
+	char gid_of[IDENTITY_NAME_MAX];   /* another account whose primary gid is `want_gid` */
 };
 
 static int pw_entry(void *ctx, const struct identity_entry *e, struct cai_err *err)
@@ -127,6 +148,8 @@ static int pw_entry(void *ctx, const struct identity_entry *e, struct cai_err *e
 	if (!identity_field_is(e, 0, s->name)) {
 		if (e->id == s->want && !s->taken_by[0])
 			snprintf(s->taken_by, sizeof(s->taken_by), "%.*s", (int)e->len[0], e->field[0]);
+		if (e->gid == s->want_gid && !s->gid_of[0])
+			snprintf(s->gid_of, sizeof(s->gid_of), "%.*s", (int)e->len[0], e->field[0]);
 		return 0;
 	}
 	if (s->line)
@@ -277,16 +300,24 @@ static int move_files(int etc, const struct pw_scan *ps, const struct gr_scan *g
 	return etc_sync(etc, err);
 }
 
-/* The gid the account gets: the host's, unless it is 0 or another
- * group's.  With no line for the account's primary gid, a group at the
- * host's gid named as the account is its own: the line a move renamed into
- * place before a stop cut it short of /etc/passwd (the image names the
- * account's group after it; the move changes only the gid).  The move goes
- * on to that gid rather than leave the account's gid without a group. */
-static gid_t pick_gid(const struct gr_scan *gr, const char *name, gid_t old, gid_t host)
+/* The gid the account gets: the host's, unless it is 0, another group's
+ * or another account's primary gid (whose files have it, with or without
+ * a line in /etc/group).  With no line for the account's primary gid, a
+ * group at the host's gid named as the account is its own: the line a
+ * move renamed into place before a stop cut it short of /etc/passwd (the
+ * image names the account's group after it; the move changes only the
+ * gid).  The move goes on to that gid rather than leave the account's gid
+ * without a group. */
+static gid_t pick_gid(const struct gr_scan *gr, const struct pw_scan *pw, const char *name, gid_t old,
+		      gid_t host)
 {
 	if (host == 0) {
 		log_warn("account: the host user's group is 0 (root's): the agent keeps gid %u", (unsigned)old);
+		return old;
+	}
+	if (pw->gid_of[0] && host != old) {
+		log_warn("account: gid %u is the primary group of the account '%s' in /etc/passwd: "
+			 "the agent keeps gid %u", (unsigned)host, pw->gid_of, (unsigned)old);
 		return old;
 	}
 	if (!gr->line && !strcmp(gr->taken_by, name))
@@ -305,7 +336,7 @@ static int account_move(int etc, const struct cai_config *cfg, int have_host, ui
 	_cleanup_free_ char *pwbuf = NULL;
 	_cleanup_free_ char *grbuf = NULL;
 	struct etc_file pw = { .name = "passwd" }, gr = { .name = "group" };
-	struct pw_scan ps = { .name = cfg->user_name, .want = host_uid };
+	struct pw_scan ps = { .name = cfg->user_name, .want = host_uid, .want_gid = host_gid };
 	struct gr_scan gs = { .want = host_gid };
 
 	if (etc_read(etc, &pw, err) < 0)
@@ -341,7 +372,7 @@ static int account_move(int etc, const struct cai_config *cfg, int have_host, ui
 	gs.primary = ps.gid;
 	if (identity_scan(gr.buf, gr.len, "/etc/group", 1, gr_entry, &gs, err) < 0)
 		return -1;
-	gid_t new_gid = pick_gid(&gs, cfg->user_name, ps.gid, host_gid);
+	gid_t new_gid = pick_gid(&gs, &ps, cfg->user_name, ps.gid, host_gid);
 	if (host_uid == ps.uid && new_gid == ps.gid)
 		return 0;
 	if (geteuid() != 0)

@@ -18,12 +18,15 @@
  * old file's owner and mode) and renamed over the old one in one step,
  * /etc synced after the renames.
  * Decides: a host uid 0 keeps the account's ids (the agent is never root,
- * and root's files are not the agent's to edit); a host gid 0, or one
- * another group of /etc/group has, keeps the account's group, with a
- * warning - unless no group has the account's gid and the group at the
- * host's gid bears the account's name: that is the account's own group,
- * moved by a start stopped between the two renames, and the move goes on.
- * Refuses: a malformed value; a uid another account of /etc/passwd has
+ * and root's files are not the agent's to edit); a host gid 0, one
+ * another group of /etc/group has, or another account's primary gid in
+ * /etc/passwd, keeps the account's group, with a warning - unless no
+ * group has the account's gid and the group at the host's gid bears the
+ * account's name: that is the account's own group, moved by a start
+ * stopped between the two renames, and the move goes on.
+ * Refuses: a malformed value; an overflow id as uid or gid (65534, the
+ * kernel's "nobody", 65535 and (uid_t)-2: no one's own, and shared with
+ * whatever shows as them); a uid another account of /etc/passwd has
  * (the agent would own that account's files); an account /etc/passwd does
  * not hold exactly once, or whose primary gid more than one group has;
  * and, not run as root, any move (started as the host user's uid there is
@@ -39,7 +42,8 @@
 
 #define ACCOUNT_HOST_ENV "CONTAINAI_HOST_USER"
 
-/* "UID:GID", each lib's decimal rule up to 4294967294. */
+/* "UID:GID", each lib's decimal rule up to 4294967294, none of them an
+ * overflow id. */
 int account_parse_host(const char *value, uid_t *uid, gid_t *gid, struct cai_err *err);
 
 /* The step before the volume: *uid and *gid get whom the data volume

@@ -177,6 +177,33 @@ new_root
 run_root CONTAINAI_HOST_USER=2000:0 -- id -g
 expect_eq root_group_keeps_group "$RC:$OUT" 0:1000
 
+# Another account's primary gid is its files' group even where
+# /etc/group has no line for it: never the agent's.
+new_root
+sed -i '/^other:x:1001:$/d' "$R/etc/group"
+ETC_BEFORE=$(cat "$R/etc/passwd" "$R/etc/group")
+run_root CONTAINAI_HOST_USER=2000:1001 -- sh -c 'id -u; id -g'
+expect_eq account_gid_keeps_group "$RC:$(echo "$OUT" | tr '\n' ' ')" "0:2000 1000 "
+expect_match account_gid_warned "$ERR" \
+	"gid 1001 is the primary group of the account 'other' in /etc/passwd: the agent keeps gid 1000"
+expect_eq account_gid_group_file_unchanged "$(grep -c 1001 "$R/etc/group")" 0
+
+# The overflow ids are no one's own: whatever the kernel cannot map
+# shows as 65534, 65535 is "unchanged" to the 16-bit calls, (uid_t)-2 is
+# NFS's nobody.  Refused as uid or gid, in one line, nothing moved.
+for bad in 65534:1235 1234:65534 65535:1235 1234:65535 4294967294:1235; do
+	new_root
+	run_root "CONTAINAI_HOST_USER=$bad" -- id -u
+	what=uid
+	[ "${bad%%:*}" = 1234 ] && what=gid
+	expect_eq "overflow_${bad//[^0-9]/_}_refused" "$RC" 125
+	expect_match "overflow_${bad//[^0-9]/_}_named" "$ERR" \
+		"account: CONTAINAI_HOST_USER: $what [0-9]+ is .*, no one's own: refused"
+	expect_eq "overflow_${bad//[^0-9]/_}_one_line" "$(printf '%s\n' "$ERR" | wc -l)" 1
+	expect_eq "overflow_${bad//[^0-9]/_}_nothing_moved" "$(cat "$R/etc/passwd" "$R/etc/group")" "$ETC_BEFORE"
+	expect_eq "overflow_${bad//[^0-9]/_}_home_unchanged" "$(stat -c '%u:%g' "$R/home/agent/.profile")" 1000:1000
+done
+
 for bad in 12a:1 1000 -1:5 4294967295:1 01000:1000 1000:; do
 	new_root
 	run_root "CONTAINAI_HOST_USER=$bad" -- id -u
