@@ -19,7 +19,7 @@ INIT_MODULES     := account beneath caps cli config dotenv envbuild envhook hard
                     keyset import landlock links manifest mountinfo prepared seccomp_policy supervise \
                     treewalk volume workspace
 LAUNCHER_MODULES := argv batch cli completion credential daemon_json detect docker doctor egress \
-                    egress_proxy file_replace gates guest_kernel import pathtrust plan plan_exec \
+                    egress_proxy file_replace gates gitcmd guest_kernel import pathtrust plan plan_exec \
                     probe_cache proc_run publish reentry registries resources sandbox_ls sandbox_rm \
                     sandbox_run session settings setup_gvisor wsname
 

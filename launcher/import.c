@@ -16,6 +16,7 @@
 #include "embed.h"
 #include "fd.h"
 #include "gates.h"
+#include "gitcmd.h"
 #include "inifile.h"
 #include "log.h"
 #include "path.h"
@@ -292,7 +293,7 @@ static void git_identity(unsigned timeout_ms, char *name, char *email, size_t sz
 	name[0] = email[0] = '\0';
 	for (size_t i = 0; i < 2; i++) {
 		_cleanup_argv_ struct argv a = { 0 };
-		argv_push(&a, "git");
+		gitcmd_argv(&a, NULL);
 		argv_push(&a, "config");
 		argv_push(&a, "--global");
 		argv_push(&a, "--no-includes");

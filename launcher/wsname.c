@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "batch.h"
+#include "gitcmd.h"
 #include "macro.h"
 
 void wsname_sanitize(const char *in, char *out, size_t outsz)
@@ -166,9 +167,7 @@ static void git_info(const char *ws, unsigned timeout_ms, char *top, size_t tops
 	top[0] = branch[0] = '\0';
 	for (size_t i = 0; i < ARRAY_SIZE(ask); i++) {
 		_cleanup_argv_ struct argv a = { 0 };
-		argv_push(&a, "git");
-		argv_push(&a, "-C");
-		argv_push(&a, ws);
+		gitcmd_argv(&a, ws);
 		for (const char *const *w = ask[i]; *w; w++)
 			argv_push(&a, *w);
 		if (!(j[i] = batch_add(&b, &a, &err)))

@@ -430,6 +430,45 @@ git -C "$REPO" init -q -b 'feature/Cool_Thing' 2>/dev/null || {
 cai sysbox -- run --dry-run --workspace "$REPO/sub"
 expect_match "git work tree: name from repository and branch" "$OUT" ' run -d --name containai-repo-x-feature-cool-thing-[0-9a-f]{8} '
 expect_match "git work tree: the given directory is mounted" "$OUT" "source=$REPO/sub,target="
+# A repository the agent wrote names programs for git to run: an
+# fsmonitor, hooks, pagers, one more through an included file.  The
+# launcher runs git on the host as the user: none of them runs, and git
+# still names the sandbox.  Every git call carries the overrides (git
+# logged by a wrapper in front of the real one).
+HOSTILE=$T/work/hostile
+mkdir -p "$HOSTILE" "$T/evil-hooks" "$T/bin-gitlog"
+git -C "$HOSTILE" init -q -b main 2>/dev/null || { git -C "$HOSTILE" init -q && git -C "$HOSTILE" checkout -q -b main; }
+# shellcheck disable=SC2016 # the script expands its own $0 and $*
+printf '#!/bin/sh\necho "$0 $*" >>%s\ncat >/dev/null\n' "$T/git-ran" >"$T/evil"
+chmod 0755 "$T/evil"
+for h in pre-commit post-checkout post-index-change reference-transaction fsmonitor-watchman; do
+	ln -s "$T/evil" "$T/evil-hooks/$h"
+done
+printf '[core]\n\tfsmonitor = %s\n' "$T/evil" >"$T/evil.inc"
+printf '[core]\n\tfsmonitor = %s\n\thooksPath = %s\n\tpager = %s\n[pager]\n\trev-parse = %s\n\tsymbolic-ref = %s\n\tconfig = %s\n[include]\n\tpath = %s\n' \
+	"$T/evil" "$T/evil-hooks" "$T/evil" "$T/evil" "$T/evil" "$T/evil" "$T/evil.inc" >>"$HOSTILE/.git/config"
+echo x >"$HOSTILE/f"
+git -C "$HOSTILE" add f 2>/dev/null && git -C "$HOSTILE" status >/dev/null 2>&1
+check "hostile repository: armed (git status runs its fsmonitor)" test -s "$T/git-ran"
+rm -f "$T/git-ran"
+ln -s "$FAKES/docker" "$T/bin-gitlog/docker"
+printf '#!/bin/sh\nprintf "%%s\\n" "$*" >>%s\nexec %s "$@"\n' "$T/git-calls" "$(command -v git)" >"$T/bin-gitlog/git"
+chmod 0755 "$T/bin-gitlog/git"
+cai sysbox PATH="$T/bin-gitlog" -- run --dry-run --workspace "$HOSTILE"
+expect_match "hostile repository: git still names the sandbox" "$OUT" ' run -d --name containai-hostile-main-[0-9a-f]{8} '
+check "hostile repository: nothing it names ran" test ! -e "$T/git-ran"
+cai sysbox PATH="$T/bin-gitlog" -- stop --workspace "$HOSTILE"
+WS=$HOSTILE cai sysbox PATH="$T/bin-gitlog" -- import --dry-run
+check "hostile repository: nothing it names ran (stop, import)" test ! -e "$T/git-ran"
+expect_eq "every git call: no pager, no optional locks, no fsmonitor, no hooks" \
+	"$(grep -vc '^--no-pager --no-optional-locks -c core.fsmonitor=false -c core.hooksPath=/dev/null ' "$T/git-calls")" 0
+expect_eq "git ran for the name (run, stop) and the identity (import)" \
+	"$(cut -d' ' -f7- "$T/git-calls" | sed "s|^-C $HOSTILE ||" | sort | uniq -c | awk '{$1=$1};1')" \
+	"1 config --global --no-includes --get user.email
+1 config --global --no-includes --get user.name
+2 rev-parse --show-toplevel
+2 symbolic-ref --short -q HEAD"
+
 # Two repositories called app, both on main: two sandboxes in every mode,
 # and stop from one never stops the other's.
 for r in one two; do
