@@ -596,6 +596,7 @@ static void classify_sandbox(struct detect_result *r, const struct proc_job *ver
 	f->template_ = detect_help_has_flag(help->out, "--template");
 	f->pull_template = detect_help_has_flag(help->out, "--pull-template");
 	f->env = detect_help_has_flag(help->out, "--env");
+	f->env_file = detect_help_has_flag(help->out, "--env-file");
 	f->detached = detect_help_has_flag(help->out, "--detached");
 	f->mount_docker_socket = detect_help_has_flag(help->out, "--mount-docker-socket");
 	f->credentials = detect_help_has_flag(help->out, "--credentials");

@@ -52,7 +52,7 @@ enum eci_status { ECI_NOT_AVAILABLE = 0, ECI_AVAILABLE_NOT_ENABLED, ECI_ENABLED 
 
 /* What the installed `docker sandbox run` accepts (from its --help). */
 struct sandbox_flags {
-	int name, template_, pull_template, env, detached, mount_docker_socket, credentials;
+	int name, template_, pull_template, env, env_file, detached, mount_docker_socket, credentials;
 };
 
 struct detect_result {

@@ -54,9 +54,10 @@ static int plan_add(struct batch *b, struct argv *a, struct cai_err *err)
 	return batch_add(b, a, err) ? 0 : -1;
 }
 
-/* The --env values: through env_fd when there is one, else (--dry-run)
- * as the equivalent -e KEY=VAL words. */
-static void push_env(struct argv *a, const struct plan_input *in)
+/* The --env values: through env_fd when there is one, else (--dry-run,
+ * or a sandbox plugin without --env-file) as the equivalent `flag`
+ * KEY=VAL words. */
+static void push_env(struct argv *a, const struct plan_input *in, const char *flag)
 {
 	if (in->env_fd >= 0) {
 		argv_push(a, "--env-file");
@@ -64,7 +65,7 @@ static void push_env(struct argv *a, const struct plan_input *in)
 		return;
 	}
 	for (size_t i = 0; i < in->o->env.n; i++) {
-		argv_push(a, "-e");
+		argv_push(a, flag);
 		argv_push(a, in->o->env.v[i]);
 	}
 }
@@ -315,7 +316,7 @@ int plan_join(const struct plan_input *in, struct batch *b, struct cai_err *err)
 		if (env.oom)
 			a.oom = 1;
 	}
-	push_env(&a, in);
+	push_env(&a, in, "-e");
 	/* Just created (a dry run knows no id yet): by name. */
 	argv_push(&a, ex->id[0] ? ex->id : in->name);
 	argv_push(&a, SANDBOX_INIT);
@@ -389,10 +390,7 @@ static int plan_eci(const struct plan_input *in, struct batch *b, struct cai_err
 		argv_push(&a, "--env");
 		argv_pushf(&a, SANDBOX_WORKSPACE_ENV "=%s", s->workspace);
 	}
-	for (size_t i = 0; i < o->env.n; i++) {
-		argv_push(&a, "--env");
-		argv_push(&a, o->env.v[i]);
-	}
+	push_env(&a, in, "--env");
 	if (o->detach)
 		argv_push(&a, "--detached");
 	if (o->allow_sock)

@@ -446,18 +446,29 @@ static int up_and_join(const struct session *s, const struct cli *o, const char 
 	return plan_exec_run(&join, s->cfg.timeout_s * 1000, 1, err);
 }
 
-/* run in sbx and ECI modes: their tools keep the sandbox; one command. */
+/* run in sbx and ECI modes: their tools keep the sandbox; one command.
+ * The --env values (ECI only) go through a pipe where the sandbox plugin
+ * lists --env-file; without it they can only be words of its command
+ * line, which every user of the host can read: said out loud. */
 static int tool_run(const struct session *s, const struct cli *o, const char *name, struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };
+	_cleanup_close_ int env_fd = -1;
 	struct reentry none = { 0 };
 	struct plan_input in = { .s = s, .o = o, .name = name, .existing = &none, .env_fd = -1 };
+	int env_file = s->det.sandbox_flags.env_file;
 
 	if (o->egress || o->egress_allow.n)
 		return err_set(err, 0, "--egress and --egress-allow are for the docker modes; %s mode "
 				       "has its own proxy", detect_mode_name(s->det.mode));
+	if (env_file && !o->dry_run && plan_exec_env_pipe(o->env.v, o->env.n, &env_fd, err) < 0)
+		return -1;
+	in.env_fd = env_fd;
 	if (plan_run(&in, &b, err) < 0)
 		return -1;
+	if (o->env.n && !env_file)
+		log_warn("the installed docker sandbox plugin has no --env-file: the --env values are "
+			 "words of its command line, readable in the host's process list");
 	if (o->dry_run)
 		return plan_exec_print(&b, stdout, err);
 	if (workspace_still_checked(s, err) < 0)

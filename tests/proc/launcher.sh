@@ -329,6 +329,21 @@ expect_match "sbx mode: no --publish" "$ERR" 'not available in sbx mode'
 cai desktop-eci -- run --dry-run -- --continue
 expect_match "eci dry run: docker sandbox run with template" "$OUT" \
 	"^docker --context default sandbox run --name containai-my-project-[0-9a-f]{8} --template containai:latest --pull-template=never --env CONTAINAI_WORKSPACE=$WS claude $WS -- --continue\$"
+# ECI: the --env values go through a pipe where the plugin lists
+# --env-file, never on its command line; without it, said out loud.
+mkdir -p "$T/state-eci"
+cai desktop-eci CAI_FAKE_SANDBOX_ENV_FILE=1 CAI_FAKE_STATE="$T/state-eci" -- run --env TOKEN=hunter2 -- true
+expect_eq "eci with --env-file: status" "$RC" 0
+expect_match "eci with --env-file: docker sandbox run reads a pipe" "$(cat "$LOG")" \
+	' sandbox run .* --env-file /dev/fd/[0-9]+ '
+expect_no_match "eci with --env-file: the value is in no command line" "$(cat "$LOG")" 'hunter2'
+expect_eq "eci with --env-file: the value reached docker sandbox run" "$(cat "$T/state-eci/sandbox-env")" \
+	TOKEN=hunter2
+expect_no_match "eci with --env-file: no warning" "$ERR" 'process list'
+cai desktop-eci -- run --dry-run --env TOKEN=hunter2
+expect_match "eci without --env-file: the value is a word of the command" "$OUT" ' --env TOKEN=hunter2 '
+expect_match "eci without --env-file: said out loud" "$ERR" \
+	'has no --env-file: the --env values are words of its command line, readable in the host.s process list'
 cai desktop-minimal -- run --dry-run
 expect_match "eci plugin without --template: refused" "$ERR" 'has no --template'
 cai sbx-ok -- run --dry-run -- --resume

@@ -334,6 +334,16 @@ TEST(plan_eci_uses_only_the_flags_the_plugin_lists)
 	f->env = 1;
 	CHECK_PLAN(&in, "docker --context default sandbox run --name n1 --template containai:latest "
 			"--pull-template=never --env CONTAINAI_WORKSPACE=" WS " claude " WS "\n");
+	/* The values through the pipe where there is one (the plugin lists
+	 * --env-file), else as words. */
+	const char *env[] = { "TOKEN=secret" };
+	o.env = (struct cli_list){ env, 1 };
+	in.env_fd = 7;
+	CHECK_PLAN(&in, "docker --context default sandbox run --name n1 --template containai:latest "
+			"--pull-template=never --env CONTAINAI_WORKSPACE=" WS " --env-file /dev/fd/7 claude " WS "\n");
+	in.env_fd = -1;
+	CHECK_PLAN(&in, "docker --context default sandbox run --name n1 --template containai:latest "
+			"--pull-template=never --env CONTAINAI_WORKSPACE=" WS " --env TOKEN=secret claude " WS "\n");
 }
 
 TEST(plan_sbx)
