@@ -26,7 +26,9 @@ const char cli_usage[] =
 	"       containai logs [--workspace DIR] [--name NAME] [--context CTX] [--follow|-f] [--tail N]\n"
 	"                      [--egress]\n"
 	"       containai stop [--workspace DIR] [--name NAME] [--context CTX]\n"
+	"                      [--allow-host-credentials] [--allow-host-docker-socket]\n"
 	"       containai rm [--workspace DIR] [--name NAME] [--context CTX] [--volume] [--yes]\n"
+	"                    [--allow-host-credentials] [--allow-host-docker-socket]\n"
 	"       containai import [--dry-run] [--with-credentials] [--workspace DIR] [--image IMG]\n"
 	"                        [--data-volume VOL] [--context CTX]\n"
 	"       containai completion bash|zsh|fish\n"
@@ -137,9 +139,11 @@ static const struct flagopt flagopts[] = {
 	{ "--volume", C(CMD_RM), offsetof(struct cli, volume) },
 	{ "--yes", C(CMD_RM), offsetof(struct cli, yes) },
 	{ "--with-credentials", C(CMD_IMPORT), offsetof(struct cli, with_credentials) },
-	{ "--allow-host-credentials", C(CMD_RUN), offsetof(struct cli, allow_creds) },
+	/* stop and rm: which of the workspace's sandboxes (the one made with
+	 * them); stopping or removing it grants nothing, so no acknowledgement. */
+	{ "--allow-host-credentials", C(CMD_RUN) | C(CMD_STOP) | C(CMD_RM), offsetof(struct cli, allow_creds) },
 	{ "--i-understand-this-exposes-host-credentials", C(CMD_RUN), offsetof(struct cli, ack_creds) },
-	{ "--allow-host-docker-socket", C(CMD_RUN), offsetof(struct cli, allow_sock) },
+	{ "--allow-host-docker-socket", C(CMD_RUN) | C(CMD_STOP) | C(CMD_RM), offsetof(struct cli, allow_sock) },
 	{ "--i-understand-this-grants-root-access", C(CMD_RUN), offsetof(struct cli, ack_sock) },
 };
 #undef C

@@ -84,7 +84,7 @@ static int volume_check(const struct plan_input *in, int *exit_code, struct cai_
 
 int sandbox_rm(const struct session *s, const struct cli *o, int *exit_code, struct cai_err *err)
 {
-	const struct sandbox_act act = { plan_rm, volume_check, s->cfg.timeout_s * 1000, 0 };
+	const struct sandbox_act act = { plan_rm, volume_check, s->cfg.timeout_s * 1000, 0, 1 };
 
 	return sandbox_act_on(s, o, &act, exit_code, err);
 }

@@ -14,6 +14,7 @@
 #include "fd.h"
 #include "gates.h"
 #include "log.h"
+#include "macro.h"
 #include "plan.h"
 #include "plan_exec.h"
 #include "reentry.h"
@@ -502,6 +503,80 @@ int sandbox_run(const struct session *s, const struct cli *o, int *exit_code, st
 
 /* ---- stop, logs, rm ----------------------------------------------------- */
 
+/* Whether `docker sandbox inspect` finds each of names[0..n): 1 or 0 in
+ * exists[]; an answer that is neither a failure nor a list is an error,
+ * and so is a call that could not run or timed out. */
+static int eci_exist(const struct session *s, char names[][WSNAME_MAX + 1], size_t n, int *exists,
+		     struct cai_err *err)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+
+	for (size_t i = 0; i < n; i++) {
+		if (docker_step(&s->docker, &b, 0, err, "sandbox", "inspect", names[i], NULL) < 0)
+			return -1;
+		b.job[i].timeout_ms = s->docker.timeout_ms;
+	}
+	if (batch_run(&b, err) < 0)
+		return -1;
+	for (size_t i = 0; i < n; i++) {
+		const struct proc_job *j = &b.job[i];
+		char why[512];
+		if (!j->started || j->timed_out) {
+			proc_describe_failure(j, why, sizeof(why));
+			return err_set(err, 0, "cannot tell whether sandbox %s exists: %s", names[i], why);
+		}
+		if (!proc_ok(j)) {
+			exists[i] = 0;
+			continue;
+		}
+		json_auto_t *list = docker_json(j, JSON_ARRAY, err);
+		if (!list)
+			return err_prefix(err, "docker sandbox inspect %s", names[i]);
+		exists[i] = json_array_size(list) > 0;
+	}
+	return 0;
+}
+
+/* stop and rm in ECI mode, without the opt-in flags: `name` (a plain
+ * run's sandbox) when it exists, else the workspace's one sandbox made
+ * with opt-ins (their names are the plain one's with a variant added).
+ * Two or more of those are refused: which one is the user's word. */
+static int eci_pick(const struct session *s, char *name, int *exit_code, struct cai_err *err)
+{
+	static const int opt[][2] = { { 0, 0 }, { 1, 0 }, { 0, 1 }, { 1, 1 } };
+	char names[ARRAY_SIZE(opt)][WSNAME_MAX + 1], found[3 * (WSNAME_MAX + 2)] = "";
+	int exists[ARRAY_SIZE(opt)], pick = 0, n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(opt); i++) {
+		snprintf(names[i], sizeof(names[i]), "%s", name);
+		if (i)
+			wsname_add_variant(names[i], wsname_optin_variant(opt[i][0], opt[i][1]));
+	}
+	if (eci_exist(s, names, ARRAY_SIZE(opt), exists, err) < 0)
+		return -1;
+	if (exists[0])
+		return 0;
+	for (size_t i = 1; i < ARRAY_SIZE(opt); i++)
+		if (exists[i]) {
+			pick = (int)i;
+			size_t o = strlen(found);
+			snprintf(found + o, sizeof(found) - o, "%s%s", n++ ? ", " : "", names[i]);
+		}
+	if (n > 1) {
+		*exit_code = EXIT_USAGE;
+		return err_set(err, 0, "no sandbox %s, but %d made with opt-ins: %s; name one with the "
+				       "--allow-host-docker-socket and --allow-host-credentials it was run with",
+			       name, n, found);
+	}
+	if (n == 1) {
+		log_info("sandbox %s: the workspace's only one, made with --%s%s%s", names[pick],
+			 opt[pick][0] ? "allow-host-docker-socket" : "",
+			 opt[pick][0] && opt[pick][1] ? " --" : "", opt[pick][1] ? "allow-host-credentials" : "");
+		snprintf(name, WSNAME_MAX + 1, "%s", names[pick]);
+	}
+	return 0;
+}
+
 int sandbox_act_on(const struct session *s, const struct cli *o, const struct sandbox_act *act,
 		   int *exit_code, struct cai_err *err)
 {
@@ -510,9 +585,16 @@ int sandbox_act_on(const struct session *s, const struct cli *o, const struct sa
 	char name[WSNAME_MAX + 1];
 
 	*exit_code = EXIT_USAGE;
+	if ((o->allow_sock || o->allow_creds) && s->det.mode != MODE_ECI)
+		return err_set(err, 0, "%s: only ECI mode makes sandboxes with it (the mode is %s)",
+			       o->allow_sock ? "--allow-host-docker-socket" : "--allow-host-credentials",
+			       detect_mode_name(s->det.mode));
 	if (sandbox_name(s, o, name, err) < 0)
 		return -1;
 	*exit_code = EXIT_FAILED;
+	if (act->variants && s->det.mode == MODE_ECI && !o->allow_sock && !o->allow_creds &&
+	    eci_pick(s, name, exit_code, err) < 0)
+		return -1;
 	if (look_up(s, name, 0, &f, err) < 0)
 		return -1;
 	struct plan_input in = {
@@ -526,14 +608,14 @@ int sandbox_act_on(const struct session *s, const struct cli *o, const struct sa
 
 int sandbox_stop(const struct session *s, const struct cli *o, int *exit_code, struct cai_err *err)
 {
-	const struct sandbox_act act = { plan_stop, NULL, s->cfg.timeout_s * 1000 + STOP_GRACE_MS, 0 };
+	const struct sandbox_act act = { plan_stop, NULL, s->cfg.timeout_s * 1000 + STOP_GRACE_MS, 0, 1 };
 
 	return sandbox_act_on(s, o, &act, exit_code, err);
 }
 
 int sandbox_logs(const struct session *s, const struct cli *o, int *exit_code, struct cai_err *err)
 {
-	const struct sandbox_act act = { plan_logs, NULL, s->cfg.timeout_s * 1000, 1 };
+	const struct sandbox_act act = { plan_logs, NULL, s->cfg.timeout_s * 1000, 1, 0 };
 
 	return sandbox_act_on(s, o, &act, exit_code, err);
 }

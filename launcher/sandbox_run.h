@@ -36,12 +36,17 @@ int sandbox_logs(const struct session *s, const struct cli *o, int *exit_code, s
 
 /* stop, logs and rm: the sandbox, its proxy and network found, the steps
  * planned, checked (when there is a check) and run - the last replacing
- * the launcher with `replace`.  A bad --name exits 2, a failed look-up 3. */
+ * the launcher with `replace`.  A bad --name exits 2, a failed look-up 3.
+ * With `variants` (stop, rm) in ECI mode and without the opt-in flags:
+ * the sandbox a plain run uses when it exists, else the one sandbox of
+ * the workspace made with opt-ins; two or more of those, and none plain,
+ * exit 2 naming them. */
 struct sandbox_act {
 	int (*plan)(const struct plan_input *in, struct batch *b, struct cai_err *err);
 	int (*check)(const struct plan_input *in, int *exit_code, struct cai_err *err);
 	unsigned timeout_ms;
 	int replace;
+	int variants;
 };
 
 int sandbox_act_on(const struct session *s, const struct cli *o, const struct sandbox_act *act,

@@ -425,6 +425,33 @@ expect_match "stop in sbx mode: sbx stop NAME" "$(cat "$LOG")" $'\nsbx stop cont
 cai desktop-eci -- stop
 expect_match "stop in eci mode: docker sandbox stop NAME" "$(cat "$LOG")" \
 	'docker --context default sandbox stop containai-my-project-[0-9a-f]{8}'
+# ECI: stop and rm reach the sandbox a run with opt-ins made (a name of
+# its own) without the flags when it is the workspace's only one; a plain
+# run's sandbox comes first; two with opt-ins are the user's to choose.
+eci_acted() { grep -E "sandbox ($1) " "$LOG" | sed 's/.* sandbox //'; }
+cai desktop-eci CAI_FAKE_ECI_SANDBOXES=host-socket -- stop
+expect_match "eci stop: the only sandbox, made with the socket" "$(eci_acted stop)" \
+	'^stop containai-my-project-[0-9a-f]{8}-host-socket$'
+expect_match "eci stop: says which" "$ERR" 'sandbox containai-my-project-[0-9a-f]{8}-host-socket: the workspace.s only one, made with --allow-host-docker-socket'
+cai desktop-eci CAI_FAKE_ECI_SANDBOXES=host-credentials -- rm
+expect_match "eci rm: the only sandbox, made with the credentials" "$(eci_acted rm)" \
+	'^rm containai-my-project-[0-9a-f]{8}-host-credentials$'
+cai desktop-eci "CAI_FAKE_ECI_SANDBOXES=plain host-socket" -- stop
+expect_match "eci stop: a plain run's sandbox first" "$(eci_acted stop)" '^stop containai-my-project-[0-9a-f]{8}$'
+cai desktop-eci "CAI_FAKE_ECI_SANDBOXES=host-socket host-socket-credentials" -- rm
+expect_eq "eci rm: two made with opt-ins: a usage error" "$RC" 2
+expect_match "eci rm: two made with opt-ins: names both and the flags" "$ERR" \
+	'but 2 made with opt-ins: containai-my-project-[0-9a-f]{8}-host-socket, containai-my-project-[0-9a-f]{8}-host-socket-credentials; name one with the --allow-host-docker-socket and --allow-host-credentials it was run with$'
+expect_eq "eci rm: two made with opt-ins: one line" "$(printf '%s\n' "$ERR" | wc -l)" 1
+expect_eq "eci rm: two made with opt-ins: nothing removed" "$(eci_acted 'rm|stop')" ""
+cai desktop-eci "CAI_FAKE_ECI_SANDBOXES=host-socket host-socket-credentials" -- rm --allow-host-docker-socket --allow-host-credentials
+expect_match "eci rm with the flags: that one" "$(eci_acted rm)" '^rm containai-my-project-[0-9a-f]{8}-host-socket-credentials$'
+expect_no_match "eci rm with the flags: nothing asked" "$(cat "$LOG")" 'sandbox inspect'
+cai desktop-eci -- stop
+expect_match "eci stop: none found, the plain name" "$(eci_acted stop)" '^stop containai-my-project-[0-9a-f]{8}$'
+cai sysbox -- stop --allow-host-docker-socket
+expect_eq "sysbox stop --allow-host-docker-socket: a usage error" "$RC" 2
+expect_match "sysbox stop --allow-host-docker-socket: says why" "$ERR" 'only ECI mode makes sandboxes with it \(the mode is sysbox\)'
 cai sysbox CAI_FAKE_EXISTING=foreign -- stop
 expect_match "stop: refuses a foreign container" "$ERR" 'not a container containai created'
 

@@ -34,7 +34,8 @@ TEST(completion_offers_commands_and_their_options)
 	char *zsh = script("zsh", &rc);
 	CHECK_INT(rc, 0);
 	CHECK_CONTAINS(zsh, "#compdef containai cai");
-	CHECK_CONTAINS(zsh, "rm) opts=(--volume --yes --workspace --name --context --prefer)");
+	CHECK_CONTAINS(zsh, "rm) opts=(--volume --yes --allow-host-credentials --allow-host-docker-socket --workspace --name "
+				   "--context --prefer)");
 	free(zsh);
 	char *fish = script("fish", &rc);
 	CHECK_INT(rc, 0);
