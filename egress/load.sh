@@ -13,6 +13,32 @@ umask 077
 cat >"$d/squid.conf.new"
 sed -n 's/^#ca //p' "$d/squid.conf.new" >"$d/ca.pem"
 sed -n 's/^#forward //p' "$d/squid.conf.new" >"$d/forward"
+# The proxy's only clients (squid.conf's cai_clients): the ranges of the
+# sandbox's network, every interface but lo and the one its way out - the
+# default route - is on.  Other containers there must not use the proxy,
+# nor its credentials.
+awk 'function hex(s,  i, n) {
+	n = 0
+	for (i = 1; i <= length(s); i++)
+		n = n * 16 + index("0123456789ABCDEF", toupper(substr(s, i, 1))) - 1
+	return n
+}
+NR > 1 && $2 == "00000000" { out[$1] = 1 }
+NR > 1 && $2 != "00000000" && $3 == "00000000" && $1 != "lo" { n++; dev[n] = $1; dst[n] = $2; mask[n] = $8 }
+END {
+	for (k = 1; k <= n; k++) {
+		if (dev[k] in out)
+			continue
+		for (m = hex(mask[k]); m; m = int(m / 2))
+			bits[k] += m % 2
+		printf "%d.%d.%d.%d/%d\n", hex(substr(dst[k], 7, 2)), hex(substr(dst[k], 5, 2)),
+			hex(substr(dst[k], 3, 2)), hex(substr(dst[k], 1, 2)), bits[k]
+	}
+}' /proc/net/route >"$d/clients"
+if [ ! -s "$d/clients" ]; then
+	echo "containai-egress-load: the proxy is not on its sandbox's network" >&2
+	exit 1
+fi
 if ! /usr/sbin/squid -k parse -f "$d/squid.conf.new" >"$d/parse.log" 2>&1; then
 	grep -E 'FATAL|ERROR' "$d/parse.log" >&2 || cat "$d/parse.log" >&2
 	exit 1

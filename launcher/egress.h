@@ -9,6 +9,8 @@
  * force (the list, the registries the host uses - registries' - and the
  * user's additions); and the squid.conf the proxy runs with, in this
  * order of rules:
+ *   client:     only the sandbox's network uses the proxy (egress-load
+ *               finds its ranges);
  *   port:       only ports 80 and 443;
  *   connect:    a tunnel (CONNECT) only to 443;
  *   private:    non-public destinations (private, loopback, link-local

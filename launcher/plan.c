@@ -210,12 +210,14 @@ static int plan_egress_up(const struct plan_input *in, int fresh, int keep_netwo
 	return egress_step_proxy_create(&in->s->docker, in->proxy, b, !keep_network, err);
 }
 
-/* A proxy created now: its configuration loaded as soon as it runs, while
- * the sandbox starts beside it (by name - its id is not known yet; only
- * whoever holds the engine's socket could put another container under
- * that name meanwhile, and egress_round checks the id afterwards). */
-static int plan_egress_load(const struct plan_input *in, size_t proxy_step, struct batch *b,
-			    struct cai_err *err)
+/* A proxy created now: its configuration loaded as soon as it runs and
+ * has joined the sandbox's network (egress-load serves that network's
+ * ranges only), while the sandbox starts beside it (by name - its id is
+ * not known yet; only whoever holds the engine's socket could put another
+ * container under that name meanwhile, and egress_round checks the id
+ * afterwards). */
+static int plan_egress_load(const struct plan_input *in, size_t proxy_step, size_t connect_step,
+			    struct batch *b, struct cai_err *err)
 {
 	struct proc_job *lj;
 
@@ -223,7 +225,7 @@ static int plan_egress_load(const struct plan_input *in, size_t proxy_step, stru
 		return 0;
 	if (!(lj = egress_step_load(&in->s->docker, in->proxy->name, b, 0, err)))
 		return -1;
-	b->after[b->n - 1] = b->after[proxy_step] | 1u << proxy_step;
+	b->after[b->n - 1] = b->after[proxy_step] | 1u << proxy_step | 1u << connect_step;
 	lj->stdin_fd = in->egress_conf_fd;
 	return 0;
 }
@@ -287,7 +289,7 @@ static int plan_docker_up(const struct plan_input *in, struct batch *b, struct c
 	if (egress_step_connect(&in->s->docker, in->proxy->name, in->proxy->name, b, 0, err) < 0)
 		return -1;
 	b->after[b->n - 1] = (1u << sandbox_step) - 1;
-	return plan_egress_load(in, proxy_step, b, err);
+	return plan_egress_load(in, proxy_step, b->n - 1, b, err);
 }
 
 int plan_join(const struct plan_input *in, struct batch *b, struct cai_err *err)

@@ -205,6 +205,15 @@ expect_no_match "the placeholder does not reach the upstream" "$seen" 'placehold
 expect_match "an upstream whose certificate does not verify is not sent the key" \
 	"$(through sh -c 'curl -sS -m 10 "$BAD_BASE_URL/x"')" 'ERR_SECURE_CONNECT_FAIL'
 expect_match "the sandbox sees a placeholder" "$(through printenv TEST_API_KEY)" 'placeholder'
+# The proxy is on its way out too: a container there is neither sent the
+# key nor let through.
+POUT=$(ip_of "$SBN-egress" "$ONET")
+from_out=$(docker run --rm --network "$ONET" "$TOOLS" curl -sS -m 10 "http://$POUT:8081/v1/messages" 2>&1)
+expect_no_match "a container on the proxy's way out is not sent the key" "$from_out" "$SECRET"
+expect_match "the credential endpoint refuses it by rule client" "$from_out" 'refused by rule "client"'
+expect_match "a container on the proxy's way out cannot use it as a proxy" \
+	"$(docker run --rm --network "$ONET" "$TOOLS" curl -sS -m 10 -x "http://$POUT:3128" http://allowed.test/ 2>&1)" \
+	'refused by rule "client"'
 expect_no_match "the key is in no environment of the sandbox's processes" \
 	"$(inside sh -c 'cat /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null | tr "\0" "\n"')" "$SECRET"
 expect_no_match "the key is in no file of the sandbox" \
@@ -221,6 +230,7 @@ expect_match "logs --egress: an allowed request" "$OUT" 'GET http://allowed.test
 expect_match "logs --egress: the domain refusal" "$OUT" 'http://denied.test/ 403 TCP_DENIED ERR_CAI_DOMAIN'
 expect_match "logs --egress: the rebinding refusal" "$OUT" 'http://rebind.test/.* 403 TCP_DENIED ERR_CAI_PRIVATE'
 expect_match "logs --egress: the port refusal" "$OUT" 'CONNECT allowed.test:22 403 TCP_DENIED ERR_CAI_PORT'
+expect_match "logs --egress: the client refusal" "$OUT" 'GET http://tls.test/v1/messages 403 TCP_DENIED ERR_CAI_CLIENT'
 expect_match "logs --egress: the credential's request" "$OUT" 'GET http://tls.test/v1/messages 200'
 expect_no_match "logs --egress: no key" "$OUT" "$SECRET"
 

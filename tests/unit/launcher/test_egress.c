@@ -113,6 +113,8 @@ TEST(egress_registries_join_balanced_only)
 	CHECK_INT(p.allow.n, 0);
 }
 
+static char *conf_of(struct egress_policy *p);
+
 /* The sandbox's published ports: one forwarder line each, proxy port to
  * the sandbox's own. */
 TEST(egress_forwards_the_published_ports)
@@ -128,7 +130,7 @@ TEST(egress_forwards_the_published_ports)
 	p.published = &pub;
 	p.forward = &fwd;
 	p.forward_to = "containai-x";
-	char *c = egress_squid_conf(&p, &err);
+	char *c = conf_of(&p);
 	CHECK(c && strstr(c, "\n#forward 20000 containai-x 3000\n#forward 20001 containai-x 9229\n"));
 	egress_conf_free(c);
 }
@@ -148,8 +150,8 @@ TEST(egress_modes)
 static char *conf_of(struct egress_policy *p)
 {
 	struct cai_err err;
-	char *c = egress_squid_conf(p, &err);
-	return c;
+
+	return egress_squid_conf(p, &err);
 }
 
 /* The order of the rules is the guarantee: ports, then the non-public
@@ -166,6 +168,7 @@ TEST(egress_squid_conf_rules_in_order)
 	char *c = conf_of(&p);
 	CHECK(c != NULL);
 	const char *order[] = {
+		"http_access deny !cai_clients\n", "deny_info ERR_CAI_CLIENT cai_clients\n",
 		"http_access deny !cai_ports\n", "deny_info ERR_CAI_PORT cai_ports\n",
 		"http_access deny cai_connect !cai_tls_port\n",
 		"http_access deny !cai_exempt cai_private\n", "deny_info ERR_CAI_PRIVATE cai_private\n",
@@ -183,6 +186,7 @@ TEST(egress_squid_conf_rules_in_order)
 		}
 		at = next;
 	}
+	CHECK(strstr(c, "acl cai_clients src \"/run/containai-egress/clients\"\n") != NULL);
 	CHECK(strstr(c, "acl cai_domains dstdomain -n a.example.com extra.example.net\n") != NULL);
 	CHECK(strstr(c, "acl cai_wildcards dstdom_regex -i ^([^.]+\\.)+wild\\.example$\n") != NULL);
 	CHECK(strstr(c, " 169.254.0.0/16 ") && strstr(c, " 100.64.0.0/10 ") && strstr(c, " fc00::/7 ") &&
@@ -257,5 +261,27 @@ TEST(egress_credential_endpoint_reaches_its_upstream_only)
 	const char *allow = strstr(c, "http_access allow cai_cred_0 cai_cred_0_host\n");
 	const char *deny = strstr(c, "http_access deny cai_cred_0\n");
 	CHECK(priv && allow && deny && priv < allow && allow < deny);
+	egress_conf_free(c);
+}
+
+/* Every container on the proxy's way out reaches it too: only the
+ * ranges egress-load found on the sandbox's network are served, before
+ * anything is allowed, the credentials included. */
+TEST(egress_squid_conf_serves_only_the_sandbox_network)
+{
+	struct cai_err err;
+	_cleanup_egress_policy_ struct egress_policy p;
+	struct credential cr = { .listen_port = 8081, .value = (char *)"v" };
+
+	CHECK_INT(credential_set(&cr.c, "upstream", "api.example.com", &err), 0);
+	CHECK_INT(credential_set(&cr.c, "header", "x-api-key", &err), 0);
+	CHECK_INT(egress_policy_build(&p, EGRESS_OPEN, "", NULL, 0, "", "", &err), 0);
+	p.cred = &cr;
+	p.ncred = 1;
+	char *c = conf_of(&p);
+	CHECK(c && strstr(c, "acl cai_clients src \"/run/containai-egress/clients\"\n"));
+	const char *deny = c ? strstr(c, "http_access deny !cai_clients\n") : NULL;
+	const char *allow = c ? strstr(c, "http_access allow") : NULL;
+	CHECK(deny && allow && deny < allow);
 	egress_conf_free(c);
 }

@@ -492,8 +492,8 @@ TEST(plan_rm)
 /* A new sandbox with egress: its network and, beside it, its proxy on its
  * way out; the sandbox once its network exists, beside the proxy's start;
  * the proxy joining the network once both exist, and loading its
- * configuration as soon as it runs; the ports are the proxy's to
- * publish. */
+ * configuration as soon as it runs and has joined (egress-load serves
+ * that network only); the ports are the proxy's to publish. */
 TEST(plan_egress_creates_network_then_proxy_beside_the_sandbox)
 {
 	struct plan_input in = setup(MODE_NONE);
@@ -517,7 +517,7 @@ TEST(plan_egress_creates_network_then_proxy_beside_the_sandbox)
 	CHECK_STR(l, NET_CREATE PROXY_CREATE("--publish 127.0.0.1:8080:20000 ") EGRESS_CREATE PROXY_JOINS
 		     PROXY_LOADS);
 	deps(&b, groups, sizeof(groups));
-	CHECK_STR(groups, "- - 0 01 1");
+	CHECK_STR(groups, "- - 0 01 13");
 	CHECK_INT(b.job[4].stdin_fd, 7);
 }
 
