@@ -48,7 +48,7 @@ int doctor_egress_probe(const struct session *s, struct doctor_egress *e, struct
 		e->image = proc_ok(img) ? TRI_YES : img->exited && strcasestr(img->errout, "no such") ? TRI_NO
 											      : TRI_UNKNOWN;
 	if (s->cfg.egress == EGRESS_BALANCED)
-		registries_collect(&t, &e->reg);
+		registries_collect(&t, s->workspace, &e->reg);
 	return e->credentials.oom ? argv_ok(&e->credentials, err) : 0;
 }
 

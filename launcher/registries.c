@@ -6,6 +6,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -16,6 +17,7 @@
 #include "decimal.h"
 #include "fd.h"
 #include "macro.h"
+#include "path.h"
 
 #define REGISTRIES_FILE_MAX (1u << 20)
 #define REGISTRIES_LINE_MAX 2048
@@ -374,6 +376,22 @@ typedef void (*parse_fn)(struct registries *, const char *, size_t, const char *
 
 /* A file of the host's, symlinks followed (they are the user's and the
  * admin's own; the sandbox reaches none of them). */
+/* The file opened lies in the workspace, by the kernel's account of
+ * where it is (symlinks followed): an agent's word on what to allow. */
+static int in_workspace(const struct registries *r, int fd)
+{
+	char proc[64], at[PATH_MAX];
+	ssize_t n;
+
+	if (!r->workspace || !r->workspace[0])
+		return 0;
+	snprintf(proc, sizeof(proc), "/proc/self/fd/%d", fd);
+	if ((n = readlink(proc, at, sizeof(at) - 1)) < 0)
+		return 1;
+	at[n] = '\0';
+	return path_within(at, r->workspace);
+}
+
 static void read_into(struct registries *r, const char *path, parse_fn parse, int quiet_missing)
 {
 	_cleanup_close_ int fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK | O_NOCTTY);
@@ -384,6 +402,10 @@ static void read_into(struct registries *r, const char *path, parse_fn parse, in
 	if (fd < 0) {
 		if (errno != ENOENT || !quiet_missing)
 			note(r, "%s: %s", path, strerror(errno));
+		return;
+	}
+	if (in_workspace(r, fd)) {
+		note(r, "%s: in the workspace, which the sandbox writes: not read", path);
 		return;
 	}
 	if (fd_read_regular(fd, path, REGISTRIES_FILE_MAX, &buf, &len, &err) < 0) {
@@ -575,8 +597,10 @@ int registries_tools_add(struct batch *b, unsigned timeout_ms, struct registries
 	return 0;
 }
 
-void registries_collect(const struct registries_tools *t, struct registries *out)
+void registries_collect(const struct registries_tools *t, const char *workspace,
+			struct registries *out)
 {
+	out->workspace = workspace;
 	apt(out);
 	npm(out, t->npm);
 	pip(out);

@@ -23,7 +23,9 @@
  * A tool's default that nothing configures (pip's, cargo's, apt's on a
  * host without sources) is not known here: the user adds its hosts with
  * egress_allow (docs/egress.md).
- * Refuses: (skips, with a note saying where) a URI that is not http or
+ * Refuses: (skips, with a note saying where) a file that lies in the
+ * workspace - the sandbox writes it, and a virtualenv's pip.conf is often
+ * there -, a URI that is not http or
  * https, a port other than 80 and 443 (the egress proxy refuses others),
  * an address instead of a name, a name egress_domain_check refuses.  A
  * file that cannot be read and a tool that fails or misses its deadline
@@ -51,6 +53,7 @@ struct registries {
 	struct registry r[REGISTRIES_MAX];
 	size_t n;
 	struct argv notes;              /* what was skipped, and why */
+	const char *workspace;          /* its files are not read ("" or NULL: none) */
 };
 
 /* The tool calls as jobs of b (their slots into tools), to run when the
@@ -62,7 +65,10 @@ int registries_tools_add(struct batch *b, unsigned timeout_ms, struct registries
 			 struct cai_err *err);
 
 /* After the tools' jobs ran: everything, files and environment included. */
-void registries_collect(const struct registries_tools *t, struct registries *out);
+/* Everything found, the tools' answers included; a file that lies in
+ * workspace (resolved, "" for none) is not read: the sandbox writes it. */
+void registries_collect(const struct registries_tools *t, const char *workspace,
+			struct registries *out);
 
 void registries_release(struct registries *r);
 #define _cleanup_registries_ __attribute__((cleanup(registries_release)))

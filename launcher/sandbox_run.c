@@ -160,14 +160,15 @@ static int egress_tools_start(const struct session *s, struct egress_run *e, str
 
 /* The host's registries join the policy (balanced), said on stderr for a
  * dry run. */
-static int egress_registries(struct egress_run *e, int say, struct cai_err *err)
+static int egress_registries(const struct session *s, struct egress_run *e, int say,
+			     struct cai_err *err)
 {
 	if (!e->tools_started)
 		return 0;
 	e->tools_started = 0;
 	if (batch_wait(&e->tools, err) < 0)
 		return -1;
-	registries_collect(&e->t, &e->reg);
+	registries_collect(&e->t, s->workspace, &e->reg);
 	for (size_t i = 0; say && i < e->reg.n; i++)
 		log_info("egress balanced: the host's registry %s (%s)", e->reg.r[i].host, e->reg.r[i].from);
 	for (size_t i = 0; say && i < e->reg.notes.n; i++)
@@ -298,7 +299,7 @@ static int egress_conf_open(const struct session *s, const struct cli *o, struct
 	_cleanup_free_ char *conf = NULL;
 
 	*fd = -1;
-	if (egress_tools_start(s, e, err) < 0 || egress_registries(e, o->dry_run, err) < 0 ||
+	if (egress_tools_start(s, e, err) < 0 || egress_registries(s, e, o->dry_run, err) < 0 ||
 	    !(conf = egress_squid_conf(&e->policy, err)))
 		return -1;
 	int rc = o->dry_run ? 0 : egress_conf_fd(conf, fd, err);

@@ -1,8 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 /* The package registries the host's tools use, read from their own
  * configuration formats; every host here is made up. */
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "registries.h"
 #include "unit.h"
@@ -129,4 +132,66 @@ TEST(registries_are_bounded)
 	}
 	CHECK_INT((int)r.n, REGISTRIES_MAX);
 	CHECK(noted(&r, "more than 64 registries"));
+}
+
+static void write_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+/* A virtualenv in the workspace is the sandbox's to write: its pip.conf
+ * would choose what balanced allows.  One outside is the user's. */
+TEST(registries_skip_files_in_the_workspace)
+{
+	char top[] = "/tmp/cai-registries-XXXXXX", ws[128], venv[160], out[160], path[200], h[1024];
+	struct registries_tools none = { 0 };
+	struct registries r = { 0 };
+
+	CHECK(mkdtemp(top) != NULL);
+	snprintf(ws, sizeof(ws), "%s/ws", top);
+	snprintf(venv, sizeof(venv), "%s/.venv", ws);
+	snprintf(out, sizeof(out), "%s/venv", top);
+	CHECK_INT(mkdir(ws, 0700), 0);
+	CHECK_INT(mkdir(venv, 0700), 0);
+	CHECK_INT(mkdir(out, 0700), 0);
+	snprintf(path, sizeof(path), "%s/pip.conf", venv);
+	write_file(path, "[global]\nindex-url = https://agent-chose.example/simple\n");
+	unsetenv("PIP_CONFIG_FILE");
+	setenv("VIRTUAL_ENV", venv, 1);
+	registries_collect(&none, ws, &r);
+	hosts(&r, h, sizeof(h));
+	CHECK(strstr(h, "agent-chose.example") == NULL);
+	CHECK(noted(&r, "in the workspace"));
+	registries_release(&r);
+
+	/* Outside, through a symlink into the workspace: still the sandbox's. */
+	snprintf(path, sizeof(path), "%s/pip.conf", out);
+	CHECK_INT(symlink("../ws/.venv/pip.conf", path), 0);
+	setenv("VIRTUAL_ENV", out, 1);
+	memset(&r, 0, sizeof(r));
+	registries_collect(&none, ws, &r);
+	hosts(&r, h, sizeof(h));
+	CHECK(strstr(h, "agent-chose.example") == NULL);
+	registries_release(&r);
+
+	/* Outside and the user's: read. */
+	unlink(path);
+	write_file(path, "[global]\nindex-url = https://user-chose.example/simple\n");
+	memset(&r, 0, sizeof(r));
+	registries_collect(&none, ws, &r);
+	hosts(&r, h, sizeof(h));
+	CHECK(strstr(h, "user-chose.example") != NULL);
+	registries_release(&r);
+	unlink(path);
+	snprintf(path, sizeof(path), "%s/pip.conf", venv);
+	unlink(path);
+	rmdir(venv);
+	rmdir(ws);
+	rmdir(out);
+	rmdir(top);
 }
