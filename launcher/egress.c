@@ -384,10 +384,14 @@ static void squid_access(FILE *f, const struct egress_policy *p)
 	if (p->host_addrs.n)
 		fprintf(f, "http_access deny %scai_host\n"
 			   "deny_info ERR_CAI_HOST cai_host\n", exempt);
+	/* TRACE sends back the request as the upstream got it: the key. */
+	if (p->ncred)
+		fputs("acl cai_trace method TRACE\n", f);
 	for (size_t i = 0; i < p->ncred; i++)
-		fprintf(f, "http_access allow cai_cred_%zu cai_cred_%zu_host\n"
+		fprintf(f, "http_access deny cai_trace cai_cred_%zu\n"
+			   "http_access allow cai_cred_%zu cai_cred_%zu_host\n"
 			   "http_access deny cai_cred_%zu\n"
-			   "deny_info ERR_CAI_CREDENTIAL cai_cred_%zu\n", i, i, i, i);
+			   "deny_info ERR_CAI_CREDENTIAL cai_cred_%zu\n", i, i, i, i, i);
 	if (p->mode == EGRESS_OPEN)
 		fputs("http_access allow all\n", f);
 	if (exact)

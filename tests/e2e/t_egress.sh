@@ -205,6 +205,9 @@ expect_no_match "the placeholder does not reach the upstream" "$seen" 'placehold
 expect_match "an upstream whose certificate does not verify is not sent the key" \
 	"$(through sh -c 'curl -sS -m 10 "$BAD_BASE_URL/x"')" 'ERR_SECURE_CONNECT_FAIL'
 expect_match "the sandbox sees a placeholder" "$(through printenv TEST_API_KEY)" 'placeholder'
+trace=$(through sh -c 'curl -sS -m 10 -X TRACE "$TEST_BASE_URL/v1/messages"')
+expect_no_match "TRACE on the credential endpoint does not send the key back" "$trace" "$SECRET"
+expect_match "TRACE on the credential endpoint is refused" "$trace" 'refused by rule "credential"'
 # The proxy is on its way out too: a container there is neither sent the
 # key nor let through.
 POUT=$(ip_of "$SBN-egress" "$ONET")

@@ -19,7 +19,8 @@ class H(http.server.BaseHTTPRequestHandler):
             return
         body = ("path=%s\n" % self.path + "".join("%s: %s\n" % (k, v) for k, v in self.headers.items())).encode()
         self.send_response(200); self.send_header("Content-Length", str(len(body))); self.end_headers(); self.wfile.write(body)
-    do_POST = do_GET
+    # TRACE as servers that allow it answer: the request, headers and all.
+    do_POST = do_TRACE = do_GET
     def log_message(self, *a): pass
 class S(socketserver.ThreadingMixIn, http.server.HTTPServer): daemon_threads = True
 port = int(sys.argv[1]); srv = S(("0.0.0.0", port), H)

@@ -261,6 +261,9 @@ TEST(egress_credential_endpoint_reaches_its_upstream_only)
 	const char *allow = strstr(c, "http_access allow cai_cred_0 cai_cred_0_host\n");
 	const char *deny = strstr(c, "http_access deny cai_cred_0\n");
 	CHECK(priv && allow && deny && priv < allow && allow < deny);
+	/* TRACE would echo the request as sent upstream, the key with it. */
+	const char *trace = strstr(c, "http_access deny cai_trace cai_cred_0\n");
+	CHECK(strstr(c, "acl cai_trace method TRACE\n") && trace && trace < allow);
 	egress_conf_free(c);
 }
 
