@@ -15,8 +15,10 @@ sed -n 's/^#ca //p' "$d/squid.conf.new" >"$d/ca.pem"
 sed -n 's/^#forward //p' "$d/squid.conf.new" >"$d/forward"
 # The proxy's only clients (squid.conf's cai_clients): the ranges of the
 # sandbox's network, every interface but lo and the one its way out - the
-# default route - is on.  Other containers there must not use the proxy,
-# nor its credentials.
+# default route - is on, less their gateways (cai_gateways).  Other
+# containers on the way out, and the host's processes, must not use the
+# proxy, nor its credentials.
+rm -f "$d/clients" "$d/gateways"
 awk 'function hex(s,  i, n) {
 	n = 0
 	for (i = 1; i <= length(s); i++)
@@ -32,9 +34,16 @@ END {
 		for (m = hex(mask[k]); m; m = int(m / 2))
 			bits[k] += m % 2
 		printf "%d.%d.%d.%d/%d\n", hex(substr(dst[k], 7, 2)), hex(substr(dst[k], 5, 2)),
-			hex(substr(dst[k], 3, 2)), hex(substr(dst[k], 1, 2)), bits[k]
+			hex(substr(dst[k], 3, 2)), hex(substr(dst[k], 1, 2)), bits[k] >clients
+		# The range'"'"'s first address is the gateway Docker gives the host
+		# on that bridge (the launcher accepts no network whose gateway
+		# is another): host processes, other users'"'"' included, come
+		# from there.
+		printf "%d.%d.%d.%d\n", hex(substr(dst[k], 7, 2)), hex(substr(dst[k], 5, 2)),
+			hex(substr(dst[k], 3, 2)), hex(substr(dst[k], 1, 2)) + 1 >gateways
 	}
-}' /proc/net/route >"$d/clients"
+}' clients="$d/clients" gateways="$d/gateways" /proc/net/route
+: >>"$d/gateways"
 if [ ! -s "$d/clients" ]; then
 	echo "containai-egress-load: the proxy is not on its sandbox's network" >&2
 	exit 1

@@ -341,11 +341,13 @@ static void squid_access(FILE *f, const struct egress_policy *p)
 	struct argv np = { .v = (char **)non_public, .n = ARRAY_SIZE(non_public) };
 	size_t exact = 0;
 
-	/* egress-load writes the file from the proxy's interfaces, once it
+	/* egress-load writes the files from the proxy's interfaces, once it
 	 * is on the sandbox's network: that network's ranges and not those
 	 * of its way out, where other containers would use it and its
-	 * credentials.  Empty, it matches nothing, and nothing is served. */
-	fputs("acl cai_clients src \"" EGRESS_RUN_DIR "/clients\"\n", f);
+	 * credentials, and the network's gateway, the host's address there.
+	 * Empty, clients matches nothing, and nothing is served. */
+	fputs("acl cai_clients src \"" EGRESS_RUN_DIR "/clients\"\n"
+	      "acl cai_gateways src \"" EGRESS_RUN_DIR "/gateways\"\n", f);
 	fputs("acl cai_ports port 80 443\n"
 	      "acl cai_tls_port port 443\n"
 	      "acl cai_connect method CONNECT\n", f);
@@ -374,6 +376,8 @@ static void squid_access(FILE *f, const struct egress_policy *p)
 	/* deny_info names the page of the last ACL on the line that denied. */
 	fputs("http_access deny !cai_clients\n"
 	      "deny_info ERR_CAI_CLIENT cai_clients\n"
+	      "http_access deny cai_gateways\n"
+	      "deny_info ERR_CAI_CLIENT cai_gateways\n"
 	      "http_access deny !cai_ports\n"
 	      "deny_info ERR_CAI_PORT cai_ports\n"
 	      "http_access deny cai_connect !cai_tls_port\n"

@@ -110,6 +110,22 @@ int egress_judge_proxy(const json_t *root, const struct egress_want *w, struct e
 	return 0;
 }
 
+/* gw is the first address after the IPv4 subnet's network address. */
+static int subnet_first(const char *subnet, const char *gw)
+{
+	char net[INET_ADDRSTRLEN];
+	const char *slash = strchr(subnet, '/');
+	struct in_addr n, g;
+
+	if (!slash || (size_t)(slash - subnet) >= sizeof(net))
+		return 0;
+	memcpy(net, subnet, (size_t)(slash - subnet));
+	net[slash - subnet] = '\0';
+	if (inet_pton(AF_INET, net, &n) != 1 || inet_pton(AF_INET, gw, &g) != 1)
+		return 0;
+	return ntohl(g.s_addr) == ntohl(n.s_addr) + 1;
+}
+
 int egress_judge_network(const json_t *root, const struct egress_want *w, const char *proxy_id,
 			 const char *sandbox_id, struct egress_found *f, struct cai_err *err)
 {
@@ -125,6 +141,19 @@ int egress_judge_network(const json_t *root, const struct egress_want *w, const 
 	if (!json_is_true(json_object_get(root, "Internal")) || strcmp(jstr(root, "Driver"), "bridge")) {
 		f->network = (enum egress_kind)refuse(f, "its network %.100s is not an internal bridge", w->name);
 		return 0;
+	}
+	/* The proxy refuses the first address of its network's ranges, where
+	 * the host's processes come from (egress-load): a gateway elsewhere
+	 * would reach it unrefused. */
+	json_t *cfg;
+	size_t i;
+	json_array_foreach(json_object_get(json_object_get(root, "IPAM"), "Config"), i, cfg) {
+		const char *gw = jstr(cfg, "Gateway");
+		if (gw[0] && !subnet_first(jstr(cfg, "Subnet"), gw)) {
+			f->network = (enum egress_kind)refuse(f, "its network %.100s has the gateway %.64s, not its "
+								 "range's first address", w->name, gw);
+			return 0;
+		}
 	}
 	/* Whoever else is on it would share the sandbox's only network. */
 	json_object_foreach(json_object_get(root, "Containers"), id, v)

@@ -169,6 +169,7 @@ TEST(egress_squid_conf_rules_in_order)
 	CHECK(c != NULL);
 	const char *order[] = {
 		"http_access deny !cai_clients\n", "deny_info ERR_CAI_CLIENT cai_clients\n",
+		"http_access deny cai_gateways\n", "deny_info ERR_CAI_CLIENT cai_gateways\n",
 		"http_access deny !cai_ports\n", "deny_info ERR_CAI_PORT cai_ports\n",
 		"http_access deny cai_connect !cai_tls_port\n",
 		"http_access deny !cai_exempt cai_private\n", "deny_info ERR_CAI_PRIVATE cai_private\n",
@@ -283,8 +284,10 @@ TEST(egress_squid_conf_serves_only_the_sandbox_network)
 	p.ncred = 1;
 	char *c = conf_of(&p);
 	CHECK(c && strstr(c, "acl cai_clients src \"/run/containai-egress/clients\"\n"));
+	CHECK(c && strstr(c, "acl cai_gateways src \"/run/containai-egress/gateways\"\n"));
 	const char *deny = c ? strstr(c, "http_access deny !cai_clients\n") : NULL;
+	const char *gw = c ? strstr(c, "http_access deny cai_gateways\n") : NULL;
 	const char *allow = c ? strstr(c, "http_access allow") : NULL;
-	CHECK(deny && allow && deny < allow);
+	CHECK(deny && gw && allow && deny < allow && gw < allow);
 	egress_conf_free(c);
 }

@@ -107,6 +107,10 @@ TEST(egress_network_internal_and_only_theirs)
 	CHECK_INT(judge_network("egress-network-stranger.json", SANDBOX_ID, &f), 0);
 	CHECK_INT(f.network, EGRESS_REFUSED);
 	CHECK_CONTAINS(f.why, "also holds container aaaaaaaaaaaa");
+	/* The proxy refuses its range's first address, the host's there. */
+	CHECK_INT(judge_network("egress-network-gateway.json", SANDBOX_ID, &f), 0);
+	CHECK_INT(f.network, EGRESS_REFUSED);
+	CHECK_CONTAINS(f.why, "has the gateway 192.168.160.9, not its range's first address");
 	/* A running sandbox that is not the one of this name is a stranger. */
 	CHECK_INT(judge_network("egress-network.json", NULL, &f), 0);
 	CHECK_INT(f.network, EGRESS_REFUSED);
