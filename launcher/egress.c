@@ -348,6 +348,11 @@ static void squid_access(FILE *f, const struct egress_policy *p)
 	 * Empty, clients matches nothing, and nothing is served. */
 	fputs("acl cai_clients src \"" EGRESS_RUN_DIR "/clients\"\n"
 	      "acl cai_gateways src \"" EGRESS_RUN_DIR "/gateways\"\n", f);
+	/* Squid 5 aborts on an IPv6 literal that reaches a dst ACL where the
+	 * host has no IPv6 (the proxy's networks have none): refused first,
+	 * by the text of the URL, so that the sandbox cannot stop its own
+	 * proxy with one request. */
+	fputs("acl cai_ipv6 url_regex ^[a-zA-Z][-+.a-zA-Z0-9]*://\\[ ^\\[\n", f);
 	fputs("acl cai_ports port 80 443\n"
 	      "acl cai_tls_port port 443\n"
 	      "acl cai_connect method CONNECT\n", f);
@@ -378,6 +383,8 @@ static void squid_access(FILE *f, const struct egress_policy *p)
 	      "deny_info ERR_CAI_CLIENT cai_clients\n"
 	      "http_access deny cai_gateways\n"
 	      "deny_info ERR_CAI_CLIENT cai_gateways\n"
+	      "http_access deny cai_ipv6\n"
+	      "deny_info ERR_CAI_IPV6 cai_ipv6\n"
 	      "http_access deny !cai_ports\n"
 	      "deny_info ERR_CAI_PORT cai_ports\n"
 	      "http_access deny cai_connect !cai_tls_port\n"

@@ -176,6 +176,12 @@ expect_match "a name resolving to the metadata address is refused" \
 	"$(through curl -sS -m 10 http://rebind.test/latest/meta-data/)" 'refused by rule "private"'
 expect_match "the metadata address itself is refused" \
 	"$(through curl -sS -m 10 http://169.254.169.254/)" 'refused by rule'
+expect_match "an IPv6 address in the URL is refused" \
+	"$(through curl -gsS -m 10 'http://[2606:4700::1111]/')" 'refused by rule "ipv6"'
+expect_match "an IPv6 address in a tunnel is refused" \
+	"$(through sh -c "curl -gsS -m 10 'https://[2606:4700::1111]/' 2>&1")" 'CONNECT tunnel failed, response 403'
+expect_match "the proxy still answers after an IPv6 address" \
+	"$(through curl -sS -m 10 http://allowed.test/hello)" 'hello'
 expect_match "a port other than 80 and 443 is refused" \
 	"$(through curl -sS -m 10 http://allowed.test:8080/)" 'refused by rule "port"'
 connect22=$(inside python3 -c "
@@ -240,6 +246,7 @@ expect_match "logs --egress: an allowed request" "$OUT" 'GET http://allowed.test
 expect_match "logs --egress: the domain refusal" "$OUT" 'http://denied.test/ 403 TCP_DENIED ERR_CAI_DOMAIN'
 expect_match "logs --egress: the rebinding refusal" "$OUT" 'http://rebind.test/.* 403 TCP_DENIED ERR_CAI_PRIVATE'
 expect_match "logs --egress: the port refusal" "$OUT" 'CONNECT allowed.test:22 403 TCP_DENIED ERR_CAI_PORT'
+expect_match "logs --egress: the IPv6 refusal" "$OUT" 'GET http://\[2606:4700::1111\]/ 403 TCP_DENIED ERR_CAI_IPV6'
 expect_match "logs --egress: the client refusal" "$OUT" 'GET http://tls.test/v1/messages 403 TCP_DENIED ERR_CAI_CLIENT'
 expect_match "logs --egress: the credential's request" "$OUT" 'GET http://tls.test/v1/messages 200'
 expect_no_match "logs --egress: no key" "$OUT" "$SECRET"
@@ -277,6 +284,15 @@ expect_eq "--restart: one proxy, a new one" \
 	"$(docker ps -a --filter "name=^$SBN-egress\$" -q | wc -l) $([ "$(docker inspect -f '{{.Id}}' "$SBN-egress")" != "$old" ] && echo new)" "1 new"
 expect_eq "--restart: one network" "$(docker network ls -q --filter "name=^$SBN-egress\$" | wc -l)" 1
 expect_match "open: a host not on the list answers" "$(through curl -sS -m 10 http://denied.test/open)" '^path=/open'
+# A join restarts a dead proxy: the same start, still running, says it
+# never died.
+started=$(docker inspect -f '{{.State.StartedAt}}' "$SBN-egress")
+expect_match "open: an IPv6 address in the URL is refused" \
+	"$(inside curl -gsS -m 10 -x "http://$(ip_of "$SBN-egress" "$SBN-egress"):3128" 'http://[2606:4700::1111]/')" \
+	'refused by rule "ipv6"'
+sleep 1
+expect_eq "open: the proxy still runs after an IPv6 address" \
+	"$(docker inspect -f '{{.State.Running}} {{.State.StartedAt}}' "$SBN-egress")" "true $started"
 expect_match "open: non-public addresses are still refused" \
 	"$(through curl -sS -m 10 http://rebind.test/)" 'refused by rule "private"'
 

@@ -170,6 +170,7 @@ TEST(egress_squid_conf_rules_in_order)
 	const char *order[] = {
 		"http_access deny !cai_clients\n", "deny_info ERR_CAI_CLIENT cai_clients\n",
 		"http_access deny cai_gateways\n", "deny_info ERR_CAI_CLIENT cai_gateways\n",
+		"http_access deny cai_ipv6\n", "deny_info ERR_CAI_IPV6 cai_ipv6\n",
 		"http_access deny !cai_ports\n", "deny_info ERR_CAI_PORT cai_ports\n",
 		"http_access deny cai_connect !cai_tls_port\n",
 		"http_access deny !cai_exempt cai_private\n", "deny_info ERR_CAI_PRIVATE cai_private\n",
@@ -188,6 +189,7 @@ TEST(egress_squid_conf_rules_in_order)
 		at = next;
 	}
 	CHECK(strstr(c, "acl cai_clients src \"/run/containai-egress/clients\"\n") != NULL);
+	CHECK(strstr(c, "acl cai_ipv6 url_regex ^[a-zA-Z][-+.a-zA-Z0-9]*://\\[ ^\\[\n") != NULL);
 	CHECK(strstr(c, "acl cai_domains dstdomain -n a.example.com extra.example.net\n") != NULL);
 	CHECK(strstr(c, "acl cai_wildcards dstdom_regex -i ^([^.]+\\.)+wild\\.example$\n") != NULL);
 	CHECK(strstr(c, " 169.254.0.0/16 ") && strstr(c, " 100.64.0.0/10 ") && strstr(c, " fc00::/7 ") &&
