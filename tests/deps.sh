@@ -5,7 +5,7 @@
 set -eu
 PKGS="gcc make clang libc6-dev libseccomp-dev libcap-dev libinih-dev libjansson-dev
  docker.io busybox-static mmdebstrap tini dumb-init catatonit scdoc man-db
- util-linux iproute2 procps hyperfine runsc openssl strace"
+ util-linux iproute2 procps hyperfine runsc openssl strace curl"
 # Tools that may come from outside Debian (a machine's own Node.js, say):
 # a working command is enough, and installing Debian's over it can conflict.
 # npm installs the sandbox image's agent CLIs on this host (agents/agents.sh
