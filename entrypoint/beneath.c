@@ -218,8 +218,12 @@ int beneath_open_dir_nofollow(const char *path, struct cai_err *err)
 			.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 		};
 		int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-		if (fd >= 0)
+		/* A lookup that worked is as good a probe as the harmless one:
+		 * no filter or kernel tells one openat2 from another. */
+		if (fd >= 0) {
+			openat2_state = OPENAT2_USABLE;
 			return fd;
+		}
 	}
 	return walk_dir_nofollow(path, err);
 }

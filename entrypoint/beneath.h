@@ -9,7 +9,8 @@
  * Refuses: a symlink at any component (ELOOP), an escape or a mount
  * crossing (EXDEV), absolute paths, "..", ".", empty components.  EAGAIN
  * from concurrent renames is retried a bounded number of times.
- * Whether openat2 is usable is probed once, by a harmless call; the tests
+ * Whether openat2 is usable is probed once, by a harmless call (or known
+ * from an openat2 lookup of beneath_open_dir_nofollow that worked); the tests
  * reach the walk by filtering openat2 (tests/helpers/no_openat2.h), never
  * through a switch in here.
  * Mounts are told apart by statx mount ids (Linux 5.8).  A kernel whose
