@@ -5,8 +5,10 @@
  * walk (no path is ever resolved from the root again), one look at each
  * entry that never follows a symlink, and handing directories over open:
  * an entry listed as a directory is opened relative to its parent's
- * descriptor with O_NOFOLLOW | O_DIRECTORY and stat'd on that descriptor,
- * so what the visitor judges and what it changes are the same inode;
+ * descriptor with O_NOFOLLOW | O_DIRECTORY (O_PATH when a look is asked
+ * for only that: a directory to look in, reopened by treewalk_reopen to be
+ * changed) and stat'd on that descriptor, so what the visitor judges and
+ * what it changes are the same inode;
  * anything else is only stat'd by name (never opened: a FIFO or a device
  * cannot block or act).  The path of each entry from the walk's root, for
  * messages, and the depth.

@@ -302,7 +302,7 @@ static int owner_ids(struct prep *p, struct cai_err *err)
 
 	p->ids_tried = 1;
 	if (syscall(SYS_capget, &h, p->caps) < 0)
-		return err_set(err, errno, "capget");
+		return err_set(err, errno, "reading the capability sets");
 	/* setfs[ug]id answer the ids before the call, whether it changed
 	 * them or not: the second call says whether the first did. */
 	p->old_fsgid = (gid_t)setfsgid(p->gid);
@@ -315,7 +315,7 @@ static int owner_ids(struct prep *p, struct cai_err *err)
 	if ((uid_t)setfsuid(p->uid) != p->uid)
 		return 0;
 	if (syscall(SYS_capset, &h, p->caps) < 0)
-		return err_set(err, errno, "capset");
+		return err_set(err, errno, "raising the file system capabilities again");
 	p->born_owned = 1;
 	return 0;
 }
@@ -341,7 +341,7 @@ static int restore_ids(struct prep *p, struct cai_err *err)
 	for (size_t i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
 		same &= p->caps[i].effective == p->caps[i].permitted;
 	if (!same && syscall(SYS_capset, &h, p->caps) < 0)
-		return err_set(err, errno, "capset");
+		return err_set(err, errno, "setting the capability sets back");
 	return 0;
 }
 
@@ -372,13 +372,13 @@ static int prep_missing(struct prep *p, int dirfd, size_t len, unsigned depth, i
 	memcpy(p->w.path, me->path, len);
 	p->w.path[len] = '\0';
 	if (me->type == MANIFEST_FILE) {
-		/* Born right and empty: made without being opened at all. */
+		/* Born right and empty: made without being opened at all - or,
+		 * where the file system makes no file that way, below. */
 		if (born && !me->init) {
 			if (mknodat(dirfd, name, S_IFREG | me->mode, 0) == 0)
 				return 0;
 			if (errno == EEXIST)
 				return treewalk_name(&p->w, dirfd, name, len, depth + 1, &missing, err);
-			return err_set(err, errno, "%s", me->path);
 		}
 		_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY |
 						O_NOFOLLOW | O_CLOEXEC, me->mode);
