@@ -15,7 +15,7 @@ VERSION  := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 B        := build
 
 LIB_MODULES      := clock decimal envname err fd inifile log path
-INIT_MODULES     := account beneath caps cli config dotenv envbuild envhook harden hygiene identity \
+INIT_MODULES     := account beneath caps cli config dotenv envbuild envhook fdbatch harden hygiene identity \
                     keyset import landlock links manifest mountinfo prepared seccomp_policy supervise \
                     treewalk volume workspace
 LAUNCHER_MODULES := argv batch cli completion credential daemon_json detect docker doctor egress \

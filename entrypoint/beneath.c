@@ -61,19 +61,22 @@ int beneath_statx_mnt_id(const struct statx *stx, uint64_t *mnt_id)
 	return 1;
 }
 
-static int fd_identify(int fd, struct fd_identity *id)
+/* What fd is; its statx in *stx when the caller wants it (may be NULL). */
+static int fd_identify(int fd, struct fd_identity *id, struct statx *stx)
 {
-	struct statx stx;
+	struct statx own;
 
-	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID, &stx) < 0)
+	if (!stx)
+		stx = &own;
+	if (statx(fd, "", AT_EMPTY_PATH | AT_SYMLINK_NOFOLLOW, STATX_BASIC_STATS | STATX_MNT_ID, stx) < 0)
 		return -1;
-	id->mode = stx.stx_mode;
-	id->dev = makedev(stx.stx_dev_major, stx.stx_dev_minor);
-	id->ino = stx.stx_ino;
-	id->nlink = stx.stx_nlink;
+	id->mode = stx->stx_mode;
+	id->dev = makedev(stx->stx_dev_major, stx->stx_dev_minor);
+	id->ino = stx->stx_ino;
+	id->nlink = stx->stx_nlink;
 	id->mnt_id = 0;
-	id->has_mnt_id = beneath_statx_mnt_id(&stx, &id->mnt_id);
-	id->is_mount_root = id->has_mnt_id && (stx.stx_attributes & STATX_ATTR_MOUNT_ROOT);
+	id->has_mnt_id = beneath_statx_mnt_id(stx, &id->mnt_id);
+	id->is_mount_root = id->has_mnt_id && (stx->stx_attributes & STATX_ATTR_MOUNT_ROOT);
 	return 0;
 }
 
@@ -215,8 +218,12 @@ int beneath_open_dir_nofollow(const char *path, struct cai_err *err)
 			.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS,
 		};
 		int fd = (int)syscall(SYS_openat2, AT_FDCWD, path, &how, sizeof(how));
-		if (fd >= 0)
+		/* A lookup that worked is as good a probe as the harmless one:
+		 * no filter or kernel tells one openat2 from another. */
+		if (fd >= 0) {
+			openat2_state = OPENAT2_USABLE;
 			return fd;
+		}
 	}
 	return walk_dir_nofollow(path, err);
 }
@@ -237,7 +244,7 @@ int beneath_open_root(struct beneath *b, const char *path, struct cai_err *err)
 	_cleanup_close_ int root = beneath_open_dir_nofollow(path, err);
 	if (root < 0)
 		return -1;
-	if (fd_identify(root, &id) < 0)
+	if (fd_identify(root, &id, NULL) < 0)
 		return err_set(err, errno, "%s: statx", path);
 	b->dev = id.dev;
 	b->ino = id.ino;
@@ -260,11 +267,16 @@ void beneath_close(struct beneath *b)
 
 int beneath_verify_root(const struct beneath *b, struct cai_err *err)
 {
+	return beneath_verify_root_statx(b, NULL, err);
+}
+
+int beneath_verify_root_statx(const struct beneath *b, struct statx *stx, struct cai_err *err)
+{
 	struct fd_identity id;
 
 	if (b->root_fd < 0)
 		return err_set(err, EBADF, "%s: root not open", b->path);
-	if (fd_identify(b->root_fd, &id) < 0)
+	if (fd_identify(b->root_fd, &id, stx) < 0)
 		return err_set(err, errno, "%s: statx", b->path);
 	if (b->by_table) {
 		int is_root;
@@ -290,7 +302,7 @@ int beneath_reopen_root(const struct beneath *b, int flags, struct cai_err *err)
 	return fd;
 }
 
-static int openat2_usable(const struct beneath *b)
+static int openat2_usable(int dirfd)
 {
 	if (openat2_state != OPENAT2_UNPROBED)
 		return openat2_state == OPENAT2_USABLE;
@@ -298,7 +310,7 @@ static int openat2_usable(const struct beneath *b)
 		.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
 		.resolve = BENEATH_RESOLVE,
 	};
-	int fd = (int)syscall(SYS_openat2, b->root_fd, ".", &how, sizeof(how));
+	int fd = (int)syscall(SYS_openat2, dirfd, ".", &how, sizeof(how));
 	/* ENOSYS: kernel before 5.6; EPERM: a seccomp profile that predates
 	 * openat2.  Any other failure of this harmless probe also means the
 	 * real calls cannot be trusted to work, and the walk is as strict. */
@@ -338,7 +350,7 @@ static int walk_step(const struct beneath *b, int dir, const char *comp)
 	_cleanup_close_ int fd = openat(dir, comp, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	struct fd_identity id;
 
-	if (fd < 0 || fd_identify(fd, &id) < 0)
+	if (fd < 0 || fd_identify(fd, &id, NULL) < 0)
 		return -1;
 	if (S_ISLNK(id.mode)) {
 		errno = ELOOP;
@@ -397,7 +409,7 @@ static int open_with_walk(const struct beneath *b, const char *rel, int flags, m
 		errno = e;
 		return -1;
 	}
-	if (fd_identify(fd, &id) < 0)
+	if (fd_identify(fd, &id, NULL) < 0)
 		return -1;
 	if (S_ISLNK(id.mode)) {         /* O_PATH|O_NOFOLLOW opened the link itself */
 		errno = ELOOP;
@@ -417,13 +429,42 @@ int beneath_open(const struct beneath *b, const char *rel, int flags, mode_t mod
 
 	if (path_check_rel(rel, err) < 0)
 		return -1;
-	if (openat2_usable(b))
+	if (openat2_usable(b->root_fd))
 		fd = open_with_openat2(b, rel, flags, mode);
 	else
 		fd = open_with_walk(b, rel, flags, mode);
 	if (fd < 0)
 		return lookup_error(err, errno, rel);
 	return fd;
+}
+
+int beneath_open_dir_at(int dirfd, const char *name)
+{
+	if (!name[0] || strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, "..")) {
+		errno = EINVAL;
+		return -1;
+	}
+	/* One component: nothing to escape through, and no ".." to make
+	 * openat2 answer EAGAIN for a rename elsewhere. */
+	if (openat2_usable(dirfd)) {
+		struct open_how how = {
+			.flags = O_PATH | O_DIRECTORY | O_CLOEXEC,
+			.resolve = RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS | RESOLVE_NO_XDEV,
+		};
+		return (int)syscall(SYS_openat2, dirfd, name, &how, sizeof(how));
+	}
+	_cleanup_close_ int fd = openat(dirfd, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	struct fd_identity here, above;
+	if (fd < 0 || fd_identify(fd, &here, NULL) < 0 || fd_identify(dirfd, &above, NULL) < 0)
+		return -1;
+	/* Mount ids where the kernel has them; else a mount is another
+	 * device (gVisor gives each mount its own). */
+	if (here.is_mount_root || here.has_mnt_id != above.has_mnt_id ||
+	    (here.has_mnt_id ? here.mnt_id != above.mnt_id : here.dev != above.dev)) {
+		errno = EXDEV;
+		return -1;
+	}
+	return fd_take(&fd);
 }
 
 int beneath_open_parent(const struct beneath *b, const char *rel, const char **name,

@@ -9,7 +9,8 @@
  * Refuses: a symlink at any component (ELOOP), an escape or a mount
  * crossing (EXDEV), absolute paths, "..", ".", empty components.  EAGAIN
  * from concurrent renames is retried a bounded number of times.
- * Whether openat2 is usable is probed once, by a harmless call; the tests
+ * Whether openat2 is usable is probed once, by a harmless call (or known
+ * from an openat2 lookup of beneath_open_dir_nofollow that worked); the tests
  * reach the walk by filtering openat2 (tests/helpers/no_openat2.h), never
  * through a switch in here.
  * Mounts are told apart by statx mount ids (Linux 5.8).  A kernel whose
@@ -66,6 +67,10 @@ int beneath_open(const struct beneath *b, const char *rel, int flags, mode_t mod
  * directory was not removed. */
 int beneath_verify_root(const struct beneath *b, struct cai_err *err);
 
+/* beneath_verify_root, handing out the root's statx (STATX_BASIC_STATS |
+ * STATX_MNT_ID, of the descriptor itself) when stx is not NULL. */
+int beneath_verify_root_statx(const struct beneath *b, struct statx *stx, struct cai_err *err);
+
 /* A fresh descriptor of the root itself with open(2) flags (e.g. O_RDONLY
  * | O_DIRECTORY to change its mode or owner, which O_PATH cannot). */
 int beneath_reopen_root(const struct beneath *b, int flags, struct cai_err *err);
@@ -75,6 +80,14 @@ int beneath_reopen_root(const struct beneath *b, int flags, struct cai_err *err)
  * single component); *name points at the last component inside `rel`. */
 int beneath_open_parent(const struct beneath *b, const char *rel, const char **name,
 			struct cai_err *err);
+
+/* An O_PATH descriptor of the directory `name` (one component) in dirfd,
+ * on dirfd's own mount: a symlink is not followed (ELOOP, or ENOTDIR as
+ * for anything else that is not a directory) and a mount point is refused
+ * (EXDEV) - one openat2(RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS |
+ * RESOLVE_NO_XDEV) where the probe finds it usable, else an O_NOFOLLOW
+ * openat and both descriptors' mounts compared.  -1 with errno. */
+int beneath_open_dir_at(int dirfd, const char *name);
 
 /* 1 when a statx result (asked for STATX_BASIC_STATS | STATX_MNT_ID) is
  * on the root's mount, by the rule above; 0 otherwise. */

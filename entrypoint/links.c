@@ -15,6 +15,7 @@
 
 #include "beneath.h"
 #include "fd.h"
+#include "fdbatch.h"
 #include "log.h"
 
 #define LINKS_STATX_MASK (STATX_TYPE | STATX_NLINK | STATX_SIZE | STATX_MNT_ID)
@@ -23,7 +24,8 @@
 struct held_dir {
 	const char *path;       /* a prefix of a link's path */
 	size_t len;
-	int fd;                 /* O_PATH | O_DIRECTORY */
+	int fd;                 /* O_PATH | O_DIRECTORY, or O_RDONLY when made */
+	int made;               /* made by this start: its names are free */
 };
 
 struct maker {
@@ -34,6 +36,10 @@ struct maker {
 	int give;               /* root: what is created here is given uid:gid */
 	struct held_dir *dirs;
 	size_t ndirs, cap;
+	/* The last link looked for in an existing directory was missing: the
+	 * home is likely new, and the next link is made before it is looked
+	 * for (a link already there answers EEXIST and is looked at then). */
+	int expect_free;
 	char msg[PATH_MAX];     /* home/path, for messages */
 };
 
@@ -96,7 +102,8 @@ static int make_way(struct maker *mk, int dir, const char *name, const char *pat
 }
 
 /* A new directory `name` in dir, mode 0755, given uid:gid through its own
- * descriptor; returns it O_PATH. */
+ * descriptor, which it returns.  One there already (made meanwhile) is
+ * opened as one made here would be: not following a symlink. */
 static int make_dir(struct maker *mk, int dir, const char *name, const char *path, size_t n,
 		    struct cai_err *err)
 {
@@ -112,20 +119,26 @@ static int make_dir(struct maker *mk, int dir, const char *name, const char *pat
 
 /* The directory path[0..n) of the home, held: n == 0 is the home; else
  * the directory above it, then this one opened beneath it without
- * following anything - made when missing, made way for when something
- * else is there. */
-static int held(struct maker *mk, const char *path, size_t n, struct cai_err *err)
+ * following anything and on the same mount - made when missing, made way
+ * for when something else is there, refused when it is a mount point (the
+ * links would be made in whatever is mounted there).  *made: this start
+ * made it. */
+static int held(struct maker *mk, const char *path, size_t n, int *made, struct cai_err *err)
 {
 	char name[NAME_MAX + 1];
+	int above_made = 0;
 
+	*made = 0;
 	if (n == 0)
 		return mk->home;
 	for (size_t i = 0; i < mk->ndirs; i++)
-		if (mk->dirs[i].len == n && !memcmp(mk->dirs[i].path, path, n))
+		if (mk->dirs[i].len == n && !memcmp(mk->dirs[i].path, path, n)) {
+			*made = mk->dirs[i].made;
 			return mk->dirs[i].fd;
+		}
 	const char *slash = memrchr(path, '/', n);
 	size_t up = slash ? (size_t)(slash - path) : 0;
-	int above = held(mk, path, up, err);
+	int above = held(mk, path, up, &above_made, err);
 	if (above < 0)
 		return -1;
 	size_t nlen = n - (slash ? up + 1 : 0);
@@ -140,13 +153,20 @@ static int held(struct maker *mk, const char *path, size_t n, struct cai_err *er
 		mk->dirs = nd;
 		mk->cap = ncap;
 	}
-	int fd = openat(above, name, O_PATH | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 && errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
-		return err_set(err, errno, "%s", where(mk, path, n));
+	/* In a directory this start made, the name is free: made at once. */
+	int fd = -1, free_now = 1;
+	if (!above_made) {
+		fd = beneath_open_dir_at(above, name);
+		if (fd < 0 && errno == EXDEV)
+			return err_refuse(err, EXDEV, where(mk, path, n), "a mount point is there, never replaced");
+		if (fd < 0 && errno != ENOENT && errno != ENOTDIR && errno != ELOOP)
+			return err_set(err, errno, "%s", where(mk, path, n));
+		/* A symlink or something else where a directory must be: moved
+		 * aside or removed first. */
+		if (fd < 0 && errno != ENOENT)
+			free_now = make_way(mk, above, name, path, n, err);
+	}
 	if (fd < 0) {
-		/* Missing, or a symlink or something else where a directory
-		 * must be: what is there is moved aside or removed first. */
-		int free_now = errno == ENOENT ? 1 : make_way(mk, above, name, path, n, err);
 		if (free_now < 0)
 			return -1;
 		if (!free_now && unlinkat(above, name, 0) < 0 && errno != ENOENT)
@@ -154,8 +174,9 @@ static int held(struct maker *mk, const char *path, size_t n, struct cai_err *er
 		fd = make_dir(mk, above, name, path, n, err);
 		if (fd < 0)
 			return -1;
+		*made = 1;
 	}
-	mk->dirs[mk->ndirs++] = (struct held_dir){ .path = path, .len = n, .fd = fd };
+	mk->dirs[mk->ndirs++] = (struct held_dir){ .path = path, .len = n, .fd = fd, .made = *made };
 	return fd;
 }
 
@@ -208,14 +229,26 @@ static int link_one(struct maker *mk, const struct manifest_link *l, const char 
 {
 	const char *slash = strrchr(l->path, '/');
 	const char *name = slash ? slash + 1 : l->path;
-	int dir = held(mk, l->path, slash ? (size_t)(slash - l->path) : 0, err);
+	int made;
+	int dir = held(mk, l->path, slash ? (size_t)(slash - l->path) : 0, &made, err);
 
 	if (dir < 0)
 		return -1;
+	/* Where the name is likely free, the link is made first: looked at
+	 * only when the name is taken. */
+	if (made || mk->expect_free) {
+		if (symlinkat(target, dir, name) == 0)
+			return 0;
+		if (errno != EEXIST)
+			return err_set(err, errno, "%s: symlink", where(mk, l->path, strlen(l->path)));
+		mk->expect_free = 0;
+	}
 	/* Already right: one readlinkat, and nothing changes. */
 	int right = is_link_to(dir, name, target, strlen(target));
 	if (right > 0)
 		return 0;
+	if (right < 0 && !made)
+		mk->expect_free = 1;
 	int name_free = right < 0 ? 1 : make_way(mk, dir, name, l->path, strlen(l->path), err);
 	if (name_free < 0)
 		return -1;
@@ -245,10 +278,13 @@ int links_make(const char *home, const char *volume_root, const struct manifest 
 		else
 			r = link_one(&mk, l, target, err);
 	}
+	/* Held to the end, opened one after the other: one close_range. */
+	struct fdbatch done = { .n = 0 };
 	for (size_t i = 0; i < mk.ndirs; i++)
-		close(mk.dirs[i].fd);
+		fdbatch_add(&done, mk.dirs[i].fd);
+	fdbatch_add(&done, mk.home);
+	fdbatch_close(&done);
 	free(mk.dirs);
-	close(mk.home);
 	if (r < 0)
 		return err_prefix(err, "links");
 	log_debug("links: %zu links in %s", m->nlinks, home);

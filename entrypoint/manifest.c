@@ -101,11 +101,9 @@ static int grow_array(void **v, size_t count, size_t *cap, size_t size, struct c
 	return 0;
 }
 
-/* Hang entry i under the directory holding it (the root when n == 0). */
-static void tree_add(struct manifest *m, size_t i, const char *path)
+/* Hang entry i under the directory `parent` (MANIFEST_NONE: the root). */
+static void tree_add(struct manifest *m, size_t i, size_t parent)
 {
-	const char *slash = strrchr(path, '/');
-	size_t parent = slash ? index_find(m, &m->index, path, (size_t)(slash - path)) : MANIFEST_NONE;
 	size_t *first = parent == MANIFEST_NONE ? &m->first_top : &m->entries[parent].first_child;
 	size_t *last = parent == MANIFEST_NONE ? &m->last_top : &m->entries[parent].last_child;
 
@@ -116,8 +114,10 @@ static void tree_add(struct manifest *m, size_t i, const char *path)
 	*last = i;
 }
 
+/* Append path[0..n) beneath the directory entry `parent`; its index is
+ * m->count - 1 after. */
 static int manifest_append(struct manifest *m, const char *path, size_t n, enum manifest_type type,
-			   unsigned line, int implicit, struct cai_err *err)
+			   unsigned line, int implicit, size_t parent, struct cai_err *err)
 {
 	if (grow_array((void **)&m->entries, m->count, &m->cap, sizeof(*m->entries), err) < 0 ||
 	    index_grow(m, &m->index, m->count, err) < 0)
@@ -136,8 +136,41 @@ static int manifest_append(struct manifest *m, const char *path, size_t n, enum 
 		.last_child = MANIFEST_NONE,
 	};
 	index_put(m, &m->index, m->count);
-	tree_add(m, m->count, copy);
+	tree_add(m, m->count, parent);
 	m->count++;
+	return 0;
+}
+
+/* The parent `parent` (an entry index) of path[0..n) may not be a file. */
+static int parent_is_dir(const struct manifest *m, const char *path, size_t parent, struct cai_err *err)
+{
+	const struct manifest_entry *e = &m->entries[parent];
+
+	if (e->type == MANIFEST_FILE)
+		return err_set(err, 0, "'%s' is beneath the file '%s' (line %u)", path, e->path, e->line);
+	return 0;
+}
+
+/* Every directory above path (up to its last '/') that no entry names
+ * yet, added implicitly from the top; *parent: the one holding path. */
+static int add_parents(struct manifest *m, const char *path, unsigned line, size_t *parent,
+		       struct cai_err *err)
+{
+	size_t up = MANIFEST_NONE;
+
+	for (const char *slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
+		size_t n = (size_t)(slash - path);
+		size_t i = index_find(m, &m->index, path, n);
+		if (i != MANIFEST_NONE && parent_is_dir(m, path, i, err) < 0)
+			return -1;
+		if (i == MANIFEST_NONE) {
+			if (manifest_append(m, path, n, MANIFEST_DIR, line, 1, up, err) < 0)
+				return -1;
+			i = m->count - 1;
+		}
+		up = i;
+	}
+	*parent = up;
 	return 0;
 }
 
@@ -145,22 +178,24 @@ static int manifest_add(struct manifest *m, const char *path, enum manifest_type
 			unsigned line, struct cai_err *err)
 {
 	const struct manifest_entry *old = manifest_find(m, path, strlen(path));
+	const char *last = strrchr(path, '/');
+	size_t parent = MANIFEST_NONE;
 
 	if (old && old->implicit)
 		return err_set(err, 0, "'%s' comes after line %u, which needs it as a parent directory",
 			       path, old->line);
 	if (old)
 		return err_set(err, 0, "duplicate entry '%s' (first at line %u)", path, old->line);
-	for (const char *slash = strchr(path, '/'); slash; slash = strchr(slash + 1, '/')) {
-		size_t n = (size_t)(slash - path);
-		const struct manifest_entry *parent = manifest_find(m, path, n);
-		if (parent && parent->type == MANIFEST_FILE)
-			return err_set(err, 0, "'%s' is beneath the file '%s' (line %u)", path,
-				       parent->path, parent->line);
-		if (!parent && manifest_append(m, path, n, MANIFEST_DIR, line, 1, err) < 0)
+	/* A parent already there came with every directory above it. */
+	if (last)
+		parent = index_find(m, &m->index, path, (size_t)(last - path));
+	if (parent != MANIFEST_NONE) {
+		if (parent_is_dir(m, path, parent, err) < 0)
 			return -1;
+	} else if (last && add_parents(m, path, line, &parent, err) < 0) {
+		return -1;
 	}
-	return manifest_append(m, path, strlen(path), type, line, 0, err);
+	return manifest_append(m, path, strlen(path), type, line, 0, parent, err);
 }
 
 static int link_add(struct manifest *m, const char *path, unsigned line, struct cai_err *err)
@@ -239,7 +274,10 @@ static int manifest_on_section(void *ctx, const char *section, unsigned line, st
 		return err_prefix(err, "[%s]", section);
 	if ((mc->is_link ? link_add(mc->m, path, line, err) : manifest_add(mc->m, path, type, line, err)) < 0)
 		return -1;
-	snprintf(mc->section, sizeof(mc->section), "%s", section);
+	/* inifile hands over at most INIFILE_MAX_LINE bytes. */
+	size_t n = strnlen(section, sizeof(mc->section) - 1);
+	memcpy(mc->section, section, n);
+	mc->section[n] = '\0';
 	return 0;
 }
 

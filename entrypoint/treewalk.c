@@ -12,18 +12,22 @@
 #include "fd.h"
 #include "log.h"
 
-int treewalk_look(int dirfd, const char *name, unsigned char type, int open_dir,
+int treewalk_look(int dirfd, const char *name, unsigned char type, enum treewalk_open how,
 		  struct treewalk_entry *e)
 {
 	e->fd = -1;
+	e->path_only = 0;
 	e->open_errno = 0;
-	if (type != DT_DIR || !open_dir) {
+	if (type != DT_DIR || how == TREEWALK_LOOK_ONLY) {
 		if (statx(dirfd, name, AT_SYMLINK_NOFOLLOW, TREEWALK_STATX_MASK, &e->stx) < 0)
 			return -1;
-		if (!S_ISDIR(e->stx.stx_mode) || !open_dir)
+		if (!S_ISDIR(e->stx.stx_mode) || how == TREEWALK_LOOK_ONLY)
 			return 0;
 	}
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	/* O_PATH | O_NOFOLLOW | O_DIRECTORY: a symlink is ENOTDIR, as with
+	 * O_RDONLY. */
+	_cleanup_close_ int fd = openat(dirfd, name, (how == TREEWALK_OPEN_PATH ? O_PATH : O_RDONLY) |
+					O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0) {
 		if (errno == ENOENT)
 			return -1;
@@ -34,6 +38,7 @@ int treewalk_look(int dirfd, const char *name, unsigned char type, int open_dir,
 	 * been swapped since; what is held is what counts. */
 	if (statx(fd, "", AT_EMPTY_PATH, TREEWALK_STATX_MASK, &e->stx) < 0)
 		return -1;
+	e->path_only = how == TREEWALK_OPEN_PATH;
 	e->fd = fd_take(&fd);
 	return 0;
 }
@@ -61,7 +66,7 @@ static int visit_name(struct treewalk *w, int dirfd, const char *name, unsigned 
 	struct treewalk_entry e = {
 		.dirfd = dirfd, .name = name, .path = w->path, .path_len = plen, .fd = -1, .depth = depth,
 	};
-	int r = treewalk_look(dirfd, name, type, 1, &e);
+	int r = treewalk_look(dirfd, name, type, TREEWALK_OPEN, &e);
 	_cleanup_close_ int fd = e.fd;
 	if (r < 0 && errno == ENOENT && missing) {
 		*missing = 1;

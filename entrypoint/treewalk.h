@@ -5,8 +5,10 @@
  * walk (no path is ever resolved from the root again), one look at each
  * entry that never follows a symlink, and handing directories over open:
  * an entry listed as a directory is opened relative to its parent's
- * descriptor with O_NOFOLLOW | O_DIRECTORY and stat'd on that descriptor,
- * so what the visitor judges and what it changes are the same inode;
+ * descriptor with O_NOFOLLOW | O_DIRECTORY (O_PATH when a look is asked
+ * for only that: a directory to look in, reopened by treewalk_reopen to be
+ * changed) and stat'd on that descriptor, so what the visitor judges and
+ * what it changes are the same inode;
  * anything else is only stat'd by name (never opened: a FIFO or a device
  * cannot block or act).  The path of each entry from the walk's root, for
  * messages, and the depth.
@@ -32,9 +34,11 @@ struct treewalk_entry {
 	const char *name;
 	const char *path;       /* from the walk's root, "a/b/name" */
 	size_t path_len;
-	/* A directory: open O_RDONLY | O_DIRECTORY, closed by the walk;
-	 * anything else (or a directory that could not be opened): -1. */
+	/* A directory: open O_RDONLY | O_DIRECTORY (O_PATH when looked at
+	 * with TREEWALK_OPEN_PATH), closed by the walk; anything else (or a
+	 * directory that could not be opened): -1. */
 	int fd;
+	int path_only;          /* fd is O_PATH: a directory to look in, no more */
 	int open_errno;         /* why a directory has no fd, else 0 */
 	struct statx stx;       /* of fd when there is one, else of the name */
 	unsigned depth;         /* 1 for the root's own entries */
@@ -56,13 +60,19 @@ struct treewalk {
  * the visitor says, then call done. */
 int treewalk_dir(struct treewalk *w, int fd, size_t len, unsigned depth, struct cai_err *err);
 
-/* Fill e (but its path and depth) for `name` in dirfd: with open_dir, a
- * directory is opened and stat'd on its descriptor - opened first when
- * `type` (a d_type) says DT_DIR, else after a first look by name; anything
- * else, or a directory that turned into something else or cannot be
- * opened (e->open_errno), is stat'd by name without following it.  -1
- * with errno when the name cannot be looked at (ENOENT: there is none). */
-int treewalk_look(int dirfd, const char *name, unsigned char type, int open_dir,
+/* How treewalk_look treats a directory: only looked at by name, opened
+ * O_RDONLY (to list it, or change its owner or mode), or opened O_PATH
+ * (only to look at what it holds: cheaper to open and to close). */
+enum treewalk_open { TREEWALK_LOOK_ONLY, TREEWALK_OPEN, TREEWALK_OPEN_PATH };
+
+/* Fill e (but its path and depth) for `name` in dirfd: unless `how` is
+ * TREEWALK_LOOK_ONLY, a directory is opened and stat'd on its descriptor -
+ * opened first when `type` (a d_type) says DT_DIR, else after a first look
+ * by name; anything else, or a directory that turned into something else
+ * or cannot be opened (e->open_errno), is stat'd by name without following
+ * it.  -1 with errno when the name cannot be looked at (ENOENT: there is
+ * none). */
+int treewalk_look(int dirfd, const char *name, unsigned char type, enum treewalk_open how,
 		  struct treewalk_entry *e);
 
 /* Look at one `name` in the directory open on dirfd, whose path

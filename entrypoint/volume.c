@@ -5,14 +5,18 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/fsuid.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
 #include "fd.h"
+#include "fdbatch.h"
 #include "links.h"
 #include "log.h"
 #include "path.h"
@@ -36,6 +40,19 @@ struct prep {
 	 * Otherwise only the manifest's entries are looked at. */
 	int walk_all;
 	int root_sgid;                  /* the root has the setgid bit */
+	/* What this process creates is the owner's from its creation: run as
+	 * the owner, or as root with the owner's file system ids (owner_ids).
+	 * Otherwise it is given the owner once made. */
+	int born_owned;
+	int ids_tried;                  /* owner_ids was called */
+	int ids_switched;               /* ... and switched them: to be restored */
+	uid_t old_fsuid;
+	gid_t old_fsgid;
+	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];  /* before the switch */
+	/* Descriptors of the manifest's entries, closed together at the end:
+	 * the walk of a prepared volume costs one close_range, not one close
+	 * per directory. */
+	struct fdbatch done;
 	unsigned char *seen;            /* by manifest entry: the walk came across it */
 	unsigned long left_alone;       /* entries the ownership fix does not touch */
 };
@@ -123,7 +140,8 @@ static int prep_file(struct prep *p, const struct manifest_entry *me, const stru
 /* An existing directory entry: given its owner and mode (an unnamed parent
  * keeps the mode it has: what the user set on it since is theirs); 1 to
  * go into it.  A directory the walk did not open (nothing of the manifest
- * beneath it) is opened only when something must change. */
+ * beneath it), or opened O_PATH only to look in it, is opened for the
+ * change only when something must change. */
 static int prep_dir(struct prep *p, const struct manifest_entry *me, const struct treewalk_entry *e,
 		    struct cai_err *err)
 {
@@ -134,12 +152,13 @@ static int prep_dir(struct prep *p, const struct manifest_entry *me, const struc
 	if (e->open_errno)
 		return err_set(err, e->open_errno, "%s", me->path);
 	mode_t mode = me->implicit ? e->stx.stx_mode & 07777 : me->mode;
-	if (e->fd < 0 && !owner_differs(p, &e->stx) && (e->stx.stx_mode & 07777) == mode)
+	int held = e->fd >= 0 && !e->path_only;         /* open for fchown, fchmod */
+	if (!held && !owner_differs(p, &e->stx) && (e->stx.stx_mode & 07777) == mode)
 		return 1;
-	_cleanup_close_ int opened = e->fd < 0 ? treewalk_reopen(e, O_RDONLY | O_DIRECTORY, err) : -1;
-	if (e->fd < 0 && opened < 0)
+	_cleanup_close_ int opened = held ? -1 : treewalk_reopen(e, O_RDONLY | O_DIRECTORY, err);
+	if (!held && opened < 0)
 		return -1;
-	if (give_owner_mode(p, e->fd >= 0 ? e->fd : opened, &e->stx, mode, me->path, err) < 0)
+	if (give_owner_mode(p, held ? e->fd : opened, &e->stx, mode, me->path, err) < 0)
 		return -1;
 	return 1;
 }
@@ -237,16 +256,21 @@ static int prep_entry(struct prep *p, int dirfd, unsigned depth, const struct ma
 		.path_len = strlen(me->path), .depth = depth + 1,
 	};
 
-	if (treewalk_look(dirfd, e.name, parent ? DT_DIR : DT_UNKNOWN, parent, &e) < 0) {
+	if (treewalk_look(dirfd, e.name, parent ? DT_DIR : DT_UNKNOWN,
+			  parent ? TREEWALK_OPEN_PATH : TREEWALK_LOOK_ONLY, &e) < 0) {
 		if (errno == ENOENT)
 			return prep_missing(p, dirfd, len, depth, -1, me, err);
 		return err_set(err, errno, "%s", me->path);
 	}
 	_cleanup_close_ int fd = e.fd;
 	int r = prep_existing(p, me, &e, err);
-	if (r <= 0 || !parent)
-		return r;
-	return prep_children(p, fd, e.path_len, depth + 1, -1, me->first_child, err);
+	/* Its setgid bit, as prep_missing takes it: a named directory now
+	 * has exactly its mode, which has none; an unnamed one kept its own. */
+	if (r > 0 && parent)
+		r = prep_children(p, fd, e.path_len, depth + 1, me->implicit && (e.stx.stx_mode & S_ISGID),
+				  me->first_child, err);
+	fdbatch_add(&p->done, fd_take(&fd));
+	return r;
 }
 
 static int done(struct treewalk *w, int fd, size_t len, unsigned depth, struct cai_err *err)
@@ -260,13 +284,81 @@ static int done(struct treewalk *w, int fd, size_t len, unsigned depth, struct c
 			     dir ? dir->first_child : p->m->first_top, err);
 }
 
+/* Root makes the missing entries with the owner's file system ids, so each
+ * is the owner's from the moment it exists, with exactly its mode: no
+ * fchown after it, no descriptor opened for one.  Nothing else goes by
+ * these ids - signals and ptrace go by the real and effective ones, still
+ * 0.  The kernel takes the file system capabilities out of the effective
+ * set as the fs uid leaves 0; they are put back at once from the set read
+ * before, so every permission check stays root's (the root, or a 0500
+ * directory of the manifest, is still written into although its owner
+ * could not) and fchown and fchmod still work on what exists.  Where the
+ * ids cannot change (no CAP_SETUID or CAP_SETGID, or no such call: each is
+ * read back), entries are given their owner once made, as without it.
+ * restore_ids puts everything back before volume_prepare returns. */
+static int owner_ids(struct prep *p, struct cai_err *err)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+
+	p->ids_tried = 1;
+	if (syscall(SYS_capget, &h, p->caps) < 0)
+		return err_set(err, errno, "reading the capability sets");
+	/* setfs[ug]id answer the ids before the call, whether it changed
+	 * them or not: the second call says whether the first did. */
+	p->old_fsgid = (gid_t)setfsgid(p->gid);
+	if ((gid_t)setfsgid(p->gid) != p->gid) {
+		setfsgid(p->old_fsgid);
+		return 0;
+	}
+	p->old_fsuid = (uid_t)setfsuid(p->uid);
+	p->ids_switched = 1;
+	if ((uid_t)setfsuid(p->uid) != p->uid)
+		return 0;
+	if (syscall(SYS_capset, &h, p->caps) < 0)
+		return err_set(err, errno, "raising the file system capabilities again");
+	p->born_owned = 1;
+	return 0;
+}
+
+/* The file system ids, and the effective capabilities, as before
+ * owner_ids: whatever happened, no later step runs with the owner's. */
+static int restore_ids(struct prep *p, struct cai_err *err)
+{
+	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
+	int same = 1;
+
+	if (!p->ids_switched)
+		return 0;
+	p->ids_switched = 0;
+	setfsuid(p->old_fsuid);
+	setfsgid(p->old_fsgid);
+	if ((uid_t)setfsuid(p->old_fsuid) != p->old_fsuid || (gid_t)setfsgid(p->old_fsgid) != p->old_fsgid)
+		return err_set(err, 0, "the file system ids cannot be set back to %u:%u",
+			       (unsigned)p->old_fsuid, (unsigned)p->old_fsgid);
+	/* Back to fs uid 0 the kernel raises the file system capabilities
+	 * from the permitted set: exact already when effective was all of
+	 * permitted (root's usual sets); else the sets read before. */
+	for (size_t i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
+		same &= p->caps[i].effective == p->caps[i].permitted;
+	if (!same && syscall(SYS_capset, &h, p->caps) < 0)
+		return err_set(err, errno, "setting the capability sets back");
+	return 0;
+}
+
 /* A missing entry, created in the directory open on dirfd (the first len
  * bytes of its path) with its final mode - the umask is 0 meanwhile - and
- * given the owner; a directory then gets its own entries the same way,
- * without a look: it was empty a moment ago.  A name taken since it was
- * found missing is judged as the walk would have judged it.  parent_sgid:
- * whether dirfd has the setgid bit, which a new directory would inherit
- * (-1: not known, the new directory is looked at). */
+ * the owner: born with it (see owner_ids) or given it once made; a
+ * directory then gets its own entries the same way, without a look: it
+ * was empty a moment ago.  A name taken since it was found missing is
+ * judged as the walk would have judged it.  parent_sgid: whether dirfd
+ * has the setgid bit, which hands its group (and, to a directory, the
+ * bit) over to what is made in it (-1: not known, the new entry is looked
+ * at and given the owner).
+ * What is made here is not looked at again: another sandbox sharing the
+ * volume runs its agent as the same owner, which may rename in these
+ * directories the moment they exist - what it swaps in after a name was
+ * made it could swap in a moment later as well, and nothing here acts on
+ * a name once made but through a descriptor opened O_NOFOLLOW from it. */
 static int prep_missing(struct prep *p, int dirfd, size_t len, unsigned depth, int parent_sgid,
 			const struct manifest_entry *me, struct cai_err *err)
 {
@@ -274,9 +366,20 @@ static int prep_missing(struct prep *p, int dirfd, size_t len, unsigned depth, i
 	const char *name = slash ? slash + 1 : me->path;
 	int missing;
 
+	if (p->give && !p->ids_tried && owner_ids(p, err) < 0)
+		return err_prefix(err, "%s", me->path);
+	int born = p->born_owned && parent_sgid == 0;
 	memcpy(p->w.path, me->path, len);
 	p->w.path[len] = '\0';
 	if (me->type == MANIFEST_FILE) {
+		/* Born right and empty: made without being opened at all - or,
+		 * where the file system makes no file that way, below. */
+		if (born && !me->init) {
+			if (mknodat(dirfd, name, S_IFREG | me->mode, 0) == 0)
+				return 0;
+			if (errno == EEXIST)
+				return treewalk_name(&p->w, dirfd, name, len, depth + 1, &missing, err);
+		}
 		_cleanup_close_ int fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOCTTY |
 						O_NOFOLLOW | O_CLOEXEC, me->mode);
 		if (fd < 0 && errno == EEXIST)
@@ -285,8 +388,9 @@ static int prep_missing(struct prep *p, int dirfd, size_t len, unsigned depth, i
 			return err_set(err, errno, "%s", me->path);
 		if (me->init && fd_write_all(fd, me->init, strlen(me->init)) < 0)
 			return err_set(err, errno, "%s: write", me->path);
-		if (p->give && fchown(fd, p->uid, p->gid) < 0)
+		if (!born && p->give && fchown(fd, p->uid, p->gid) < 0)
 			return err_set(err, errno, "%s: chown", me->path);
+		fdbatch_add(&p->done, fd_take(&fd));
 		return 0;
 	}
 	if (mkdirat(dirfd, name, me->mode) < 0) {
@@ -294,7 +398,11 @@ static int prep_missing(struct prep *p, int dirfd, size_t len, unsigned depth, i
 			return treewalk_name(&p->w, dirfd, name, len, depth + 1, &missing, err);
 		return err_set(err, errno, "%s: mkdir", me->path);
 	}
-	_cleanup_close_ int fd = openat(dirfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (born && me->first_child == MANIFEST_NONE)
+		return 0;
+	/* Born right, it is only a directory to make entries in. */
+	_cleanup_close_ int fd = openat(dirfd, name, (born ? O_PATH : O_RDONLY) | O_DIRECTORY |
+					O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0)
 		return err_refuse(err, errno, me->path, "replaced while being created");
 	if (parent_sgid != 0) {
@@ -303,7 +411,7 @@ static int prep_missing(struct prep *p, int dirfd, size_t len, unsigned depth, i
 			return err_set(err, errno, "%s", me->path);
 		if (give_owner_mode(p, fd, &stx, me->mode, me->path, err) < 0)
 			return -1;
-	} else if (p->give && fchown(fd, p->uid, p->gid) < 0) {
+	} else if (!born && p->give && fchown(fd, p->uid, p->gid) < 0) {
 		/* Made by this process, so its own, with exactly its mode. */
 		return err_set(err, errno, "%s: chown", me->path);
 	}
@@ -314,6 +422,7 @@ static int prep_missing(struct prep *p, int dirfd, size_t len, unsigned depth, i
 			return -1;
 	}
 	p->w.path[len] = '\0';
+	fdbatch_add(&p->done, fd_take(&fd));
 	return 0;
 }
 
@@ -321,35 +430,46 @@ int volume_prepare(const struct beneath *b, const struct manifest *m, uid_t uid,
 		   struct cai_err *err)
 {
 	struct prep p = { .w = { .visit = visit, .done = done }, .b = b, .m = m, .uid = uid, .gid = gid };
+	struct cai_err ids_err = { 0 };
 	struct statx stx;
 
-	if (beneath_verify_root(b, err) < 0)
+	/* The look that checks the root is still what was opened is the
+	 * root's look for the walk as well. */
+	if (beneath_verify_root_statx(b, &stx, err) < 0)
 		return -1;
 	p.give = geteuid() == 0;
 	if (!p.give) {
 		/* Nothing but root can give files away: the volume must be this
 		 * process's, whatever the config names. */
 		p.uid = geteuid();
+		p.born_owned = 1;
 		log_debug("volume: not root: every entry must already be uid %u's", (unsigned)p.uid);
 	}
-	_cleanup_close_ int root = beneath_reopen_root(b, O_RDONLY | O_DIRECTORY, err);
-	if (root < 0)
-		return -1;
-	if (statx(root, "", AT_EMPTY_PATH, TREEWALK_STATX_MASK, &stx) < 0)
-		return err_set(err, errno, "%s", b->path);
 	p.walk_all = owner_differs(&p, &stx);
 	p.root_sgid = !!(stx.stx_mode & S_ISGID);
-	/* Not root: refused at once, before anything is changed. */
+	/* Not root: refused at once, before anything is changed (and before
+	 * any descriptor would be used). */
 	if (p.walk_all && !p.give)
-		return give_owner(&p, root, &stx, b->path, err);
+		return give_owner(&p, -1, &stx, b->path, err);
+	/* Walked whole, the root is listed, and given its owner last: opened
+	 * for that.  Otherwise its O_PATH descriptor is all the walk needs. */
+	_cleanup_close_ int root = p.walk_all ? beneath_reopen_root(b, O_RDONLY | O_DIRECTORY, err) : -1;
+	if (p.walk_all && root < 0)
+		return -1;
 	p.seen = calloc(m->count ? m->count : 1, 1);
 	if (!p.seen)
 		return err_set(err, ENOMEM, "volume");
 	mode_t saved = umask(0);
 	int r = p.walk_all ? treewalk_dir(&p.w, root, 0, 0, err)
-			   : prep_children(&p, root, 0, 0, p.root_sgid, m->first_top, err);
+			   : prep_children(&p, b->root_fd, 0, 0, p.root_sgid, m->first_top, err);
 	umask(saved);
+	fdbatch_close(&p.done);
 	free(p.seen);
+	if (restore_ids(&p, &ids_err) < 0) {
+		if (r == 0)
+			*err = ids_err;
+		return -1;
+	}
 	/* Last: the root's owner says every entry has been given it. */
 	if (r < 0 || (p.walk_all && give_owner(&p, root, &stx, b->path, err) < 0))
 		return -1;
@@ -385,7 +505,7 @@ int volume_make_parents(const struct beneath *b, const char *rel, uid_t uid, gid
 		umask(saved);
 		if (!made)
 			return err_set(err, errno, "%s: mkdir", path);
-		if (treewalk_look(dir, e.name, DT_DIR, 1, &e) < 0)
+		if (treewalk_look(dir, e.name, DT_DIR, TREEWALK_OPEN, &e) < 0)
 			return err_set(err, errno, "%s", path);
 		_cleanup_close_ int fd = e.fd;
 		if (prep_existing(&p, &me, &e, err) < 0)

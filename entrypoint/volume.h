@@ -6,15 +6,18 @@
  * look per entry on descriptors held for the walk, never a path resolved
  * from the root again) that checks what the manifest names and exists,
  * creates what it names and is missing (directories with mkdirat, files
- * with O_CREAT|O_EXCL, both with their final mode), writes `init` into
- * missing or empty files, and gives every entry its mode and the volume
- * owner - and, for everything else in the volume, the ownership fix
- * (`chown -R --no-dereference` made safe): directories and regular files
- * with one link get the owner through their descriptor; symlinks, FIFOs,
- * sockets, device nodes and files with more than one hard link are left
- * alone (never followed, never changed).  Owner and mode change through
- * real (never O_PATH) descriptors, never through /proc, only when they
- * differ.  Then the manifest's links in the home (links.h).
+ * with O_CREAT|O_EXCL or - empty - mknodat, all with their final mode and,
+ * as root, the owner's file system ids: the owner's from their creation),
+ * writes `init` into missing or empty files, and gives every entry its mode
+ * and the volume owner - and, for everything else in the volume, the
+ * ownership fix (`chown -R --no-dereference` made safe): directories and
+ * regular files with one link get the owner through their descriptor;
+ * symlinks, FIFOs, sockets, device nodes and files with more than one
+ * hard link are left alone (never followed, never changed).  Owner and
+ * mode change through real (never O_PATH) descriptors, never through
+ * /proc, only when they differ.  The file system ids and capability sets
+ * are back to root's before the step returns, whatever it returns.  Then
+ * the manifest's links in the home (links.h).
  * Run by another uid than root, nothing can be given away: every entry
  * must already be that uid's, the config's owner notwithstanding.
  * Refuses (the caller exits 125): a symlink or mount anywhere on a

@@ -437,6 +437,9 @@ case_links() {
 	run_init
 	expect_ok links_run
 	check_links links_point_into_the_volume
+	# Made after the volume, whose entries were made with the owner's
+	# file system ids: those are root's again by then.
+	expect_eq links_made_with_roots_ids "$(stat -c '%u:%g' "$H/.claude" "$H/.config/gh" | sort -u)" 0:0
 	expect_eq links_parents_are_the_agents "$(stat -c '%u:%g %a' "$H/.config" "$H/.local/share" | sort -u)" \
 		"$OWNER 755"
 	local before
@@ -501,6 +504,22 @@ case_links_hostile() {
 	expect_refused links_mount_point_refused "links: .*/\.gemini: a mount point is there, never replaced"
 	expect_eq links_mount_point_untouched "$(ls "$H/.gemini")" x
 	umount "$H/.gemini"
+
+	# Nor is one where a parent of links must be: they would be made in
+	# whatever is mounted there - first start or later, at any depth.
+	local parent
+	for parent in .config .local/share; do
+		new_volume
+		mkdir -p "$H/$parent"
+		mount -t tmpfs -o size=1m tmpfs "$H/$parent"
+		touch "$H/$parent/x"
+		plant_done
+		run_init
+		expect_refused "links_parent_mount_refused_${parent//[^a-z]/_}" \
+			"links: .*/${parent//./\\.}: a mount point is there, never replaced"
+		expect_eq "links_parent_mount_untouched_${parent//[^a-z]/_}" "$(ls -A "$H/$parent")" x
+		umount "$H/$parent"
+	done
 }
 
 # A volume prepared for another uid is re-owned whole, its root last: a
@@ -575,6 +594,61 @@ case_race() {
 	if [ "$refused" -gt 0 ]; then pass "race_swaps_hit_preparation ($refused of $n refused, $idle of $RACE_BATCHES batches without a swap)"; else fail race_swaps_hit_preparation "no run saw a swap"; fi
 }
 
+# A directory of the manifest its owner may not write (0500): what it
+# holds is made all the same, the owner's - root's permission checks, the
+# owner's ids on what is made.
+case_owner_cannot_write() {
+	new_volume
+	printf '[dir ro]\nmode = 0500\n[file ro/f]\ninit = x\n[file ro/g]\n[dir ro/d]\n' >"$S/ro.ini"
+	write_config "$S/ro.ini" true
+	run_init
+	expect_ok owner_cannot_write_runs
+	expect_eq owner_cannot_write_entries "$(cd "$V" && stat -c '%n %a %u:%g' ro ro/f ro/g ro/d | tr '\n' ' ')" \
+		"ro 500 $OWNER ro/f 644 $OWNER ro/g 644 $OWNER ro/d 755 $OWNER "
+	expect_eq owner_cannot_write_init "$(cat "$V/ro/f")" x
+}
+
+# A setgid volume root hands its group and the bit to what is made in it:
+# the entries made there still get the owner and exactly their modes.
+case_setgid_root() {
+	new_volume
+	chown 0:2000 "$V"
+	chmod 2775 "$V"
+	run_init
+	expect_ok setgid_root_runs
+	check_layout setgid_root_layout
+}
+
+# Started as the owner itself (not root): a fresh volume's entries are
+# its own from their creation.
+case_not_root_fresh() {
+	new_volume
+	chown "$OWNER" "$V"
+	chmod 0755 "$BASE" "$S"
+	ERR=$(timeout 20 setpriv --reuid "${OWNER%:*}" --regid "${OWNER#*:}" --clear-groups \
+		"${WRAP[@]}" "$INIT" -c "$S/init.ini" -- /bin/true 2>&1 >/dev/null)
+	RC=$?
+	expect_eq not_root_fresh_runs "$RC" 0
+	check_layout not_root_fresh_layout
+}
+
+# The ownership fix stops 128 levels down: deeper directories keep their
+# owner (with a warning), not one descriptor per level beyond that.
+case_owner_fix_depth() {
+	new_volume
+	local deep=$V/deep i
+	for ((i = 0; i < 130; i++)); do deep=$deep/d; done
+	mkdir -p "$deep"
+	local at128=$V/deep at129
+	for ((i = 1; i < 128; i++)); do at128=$at128/d; done
+	at129=$at128/d
+	run_init
+	expect_ok owner_fix_depth_runs
+	expect_match owner_fix_depth_warned "$ERR" 'deep(/d)+: deeper than 128 levels, owner not fixed below'
+	expect_eq owner_fix_depth_128_owned "$(stat -c '%u:%g' "$at128")" "$OWNER"
+	expect_eq owner_fix_depth_129_kept "$(stat -c '%u:%g' "$at129" "$deep" | sort -u)" 0:0
+}
+
 run_all() {
 	case_layout
 	case_idempotent
@@ -589,6 +663,10 @@ run_all() {
 	case_mount_required
 	case_owner_fix
 	case_owner_fix_long_path
+	case_owner_fix_depth
+	case_owner_cannot_write
+	case_setgid_root
+	case_not_root_fresh
 	case_no_manifest
 	case_lookup_mode
 	case_links

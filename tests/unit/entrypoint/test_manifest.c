@@ -145,6 +145,8 @@ TEST(manifest_refuses_with_file_and_line)
 		{ "[dir a]\n[file a]\n", "volume.ini:2: duplicate entry 'a' (first at line 1)" },
 		{ "[dir a/b]\n[dir a]\n", "volume.ini:2: 'a' comes after line 1, which needs it as a parent" },
 		{ "[file a]\n[dir a/b]\n", "volume.ini:2: 'a/b' is beneath the file 'a' (line 1)" },
+		{ "[file a]\n[file a/b/c]\n", "volume.ini:2: 'a/b/c' is beneath the file 'a' (line 1)" },
+		{ "[dir a]\n[file a/b]\n[dir a/b/c/d]\n", "volume.ini:3: 'a/b/c/d' is beneath the file 'a/b' (line 2)" },
 		{ "[dir a]\nmode = 999\n", "volume.ini:2: [dir a] mode: '999' is not an octal mode" },
 		{ "[dir a]\nmode = 4755\n", "volume.ini:2: [dir a] mode: mode '4755' has special bits" },
 		{ "[file a]\nmode = rw\n", "volume.ini:2: [file a] mode: 'rw' is not an octal mode" },

@@ -139,7 +139,7 @@ TEST(treewalk_reopen_refuses_a_swap)
 	CHECK_INT(tree(), 0);
 	_cleanup_close_ int fd = open(tmp, O_RDONLY | O_DIRECTORY);
 	e.dirfd = fd;
-	CHECK_INT(treewalk_look(fd, "file", DT_UNKNOWN, 1, &e), 0);
+	CHECK_INT(treewalk_look(fd, "file", DT_UNKNOWN, TREEWALK_OPEN, &e), 0);
 	snprintf(a, sizeof(a), "%s/other", tmp);
 	snprintf(b, sizeof(b), "%s/file", tmp);
 	close(open(a, O_CREAT | O_WRONLY, 0644));
