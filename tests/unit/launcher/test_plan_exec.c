@@ -23,6 +23,33 @@ static void step(struct batch *b, const char *script)
 		unit_fail(__FILE__, __LINE__, "%s", err.msg);
 }
 
+/* A step that runs `before` (may be empty), then appends `tag` to the log
+ * in dir. */
+static void logged_step(struct batch *b, const char *dir, const char *before, const char *tag)
+{
+	char script[512];
+
+	snprintf(script, sizeof(script), "%s%secho %s >> %s/log", before, before[0] ? "; " : "", tag, dir);
+	step(b, script);
+}
+
+/* The log in dir, read; dir removed. */
+static char *log_taken(const char *dir)
+{
+	char path[128];
+	char *log = NULL;
+	size_t len;
+	struct cai_err err;
+
+	snprintf(path, sizeof(path), "%s/log", dir);
+	if (fd_read_file(path, 64, &log, &len, &err) < 0)
+		log = NULL;
+	snprintf(path, sizeof(path), "rm -rf '%s'", dir);
+	if (system(path) != 0)
+		unit_fail(__FILE__, __LINE__, "cannot remove %s", dir);
+	return log;
+}
+
 TEST(plan_exec_env_pipe_holds_the_values)
 {
 	const char *env[] = { "A=1", "B=two words" };
@@ -102,21 +129,14 @@ TEST(plan_exec_run_each_step_in_order)
 {
 	_cleanup_batch_ struct batch b = { 0 };
 	struct cai_err err;
-	char dir[] = "/tmp/cai-plan-XXXXXX", script[160];
+	char dir[] = "/tmp/cai-plan-XXXXXX";
 
 	CHECK(mkdtemp(dir) != NULL);
-	snprintf(script, sizeof(script), "echo 1 >> %s/log", dir);
-	step(&b, script);
-	snprintf(script, sizeof(script), "echo 2 >> %s/log", dir);
-	step(&b, script);
+	logged_step(&b, dir, "", "1");
+	logged_step(&b, dir, "", "2");
 	CHECK_INT(plan_exec_run(&b, 5000, 0, &err), 0);
-	snprintf(script, sizeof(script), "%s/log", dir);
-	_cleanup_free_ char *log = NULL;
-	size_t len;
-	CHECK_INT(fd_read_file(script, 64, &log, &len, &err), 0);
+	_cleanup_free_ char *log = log_taken(dir);
 	CHECK_STR(log, "1\n2\n");
-	snprintf(script, sizeof(script), "rm -rf '%s'", dir);
-	CHECK_INT(system(script), 0);
 }
 
 /* Steps marked to run with the one before them run at the same time;
@@ -152,27 +172,18 @@ TEST(plan_exec_starts_a_step_once_what_it_waits_for_ended)
 {
 	_cleanup_batch_ struct batch b = { 0 };
 	struct cai_err err;
-	char dir[] = "/tmp/cai-plan-XXXXXX", script[512], log[64];
+	char dir[] = "/tmp/cai-plan-XXXXXX";
 
 	CHECK(mkdtemp(dir) != NULL);
-	snprintf(log, sizeof(log), "%s/log", dir);
-	snprintf(script, sizeof(script), "sleep 0.5; echo 0 >> %s", log);
-	step(&b, script);
-	snprintf(script, sizeof(script), "sleep 0.1; echo 1 >> %s", log);
-	step(&b, script);
+	logged_step(&b, dir, "sleep 0.5", "0");
+	logged_step(&b, dir, "sleep 0.1", "1");
 	b.after[1] = 0;
-	snprintf(script, sizeof(script), "sleep 0.1; echo 2 >> %s", log);
-	step(&b, script);
+	logged_step(&b, dir, "sleep 0.1", "2");
 	b.after[2] = 1u << 1;
-	snprintf(script, sizeof(script), "echo 3 >> %s", log);
-	step(&b, script);
+	logged_step(&b, dir, "", "3");
 	CHECK_INT(plan_exec_run(&b, 5000, 0, &err), 0);
-	_cleanup_free_ char *got = NULL;
-	size_t len;
-	CHECK_INT(fd_read_file(log, 64, &got, &len, &err), 0);
-	CHECK_STR(got, "1\n2\n0\n3\n");
-	snprintf(script, sizeof(script), "rm -rf '%s'", dir);
-	CHECK_INT(system(script), 0);
+	_cleanup_free_ char *log = log_taken(dir);
+	CHECK_STR(log, "1\n2\n0\n3\n");
 }
 
 /* A failure starts nothing more, and what runs beside it is waited for,
@@ -181,24 +192,17 @@ TEST(plan_exec_waits_for_what_runs_beside_a_failure)
 {
 	_cleanup_batch_ struct batch b = { 0 };
 	struct cai_err err;
-	char dir[] = "/tmp/cai-plan-XXXXXX", script[512], log[64];
+	char dir[] = "/tmp/cai-plan-XXXXXX";
 
 	CHECK(mkdtemp(dir) != NULL);
-	snprintf(log, sizeof(log), "%s/log", dir);
-	snprintf(script, sizeof(script), "sleep 0.3; echo 0 >> %s", log);
-	step(&b, script);
+	logged_step(&b, dir, "sleep 0.3", "0");
 	step(&b, "exit 3");
 	b.after[1] = 0;
-	snprintf(script, sizeof(script), "echo never >> %s", log);
-	step(&b, script);
+	logged_step(&b, dir, "", "never");
 	b.after[2] = 1u << 1;
 	CHECK_INT(plan_exec_run(&b, 5000, 0, &err), -1);
 	CHECK_CONTAINS(err.msg, "exit status 3");
-	_cleanup_free_ char *got = NULL;
-	size_t len;
-	CHECK_INT(fd_read_file(log, 64, &got, &len, &err), 0);
-	CHECK_STR(got, "0\n");
 	CHECK(b.job[2].out == NULL);
-	snprintf(script, sizeof(script), "rm -rf '%s'", dir);
-	CHECK_INT(system(script), 0);
+	_cleanup_free_ char *log = log_taken(dir);
+	CHECK_STR(log, "0\n");
 }
