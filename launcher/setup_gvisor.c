@@ -166,7 +166,10 @@ static int check_runsc_answers(const char *runsc, struct cai_err *err)
 		return job_failed(j, err);
 	if (strncmp(j->out, "runsc version ", 14))
 		return err_set(err, 0, "%s --version does not answer as runsc", runsc);
-	say("runsc: %s (%.*s)", runsc, (int)strcspn(j->out, "\n"), j->out);
+	/* Its words reach the terminal as text, never as control sequences. */
+	size_t n = strcspn(j->out, "\n");
+	log_sanitize(j->out, n);
+	say("runsc: %s (%.*s)", runsc, (int)n, j->out);
 	return 0;
 }
 
