@@ -134,7 +134,10 @@ static int write_backup(int dirfd, const char *name, const char *old, size_t old
 }
 
 /* The file at the name is still the one read (or still missing): a change
- * made meanwhile is never overwritten unseen. */
+ * made meanwhile is never overwritten unseen - its text (size, mtime), and
+ * through the change time its mode, owner and links as well: the new file
+ * takes the mode read, which must not undo a chmod made since, and a link
+ * made since would keep the old text. */
 static int unchanged(int dirfd, const char *name, const char *old, const struct stat *st,
 		     struct cai_err *err)
 {
@@ -147,7 +150,8 @@ static int unchanged(int dirfd, const char *name, const char *old, const struct 
 	}
 	if (!old || now.st_dev != st->st_dev || now.st_ino != st->st_ino ||
 	    now.st_size != st->st_size || now.st_mtim.tv_sec != st->st_mtim.tv_sec ||
-	    now.st_mtim.tv_nsec != st->st_mtim.tv_nsec)
+	    now.st_mtim.tv_nsec != st->st_mtim.tv_nsec || now.st_ctim.tv_sec != st->st_ctim.tv_sec ||
+	    now.st_ctim.tv_nsec != st->st_ctim.tv_nsec)
 		return err_refuse(err, EAGAIN, name, "changed while setup read it; run it again");
 	return 0;
 }

@@ -14,7 +14,8 @@
  * "runtimes" that is not an object - "FILE:LINE:COLUMN: ..." (errnum 0);
  * an entry of that name that differs from the one asked for - EEXIST,
  * since it may be someone's deliberate choice; and a file that changed (or
- * appeared) between its reading and its replacement - EAGAIN.  An identical entry is
+ * appeared) between its reading and its replacement, in its text, mode,
+ * owner or links - EAGAIN.  An identical entry is
  * already done: nothing is written.
  */
 #ifndef CAI_DAEMON_JSON_H

@@ -54,6 +54,19 @@ static int plan_add(struct batch *b, struct argv *a, struct cai_err *err)
 	return batch_add(b, a, err) ? 0 : -1;
 }
 
+/* plan_add of a step whose words name the --env pipe (push_env): that
+ * step, and no other, inherits it. */
+static int plan_add_env_reader(struct batch *b, struct argv *a, const struct plan_input *in,
+			       struct cai_err *err)
+{
+	struct proc_job *j = batch_add(b, a, err);
+
+	if (!j)
+		return -1;
+	j->pass_fd = in->env_fd >= 0 ? in->env_fd : 0;
+	return 0;
+}
+
 /* The --env values: through env_fd when there is one, else (--dry-run,
  * or a sandbox plugin without --env-file) as the equivalent `flag`
  * KEY=VAL words. */
@@ -335,7 +348,7 @@ int plan_join(const struct plan_input *in, struct batch *b, struct cai_err *err)
 	} else {
 		argv_push(&a, in->s->cfg.agent);
 	}
-	return plan_add(b, &a, err);
+	return plan_add_env_reader(b, &a, in, err);
 }
 
 /* What sbx and docker sandbox both take last: AGENT WORKSPACE [-- COMMAND]. */
@@ -400,7 +413,7 @@ static int plan_eci(const struct plan_input *in, struct batch *b, struct cai_err
 	if (o->allow_creds)
 		argv_push(&a, "--credentials=host");
 	push_agent_workspace_command(&a, in);
-	return plan_add(b, &a, err);
+	return plan_add_env_reader(b, &a, in, err);
 }
 
 static int plan_sbx(const struct plan_input *in, struct batch *b, struct cai_err *err)

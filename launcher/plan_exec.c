@@ -2,6 +2,7 @@
 #include "plan_exec.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -26,6 +27,10 @@ int plan_exec_env_pipe(const char *const *env, size_t n, int *fd, struct cai_err
 	if (pipe(p) < 0)
 		return err_set(err, errno, "--env: pipe");
 	_cleanup_close_ int rd = p[0], wr = p[1];
+	/* Only the step that names it gets it (proc_job.pass_fd): every
+	 * other step would hold the values too. */
+	if (fcntl(rd, F_SETFD, FD_CLOEXEC) < 0 || fcntl(wr, F_SETFD, FD_CLOEXEC) < 0)
+		return err_set(err, errno, "--env: pipe");
 	for (size_t i = 0; i < n; i++)
 		if (fd_write_all(wr, env[i], strlen(env[i])) < 0 || fd_write_all(wr, "\n", 1) < 0)
 			return err_set(err, errno, "--env: pipe");
@@ -84,7 +89,7 @@ int plan_exec_run(struct batch *b, unsigned timeout_ms, int replace_last, struct
 		return -1;
 	if (last < b->n) {
 		fflush(NULL);
-		return proc_exec(b->job[last].argv, err);
+		return proc_exec(b->job[last].argv, b->job[last].pass_fd, err);
 	}
 	return 0;
 }

@@ -27,9 +27,9 @@
 /* Below a pipe's default capacity (64 KiB). */
 #define PLAN_ENV_PIPE_MAX (60 * 1024)
 
-/* The n KEY=VALUE words, one a line, on a pipe whose read end is *fd (not
- * close-on-exec: docker, which replaces the launcher, reads it); -1 when
- * n is 0. */
+/* The n KEY=VALUE words, one a line, on a pipe whose read end is *fd,
+ * close-on-exec: only the step that reads it inherits it (its job's
+ * pass_fd); -1 when n is 0. */
 int plan_exec_env_pipe(const char *const *env, size_t n, int *fd, struct cai_err *err);
 
 int plan_exec_print(const struct batch *b, FILE *out, struct cai_err *err);

@@ -39,7 +39,7 @@ static void proc_child(struct proc_job *j, pid_t parent, int out_w, int err_w, i
 		_exit(127);
 	signal(SIGPIPE, SIG_DFL);
 	if (in < 0 || dup2(in, 0) < 0 || dup2(out_w, 1) < 0 || dup2(err_w, 2) < 0 ||
-	    (j->cwd && chdir(j->cwd) < 0)) {
+	    (j->pass_fd > 0 && fcntl(j->pass_fd, F_SETFD, 0) < 0) || (j->cwd && chdir(j->cwd) < 0)) {
 		int e = errno;
 		(void)!write(exec_w, &e, sizeof(e));
 		_exit(127);
@@ -446,12 +446,17 @@ void proc_job_release(struct proc_job *j)
 	fd_closep(&j->fd_exec);
 }
 
-int proc_exec(char *const *argv, struct cai_err *err)
+int proc_exec(char *const *argv, int pass_fd, struct cai_err *err)
 {
 	char path[PATH_MAX], why[200];
 
 	if (pathtrust_find(argv[0], path, sizeof(path), why, sizeof(why)) < 0)
 		return err_set(err, errno == EACCES ? 0 : errno, "%s: %s", argv[0], why);
+	if (pass_fd > 0 && fcntl(pass_fd, F_SETFD, 0) < 0)
+		return err_set(err, errno, "%s: descriptor %d", argv[0], pass_fd);
 	execv(path, argv);
-	return err_set(err, errno, "%s", argv[0]);
+	int e = errno;
+	if (pass_fd > 0)
+		(void)fcntl(pass_fd, F_SETFD, FD_CLOEXEC);
+	return err_set(err, e, "%s", argv[0]);
 }

@@ -2,7 +2,9 @@
 /* proc_run: run external programs (docker, sbx, git) for the launcher.
  *
  * Owns: spawning a program by argv with a PATH lookup and no shell, its
- * stdin on /dev/null (or a descriptor the caller gives), its working
+ * stdin on /dev/null (or a descriptor the caller gives), one descriptor
+ * the caller names for it left open (every other the launcher holds is
+ * close-on-exec: what one step reads, the others never get), its working
  * directory when the caller names one, its stdout and stderr captured up
  * to a bound, and a hard deadline after which its whole process group
  * gets SIGKILL.  Several jobs run concurrently and are waited for
@@ -36,6 +38,8 @@ struct proc_job {
 	unsigned timeout_ms;    /* 0 means the default of 10 s */
 	size_t out_max;         /* 0 means PROC_OUT_MAX; applies to stdout and stderr each */
 	int stdin_fd;           /* > 0: the program's stdin (the caller's to close); else /dev/null */
+	int pass_fd;            /* > 0: a close-on-exec descriptor this program alone inherits
+				 * (its command line names it as /dev/fd/N; the caller's to close) */
 	const char *cwd;        /* NULL: the launcher's */
 
 	/* out */
@@ -85,7 +89,7 @@ void proc_label(char *const *argv, char *out, size_t outsz);
 void proc_job_release(struct proc_job *job);
 
 /* Replace the launcher with argv (looked up through pathtrust_find, no
- * shell).  Returns only on failure. */
-int proc_exec(char *const *argv, struct cai_err *err);
+ * shell), pass_fd (> 0) inherited as in a job.  Returns only on failure. */
+int proc_exec(char *const *argv, int pass_fd, struct cai_err *err);
 
 #endif

@@ -36,15 +36,17 @@ static void say(const char *fmt, ...)
 	fputc('\n', stdout);
 }
 
-/* One command, waited for; the job stays in *b for its output. */
+/* One command, waited for, inheriting pass_fd (> 0); the job stays in *b
+ * for its output. */
 static struct proc_job *run1(struct batch *b, const char *const *words, unsigned timeout_ms,
-			     struct cai_err *err)
+			     int pass_fd, struct cai_err *err)
 {
 	struct proc_job *j = batch_add_words(b, words, err);
 
 	if (!j)
 		return NULL;
 	j->timeout_ms = timeout_ms;
+	j->pass_fd = pass_fd;
 	return batch_run(b, err) < 0 ? NULL : j;
 }
 
@@ -129,7 +131,7 @@ static int install_runsc(int *code, struct cai_err *err)
 	say("runsc is not installed: installing it with `apt-get install -y runsc`");
 	for (int attempt = 0; attempt < 2; attempt++) {
 		_cleanup_batch_ struct batch b = { 0 };
-		struct proc_job *j = run1(&b, install, SETUP_APT_TIMEOUT_MS, err);
+		struct proc_job *j = run1(&b, install, SETUP_APT_TIMEOUT_MS, 0, err);
 		if (!j)
 			return -1;
 		if (proc_ok(j))
@@ -140,7 +142,7 @@ static int install_runsc(int *code, struct cai_err *err)
 		}
 		say("apt-get does not know runsc yet: running `apt-get update` first");
 		_cleanup_batch_ struct batch u = { 0 };
-		struct proc_job *ju = run1(&u, update, SETUP_APT_TIMEOUT_MS, err);
+		struct proc_job *ju = run1(&u, update, SETUP_APT_TIMEOUT_MS, 0, err);
 		if (!ju)
 			return -1;
 		if (!proc_ok(ju)) {
@@ -156,7 +158,7 @@ static int check_runsc_answers(const char *runsc, struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };
 	const char *const words[] = { runsc, "--version", NULL };
-	struct proc_job *j = run1(&b, words, 10000, err);
+	struct proc_job *j = run1(&b, words, 10000, 0, err);
 
 	if (!j)
 		return -1;
@@ -164,7 +166,10 @@ static int check_runsc_answers(const char *runsc, struct cai_err *err)
 		return job_failed(j, err);
 	if (strncmp(j->out, "runsc version ", 14))
 		return err_set(err, 0, "%s --version does not answer as runsc", runsc);
-	say("runsc: %s (%.*s)", runsc, (int)strcspn(j->out, "\n"), j->out);
+	/* Its words reach the terminal as text, never as control sequences. */
+	size_t n = strcspn(j->out, "\n");
+	log_sanitize(j->out, n);
+	say("runsc: %s (%.*s)", runsc, (int)n, j->out);
 	return 0;
 }
 
@@ -184,14 +189,14 @@ static int validate(const char *text, int *code, struct cai_err *err)
 		say("dockerd is not on PATH here: the new file is checked as JSON only");
 		return 0;
 	}
-	/* Not close-on-exec: dockerd reads it as /dev/fd/N. */
-	_cleanup_close_ int mfd = memfd_create("daemon.json", 0);
+	/* dockerd alone inherits it, and reads it as /dev/fd/N. */
+	_cleanup_close_ int mfd = memfd_create("daemon.json", MFD_CLOEXEC);
 	if (mfd < 0 || fd_write_all(mfd, text, strlen(text)) < 0)
 		return err_set(err, errno, "validating: memory file");
 	snprintf(cfg, sizeof(cfg), "/dev/fd/%d", mfd);
 	_cleanup_batch_ struct batch b = { 0 };
 	const char *const words[] = { dockerd, "--validate", "--config-file", cfg, NULL };
-	struct proc_job *j = run1(&b, words, 30000, err);
+	struct proc_job *j = run1(&b, words, 30000, mfd, err);
 	if (!j)
 		return -1;
 	if (proc_ok(j)) {

@@ -274,6 +274,11 @@ expect_eq "setup: the refused file is unchanged" "$(cat "$D/daemon.json") $(list
 fresh_daemon_json
 setup -- --dry-run --daemon-json "$D/daemon.json"
 expect_eq "dry run: exit 0" "$RC" 0
+setup CAI_FAKE_RUNSC=escapes -- --dry-run --daemon-json "$D/daemon.json"
+expect_eq "runsc's version with control bytes: accepted" "$RC" 0
+expect_match "runsc's version with control bytes: shown" "$OUT" 'runsc: .*runsc version 1'
+expect_eq "runsc's version with control bytes: none reaches the terminal" \
+	"$(printf '%s' "$OUT" | tr -d -c '\033\007\233' | wc -c)" 0
 expect_eq "dry run: nothing written" "$(cat "$D/daemon.json") $(listing)" "$ORIG daemon.json "
 expect_match "dry run: prints the new file" "$OUT" '"runsc": \{'
 expect_match "dry run: says so" "$OUT" 'dry run: nothing is installed or written'

@@ -329,6 +329,18 @@ expect_match "sbx mode: no --publish" "$ERR" 'not available in sbx mode'
 cai desktop-eci -- run --dry-run -- --continue
 expect_match "eci dry run: docker sandbox run with template" "$OUT" \
 	"^docker --context default sandbox run --name containai-my-project-[0-9a-f]{8} --template containai:latest --pull-template=never --env CONTAINAI_WORKSPACE=$WS claude $WS -- --continue\$"
+# The --env values' pipe is inherited by the step that reads it (the join,
+# --env-file /dev/fd/N) and by no other: the sandbox's creation and the
+# look-ups before the join never hold the values.
+mkdir -p "$T/state-envfd"
+rm -f "$T/fds"
+cai sysbox CAI_FAKE_STATE="$T/state-envfd" CAI_FAKE_FDS="$T/fds" -- run --env TOKEN=hunter2 -- true
+expect_eq "--env pipe: run status" "$RC" 0
+expect_eq "--env pipe: the sandbox was created, then joined" "$(grep -E '^(run -d|exec -i):' "$T/fds" | cut -d: -f1 | tr '\n' ,)" "run -d,exec -i,"
+# Beyond what every call holds (what the launcher was given, as in its
+# first call, before the pipe existed).
+expect_eq "--env pipe: only the join holds it" \
+	"$(awk -F: -v given="$(head -n 1 "$T/fds" | cut -d: -f2)" '$2 != given { print $1 }' "$T/fds")" "exec -i"
 # ECI: the --env values go through a pipe where the plugin lists
 # --env-file, never on its command line; without it, said out loud.
 mkdir -p "$T/state-eci"

@@ -234,3 +234,37 @@ TEST(daemon_json_write_refuses_a_file_changed_meanwhile)
 	free(now);
 	free(old);
 }
+
+/* A chmod, chown or new hard link made meanwhile is a change too: the
+ * new file would otherwise get the mode read before it - an operator's
+ * tightened mode undone - or leave the new link with the old text. */
+TEST(daemon_json_write_refuses_a_mode_or_link_changed_meanwhile)
+{
+	_cleanup_scratch_ struct scratch d;
+	struct cai_err err;
+	struct stat st, now;
+	char backup[256], p[128], l[140], *old;
+	size_t len;
+
+	if (scratch_make(&d, "daemon") < 0)
+		return;
+	snprintf(p, sizeof(p), "%s/daemon.json", d.path);
+	snprintf(l, sizeof(l), "%s/other-name", d.path);
+	CHECK_INT(file_create_at(d.fd, "daemon.json", "{\"a\": 1}", 8, 0644, geteuid(), getegid(), &err), 0);
+	CHECK_INT(read_it(d.fd, &old, &len, &st, &err), 0);
+	CHECK_INT(chmod(p, 0600), 0);
+	CHECK_INT(daemon_json_write(d.fd, "daemon.json", old, len, &st, "{}\n", backup, sizeof(backup), &err), -1);
+	CHECK_INT(err.errnum, EAGAIN);
+	CHECK_INT(stat(p, &now), 0);
+	CHECK_INT(now.st_mode & 07777, 0600);
+	CHECK_INT(now.st_ino, st.st_ino);
+	free(old);
+	CHECK_INT(read_it(d.fd, &old, &len, &st, &err), 0);
+	CHECK_INT(link(p, l), 0);
+	CHECK_INT(daemon_json_write(d.fd, "daemon.json", old, len, &st, "{}\n", backup, sizeof(backup), &err), -1);
+	CHECK_INT(err.errnum, EAGAIN);
+	CHECK_INT(stat(p, &now), 0);
+	CHECK_INT(now.st_ino, st.st_ino);
+	CHECK_INT(unlink(l), 0);
+	free(old);
+}

@@ -250,11 +250,14 @@ TEST(plan_env_values_off_the_command_line)
 	_cleanup_free_ char *t = plan_text(&b);
 	CHECK_CONTAINS(t, " --env-file /dev/fd/7 ");
 	CHECK(!strstr(t, "secret"));
+	/* The step that names the pipe is the one that inherits it. */
+	CHECK_INT(b.job[b.n - 1].pass_fd, 7);
 	batch_release(&b);
 	in.env_fd = -1;
 	CHECK_INT(plan_join(&in, &b, &err), 0);
 	_cleanup_free_ char *dry = plan_text(&b);
 	CHECK_CONTAINS(dry, " -e TOKEN=secret ");
+	CHECK_INT(b.job[b.n - 1].pass_fd, 0);
 	/* Nothing of it in the sandbox's own configuration. */
 	batch_release(&b);
 	ex.kind = REENTRY_NONE;

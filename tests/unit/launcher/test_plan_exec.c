@@ -59,8 +59,8 @@ TEST(plan_exec_env_pipe_holds_the_values)
 
 	CHECK_INT(plan_exec_env_pipe(env, 2, &fd, &err), 0);
 	CHECK(fd >= 0);
-	/* Inherited by docker, which replaces the launcher. */
-	CHECK_INT(fcntl(fd, F_GETFD) & FD_CLOEXEC, 0);
+	/* Close-on-exec: only the step that names it inherits it (pass_fd). */
+	CHECK(fcntl(fd, F_GETFD) & FD_CLOEXEC);
 	CHECK(read(fd, buf, sizeof(buf) - 1) > 0);
 	CHECK_STR(buf, "A=1\nB=two words\n");
 	/* The write end is closed: docker reads to the end, not forever. */

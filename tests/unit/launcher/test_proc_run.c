@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
@@ -153,6 +154,32 @@ TEST(proc_run_start_now_wait_later_with_cwd_and_stdin)
 	CHECK(!k.started);
 	CHECK_INT(k.spawn_errno, ENOENT);
 	proc_job_release(&k);
+}
+
+/* A descriptor passed to one job reaches that job alone: the others of
+ * its batch, started beside it, do not hold it. */
+TEST(proc_run_passes_a_descriptor_to_its_job_alone)
+{
+	char fdname[16];
+	char *argv[] = { "sh", "-c", "cat /dev/fd/$0 2>/dev/null || echo closed", fdname, NULL };
+	struct proc_job j[2] = { { .argv = argv, .timeout_ms = 5000 }, { .argv = argv, .timeout_ms = 5000 } };
+	struct cai_err err;
+	int p[2];
+
+	CHECK_INT(pipe(p), 0);
+	CHECK_INT(fcntl(p[0], F_SETFD, FD_CLOEXEC), 0);
+	CHECK_INT((int)write(p[1], "secret\n", 7), 7);
+	close(p[1]);
+	snprintf(fdname, sizeof(fdname), "%d", p[0]);
+	j[0].pass_fd = p[0];
+	CHECK_INT(proc_run_all(j, 2, &err), 0);
+	CHECK_STR(j[0].out, "secret\n");
+	CHECK_STR(j[1].out, "closed\n");
+	/* Still close-on-exec in the launcher. */
+	CHECK(fcntl(p[0], F_GETFD) & FD_CLOEXEC);
+	close(p[0]);
+	proc_job_release(&j[0]);
+	proc_job_release(&j[1]);
 }
 
 /* A job left running when its launcher dies goes with it. */
