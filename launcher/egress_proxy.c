@@ -64,6 +64,10 @@ static int proxy_shape(const json_t *root, const struct egress_want *w, struct e
 	const char *key;
 	json_t *v;
 
+	const char *format = jstr(json_object_get(config, "Labels"), EGRESS_LABEL_FORMAT);
+	if (strcmp(format, EGRESS_FORMAT))
+		return refuse(f, "its proxy was made by another version of containai (egress format %.16s, "
+				 "this one makes " EGRESS_FORMAT ")", format[0] ? format : "1");
 	if (strcmp(jstr(config, "Image"), w->image))
 		return refuse(f, "its proxy runs image %.100s, not %.100s", jstr(config, "Image"), w->image);
 	if (strcmp(jstr(config, "User"), EGRESS_PROXY_USER) || json_array_size(json_object_get(config, "Cmd")))
@@ -251,6 +255,8 @@ int egress_step_proxy_create(const struct docker *d, const struct egress_want *w
 	argv_push(&a, w->name);
 	argv_push(&a, "--pull=never");
 	labels(&a, w);
+	argv_push(&a, "--label");
+	argv_push(&a, EGRESS_LABEL_FORMAT "=" EGRESS_FORMAT);
 	/* Created on its way out, beside the network's own creation; joined
 	 * to the internal network beside the sandbox's (egress_step_connect). */
 	argv_push(&a, "--network");

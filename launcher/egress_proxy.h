@@ -47,6 +47,12 @@
  * an engine would query from the host's namespace. */
 #define EGRESS_NO_DNS "192.0.2.1"
 #define EGRESS_LABEL_FOR "containai.egress-for"
+/* What the launcher's configuration asks of the proxy (the files
+ * egress-load writes, the rules squid.conf names): a proxy made for
+ * another is not loaded, but replaced with --restart.  2: the proxy
+ * serves only its sandbox's network, less the gateway. */
+#define EGRESS_LABEL_FORMAT "containai.egress-format"
+#define EGRESS_FORMAT "2"
 #define EGRESS_NAME_MAX 96
 /* The proxy's user in Debian's squid package. */
 #define EGRESS_PROXY_USER "proxy"

@@ -847,6 +847,24 @@ cai sysbox CAI_FAKE_EXISTING=ours-running CAI_FAKE_SANDBOX_EGRESS=balanced CAI_F
 expect_eq "egress proxy stopped: exec status" "$RC" 0
 order=$(grep -o -e ' start abcdef[0-9a-f]*' -e ' exec -i --user proxy' -e ' exec -i -u 0:0' <<<"$(sandbox_calls)" | tr -d ' ' | cut -c1-10)
 expect_eq "egress proxy stopped: started, loaded, then joined" "$order" $'startabcde\nexec-i--us\nexec-i-u0:'
+# A proxy an older containai made (before it served only its sandbox's
+# network) is never loaded or entered through: run and exec say to
+# recreate it, and --restart does.
+older_proxy() {
+	rm -rf "$ES" && mkdir -p "$ES"
+	cai sysbox CONTAINAI_EGRESS=balanced CAI_FAKE_EXISTING=ours-running CAI_FAKE_SANDBOX_EGRESS=balanced \
+		CAI_FAKE_EGRESS=ours-format-1 CAI_FAKE_NETWORK=ours CAI_FAKE_STATE="$ES" -- "$@"
+}
+older_proxy run --detach
+expect_match "older proxy: run says to recreate it" "$ERR" 'made by another version of containai .*use --restart'
+expect_no_match "older proxy: run loads nothing" "$(sandbox_calls)" ' exec '
+older_proxy exec -- true
+expect_match "older proxy: exec says to recreate it" "$ERR" 'made by another version of containai .*use --restart'
+expect_no_match "older proxy: exec loads and enters nothing" "$(sandbox_calls)" ' exec '
+older_proxy run --detach --restart
+expect_match "older proxy: --restart removes it" "$(sandbox_calls)" ' rm -f abcdef0123456789abcdef'
+expect_match "older proxy: --restart makes one of this format" "$(sandbox_calls)" \
+	' run -d --name [^ ]*-egress .*--label containai.egress-format=2 '
 # What holds the proxy's or the network's name must be ours: never used,
 # stopped or removed otherwise, and run creates nothing beside it.
 for what in "CAI_FAKE_EGRESS=foreign" "CAI_FAKE_NETWORK=foreign"; do

@@ -66,6 +66,9 @@ TEST(egress_proxy_refusals)
 		{ "egress-proxy-mount.json", "has mounts" },
 		{ "egress-proxy-third-network.json", "also on network host-lan" },
 		{ "egress-proxy-other-ports.json", "publishes other ports" },
+		/* Made before the proxy served only its sandbox's network. */
+		{ "egress-proxy-format-1.json", "made by another version of containai (egress format 1, "
+						"this one makes 2)" },
 	};
 	struct egress_found f;
 
@@ -148,7 +151,8 @@ TEST(egress_proxy_create_step_and_its_id)
 	CHECK_INT(egress_step_proxy_create(&d, &want, &b, 0, &err), 0);
 	_cleanup_free_ char *line = argv_to_shell(&b.argv[0]);
 	CHECK_CONTAINS(line, "run -d --name " NAME "-egress --pull=never --label containai.managed=true");
-	CHECK_CONTAINS(line, "--label containai.egress-for=" NAME " --network bridge --user proxy "
+	CHECK_CONTAINS(line, "--label containai.egress-for=" NAME " --label containai.egress-format=2 "
+			     "--network bridge --user proxy "
 			     "--cap-drop ALL --security-opt no-new-privileges --read-only --tmpfs ");
 	CHECK_CONTAINS(line, "--publish 127.0.0.1:8080:20000 containai-egress:fixture");
 	CHECK_INT(egress_created_id(&b, &want, id), -1);

@@ -476,7 +476,8 @@ TEST(plan_rm)
 	"--label containai.workspace=" WS " --label containai.egress-for=n1 n1-egress\n"
 #define PROXY_CREATE(ports)                                                                     \
 	"docker --context default run -d --name n1-egress --pull=never --label containai.managed=true " \
-	"--label containai.workspace=" WS " --label containai.egress-for=n1 --network bridge "        \
+	"--label containai.workspace=" WS " --label containai.egress-for=n1 "                         \
+	"--label containai.egress-format=2 --network bridge "                                          \
 	"--user proxy --cap-drop ALL --security-opt no-new-privileges --read-only --tmpfs "           \
 	"/run/containai-egress:rw,nosuid,nodev,noexec,size=4m,mode=0700,uid=13,gid=13 " ports          \
 	"containai-egress:latest\n"
