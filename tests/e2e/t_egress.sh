@@ -225,11 +225,11 @@ expect_match "a container on the proxy's way out cannot use it as a proxy" \
 	'refused by rule "client"'
 # The host reaches the internal network from its gateway: no process of
 # the host (another user's) is sent the key or let through either.
-from_host=$(curl -sS -m 10 "http://$PROXY:8081/v1/messages" 2>&1)
+from_host=$(curl -sS -m 10 --noproxy "*" "http://$PROXY:8081/v1/messages" 2>&1)
 expect_no_match "a host process is not sent the key" "$from_host" "$SECRET"
 expect_match "the credential endpoint refuses a host process by rule client" "$from_host" 'refused by rule "client"'
 expect_match "a host process cannot use the proxy" \
-	"$(curl -sS -m 10 -x "http://$PROXY:3128" http://allowed.test/ 2>&1)" 'refused by rule "client"'
+	"$(curl -sS -m 10 --noproxy "" -x "http://$PROXY:3128" http://allowed.test/ 2>&1)" 'refused by rule "client"'
 expect_no_match "the key is in no environment of the sandbox's processes" \
 	"$(inside sh -c 'cat /proc/[0-9]*/environ /proc/[0-9]*/cmdline 2>/dev/null | tr "\0" "\n"')" "$SECRET"
 expect_no_match "the key is in no file of the sandbox" \
