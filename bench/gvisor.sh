@@ -53,11 +53,13 @@ mkdir -p "$WS"
 chown 1000:1000 "$WS"
 
 now() { date +%s%N; }
-# cai ENGINE ARGS...: the launcher against ENGINE, quiet.
+# cai ENGINE ARGS...: the launcher against ENGINE, quiet.  Egress off on
+# both sides: what the proxy costs is bench/egress.sh's to measure, and the
+# side engines hold no proxy image.
 cai() {
 	local engine=$1
 	shift
-	(cd "$WS" && DOCKER_HOST=$(side_engine_host "$engine") CONTAINAI_IMAGE=$IMG \
+	(cd "$WS" && DOCKER_HOST=$(side_engine_host "$engine") CONTAINAI_IMAGE=$IMG CONTAINAI_EGRESS=off \
 		"$LAUNCHER" "$@" </dev/null >/dev/null 2>"$T/err") || { cat "$T/err" >&2; return 1; }
 }
 
