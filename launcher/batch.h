@@ -28,6 +28,13 @@ struct batch {
 	 * only once step k has ended.  By default a step comes after every
 	 * step before it. */
 	unsigned after[BATCH_MAX];
+	/* With stdin_for set, plan_exec_run calls it just before it starts
+	 * step stdin_step: that step's stdin is made only then, from work
+	 * done meanwhile (the proxy's configuration, once the host's registry
+	 * lookups have ended). */
+	int (*stdin_for)(void *ctx, struct proc_job *j, struct cai_err *err);
+	void *stdin_ctx;
+	size_t stdin_step;
 	size_t n;
 };
 

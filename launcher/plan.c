@@ -232,14 +232,14 @@ static int plan_egress_up(const struct plan_input *in, int fresh, int keep_netwo
 static int plan_egress_load(const struct plan_input *in, size_t proxy_step, size_t connect_step,
 			    struct batch *b, struct cai_err *err)
 {
-	struct proc_job *lj;
-
 	if (!in->egress_load)
 		return 0;
-	if (!(lj = egress_step_load(&in->s->docker, in->proxy->name, b, 0, err)))
+	if (!egress_step_load(&in->s->docker, in->proxy->name, b, 0, err))
 		return -1;
 	b->after[b->n - 1] = b->after[proxy_step] | 1u << proxy_step | 1u << connect_step;
-	lj->stdin_fd = in->egress_conf_fd;
+	b->stdin_for = in->egress_conf;
+	b->stdin_ctx = in->egress_conf_ctx;
+	b->stdin_step = b->n - 1;
 	return 0;
 }
 

@@ -71,11 +71,12 @@ struct plan_input {
 	const struct egress_policy *egress; /* NULL: egress off */
 	const struct egress_want *proxy;
 	const char *proxy_addr;
-	/* Set: the proxy's configuration, on egress_conf_fd (-1 in a dry
-	 * run, where the step is only printed), is loaded (egress_step_load)
-	 * as soon as a proxy this plan creates has started. */
+	/* Set: a proxy this plan creates loads its configuration
+	 * (egress_step_load) as soon as it runs; the step's stdin is made by
+	 * egress_conf(egress_conf_ctx, job) when it starts (batch.stdin_for). */
 	int egress_load;
-	int egress_conf_fd;
+	int (*egress_conf)(void *ctx, struct proc_job *j, struct cai_err *err);
+	void *egress_conf_ctx;
 };
 
 /* The runtime the sandbox runs under in the detected mode, NULL for the

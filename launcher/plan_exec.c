@@ -64,7 +64,8 @@ int plan_exec_run(struct batch *b, unsigned timeout_ms, int replace_last, struct
 			if ((started & bit) || (b->after[i] & ~done))
 				continue;
 			b->job[i].timeout_ms = timeout_ms;
-			if (proc_run_start(&b->job[i], 1, err) < 0) {
+			if ((b->stdin_for && i == b->stdin_step && b->stdin_for(b->stdin_ctx, &b->job[i], err) < 0) ||
+			    proc_run_start(&b->job[i], 1, err) < 0) {
 				failed = 1;
 				break;
 			}

@@ -291,20 +291,47 @@ static int join_egress(const struct session *s, const struct cli *o, const struc
 	return egress_prepare(s, o, mode, e, err);
 }
 
-/* The proxy's configuration on a descriptor (-1 in a dry run, which
- * reads none). */
-static int egress_conf_open(const struct session *s, const struct cli *o, struct egress_run *e, int *fd,
-			    struct cai_err *err)
+/* The proxy's configuration, made once: when the step that loads a proxy
+ * created now starts (by then the host's registry lookups, begun with the
+ * command, have ended, and the docker steps did not wait for them), or
+ * before the round that loads a proxy kept, or for a dry run. */
+struct egress_conf {
+	const struct session *s;
+	const struct cli *o;
+	struct egress_run *e;
+	int made;
+	int fd;                 /* -1 in a dry run, which reads none */
+};
+
+static int egress_conf_make(struct egress_conf *c, struct cai_err *err)
 {
 	_cleanup_free_ char *conf = NULL;
 
-	*fd = -1;
-	if (egress_tools_start(s, e, err) < 0 || egress_registries(s, e, o->dry_run, err) < 0 ||
-	    !(conf = egress_squid_conf(&e->policy, err)))
+	if (c->made)
+		return 0;
+	if (egress_tools_start(c->s, c->e, err) < 0 || egress_registries(c->s, c->e, c->o->dry_run, err) < 0 ||
+	    !(conf = egress_squid_conf(&c->e->policy, err)))
 		return -1;
-	int rc = o->dry_run ? 0 : egress_conf_fd(conf, fd, err);
+	int rc = c->o->dry_run ? 0 : egress_conf_fd(conf, &c->fd, err);
 	explicit_bzero(conf, strlen(conf));
+	c->made = rc == 0;
 	return rc;
+}
+
+/* batch.stdin_for of the step that loads a proxy created now. */
+static int egress_conf_stdin(void *ctx, struct proc_job *j, struct cai_err *err)
+{
+	struct egress_conf *c = ctx;
+
+	if (egress_conf_make(c, err) < 0)
+		return -1;
+	j->stdin_fd = c->fd;
+	return 0;
+}
+
+static void egress_conf_release(struct egress_conf *c)
+{
+	fd_closep(&c->fd);
 }
 
 /* After the steps that bring the sandbox up (which load a proxy they
@@ -418,16 +445,20 @@ static int up_and_join(const struct session *s, const struct cli *o, const char 
 	 * a proxy it creates, it loads. */
 	int fresh_proxy = e.on && (f.eg.proxy != EGRESS_OURS || o->restart || f.ex.kind == REENTRY_NONE);
 	int load = e.on && (for_run || fresh_proxy || !f.eg.proxy_running);
-	_cleanup_close_ int conf_fd = -1;
-	if (load && egress_conf_open(s, o, &e, &conf_fd, err) < 0)
+	__attribute__((cleanup(egress_conf_release))) struct egress_conf conf = {
+		.s = s, .o = o, .e = &e, .fd = -1,
+	};
+	if (load && o->dry_run && egress_conf_make(&conf, err) < 0)
 		return -1;
 	in.egress_load = fresh_proxy;
-	in.egress_conf_fd = conf_fd;
+	in.egress_conf = egress_conf_stdin;
+	in.egress_conf_ctx = &conf;
 	if (plan_run(&in, &up, err) < 0)
 		return -1;
 	if (o->dry_run) {
 		in.proxy_addr = fresh_proxy || !f.eg.addr[0] ? EGRESS_ADDR_UNKNOWN : f.eg.addr;
-		if (plan_exec_print(&up, stdout, err) < 0 || egress_round(s, o, name, &up, load && !fresh_proxy, conf_fd, &e, &f, err) < 0)
+		if (plan_exec_print(&up, stdout, err) < 0 ||
+		    egress_round(s, o, name, &up, load && !fresh_proxy, conf.fd, &e, &f, err) < 0)
 			return -1;
 		return joins && plan_join(&in, &join, err) < 0 ? -1 : plan_exec_print(&join, stdout, err);
 	}
@@ -438,7 +469,9 @@ static int up_and_join(const struct session *s, const struct cli *o, const char 
 		    plan_exec_run(&up, s->cfg.timeout_s * 1000, 0, err) < 0)
 			return -1;
 	}
-	if (egress_round(s, o, name, &up, load && !fresh_proxy, conf_fd, &e, &f, err) < 0 || check_up(name, &e, &f, err) < 0)
+	if ((load && !fresh_proxy && egress_conf_make(&conf, err) < 0) ||
+	    egress_round(s, o, name, &up, load && !fresh_proxy, conf.fd, &e, &f, err) < 0 ||
+	    check_up(name, &e, &f, err) < 0)
 		return -1;
 	if (!joins)
 		return 0;

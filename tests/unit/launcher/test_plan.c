@@ -96,6 +96,14 @@ static void together(const struct batch *b, char *out)
 	out[b->n] = '\0';
 }
 
+static int conf_later(void *ctx, struct proc_job *j, struct cai_err *err)
+{
+	(void)ctx;
+	(void)err;
+	j->stdin_fd = 7;
+	return 0;
+}
+
 /* The steps each step waits for: "-" for none, else their indexes, one
  * word a step. */
 static void deps(const struct batch *b, char *out, size_t outsz)
@@ -515,14 +523,18 @@ TEST(plan_egress_creates_network_then_proxy_beside_the_sandbox)
 	CHECK_STR(groups, "- - 0 01");
 	batch_release(&b);
 	in.egress_load = 1;
-	in.egress_conf_fd = 7;
+	in.egress_conf = conf_later;
+	in.egress_conf_ctx = &in;
 	CHECK_INT(plan_run(&in, &b, &err), 0);
 	_cleanup_free_ char *l = plan_text(&b);
 	CHECK_STR(l, NET_CREATE PROXY_CREATE("--publish 127.0.0.1:8080:20000 ") EGRESS_CREATE PROXY_JOINS
 		     PROXY_LOADS);
 	deps(&b, groups, sizeof(groups));
 	CHECK_STR(groups, "- - 0 01 13");
-	CHECK_INT(b.job[4].stdin_fd, 7);
+	/* Its stdin is made when it starts, not now. */
+	CHECK_INT(b.stdin_step, 4);
+	CHECK(b.stdin_for == conf_later && b.stdin_ctx == &in);
+	CHECK_INT(b.job[4].stdin_fd, 0);
 }
 
 /* A proxy and network left behind by an earlier sandbox of the name: the

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -205,4 +206,55 @@ TEST(plan_exec_waits_for_what_runs_beside_a_failure)
 	CHECK(b.job[2].out == NULL);
 	_cleanup_free_ char *log = log_taken(dir);
 	CHECK_STR(log, "0\n");
+}
+
+/* A step's stdin made only as it starts: after the steps before it ended,
+ * and not at all when an earlier step failed. */
+static int stdin_now(void *ctx, struct proc_job *j, struct cai_err *err)
+{
+	int *fd = ctx;
+	int p[2];
+
+	if (pipe(p) < 0)
+		return err_set(err, errno, "pipe");
+	if (write(p[1], "made\n", 5) != 5) {
+		close(p[0]);
+		close(p[1]);
+		return err_set(err, errno, "write");
+	}
+	close(p[1]);
+	*fd = p[0];
+	j->stdin_fd = p[0];
+	return 0;
+}
+
+TEST(plan_exec_makes_a_steps_stdin_as_it_starts)
+{
+	_cleanup_batch_ struct batch b = { 0 };
+	struct cai_err err;
+	char dir[] = "/tmp/cai-plan-XXXXXX";
+	int fd = -1;
+
+	CHECK(mkdtemp(dir) != NULL);
+	logged_step(&b, dir, "", "0");
+	char script[256];
+	snprintf(script, sizeof(script), "cat >> %s/log", dir);
+	step(&b, script);
+	b.stdin_for = stdin_now;
+	b.stdin_ctx = &fd;
+	b.stdin_step = 1;
+	CHECK_INT(plan_exec_run(&b, 5000, 0, &err), 0);
+	CHECK(fd >= 0);
+	close(fd);
+	_cleanup_free_ char *log = log_taken(dir);
+	CHECK_STR(log, "0\nmade\n");
+	batch_release(&b);
+	fd = -1;
+	step(&b, "exit 2");
+	step(&b, "cat");
+	b.stdin_for = stdin_now;
+	b.stdin_ctx = &fd;
+	b.stdin_step = 1;
+	CHECK_INT(plan_exec_run(&b, 5000, 0, &err), -1);
+	CHECK_INT(fd, -1);
 }
