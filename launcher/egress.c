@@ -92,28 +92,35 @@ int egress_address_check(const char *word, struct cai_err *err)
 	return err_set(err, 0, "'%.80s' is not an IPv4 or IPv6 address", word);
 }
 
-int egress_cidr_check(const char *word, struct cai_err *err)
+int egress_cidr_parse(const char *word, struct egress_cidr *c, struct cai_err *err)
 {
 	const char *slash = strchr(word, '/');
-	unsigned char a[sizeof(struct in6_addr)];
 	char addr[INET6_ADDRSTRLEN];
 	uint64_t prefix;
-	int v6;
 
 	if (!slash || (size_t)(slash - word) >= sizeof(addr))
 		return err_set(err, 0, "'%.80s' is not ADDRESS/PREFIX", word);
 	memcpy(addr, word, (size_t)(slash - word));
 	addr[slash - word] = '\0';
-	v6 = strchr(addr, ':') != NULL;
-	if (inet_pton(v6 ? AF_INET6 : AF_INET, addr, a) != 1)
+	c->v6 = strchr(addr, ':') != NULL;
+	if (inet_pton(c->v6 ? AF_INET6 : AF_INET, addr, c->addr) != 1)
 		return err_set(err, 0, "'%.80s' is not ADDRESS/PREFIX (bad address)", word);
-	if (decimal_parse(slash + 1, strlen(slash + 1), v6 ? 128 : 32, &prefix, err) < 0)
+	if (decimal_parse(slash + 1, strlen(slash + 1), c->v6 ? 128 : 32, &prefix, err) < 0)
 		return err_prefix(err, "'%.80s': prefix", word);
-	size_t bytes = v6 ? 16 : 4;
-	for (size_t bit = prefix; bit < bytes * 8; bit++)
-		if (a[bit / 8] & (0x80 >> (bit % 8)))
-			return err_set(err, 0, "'%.80s' has address bits set past /%u", word,
-				       (unsigned)prefix);
+	c->prefix = (unsigned)prefix;
+	return 0;
+}
+
+int egress_cidr_check(const char *word, struct cai_err *err)
+{
+	struct egress_cidr c;
+
+	if (egress_cidr_parse(word, &c, err) < 0)
+		return -1;
+	size_t bytes = c.v6 ? 16 : 4;
+	for (size_t bit = c.prefix; bit < bytes * 8; bit++)
+		if (c.addr[bit / 8] & (0x80 >> (bit % 8)))
+			return err_set(err, 0, "'%.80s' has address bits set past /%u", word, c.prefix);
 	return 0;
 }
 

@@ -54,6 +54,13 @@ const char *egress_mode_name(enum egress_mode mode);
 /* One domain rule, folded to lower case into out (EGRESS_DOMAIN_MAX + 1
  * bytes at least). */
 int egress_domain_check(const char *word, char *out, size_t outsz, struct cai_err *err);
+/* ADDRESS/PREFIX, IPv4 or IPv6, read into *c. */
+struct egress_cidr {
+	unsigned char addr[16];         /* network order; 4 bytes for IPv4 */
+	unsigned prefix;
+	int v6;
+};
+int egress_cidr_parse(const char *word, struct egress_cidr *c, struct cai_err *err);
 /* ADDRESS/PREFIX, IPv4 or IPv6, no bit set past the prefix. */
 int egress_cidr_check(const char *word, struct cai_err *err);
 /* An IPv4 or IPv6 address. */

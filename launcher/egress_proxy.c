@@ -117,16 +117,13 @@ int egress_judge_proxy(const json_t *root, const struct egress_want *w, struct e
 /* gw is the first address after the IPv4 subnet's network address. */
 static int subnet_first(const char *subnet, const char *gw)
 {
-	char net[INET_ADDRSTRLEN];
-	const char *slash = strchr(subnet, '/');
+	struct egress_cidr c;
+	struct cai_err ignored;
 	struct in_addr n, g;
 
-	if (!slash || (size_t)(slash - subnet) >= sizeof(net))
+	if (egress_cidr_parse(subnet, &c, &ignored) < 0 || c.v6 || inet_pton(AF_INET, gw, &g) != 1)
 		return 0;
-	memcpy(net, subnet, (size_t)(slash - subnet));
-	net[slash - subnet] = '\0';
-	if (inet_pton(AF_INET, net, &n) != 1 || inet_pton(AF_INET, gw, &g) != 1)
-		return 0;
+	memcpy(&n, c.addr, sizeof(n));
 	return ntohl(g.s_addr) == ntohl(n.s_addr) + 1;
 }
 
