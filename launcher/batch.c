@@ -52,15 +52,6 @@ struct proc_job *batch_add_with_previous(struct batch *b, struct argv *a, struct
 	return j;
 }
 
-struct proc_job *batch_add_after(struct batch *b, struct argv *a, unsigned after, struct cai_err *err)
-{
-	struct proc_job *j = batch_add(b, a, err);
-
-	if (j)
-		b->after[b->n - 1] = after & ((1u << (b->n - 1)) - 1);
-	return j;
-}
-
 int batch_run(struct batch *b, struct cai_err *err)
 {
 	return b->n ? proc_run_all(b->job, b->n, err) : 0;

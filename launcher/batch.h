@@ -51,10 +51,6 @@ struct proc_job *batch_add_words(struct batch *b, const char *const *words, stru
  * what that one comes after). */
 struct proc_job *batch_add_with_previous(struct batch *b, struct argv *a, struct cai_err *err);
 
-/* batch_add, the job to start once the steps in `after` (bit k: step k,
- * all added already) have ended. */
-struct proc_job *batch_add_after(struct batch *b, struct argv *a, unsigned after, struct cai_err *err);
-
 /* Run every job concurrently and wait for all of them (proc_run_all). */
 int batch_run(struct batch *b, struct cai_err *err);
 /* The same in two halves, with other work in between. */
