@@ -6,6 +6,7 @@
 #include <errno.h>
 #include <linux/securebits.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/capability.h>
 #include <sys/prctl.h>
@@ -326,4 +327,34 @@ int caps_restrict_supervisor(struct cai_err *err)
 	if (caps_set_no_new_privs(err) < 0)
 		return err_prefix(err, "PID 1");
 	return 0;
+}
+
+struct caps_saved {
+	cap_t sets;
+};
+
+struct caps_saved *caps_save(struct cai_err *err)
+{
+	struct caps_saved *s = calloc(1, sizeof(*s));
+
+	if (!s || !(s->sets = cap_get_proc())) {
+		err_set(err, errno ? errno : ENOMEM, "reading the capability sets");
+		free(s);
+		return NULL;
+	}
+	return s;
+}
+
+int caps_set_saved(const struct caps_saved *s, const char *what, struct cai_err *err)
+{
+	return cap_set_proc(s->sets) < 0 ? err_set(err, errno, "%s", what) : 0;
+}
+
+void caps_saved_free(struct caps_saved **s)
+{
+	if (!*s)
+		return;
+	cap_free((*s)->sets);
+	free(*s);
+	*s = NULL;
 }

@@ -55,6 +55,14 @@ int caps_keep_across_setuid(struct cai_err *err);
  * no_new_privs set. */
 int caps_restrict(caps_mask keep, struct cai_err *err);
 
+/* The process's capability sets as they are now, to be set again exactly
+ * by caps_set_saved: a file system uid other than 0 takes the file system
+ * capabilities out of the effective set (volume's owner_ids). */
+struct caps_saved;
+struct caps_saved *caps_save(struct cai_err *err);
+int caps_set_saved(const struct caps_saved *s, const char *what, struct cai_err *err);
+void caps_saved_free(struct caps_saved **s);
+
 /* Set no_new_privs and read it back. */
 int caps_set_no_new_privs(struct cai_err *err);
 

@@ -5,16 +5,15 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/capability.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/fsuid.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/sysmacros.h>
 #include <unistd.h>
 
+#include "caps.h"
 #include "fd.h"
 #include "fdbatch.h"
 #include "links.h"
@@ -48,7 +47,7 @@ struct prep {
 	int ids_switched;               /* ... and switched them: to be restored */
 	uid_t old_fsuid;
 	gid_t old_fsgid;
-	struct __user_cap_data_struct caps[_LINUX_CAPABILITY_U32S_3];  /* before the switch */
+	struct caps_saved *caps;        /* before the switch */
 	/* Descriptors of the manifest's entries, closed together at the end:
 	 * the walk of a prepared volume costs one close_range, not one close
 	 * per directory. */
@@ -298,11 +297,9 @@ static int done(struct treewalk *w, int fd, size_t len, unsigned depth, struct c
  * restore_ids puts everything back before volume_prepare returns. */
 static int owner_ids(struct prep *p, struct cai_err *err)
 {
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-
 	p->ids_tried = 1;
-	if (syscall(SYS_capget, &h, p->caps) < 0)
-		return err_set(err, errno, "reading the capability sets");
+	if (!(p->caps = caps_save(err)))
+		return -1;
 	/* setfs[ug]id answer the ids before the call, whether it changed
 	 * them or not: the second call says whether the first did. */
 	p->old_fsgid = (gid_t)setfsgid(p->gid);
@@ -314,35 +311,31 @@ static int owner_ids(struct prep *p, struct cai_err *err)
 	p->ids_switched = 1;
 	if ((uid_t)setfsuid(p->uid) != p->uid)
 		return 0;
-	if (syscall(SYS_capset, &h, p->caps) < 0)
-		return err_set(err, errno, "raising the file system capabilities again");
+	if (caps_set_saved(p->caps, "raising the file system capabilities again", err) < 0)
+		return -1;
 	p->born_owned = 1;
 	return 0;
 }
 
-/* The file system ids, and the effective capabilities, as before
- * owner_ids: whatever happened, no later step runs with the owner's. */
+/* The file system ids, and the capability sets, as before owner_ids:
+ * whatever happened, no later step runs with the owner's. */
 static int restore_ids(struct prep *p, struct cai_err *err)
 {
-	struct __user_cap_header_struct h = { .version = _LINUX_CAPABILITY_VERSION_3 };
-	int same = 1;
+	int rc = 0;
 
-	if (!p->ids_switched)
-		return 0;
-	p->ids_switched = 0;
-	setfsuid(p->old_fsuid);
-	setfsgid(p->old_fsgid);
-	if ((uid_t)setfsuid(p->old_fsuid) != p->old_fsuid || (gid_t)setfsgid(p->old_fsgid) != p->old_fsgid)
-		return err_set(err, 0, "the file system ids cannot be set back to %u:%u",
-			       (unsigned)p->old_fsuid, (unsigned)p->old_fsgid);
-	/* Back to fs uid 0 the kernel raises the file system capabilities
-	 * from the permitted set: exact already when effective was all of
-	 * permitted (root's usual sets); else the sets read before. */
-	for (size_t i = 0; i < _LINUX_CAPABILITY_U32S_3; i++)
-		same &= p->caps[i].effective == p->caps[i].permitted;
-	if (!same && syscall(SYS_capset, &h, p->caps) < 0)
-		return err_set(err, errno, "setting the capability sets back");
-	return 0;
+	if (p->ids_switched) {
+		p->ids_switched = 0;
+		setfsuid(p->old_fsuid);
+		setfsgid(p->old_fsgid);
+		if ((uid_t)setfsuid(p->old_fsuid) != p->old_fsuid ||
+		    (gid_t)setfsgid(p->old_fsgid) != p->old_fsgid)
+			rc = err_set(err, 0, "the file system ids cannot be set back to %u:%u",
+				     (unsigned)p->old_fsuid, (unsigned)p->old_fsgid);
+		else
+			rc = caps_set_saved(p->caps, "setting the capability sets back", err);
+	}
+	caps_saved_free(&p->caps);
+	return rc;
 }
 
 /* A missing entry, created in the directory open on dirfd (the first len
