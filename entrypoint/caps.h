@@ -5,7 +5,9 @@
  * Owns: parsing `[security] capabilities`, reducing the bounding set,
  * clearing the ambient set, setting the effective, permitted and
  * inheritable sets, locking the securebits, no_new_privs - every one of
- * them read back from the kernel after it was written.
+ * them read back from the kernel after it was written - and saving the
+ * sets to set them again exactly (around the volume step's file system
+ * ids).
  * Capabilities kept for the command are raised in the ambient set as well:
  * for a non-root uid they would not survive execve otherwise.  The ambient
  * set is cleared first and NO_CAP_AMBIENT_RAISE is locked after, so the
