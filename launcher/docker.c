@@ -118,6 +118,12 @@ void docker_argv(const struct docker *d, struct argv *a)
 	}
 }
 
+const char *docker_str(const json_t *obj, const char *key)
+{
+	json_t *v = json_object_get(obj, key);
+	return json_is_string(v) ? json_string_value(v) : "";
+}
+
 json_t *docker_json(const struct proc_job *j, json_type want, struct cai_err *err)
 {
 	char what[512];

@@ -60,6 +60,10 @@ void docker_argv(const struct docker *d, struct argv *a);
  * ...") when refused as above.  The caller owns the reference. */
 json_t *docker_json(const struct proc_job *job, json_type want, struct cai_err *err);
 
+/* The string member `key` of an object of such an answer; "" when it is
+ * absent or not a string (obj may be NULL). */
+const char *docker_str(const json_t *obj, const char *key);
+
 /* 0 when every call can be pinned to the one engine; -1 with err set
  * (the reason the context could not be inspected) when none could. */
 int docker_pinned(const struct docker *d, struct cai_err *err);

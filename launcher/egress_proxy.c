@@ -20,12 +20,6 @@ void egress_name(const char *sandbox, char out[EGRESS_NAME_MAX])
 	snprintf(out, EGRESS_NAME_MAX, "%s-egress", sandbox);
 }
 
-static const char *jstr(const json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
 static int refuse(struct egress_found *f, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 static int refuse(struct egress_found *f, const char *fmt, ...)
 {
@@ -41,7 +35,7 @@ static int refuse(struct egress_found *f, const char *fmt, ...)
 static int judge_labels(const json_t *root, const json_t *labels, const struct egress_want *w,
 			char id[65], struct cai_err *err)
 {
-	const char *name = jstr(root, "Name"), *hex = jstr(root, "Id");
+	const char *name = docker_str(root, "Name"), *hex = docker_str(root, "Id");
 
 	/* inspect also answers for an id prefix: only the exact name counts. */
 	if (!root || strcmp(name[0] == '/' ? name + 1 : name, w->name))
@@ -49,9 +43,9 @@ static int judge_labels(const json_t *root, const json_t *labels, const struct e
 	if (strlen(hex) != 64 || strspn(hex, "0123456789abcdef") != 64)
 		return err_set(err, 0, "docker inspect %s: no valid id", w->name);
 	snprintf(id, 65, "%s", hex);
-	if (strcmp(jstr(labels, SANDBOX_LABEL_MANAGED), "true") ||
-	    strcmp(jstr(labels, SANDBOX_LABEL_WORKSPACE), w->workspace) ||
-	    strcmp(jstr(labels, EGRESS_LABEL_FOR), w->sandbox))
+	if (strcmp(docker_str(labels, SANDBOX_LABEL_MANAGED), "true") ||
+	    strcmp(docker_str(labels, SANDBOX_LABEL_WORKSPACE), w->workspace) ||
+	    strcmp(docker_str(labels, EGRESS_LABEL_FOR), w->sandbox))
 		return EGRESS_FOREIGN;
 	return EGRESS_OURS;
 }
@@ -64,13 +58,13 @@ static int proxy_shape(const json_t *root, const struct egress_want *w, struct e
 	const char *key;
 	json_t *v;
 
-	const char *format = jstr(json_object_get(config, "Labels"), EGRESS_LABEL_FORMAT);
+	const char *format = docker_str(json_object_get(config, "Labels"), EGRESS_LABEL_FORMAT);
 	if (strcmp(format, EGRESS_FORMAT))
 		return refuse(f, "its proxy was made by another version of containai (egress format %.16s, "
 				 "this one makes " EGRESS_FORMAT ")", format[0] ? format : "1");
-	if (strcmp(jstr(config, "Image"), w->image))
-		return refuse(f, "its proxy runs image %.100s, not %.100s", jstr(config, "Image"), w->image);
-	if (strcmp(jstr(config, "User"), EGRESS_PROXY_USER) || json_array_size(json_object_get(config, "Cmd")))
+	if (strcmp(docker_str(config, "Image"), w->image))
+		return refuse(f, "its proxy runs image %.100s, not %.100s", docker_str(config, "Image"), w->image);
+	if (strcmp(docker_str(config, "User"), EGRESS_PROXY_USER) || json_array_size(json_object_get(config, "Cmd")))
 		return refuse(f, "its proxy runs another user or command");
 	if (!json_is_false(json_object_get(hc, "Privileged")) ||
 	    json_array_size(json_object_get(hc, "CapAdd")) ||
@@ -78,7 +72,7 @@ static int proxy_shape(const json_t *root, const struct egress_want *w, struct e
 	    !json_is_true(json_object_get(hc, "ReadonlyRootfs")))
 		return refuse(f, "its proxy is privileged, has capabilities or devices, or a writable root");
 	for (size_t i = 0; i < ARRAY_SIZE(host_modes); i++)
-		if (!strcmp(jstr(hc, host_modes[i]), "host"))
+		if (!strcmp(docker_str(hc, host_modes[i]), "host"))
 			return refuse(f, "its proxy shares the host's namespace (%s=host)", host_modes[i]);
 	if (json_array_size(json_object_get(root, "Mounts")))
 		return refuse(f, "its proxy has mounts");
@@ -108,7 +102,7 @@ int egress_judge_proxy(const json_t *root, const struct egress_want *w, struct e
 	const json_t *net = json_object_get(json_object_get(json_object_get(root, "NetworkSettings"),
 							    "Networks"), w->name);
 	struct in_addr a;
-	const char *ip = jstr(net, "IPAddress");
+	const char *ip = docker_str(net, "IPAddress");
 	if (f->proxy_running && ip[0] && strlen(ip) < sizeof(f->addr) && inet_pton(AF_INET, ip, &a) == 1)
 		snprintf(f->addr, sizeof(f->addr), "%s", ip);
 	return 0;
@@ -139,7 +133,7 @@ int egress_judge_network(const json_t *root, const struct egress_want *w, const 
 	f->network = (enum egress_kind)k;
 	if (k != EGRESS_OURS)
 		return 0;
-	if (!json_is_true(json_object_get(root, "Internal")) || strcmp(jstr(root, "Driver"), "bridge")) {
+	if (!json_is_true(json_object_get(root, "Internal")) || strcmp(docker_str(root, "Driver"), "bridge")) {
 		f->network = (enum egress_kind)refuse(f, "its network %.100s is not an internal bridge", w->name);
 		return 0;
 	}
@@ -149,8 +143,8 @@ int egress_judge_network(const json_t *root, const struct egress_want *w, const 
 	json_t *cfg;
 	size_t i;
 	json_array_foreach(json_object_get(json_object_get(root, "IPAM"), "Config"), i, cfg) {
-		const char *gw = jstr(cfg, "Gateway");
-		if (gw[0] && !subnet_first(jstr(cfg, "Subnet"), gw)) {
+		const char *gw = docker_str(cfg, "Gateway");
+		if (gw[0] && !subnet_first(docker_str(cfg, "Subnet"), gw)) {
 			f->network = (enum egress_kind)refuse(f, "its network %.100s has the gateway %.64s, not its "
 								 "range's first address", w->name, gw);
 			return 0;

@@ -7,14 +7,9 @@
 #include <string.h>
 
 #include "egress.h"
+#include "docker.h"
 #include "egress_proxy.h"
 #include "macro.h"
-
-static const char *jstr(const json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
 
 static json_int_t jint(const json_t *obj, const char *key)
 {
@@ -72,16 +67,16 @@ static int shares_namespaces(const json_t *hc, struct reentry *r)
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(host_modes); i++)
-		if (!strcmp(jstr(hc, host_modes[i]), "host"))
+		if (!strcmp(docker_str(hc, host_modes[i]), "host"))
 			return refuse(r, "it shares the host's namespace (%s=host)", host_modes[i]);
 	for (i = 0; i < ARRAY_SIZE(joinable); i++)
-		if (!strncmp(jstr(hc, joinable[i]), "container:", 10))
+		if (!strncmp(docker_str(hc, joinable[i]), "container:", 10))
 			return refuse(r, "it joins another container's namespace (%s=%.80s)", joinable[i],
-				      jstr(hc, joinable[i]));
-	if (strcmp(jstr(hc, "CgroupnsMode"), "private"))
-		return refuse(r, "its cgroup namespace is '%.20s', not private", jstr(hc, "CgroupnsMode"));
-	if (jstr(hc, "Cgroup")[0])
-		return refuse(r, "it joins another cgroup (Cgroup=%.80s)", jstr(hc, "Cgroup"));
+				      docker_str(hc, joinable[i]));
+	if (strcmp(docker_str(hc, "CgroupnsMode"), "private"))
+		return refuse(r, "its cgroup namespace is '%.20s', not private", docker_str(hc, "CgroupnsMode"));
+	if (docker_str(hc, "Cgroup")[0])
+		return refuse(r, "it joins another cgroup (Cgroup=%.80s)", docker_str(hc, "Cgroup"));
 	return 0;
 }
 
@@ -150,8 +145,8 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 	if (!just(json_object_get(config, "Entrypoint"), SANDBOX_INIT) ||
 	    !just(json_object_get(config, "Cmd"), SANDBOX_MODE_ARG))
 		return refuse(r, "it was not started as a sandbox (" SANDBOX_INIT " " SANDBOX_MODE_ARG ")");
-	if (jstr(config, "User")[0])
-		return refuse(r, "it runs as user '%.40s', which run never sets", jstr(config, "User"));
+	if (docker_str(config, "User")[0])
+		return refuse(r, "it runs as user '%.40s', which run never sets", docker_str(config, "User"));
 	if (!json_is_false(json_object_get(hc, "Privileged")))
 		return refuse(r, "it is privileged");
 	if (hands_over(hc, r) || shares_namespaces(hc, r))
@@ -161,17 +156,17 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
 	if (jint(hc, "Memory") <= 0 || jint(hc, "NanoCpus") <= 0 || jint(hc, "PidsLimit") <= 0)
 		return refuse(r, "it has no memory, CPU or process limit");
 	json_array_foreach(json_object_get(root, "Mounts"), i, m) {
-		const char *type = jstr(m, "Type"), *dst = jstr(m, "Destination");
+		const char *type = docker_str(m, "Type"), *dst = docker_str(m, "Destination");
 		/* Only the data volume (its name is compared later): a local
 		 * volume can be a bind of any host directory. */
 		if (!strcmp(type, "volume") && !strcmp(dst, SANDBOX_DATA_DIR))
 			continue;
 		if (!strcmp(type, "bind") && !strcmp(dst, SANDBOX_WORKSPACE_DIR) &&
-		    !strcmp(jstr(m, "Source"), ws)) {
+		    !strcmp(docker_str(m, "Source"), ws)) {
 			ws_bound = 1;
 			continue;
 		}
-		return refuse(r, "it mounts %s '%.100s' at %.100s", type, jstr(m, "Source"), dst);
+		return refuse(r, "it mounts %s '%.100s' at %.100s", type, docker_str(m, "Source"), dst);
 	}
 	if (!ws_bound)
 		return refuse(r, "it does not mount this workspace at " SANDBOX_WORKSPACE_DIR);
@@ -182,7 +177,7 @@ static int unsafe_shape(const json_t *root, const char *ws, struct reentry *r)
  * none. */
 static int egress_label(const json_t *root, struct reentry *r)
 {
-	const char *label = jstr(json_object_get(json_object_get(root, "Config"), "Labels"),
+	const char *label = docker_str(json_object_get(json_object_get(root, "Config"), "Labels"),
 				 SANDBOX_LABEL_EGRESS);
 	enum egress_mode m = EGRESS_OFF;
 	struct cai_err err;
@@ -201,7 +196,7 @@ static int network_shape(const json_t *root, const char *name, const char *netwo
 {
 	const json_t *hc = json_object_get(root, "HostConfig");
 	const json_t *nets = json_object_get(json_object_get(root, "NetworkSettings"), "Networks");
-	const char *mode = jstr(hc, "NetworkMode");
+	const char *mode = docker_str(hc, "NetworkMode");
 	char network[EGRESS_NAME_MAX];
 	int m = egress_label(root, r);
 
@@ -214,7 +209,7 @@ static int network_shape(const json_t *root, const char *name, const char *netwo
 	const json_t *net = json_object_get(nets, network);
 	if (strcmp(mode, network) || json_object_size(nets) != 1 || !net)
 		return refuse(r, "it is not on its egress network %.100s alone", network);
-	if (network_id && strcmp(jstr(net, "NetworkID"), network_id))
+	if (network_id && strcmp(docker_str(net, "NetworkID"), network_id))
 		return refuse(r, "its network %.100s is not the one made for it", network);
 	if (!just(json_object_get(hc, "Dns"), EGRESS_NO_DNS))
 		return refuse(r, "its resolver is not the egress one (" EGRESS_NO_DNS ")");
@@ -229,8 +224,8 @@ static const char *data_volume(const json_t *root)
 	json_t *m;
 
 	json_array_foreach(json_object_get(root, "Mounts"), i, m)
-		if (!strcmp(jstr(m, "Destination"), SANDBOX_DATA_DIR) && !strcmp(jstr(m, "Type"), "volume"))
-			name = jstr(m, "Name");
+		if (!strcmp(docker_str(m, "Destination"), SANDBOX_DATA_DIR) && !strcmp(docker_str(m, "Type"), "volume"))
+			name = docker_str(m, "Name");
 	return name;
 }
 
@@ -293,8 +288,8 @@ static int other_resources(const json_t *hc, const struct resources *l)
 static void other_contents(const json_t *root, const struct reentry_want *w, struct reentry *r)
 {
 	const json_t *hc = json_object_get(root, "HostConfig");
-	const char *image = jstr(json_object_get(root, "Config"), "Image");
-	const char *runtime = jstr(hc, "Runtime");
+	const char *image = docker_str(json_object_get(root, "Config"), "Image");
+	const char *runtime = docker_str(hc, "Runtime");
 
 	if (w->workspace_id && !same_directory(json_object_get(root, "Config"), w, r))
 		return;
@@ -321,18 +316,18 @@ int reentry_judge(const json_t *root, const struct reentry_want *w, struct reent
 	if (!root)
 		return 0;
 	/* inspect also matches id prefixes: only the exact name counts. */
-	const char *cname = jstr(root, "Name");
+	const char *cname = docker_str(root, "Name");
 	if (strcmp(cname[0] == '/' ? cname + 1 : cname, w->name))
 		return 0;
-	const char *id = jstr(root, "Id");
+	const char *id = docker_str(root, "Id");
 	if (strlen(id) != 64 || strspn(id, "0123456789abcdef") != 64)
 		return err_set(err, 0, "docker container inspect %s: no valid container id", w->name);
 	snprintf(r->id, sizeof(r->id), "%s", id);
 
 	const json_t *labels = json_object_get(json_object_get(root, "Config"), "Labels");
-	const char *ws = w->workspace ? w->workspace : jstr(labels, SANDBOX_LABEL_WORKSPACE);
-	if (strcmp(jstr(labels, SANDBOX_LABEL_MANAGED), "true") || !ws[0] ||
-	    strcmp(jstr(labels, SANDBOX_LABEL_WORKSPACE), ws)) {
+	const char *ws = w->workspace ? w->workspace : docker_str(labels, SANDBOX_LABEL_WORKSPACE);
+	if (strcmp(docker_str(labels, SANDBOX_LABEL_MANAGED), "true") || !ws[0] ||
+	    strcmp(docker_str(labels, SANDBOX_LABEL_WORKSPACE), ws)) {
 		r->kind = REENTRY_FOREIGN;
 		return 0;
 	}

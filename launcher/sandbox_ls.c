@@ -13,16 +13,10 @@
 #include "plan_exec.h"
 #include "reentry.h"
 
-static const char *jstr(const json_t *obj, const char *key)
-{
-	json_t *v = json_object_get(obj, key);
-	return json_is_string(v) ? json_string_value(v) : "";
-}
-
 static json_t *row(const json_t *c, const char *runtime)
 {
 	const json_t *labels = json_object_get(json_object_get(c, "Config"), "Labels");
-	const char *name = jstr(c, "Name");
+	const char *name = docker_str(c, "Name");
 	struct reentry_want want = { .name = name[0] == '/' ? name + 1 : name, .runtime = runtime };
 	struct reentry r;
 	struct cai_err err;
@@ -39,11 +33,11 @@ static json_t *row(const json_t *c, const char *runtime)
 		why = r.why;
 	}
 	return json_pack("{s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s, s:s}",
-			 "name", want.name, "workspace", jstr(labels, SANDBOX_LABEL_WORKSPACE),
-			 "mode", jstr(labels, SANDBOX_LABEL_MODE),
+			 "name", want.name, "workspace", docker_str(labels, SANDBOX_LABEL_WORKSPACE),
+			 "mode", docker_str(labels, SANDBOX_LABEL_MODE),
 			 "egress", r.kind == REENTRY_OURS || r.kind == REENTRY_REFUSED ? r.egress : "",
-			 "state", jstr(json_object_get(c, "State"), "Status"),
-			 "image", jstr(json_object_get(c, "Config"), "Image"), "created", jstr(c, "Created"),
+			 "state", docker_str(json_object_get(c, "State"), "Status"),
+			 "image", docker_str(json_object_get(c, "Config"), "Image"), "created", docker_str(c, "Created"),
 			 "shape", shape, "why", why);
 }
 
@@ -55,7 +49,7 @@ json_t *sandbox_ls_rows(const json_t *inspect, const char *runtime)
 
 	json_array_foreach(inspect, i, c) {
 		/* An egress proxy carries our labels too; it is its sandbox's. */
-		if (jstr(json_object_get(json_object_get(c, "Config"), "Labels"), EGRESS_LABEL_FOR)[0])
+		if (docker_str(json_object_get(json_object_get(c, "Config"), "Labels"), EGRESS_LABEL_FOR)[0])
 			continue;
 		json_t *r = row(c, runtime);
 		if (!rows || !r || json_array_append_new(rows, r) < 0) {
@@ -89,7 +83,7 @@ void sandbox_ls_print(const json_t *rows, FILE *out)
 		width[k] = strlen(heads[k]);
 	json_array_foreach(rows, i, r)
 		for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
-			printable(jstr(r, cols[k]), cell, sizeof(cell));
+			printable(docker_str(r, cols[k]), cell, sizeof(cell));
 			if (strlen(cell) > width[k])
 				width[k] = strlen(cell);
 		}
@@ -97,10 +91,10 @@ void sandbox_ls_print(const json_t *rows, FILE *out)
 		fprintf(out, "%-*s%s", last(k) ? 0 : (int)width[k], heads[k], last(k) ? "\n" : "  ");
 	json_array_foreach(rows, i, r) {
 		for (size_t k = 0; k < ARRAY_SIZE(cols); k++) {
-			printable(jstr(r, cols[k]), cell, sizeof(cell));
+			printable(docker_str(r, cols[k]), cell, sizeof(cell));
 			fprintf(out, "%-*s%s", last(k) ? 0 : (int)width[k], cell, last(k) ? "" : "  ");
 		}
-		printable(jstr(r, "why"), cell, sizeof(cell));
+		printable(docker_str(r, "why"), cell, sizeof(cell));
 		fprintf(out, "%s%s\n", cell[0] ? ": " : "", cell);
 	}
 #undef last
