@@ -338,16 +338,15 @@ static void egress_conf_release(struct egress_conf *c)
  * create), one round: a proxy kept connected to its way out when it is
  * not, its configuration loaded when `load` says so (run always; shell
  * and exec when the proxy had to be started), and everything looked up
- * again when anything changed - a proxy created now must still be the
- * container its creation printed.  For a dry run, the commands of the
- * first two. */
+ * again when anything changed - a proxy `created` by the plan must still
+ * be the container its creation printed.  For a dry run, the commands of
+ * the first two. */
 static int egress_round(const struct session *s, const struct cli *o, const char *name,
-			const struct batch *up, int load, int conf_fd, struct egress_run *e, struct found *f,
-			struct cai_err *err)
+			const struct batch *up, int created, int load, int conf_fd, struct egress_run *e,
+			struct found *f, struct cai_err *err)
 {
 	_cleanup_batch_ struct batch b = { 0 };
 	struct look_up_jobs j;
-	int created = f->eg.proxy != EGRESS_OURS || o->restart || f->ex.kind == REENTRY_NONE;
 	int changed = up->n > 0;
 	char proxy[65];
 
@@ -458,7 +457,7 @@ static int up_and_join(const struct session *s, const struct cli *o, const char 
 	if (o->dry_run) {
 		in.proxy_addr = fresh_proxy || !f.eg.addr[0] ? EGRESS_ADDR_UNKNOWN : f.eg.addr;
 		if (plan_exec_print(&up, stdout, err) < 0 ||
-		    egress_round(s, o, name, &up, load && !fresh_proxy, conf.fd, &e, &f, err) < 0)
+		    egress_round(s, o, name, &up, fresh_proxy, load && !fresh_proxy, conf.fd, &e, &f, err) < 0)
 			return -1;
 		return joins && plan_join(&in, &join, err) < 0 ? -1 : plan_exec_print(&join, stdout, err);
 	}
@@ -470,7 +469,7 @@ static int up_and_join(const struct session *s, const struct cli *o, const char 
 			return -1;
 	}
 	if ((load && !fresh_proxy && egress_conf_make(&conf, err) < 0) ||
-	    egress_round(s, o, name, &up, load && !fresh_proxy, conf.fd, &e, &f, err) < 0 ||
+	    egress_round(s, o, name, &up, fresh_proxy, load && !fresh_proxy, conf.fd, &e, &f, err) < 0 ||
 	    check_up(name, &e, &f, err) < 0)
 		return -1;
 	if (!joins)
